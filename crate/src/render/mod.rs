@@ -1,0 +1,278 @@
+//! Charts drawn with plotters over any `DrawingBackend`: an HTML canvas in the page
+//! (`plotters-canvas`), SVG natively (the command-line tool, tests). Views take plain data.
+//!
+//! **Architecture Invariant:** nothing here knows about training or the browser: a chart is a
+//! function from numbers to drawing calls, so the page and the native tool draw the same picture.
+
+mod contour;
+
+use crate::landscape::Extent;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+
+pub use contour::contour_segments;
+
+/// The run palette: Okabe & Ito's colour-blind-safe colours (vermillion, blue, bluish green,
+/// reddish purple), one per run everywhere.
+pub const RUN_COLORS: [RGBColor; 4] =
+    [RGBColor(213, 94, 0), RGBColor(0, 114, 178), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
+
+/// A run's path on a landscape.
+pub struct PathView<'a> {
+    pub points: &'a [(f64, f64)],
+    pub color: RGBColor,
+}
+
+/// A loss grid (`values[j·n + i]` at (αᵢ, βⱼ)) with paths on it.
+pub struct LandscapeView<'a> {
+    pub n: usize,
+    pub extent: Extent,
+    pub values: &'a [f32],
+    pub paths: Vec<PathView<'a>>,
+    pub alpha_label: &'a str,
+    pub beta_label: &'a str,
+}
+
+/// One line of a line chart.
+pub struct Series<'a> {
+    pub label: &'a str,
+    pub xs: &'a [f64],
+    pub ys: &'a [f64],
+    pub color: RGBColor,
+    pub dashed: bool,
+}
+
+/// A line chart.
+pub struct CurvesView<'a> {
+    pub series: Vec<Series<'a>>,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+/// Log-scale colour normalisation of a loss grid: `(ln v − ln lo) / (ln hi − ln lo)`.
+/// Non-finite cells (a diverged region) are drawn at the top of the scale.
+pub struct LogScale {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl LogScale {
+    pub fn of(values: &[f32]) -> Self {
+        let finite = values.iter().filter(|v| v.is_finite() && **v > 0.0).map(|&v| v as f64);
+        let lo = finite.clone().fold(f64::INFINITY, f64::min);
+        let hi = finite.fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() {
+            return Self { lo: 1e-3, hi: 1.0 };
+        }
+        let lo = lo.max(1e-6);
+        Self { lo, hi: hi.max(lo * 1.0001) }
+    }
+
+    pub fn unit(&self, v: f64) -> f64 {
+        if !v.is_finite() || v <= 0.0 {
+            return if v <= 0.0 { 0.0 } else { 1.0 };
+        }
+        ((v.ln() - self.lo.ln()) / (self.hi.ln() - self.lo.ln())).clamp(0.0, 1.0)
+    }
+}
+
+fn viridis(u: f64) -> RGBColor {
+    ViridisRGB::get_color(u as f32)
+}
+
+/// Heatmap of the loss (log colour scale, viridis) with contour lines, each path drawn with a
+/// dark halo, its start as a hollow circle and its end as a filled one, and a colour bar.
+pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LandscapeView) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let (main, bar) = root.split_horizontally(w.saturating_sub(86));
+    let scale = LogScale::of(v.values);
+    let (a0, a1) = v.extent.alpha;
+    let (b0, b1) = v.extent.beta;
+    let mut chart = ChartBuilder::on(&main)
+        .margin(8)
+        .x_label_area_size(38)
+        .y_label_area_size(48)
+        .build_cartesian_2d(a0..a1, b0..b1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(v.alpha_label)
+        .y_desc(v.beta_label)
+        .x_labels(6)
+        .y_labels(6)
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    let n = v.n.max(1);
+    let (da, db) = ((a1 - a0) / n.saturating_sub(1).max(1) as f64, (b1 - b0) / n.saturating_sub(1).max(1) as f64);
+    chart
+        .draw_series((0..n * n).map(|k| {
+            let (i, j) = (k % n, k / n);
+            let (a, b) = (Extent::coord(v.extent.alpha, i, n), Extent::coord(v.extent.beta, j, n));
+            let c = viridis(scale.unit(v.values.get(k).copied().unwrap_or(f32::NAN) as f64));
+            Rectangle::new([(a - da / 2.0, b - db / 2.0), (a + da / 2.0, b + db / 2.0)], c.filled())
+        }))
+        .map_err(err)?;
+    // Contours at evenly spaced levels of log(loss), so they match the colour bar's ticks.
+    let log_values: Vec<f64> = v.values.iter().map(|&x| scale.unit(x as f64)).collect();
+    for level in 1..10 {
+        let segs = contour_segments(&log_values, n, level as f64 / 10.0);
+        chart
+            .draw_series(segs.into_iter().map(|((i0, j0), (i1, j1))| {
+                let p = |i: f64, j: f64| (a0 + i * da, b0 + j * db);
+                PathElement::new(vec![p(i0, j0), p(i1, j1)], WHITE.mix(0.45).stroke_width(1))
+            }))
+            .map_err(err)?;
+    }
+    for path in &v.paths {
+        let pts: Vec<(f64, f64)> = path.points.to_vec();
+        chart.draw_series(LineSeries::new(pts.clone(), BLACK.mix(0.7).stroke_width(5))).map_err(err)?;
+        chart.draw_series(LineSeries::new(pts.clone(), path.color.stroke_width(3))).map_err(err)?;
+        if let (Some(&s), Some(&e)) = (pts.first(), pts.last()) {
+            chart.draw_series([Circle::new(s, 7, BLACK.stroke_width(4))]).map_err(err)?;
+            chart.draw_series([Circle::new(s, 7, WHITE.stroke_width(2))]).map_err(err)?;
+            chart.draw_series([Circle::new(e, 7, BLACK.filled())]).map_err(err)?;
+            chart.draw_series([Circle::new(e, 5, path.color.filled())]).map_err(err)?;
+        }
+    }
+    draw_colorbar(&bar, &scale)
+}
+
+fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: &LogScale) -> Result<(), String> {
+    let (lo, hi) = (scale.lo.ln(), scale.hi.ln());
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(8)
+        .margin_bottom(46)
+        .margin_right(4)
+        .y_label_area_size(46)
+        .build_cartesian_2d(0.0..1.0, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_labels(6)
+        .y_label_formatter(&|y| format_loss(y.exp()))
+        .label_style(("sans-serif", 12))
+        .draw()
+        .map_err(err)?;
+    let steps = 64;
+    chart
+        .draw_series((0..steps).map(|k| {
+            let y0 = lo + (hi - lo) * k as f64 / steps as f64;
+            let y1 = lo + (hi - lo) * (k + 1) as f64 / steps as f64;
+            Rectangle::new([(0.0, y0), (1.0, y1)], viridis((k as f64 + 0.5) / steps as f64).filled())
+        }))
+        .map_err(err)?;
+    area.draw_text("loss (log)", &("sans-serif", 12).into_text_style(area), (4, area.dim_in_pixel().1 as i32 - 30))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Three significant digits, no exponent for the usual range of losses.
+pub fn format_loss(v: f64) -> String {
+    if v >= 100.0 || v < 0.001 {
+        format!("{v:.1e}")
+    } else {
+        format!("{:.3}", v).trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Line chart with a legend; dashed series are drawn dashed. The y axis starts at 0.
+pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &CurvesView) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let finite = |xs: &[f64]| xs.iter().copied().filter(|x| x.is_finite()).collect::<Vec<_>>();
+    let all_x: Vec<f64> = v.series.iter().flat_map(|s| finite(s.xs)).collect();
+    let all_y: Vec<f64> = v.series.iter().flat_map(|s| finite(s.ys)).collect();
+    let x1 = all_x.iter().copied().fold(1.0, f64::max);
+    let y1 = all_y.iter().copied().fold(0.1, f64::max) * 1.05;
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(38)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.0..x1, 0.0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(BLACK.mix(0.06))
+        .bold_line_style(BLACK.mix(0.12))
+        .x_desc(v.x_label)
+        .y_desc(v.y_label)
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    for s in &v.series {
+        let pts: Vec<(f64, f64)> =
+            s.xs.iter().zip(s.ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(&x, &y)| (x, y.min(y1))).collect();
+        let style = s.color.stroke_width(2);
+        let color = s.color;
+        let legend = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2));
+        if s.dashed {
+            chart.draw_series(DashedLineSeries::new(pts, 6, 4, style)).map_err(err)?.label(s.label).legend(legend);
+        } else {
+            chart.draw_series(LineSeries::new(pts, style)).map_err(err)?.label(s.label).legend(legend);
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+/// Renders a chart to an SVG string (the native tool's figures; tests).
+pub fn to_svg(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_scale_maps_the_range_to_the_unit_interval() {
+        let s = LogScale::of(&[0.1, 1.0, 10.0, f32::NAN]);
+        // The f32 inputs are rounded, hence 1e-6 rather than exact equality.
+        assert!((s.unit(0.1) - 0.0).abs() < 1e-6);
+        assert!((s.unit(1.0) - 0.5).abs() < 1e-6);
+        assert!((s.unit(10.0) - 1.0).abs() < 1e-6);
+        assert_eq!(s.unit(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn a_landscape_svg_holds_the_heatmap_the_path_and_the_labels() {
+        let values: Vec<f32> = (0..25).map(|k| 0.1 + k as f32 * 0.05).collect();
+        let path = [(1.0, 0.0), (0.5, 0.2), (0.0, 0.0)];
+        let view = LandscapeView {
+            n: 5,
+            extent: Extent { alpha: (-0.5, 1.5), beta: (-1.0, 1.0) },
+            values: &values,
+            paths: vec![PathView { points: &path, color: RUN_COLORS[0] }],
+            alpha_label: "alpha axis",
+            beta_label: "beta axis",
+        };
+        let svg = to_svg(500, 420, |root| draw_landscape(root, &view)).unwrap();
+        assert!(svg.contains("alpha axis") && svg.contains("beta axis") && svg.contains("loss (log)"));
+        assert!(svg.matches("<rect").count() >= 25 + 64, "heatmap cells and colour bar");
+        assert!(svg.contains("#D55E00") || svg.to_lowercase().contains("#d55e00"), "the run's colour is used");
+    }
+}

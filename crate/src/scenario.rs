@@ -1,0 +1,103 @@
+//! A scenario built from settings: data, network and initial parameters shared by all runs,
+//! plus the end-of-run report the native tool writes and the page shows.
+
+use crate::data::{moons, Split};
+use crate::landscape::{Extent, Grid, Plane};
+use crate::model::{Activation, Loss, Mlp, Workspace};
+use crate::rng::{fnv1a_f32, Mulberry32, Streams};
+use crate::settings::Settings;
+use crate::train::{History, RunSpec, Status, Trainer};
+use serde::Serialize;
+
+/// History points recorded per run (each is a full train + test evaluation and a θ snapshot).
+pub const N_RECORDS: usize = 120;
+
+/// Everything the runs of one scenario share. All runs start from `theta0`.
+pub struct Scenario {
+    pub settings: Settings,
+    pub streams: Streams,
+    pub split: Split,
+    pub mlp: Mlp,
+    pub theta0: Vec<f32>,
+}
+
+impl Scenario {
+    pub fn new(settings: &Settings) -> Self {
+        let streams = Streams::from_seed(settings.seed);
+        let split = moons(settings.n_train, settings.n_test, settings.noise, &mut Mulberry32::new(streams.data));
+        let activation = match settings.act.as_str() {
+            "relu" => Activation::Relu,
+            "sigmoid" => Activation::Sigmoid,
+            _ => Activation::Tanh,
+        };
+        let mlp = Mlp::new(2, &settings.hidden, activation, Loss::Bce);
+        let theta0 = mlp.init_glorot(&mut Mulberry32::new(streams.init));
+        Self { settings: settings.clone(), streams, split, mlp, theta0 }
+    }
+
+    /// The run of batch size `batch_size` under these settings.
+    pub fn spec(&self, batch_size: usize) -> RunSpec {
+        let b = batch_size.clamp(1, self.settings.n_train);
+        RunSpec { batch_size: b, lr: self.settings.lr, steps: self.settings.steps_for(b), n_records: N_RECORDS }
+    }
+
+    pub fn trainer(&self, batch_size: usize) -> Trainer<'_> {
+        Trainer::new(&self.mlp, &self.split, &self.theta0, self.spec(batch_size), self.streams.shuffle)
+    }
+
+    /// The landscape of a finished (or current) run: the plane through its start and end, the
+    /// path projected on it, and an `n × n` grid of the training loss over an extent fitted
+    /// to the path.
+    pub fn landscape(&self, history: &History, end: &[f32], n: usize) -> Landscape {
+        let plane = Plane::through_run(&self.mlp, &self.theta0, end, self.streams.dirs);
+        let path: Vec<(f64, f64)> = history.theta.iter().map(|t| plane.project(t)).collect();
+        let extent = Extent::fitted(Extent { alpha: (-0.5, 1.5), beta: (-1.0, 1.0) }, &path);
+        let mut grid = Grid::new(n, extent, self.mlp.n_params());
+        let mut ws = Workspace::new(&self.mlp, 256);
+        grid.fill_rows(&self.mlp, &plane, &self.split.train, &mut ws, n);
+        Landscape { plane, path, grid }
+    }
+}
+
+/// A computed landscape with its path.
+pub struct Landscape {
+    pub plane: Plane,
+    pub path: Vec<(f64, f64)>,
+    pub grid: Grid,
+}
+
+/// One run as the native tool reports it in `metrics.json`.
+#[derive(Serialize)]
+pub struct RunReport {
+    pub batch_size: usize,
+    pub lr: f64,
+    pub steps: usize,
+    pub status: Status,
+    pub final_train_loss: f64,
+    pub final_test_loss: f64,
+    pub final_train_acc: f64,
+    pub final_test_acc: f64,
+    /// FNV-1a 32 of the final θ's f32 bytes, as 8 hex digits: equal fingerprints mean
+    /// bit-identical runs (native vs browser).
+    pub theta_fingerprint: String,
+    pub history: History,
+}
+
+impl RunReport {
+    pub fn new(trainer: &Trainer<'_>) -> Self {
+        let h = trainer.history().clone();
+        let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
+        Self {
+            batch_size: trainer.spec().batch_size,
+            lr: trainer.spec().lr,
+            steps: trainer.step(),
+            status: trainer.status().clone(),
+            final_train_loss: last(&h.train_loss),
+            final_test_loss: last(&h.test_loss),
+            final_train_acc: last(&h.train_acc),
+            final_test_acc: last(&h.test_acc),
+            theta_fingerprint: format!("{:08x}", fnv1a_f32(trainer.theta())),
+            history: h,
+        }
+    }
+}
