@@ -151,18 +151,8 @@ fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: &LogS
     let mut chart = ChartBuilder::on(area)
         .margin_top(8)
         .margin_bottom(46)
-        .margin_right(4)
-        .y_label_area_size(46)
+        .margin_right(44)
         .build_cartesian_2d(0.0..1.0, lo..hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .y_labels(6)
-        .y_label_formatter(&|y| format_loss(y.exp()))
-        .label_style(("sans-serif", 12))
-        .draw()
         .map_err(err)?;
     let steps = 64;
     chart
@@ -172,9 +162,43 @@ fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: &LogS
             Rectangle::new([(0.0, y0), (1.0, y1)], viridis((k as f64 + 0.5) / steps as f64).filled())
         }))
         .map_err(err)?;
-    area.draw_text("loss (log)", &("sans-serif", 12).into_text_style(area), (4, area.dim_in_pixel().1 as i32 - 30))
-        .map_err(err)?;
+    // plotters' log axis labels only powers of ten, often none on a narrow loss range, so the
+    // ticks are placed by hand at 1-2-5 values (denser 1-1.5-2-3-5-7 when the range is narrow).
+    let style = ("sans-serif", 12).into_text_style(area);
+    for t in log_ticks(scale.lo, scale.hi) {
+        let (x, y) = chart.backend_coord(&(1.0, t.ln()));
+        let (ox, oy) = area.get_base_pixel();
+        let (x, y) = (x - ox, y - oy);
+        area.draw(&PathElement::new(vec![(x, y), (x + 4, y)], BLACK.stroke_width(1))).map_err(err)?;
+        area.draw_text(&format_loss(t), &style, (x + 6, y - 6)).map_err(err)?;
+    }
+    area.draw_text("loss (log)", &style, (4, area.dim_in_pixel().1 as i32 - 30)).map_err(err)?;
     Ok(())
+}
+
+/// "Nice" tick values in [lo, hi] for a log axis: 1-2-5 per decade, or 1-1.5-2-3-5-7 when
+/// that gives fewer than three.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let pick = |mantissas: &[f64]| {
+        let mut out = Vec::new();
+        let (d0, d1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        for d in d0..=d1 {
+            for m in mantissas {
+                // Divide for negative decades: 3/10 is exactly 0.3's nearest double, 3·0.1 is not.
+                let t = if d < 0 { m / 10f64.powi(-d) } else { m * 10f64.powi(d) };
+                if t >= lo * 0.999 && t <= hi * 1.001 {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    };
+    let coarse = pick(&[1.0, 2.0, 5.0]);
+    if coarse.len() >= 3 {
+        coarse
+    } else {
+        pick(&[1.0, 1.5, 2.0, 3.0, 5.0, 7.0])
+    }
 }
 
 /// Three significant digits, no exponent for the usual range of losses.
@@ -215,7 +239,15 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
             s.xs.iter().zip(s.ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(&x, &y)| (x, y.min(y1))).collect();
         let style = s.color.stroke_width(2);
         let color = s.color;
-        let legend = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2));
+        let dashed = s.dashed;
+        let legend = move |(x, y): (i32, i32)| {
+            let seg = |a: i32, b: i32| PathElement::new(vec![(x + a, y), (x + b, y)], color.stroke_width(2));
+            if dashed {
+                EmptyElement::at((0, 0)) + seg(0, 6) + seg(10, 16)
+            } else {
+                EmptyElement::at((0, 0)) + seg(0, 8) + seg(8, 16)
+            }
+        };
         if s.dashed {
             chart.draw_series(DashedLineSeries::new(pts, 6, 4, style)).map_err(err)?.label(s.label).legend(legend);
         } else {
@@ -247,6 +279,12 @@ pub fn to_svg(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_are_nice_values_inside_the_range() {
+        assert_eq!(log_ticks(0.04, 3.0), vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0]);
+        assert_eq!(log_ticks(0.25, 1.3), vec![0.3, 0.5, 0.7, 1.0]);
+    }
 
     #[test]
     fn the_log_scale_maps_the_range_to_the_unit_interval() {
