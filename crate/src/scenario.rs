@@ -8,6 +8,7 @@ use crate::rng::{fnv1a_f32, Mulberry32, Streams};
 use crate::settings::Settings;
 use crate::train::{History, RunSpec, Status, Trainer};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// History points recorded per run (each is a full train + test evaluation and a θ snapshot).
 pub const N_RECORDS: usize = 120;
@@ -16,7 +17,7 @@ pub const N_RECORDS: usize = 120;
 pub struct Scenario {
     pub settings: Settings,
     pub streams: Streams,
-    pub split: Split,
+    pub split: Arc<Split>,
     pub mlp: Mlp,
     pub theta0: Vec<f32>,
 }
@@ -32,7 +33,7 @@ impl Scenario {
         };
         let mlp = Mlp::new(2, &settings.hidden, activation, Loss::Bce);
         let theta0 = mlp.init_glorot(&mut Mulberry32::new(streams.init));
-        Self { settings: settings.clone(), streams, split, mlp, theta0 }
+        Self { settings: settings.clone(), streams, split: Arc::new(split), mlp, theta0 }
     }
 
     /// The run of batch size `batch_size` under these settings.
@@ -41,21 +42,33 @@ impl Scenario {
         RunSpec { batch_size: b, lr: self.settings.lr, steps: self.settings.steps_for(b), n_records: N_RECORDS }
     }
 
-    pub fn trainer(&self, batch_size: usize) -> Trainer<'_> {
-        Trainer::new(&self.mlp, &self.split, &self.theta0, self.spec(batch_size), self.streams.shuffle)
+    pub fn trainer(&self, batch_size: usize) -> Trainer {
+        Trainer::new(&self.mlp, self.split.clone(), &self.theta0, self.spec(batch_size), self.streams.shuffle)
     }
 
     /// The landscape of a finished (or current) run: the plane through its start and end, the
     /// path projected on it, and an `n × n` grid of the training loss over an extent fitted
     /// to the path.
     pub fn landscape(&self, history: &History, end: &[f32], n: usize) -> Landscape {
+        let mut land = self.plan_landscape(history, end, n);
+        let mut ws = Workspace::new(&self.mlp, 256);
+        self.fill_landscape(&mut land, &mut ws, n);
+        land
+    }
+
+    /// The plane and projected path of a landscape, with its grid still to be filled.
+    pub fn plan_landscape(&self, history: &History, end: &[f32], n: usize) -> Landscape {
         let plane = Plane::through_run(&self.mlp, &self.theta0, end, self.streams.dirs);
         let path: Vec<(f64, f64)> = history.theta.iter().map(|t| plane.project(t)).collect();
         let extent = Extent::fitted(Extent { alpha: (-0.5, 1.5), beta: (-1.0, 1.0) }, &path);
-        let mut grid = Grid::new(n, extent, self.mlp.n_params());
-        let mut ws = Workspace::new(&self.mlp, 256);
-        grid.fill_rows(&self.mlp, &plane, &self.split.train, &mut ws, n);
+        let grid = Grid::new(n, extent, self.mlp.n_params());
         Landscape { plane, path, grid }
+    }
+
+    /// Fills up to `rows` more rows of the grid; returns whether it is complete.
+    pub fn fill_landscape(&self, land: &mut Landscape, ws: &mut Workspace<f32>, rows: usize) -> bool {
+        land.grid.fill_rows(&self.mlp, &land.plane, &self.split.train, ws, rows);
+        land.grid.is_done()
     }
 }
 
@@ -84,7 +97,7 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    pub fn new(trainer: &Trainer<'_>) -> Self {
+    pub fn new(trainer: &Trainer) -> Self {
         let h = trainer.history().clone();
         let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
         Self {

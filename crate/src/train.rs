@@ -12,6 +12,7 @@ use crate::data::Split;
 use crate::model::{Eval, Mlp, Workspace};
 use crate::rng::Mulberry32;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Batches without replacement, reshuffled every pass.
 pub struct Sampler {
@@ -89,9 +90,9 @@ pub enum Status {
 
 /// A run in progress: advance it in chunks so the caller (a Web Worker) can stream results
 /// and stay responsive to new requests.
-pub struct Trainer<'a> {
-    mlp: &'a Mlp,
-    split: &'a Split,
+pub struct Trainer {
+    mlp: Mlp,
+    split: Arc<Split>,
     spec: RunSpec,
     theta: Vec<f32>,
     grad: Vec<f32>,
@@ -109,12 +110,13 @@ pub struct Trainer<'a> {
 /// counts as divergence even while it is still finite.
 const EXPLODE_FACTOR: f64 = 1e3;
 
-impl<'a> Trainer<'a> {
-    pub fn new(mlp: &'a Mlp, split: &'a Split, theta0: &[f32], spec: RunSpec, shuffle_seed: u32) -> Self {
+impl Trainer {
+    /// A run from `theta0`; owns a copy of the (small) network description and shares the data.
+    pub fn new(mlp: &Mlp, split: Arc<Split>, theta0: &[f32], spec: RunSpec, shuffle_seed: u32) -> Self {
         let sampler = Sampler::new(split.train.len(), spec.batch_size, shuffle_seed);
         let record_every = (spec.steps / spec.n_records.max(1)).max(1);
         let mut t = Self {
-            mlp,
+            mlp: mlp.clone(),
             split,
             theta: theta0.to_vec(),
             grad: vec![0.0; mlp.n_params()],
@@ -225,11 +227,11 @@ mod tests {
     use crate::model::{Activation, Loss};
     use crate::rng::{fnv1a_f32, Streams};
 
-    fn w1() -> (Mlp, Split, Vec<f32>) {
+    fn w1() -> (Mlp, Arc<Split>, Vec<f32>) {
         let split = moons(512, 512, 0.2, &mut Mulberry32::new(Streams::W1.data));
         let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
         let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
-        (mlp, split, theta0)
+        (mlp, Arc::new(split), theta0)
     }
 
     #[test]
@@ -257,7 +259,7 @@ mod tests {
     fn training_reproduces_the_w1_reference_loss() {
         let (mlp, split, theta0) = w1();
         let spec = RunSpec { batch_size: 32, lr: 0.1, steps: 2000, n_records: 1 };
-        let mut t = Trainer::new(&mlp, &split, &theta0, spec, Streams::W1.shuffle);
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
         assert_eq!(t.advance(usize::MAX), &Status::Finished);
         let loss = *t.history().train_loss.last().unwrap();
         assert!((loss - 0.071763).abs() < 2e-4, "{loss}");
@@ -268,9 +270,9 @@ mod tests {
     fn the_same_seed_gives_bit_identical_runs_and_chunking_does_not_matter() {
         let (mlp, split, theta0) = w1();
         let spec = RunSpec { batch_size: 8, lr: 0.1, steps: 300, n_records: 30 };
-        let mut a = Trainer::new(&mlp, &split, &theta0, spec.clone(), 5);
+        let mut a = Trainer::new(&mlp, split.clone(), &theta0, spec.clone(), 5);
         a.advance(usize::MAX);
-        let mut b = Trainer::new(&mlp, &split, &theta0, spec, 5);
+        let mut b = Trainer::new(&mlp, split.clone(), &theta0, spec, 5);
         while b.advance(7) == &Status::Running {}
         assert_eq!(fnv1a_f32(a.theta()), fnv1a_f32(b.theta()));
         assert_eq!(a.history().train_loss, b.history().train_loss);
@@ -280,7 +282,7 @@ mod tests {
     fn loss_decreases_on_moons() {
         let (mlp, split, theta0) = w1();
         let spec = RunSpec { batch_size: 16, lr: 0.3, steps: 600, n_records: 10 };
-        let mut t = Trainer::new(&mlp, &split, &theta0, spec, 7);
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 7);
         t.advance(usize::MAX);
         let h = t.history();
         assert!(h.train_loss.last().unwrap() < &(0.5 * h.train_loss[0]), "{:?}", h.train_loss);
@@ -291,7 +293,7 @@ mod tests {
     fn a_huge_learning_rate_is_marked_diverged_with_its_step() {
         let (mlp, split, theta0) = w1();
         let spec = RunSpec { batch_size: 32, lr: 1e6, steps: 500, n_records: 50 };
-        let mut t = Trainer::new(&mlp, &split, &theta0, spec, 7);
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 7);
         match t.advance(usize::MAX) {
             Status::Diverged { step, hint, .. } => {
                 assert!(*step >= 1 && *step < 500);
