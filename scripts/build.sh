@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Build Batchscape into dist/ (the Makefile decides when each part is stale;
+# this script always does the work it is asked for).
+#
+#   scripts/build.sh wasm     cargo build (wasm32, release) + wasm-bindgen -> dist/pkg/
+#   scripts/build.sh static   index.html, other top-level *.html, www/ -> dist/
+#   scripts/build.sh          both
+#
+# RUSTFLAGS is deliberately not set: it would replace the rustflags of
+# .cargo/config.toml (e.g. +simd128 for the wasm target).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+case ":$PATH:" in
+  *":$CARGO_BIN:"*) ;;
+  *) [ -d "$CARGO_BIN" ] && PATH="$CARGO_BIN:$PATH" ;;
+esac
+export PATH
+
+CRATE="${CRATE:-batchscape}"
+DIST="${DIST:-dist}"
+WASM_TARGET=wasm32-unknown-unknown
+# cargo honours CARGO_TARGET_DIR; default is ./target
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+
+build_wasm() {
+  if [ -n "${RUSTFLAGS:-}" ]; then
+    echo "build: warning: RUSTFLAGS is set in the environment; it replaces .cargo/config.toml's rustflags" >&2
+  fi
+  cargo build --release --target "$WASM_TARGET" -p "$CRATE" --lib
+  rm -rf "$DIST/pkg"
+  mkdir -p "$DIST"
+  wasm-bindgen --target web --remove-name-section --remove-producers-section \
+    --out-dir "$DIST/pkg" "$TARGET_DIR/$WASM_TARGET/release/$CRATE.wasm"
+}
+
+build_static() {
+  [ -f index.html ] || { echo "build: error: index.html missing" >&2; exit 1; }
+  mkdir -p "$DIST"
+  # Clear stale copies first (files deleted from the source must vanish).
+  rm -rf "$DIST/www"
+  find "$DIST" -maxdepth 1 -type f -name '*.html' -delete
+  local f
+  for f in *.html; do
+    cp "$f" "$DIST/$f"
+  done
+  if [ -d www ]; then
+    cp -r www "$DIST/www"
+  fi
+}
+
+case "${1:-all}" in
+  wasm) build_wasm ;;
+  static) build_static ;;
+  all) build_wasm; build_static ;;
+  *) echo "usage: $0 [wasm|static|all]" >&2; exit 2 ;;
+esac

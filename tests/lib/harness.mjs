@@ -1,0 +1,148 @@
+// Helpers for Batchscape's end-to-end tests (node:test + playwright-core
+// driving Debian's /usr/bin/chromium). No browser is ever downloaded.
+//
+//   import { launchBrowser, serveDist, openPage } from './lib/harness.mjs';
+//   const browser = await launchBrowser();
+//   const srv = await serveDist();            // dist/ must be built (make build)
+//   const { page, consoleErrors } = await openPage(browser, srv.url);
+//   ...
+//   await browser.close(); await srv.close();
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST_DIR = path.join(REPO_ROOT, 'dist');
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests', 'artifacts');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launch Debian's headless Chromium through playwright-core. */
+export async function launchBrowser(extraOptions = {}) {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}; run "make test" (it installs Debian's chromium) ` +
+        'or apt-get install -y chromium chromium-driver',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    ...extraOptions,
+  });
+}
+
+/** Serve a directory (default dist/) on 127.0.0.1 with a free port. */
+export async function serveDir(dir) {
+  return startServer(dir, { port: 0, host: '127.0.0.1' });
+}
+
+/** Serve the built dist/ directory on a free port: {url, port, close()}. */
+export async function serveDist() {
+  if (!fs.existsSync(path.join(DIST_DIR, 'index.html'))) {
+    throw new Error(`${DIST_DIR}/index.html missing: run "make build" first`);
+  }
+  return serveDir(DIST_DIR);
+}
+
+// Runs in the page before any of its scripts: collect long-task durations.
+function installLongTaskObserver() {
+  window.__longTasks = [];
+  try {
+    const obs = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    });
+    obs.observe({ type: 'longtask', buffered: true });
+  } catch {
+    // 'longtask' unsupported: leave the array empty.
+  }
+}
+
+/**
+ * Open url in a fresh browser context and record what goes wrong.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url
+ * @param {{viewport?: {width: number, height: number}, contextOptions?: object,
+ *          waitUntil?: 'load'|'domcontentloaded'|'networkidle'|'commit', goto?: boolean}} [opts]
+ */
+export async function openPage(browser, url, { viewport, contextOptions = {}, waitUntil = 'load', goto = true } = {}) {
+  const context = await browser.newContext({
+    viewport: viewport ?? { width: 1280, height: 800 },
+    ...contextOptions,
+  });
+  await context.addInitScript(installLongTaskObserver);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  const pageErrors = [];
+  const requests = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => pageErrors.push(String(err?.stack || err)));
+  page.on('request', (req) => requests.push(req.url()));
+  if (goto && url) await page.goto(url, { waitUntil });
+  // Longest 'longtask' entry (ms) seen so far, 0 if none. Note: code run by
+  // page.evaluate itself is not reported as a long task; page tasks
+  // (timers, events, module scripts, workers' messages) are.
+  const worstLongTask = async () => {
+    const tasks = await page.evaluate(() => window.__longTasks ?? []);
+    return tasks.length ? Math.max(...tasks) : 0;
+  };
+  return { context, page, consoleErrors, pageErrors, requests, worstLongTask };
+}
+
+/** Path for a test artifact (screenshots, logs) under tests/artifacts/ (git-ignored). */
+export function artifactPath(name) {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return file;
+}
+
+/** RGBA bytes of a 2D canvas as a plain array (length = width * height * 4). */
+export async function canvasPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel);
+    if (!canvas) throw new Error(`canvasPixels: no element matches ${sel}`);
+    if (!(canvas instanceof HTMLCanvasElement)) throw new Error(`canvasPixels: ${sel} is not a <canvas>`);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error(`canvasPixels: ${sel} has no 2d context`);
+    return Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data);
+  }, selector);
+}
+
+/**
+ * Fraction (0..1) of pixels that differ between two RGBA arrays.
+ * A pixel differs when any channel differs by more than `tolerance`.
+ * Arrays of different length count as entirely different (1).
+ */
+export function pixelDiff(a, b, { tolerance = 0 } = {}) {
+  if (a.length !== b.length) return 1;
+  const n = Math.floor(a.length / 4);
+  if (n === 0) return 0;
+  let differing = 0;
+  for (let i = 0; i < n * 4; i += 4) {
+    if (
+      Math.abs(a[i] - b[i]) > tolerance ||
+      Math.abs(a[i + 1] - b[i + 1]) > tolerance ||
+      Math.abs(a[i + 2] - b[i + 2]) > tolerance ||
+      Math.abs(a[i + 3] - b[i + 3]) > tolerance
+    ) {
+      differing++;
+    }
+  }
+  return differing / n;
+}
