@@ -3,17 +3,19 @@
 // the worker, and all text that reaches the DOM goes through textContent.
 import init, { draw_landscape, draw_curves } from '../pkg/batchscape.js';
 
-const LR_STOPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50];
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  pairs: [],        // settings from the URL, as [key, value]; batch and lr are overridden by the sliders
+  pairs: [],        // settings from the URL, as [key, value]; the sliders override batch and lr once moved
+  overrides: new Map(),
+  lr: 0.2,          // the effective learning rate (from the worker's validated settings, then the slider)
   nTrain: 256,
   grid: 51,
   batchStops: [],
   runId: 0,
   pending: null,    // newest frame not yet drawn
   frames: 0,
+  drawMs: [],       // time spent drawing each frame (main thread), for the tests to report
   last: null,       // summary of the newest frame, for tests and the status line
   inputAt: 0,       // time of the last slider input, to report slider-to-frame latency
 };
@@ -40,7 +42,9 @@ function showMessages(list) {
 }
 
 function currentBatch() { return state.batchStops[+$('batch').value]; }
-function currentLr() { return LR_STOPS[+$('lr').value]; }
+function currentLr() { return state.lr; }
+/** Two significant digits of 10^v: slider positions give round learning rates. */
+function lrFromSlider(v) { return Number((10 ** v).toPrecision(2)); }
 
 function updateLabels() {
   const b = currentBatch();
@@ -59,18 +63,38 @@ function syncUrl() {
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
+// The URL's settings go to the worker as they are (it validates them and reports what it
+// rejected); a slider the user has moved overrides its key.
 function requestRun() {
   state.runId += 1;
-  const pairs = state.pairs.filter(([k]) => k !== 'batch' && k !== 'lr');
-  pairs.push(['lr', String(currentLr())]);
-  worker.postMessage({ type: 'run', id: state.runId, pairs, batch: currentBatch(), grid: state.grid });
+  const pairs = state.pairs.filter(([k]) => !state.overrides.has(k));
+  for (const [k, v] of state.overrides) pairs.push([k, v]);
+  worker.postMessage({ type: 'run', id: state.runId, pairs, grid: state.grid });
 }
 
-function onSliderInput() {
+function onSliderInput(event) {
   state.inputAt = performance.now();
+  if (event.target.id === 'lr') state.lr = lrFromSlider(+$('lr').value);
+  state.overrides.set('batch', String(currentBatch()));
+  state.overrides.set('lr', String(state.lr));
   updateLabels();
   syncUrl();
   requestRun();
+}
+
+/** Puts the sliders where the validated settings say, without starting a run. */
+function applySettings(settings) {
+  const n = Number(settings.get('n_train'));
+  state.grid = Number(settings.get('grid'));
+  state.nTrain = n;
+  state.batchStops = batchStops(n);
+  $('batch').max = String(state.batchStops.length - 1);
+  const b = Number(settings.get('batch').split(',')[0]);
+  const idx = state.batchStops.findIndex((s) => s >= b);
+  $('batch').value = String(idx >= 0 ? idx : state.batchStops.length - 1);
+  state.lr = Number(settings.get('lr'));
+  $('lr').value = String(Math.log10(state.lr));
+  updateLabels();
 }
 
 function setStatus(f) {
@@ -103,6 +127,7 @@ function draw() {
   const f = state.pending;
   state.pending = null;
   if (!f || f.id !== state.runId) return;
+  const t0 = performance.now();
   try {
     if (f.landscape && f.landscape.values.length) {
       const [alphaLabel, betaLabel] = f.landscape.labels;
@@ -112,6 +137,7 @@ function draw() {
   } catch (err) {
     showMessages([`Drawing failed: ${err.message || err}`]);
   }
+  state.drawMs.push(performance.now() - t0);
   setStatus(f);
   setSummary(f);
   state.frames += 1;
@@ -121,6 +147,7 @@ function draw() {
     trainLoss: f.trainLoss[f.trainLoss.length - 1], testLoss: f.testLoss[f.testLoss.length - 1],
     latencyMs: state.inputAt ? performance.now() - state.inputAt : null,
   };
+  if (f.landscape) state.lastLandscape = f.landscape;
   state.inputAt = 0;
 }
 
@@ -130,14 +157,7 @@ worker.onmessage = (event) => {
   if (msg.type === 'settings') {
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
-    const n = Number(settings.get('n_train'));
-    state.grid = Number(settings.get('grid'));
-    if (n !== state.nTrain) {
-      state.nTrain = n;
-      state.batchStops = batchStops(n);
-      $('batch').max = String(state.batchStops.length - 1);
-      updateLabels();
-    }
+    if (state.overrides.size === 0) applySettings(settings);
     const extra = state.pairs.length >= 200 ? ['Only the first 200 URL parameters were read.'] : [];
     showMessages([...msg.errors.map((e) => `Setting ignored, default used: ${e}`), ...extra]);
   } else if (msg.type === 'frame') {
@@ -153,14 +173,7 @@ async function start() {
   await init();
   state.pairs = urlPairs();
   state.batchStops = batchStops(state.nTrain);
-  // Initial slider positions from the URL when valid (the worker reports invalid values).
-  const params = new URLSearchParams(location.search);
-  const b = Number(params.get('batch'));
-  const bIdx = state.batchStops.indexOf(b);
   $('batch').max = String(state.batchStops.length - 1);
-  $('batch').value = String(bIdx >= 0 ? bIdx : 4);
-  const lrIdx = LR_STOPS.indexOf(Number(params.get('lr')));
-  $('lr').value = String(lrIdx >= 0 ? lrIdx : LR_STOPS.indexOf(0.2));
   updateLabels();
   $('batch').addEventListener('input', onSliderInput);
   $('lr').addEventListener('input', onSliderInput);

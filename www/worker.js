@@ -65,7 +65,9 @@ async function run(msg) {
     self.postMessage({ type: 'settings', id: msg.id, errors: session.errors(), settings: session.settings() });
   }
   const s = session;
-  s.start(msg.batch);
+  const settings = s.settings();
+  const batch = Number(settings[settings.indexOf('batch') + 1].split(',')[0]);
+  s.start(batch);
   let code = 0;
   let lastFrame = -Infinity;
   for (;;) {

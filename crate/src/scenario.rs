@@ -58,8 +58,15 @@ impl Scenario {
 
     /// The plane and projected path of a landscape, with its grid still to be filled.
     pub fn plan_landscape(&self, history: &History, end: &[f32], n: usize) -> Landscape {
+        // A diverged run's last θ may hold NaN/∞: map the last finite point instead.
+        let finite = |t: &&Vec<f32>| t.iter().all(|v| v.is_finite() && v.abs() < 1e15);
+        let end = if end.iter().all(|v| v.is_finite() && v.abs() < 1e15) {
+            end
+        } else {
+            history.theta.iter().rev().find(finite).map(Vec::as_slice).unwrap_or(&self.theta0)
+        };
         let plane = Plane::through_run(&self.mlp, &self.theta0, end, self.streams.dirs);
-        let path: Vec<(f64, f64)> = history.theta.iter().map(|t| plane.project(t)).collect();
+        let path: Vec<(f64, f64)> = history.theta.iter().filter(finite).map(|t| plane.project(t)).collect();
         let extent = Extent::fitted(Extent { alpha: (-0.5, 1.5), beta: (-1.0, 1.0) }, &path);
         let grid = Grid::new(n, extent, self.mlp.n_params());
         Landscape { plane, path, grid }
@@ -112,5 +119,24 @@ impl RunReport {
             theta_fingerprint: format!("{:08x}", fnv1a_f32(trainer.theta())),
             history: h,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diverged_run_still_gets_a_finite_landscape() {
+        let mut settings = Settings::default();
+        settings.set("lr", "1000").unwrap();
+        settings.set("grid", "5").unwrap();
+        let scenario = Scenario::new(&settings);
+        let mut t = scenario.trainer(16);
+        assert!(matches!(t.advance(usize::MAX), Status::Diverged { .. }));
+        let land = scenario.landscape(t.history(), t.theta(), 5);
+        assert!(land.path.iter().all(|(a, b)| a.is_finite() && b.is_finite()));
+        assert!(!land.path.is_empty());
+        assert!(land.grid.extent.alpha.0.is_finite() && land.grid.extent.alpha.1.is_finite());
     }
 }
