@@ -51,7 +51,8 @@ function updateLabels() {
   const full = b === state.nTrain;
   $('batch-out').textContent = `B = ${b}${full ? ' (full batch)' : ''}`;
   $('batch').setAttribute('aria-valuetext', `${b} examples per step${full ? ', full batch' : ''}`);
-  $('batch-note').textContent = `${Math.floor(state.nTrain / b)} steps per epoch over N = ${state.nTrain} examples`;
+  const steps = Math.floor(state.nTrain / b);
+  $('batch-note').textContent = `${steps} step${steps === 1 ? '' : 's'} per epoch over N = ${state.nTrain} examples`;
   $('lr-out').textContent = `η = ${currentLr()}`;
   $('lr').setAttribute('aria-valuetext', `learning rate ${currentLr()}`);
 }

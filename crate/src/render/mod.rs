@@ -230,6 +230,7 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
         .bold_line_style(BLACK.mix(0.12))
         .x_desc(v.x_label)
         .y_desc(v.y_label)
+        .x_label_formatter(&|x| if x1 >= 5.0 { format!("{x:.0}") } else { format!("{x:.2}") })
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 13))
         .draw()
