@@ -1,25 +1,36 @@
-// The page's wiring: controls → worker (training) → frames → wasm drawing on the canvases.
-// The only module that imports the wasm package on the main thread; all numbers come from
-// the worker, and all text that reaches the DOM goes through textContent.
-import init, { draw_landscape, draw_curves } from '../pkg/batchscape.js';
+// The page's wiring: URL and controls → workers (training, analysis) → frames → views.
+// The only module that imports the wasm package on the main thread (for drawing); all
+// numbers come from the workers, and all text reaches the DOM through textContent.
+import init, { draw_landscape, draw_lines } from '../pkg/batchscape.js';
+import { explainCurves, explainLandscape } from './explain.js';
 
+const MAX_RUNS = 4;
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  pairs: [],        // settings from the URL, as [key, value]; the sliders override batch and lr once moved
-  overrides: new Map(),
-  lr: 0.2,          // the effective learning rate (from the worker's validated settings, then the slider)
+  pairs: [],            // settings from the URL, as [key, value]
+  overrides: new Map(), // settings changed in the page (batch, lr), sent instead of the URL's
+  settings: new Map(),  // the validated settings in effect (from the run worker)
   nTrain: 256,
   grid: 51,
-  batchStops: [],
-  runId: 0,
-  pending: null,    // newest frame not yet drawn
+  lr: 0.2,
+  batches: [],          // batch size per run slot (undefined: slot unused)
+  runs: [],             // newest frame per slot
+  gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
+  atlas: null,          // newest shared landscape
+  xAxis: 'epoch',
+  plane: 'endpoints',
+  dirty: false,
   frames: 0,
-  drawMs: [],       // time spent drawing each frame (main thread), for the tests to report
-  last: null,       // summary of the newest frame, for tests and the status line
-  inputAt: 0,       // time of the last slider input, to report slider-to-frame latency
+  drawMs: [],           // main-thread time of each redraw, for the tests to report
+  inputAt: 0,           // time of the last slider input, for slider-to-frame latency
+  latencies: [],
 };
 window.batchscape = state;
+
+// ---------------------------------------------------------------- workers
+const runWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
 
 function batchStops(n) {
   const stops = [];
@@ -31,155 +42,302 @@ function batchStops(n) {
 function urlPairs() {
   const pairs = [];
   for (const [k, v] of new URLSearchParams(location.search)) pairs.push([k, v]);
-  return pairs.slice(0, 200); // a hostile URL with thousands of keys is cut here; the rest is reported
+  return pairs;
 }
 
+/** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
+function scenarioPairs() {
+  const pageKeys = new Set(['plane', 'x']);
+  const pairs = state.pairs.filter(([k]) => !state.overrides.has(k) && !pageKeys.has(k)).slice(0, 200);
+  for (const [k, v] of state.overrides) pairs.push([k, v]);
+  return pairs;
+}
+
+function sendScenario() {
+  const pairs = scenarioPairs();
+  runWorker.postMessage({ type: 'scenario', pairs });
+  analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
+}
+
+function startRun(slot) {
+  state.gens[slot] += 1;
+  state.runs[slot] = null;
+  runWorker.postMessage({ type: 'run', slot, gen: state.gens[slot], batch: state.batches[slot] });
+}
+
+function stopRun(slot) {
+  state.gens[slot] += 1;
+  state.runs[slot] = null;
+  runWorker.postMessage({ type: 'stop', slot });
+  analysisWorker.postMessage({ type: 'trajectory', slot, snapshots: new Float32Array(0), running: false });
+}
+
+// ---------------------------------------------------------------- messages and URL
 function showMessages(list) {
-  const box = $('messages');
-  const ul = $('message-list');
-  ul.replaceChildren(...list.map((text) => { const li = document.createElement('li'); li.textContent = text; return li; }));
-  box.hidden = list.length === 0;
-}
-
-function currentBatch() { return state.batchStops[+$('batch').value]; }
-function currentLr() { return state.lr; }
-/** Two significant digits of 10^v: slider positions give round learning rates. */
-function lrFromSlider(v) { return Number((10 ** v).toPrecision(2)); }
-
-function updateLabels() {
-  const b = currentBatch();
-  const full = b === state.nTrain;
-  $('batch-out').textContent = `B = ${b}${full ? ' (full batch)' : ''}`;
-  $('batch').setAttribute('aria-valuetext', `${b} examples per step${full ? ', full batch' : ''}`);
-  const steps = Math.floor(state.nTrain / b);
-  $('batch-note').textContent = `${steps} step${steps === 1 ? '' : 's'} per epoch over N = ${state.nTrain} examples`;
-  $('lr-out').textContent = `η = ${currentLr()}`;
-  $('lr').setAttribute('aria-valuetext', `learning rate ${currentLr()}`);
+  $('message-list').replaceChildren(...list.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }));
+  $('messages').hidden = list.length === 0;
 }
 
 function syncUrl() {
   const params = new URLSearchParams(location.search);
-  params.set('batch', String(currentBatch()));
-  params.set('lr', String(currentLr()));
+  for (const [k, v] of state.overrides) params.set(k, v);
+  params.set('batch', state.batches.filter((b) => b !== undefined).join(','));
+  if (state.plane !== 'endpoints') params.set('plane', state.plane); else params.delete('plane');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
-// The URL's settings go to the worker as they are (it validates them and reports what it
-// rejected); a slider the user has moved overrides its key.
-function requestRun() {
-  state.runId += 1;
-  const pairs = state.pairs.filter(([k]) => !state.overrides.has(k));
-  for (const [k, v] of state.overrides) pairs.push([k, v]);
-  worker.postMessage({ type: 'run', id: state.runId, pairs, grid: state.grid });
+// ---------------------------------------------------------------- controls
+const lrFromSlider = (v) => Number((10 ** v).toPrecision(2));
+const activeSlots = () => state.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+
+function runLabel(slot) { return `Run ${slot + 1}`; }
+
+function renderRunControls() {
+  const stops = batchStops(state.nTrain);
+  const list = $('runs');
+  list.replaceChildren();
+  for (const slot of activeSlots()) {
+    const b = state.batches[slot];
+    const row = document.createElement('li');
+    row.className = `run run-${slot}`;
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.setAttribute('aria-hidden', 'true');
+    const label = document.createElement('label');
+    label.htmlFor = `batch-${slot}`;
+    label.textContent = `${runLabel(slot)}: Batch size `;
+    const out = document.createElement('output');
+    out.id = `batch-out-${slot}`;
+    label.append(out);
+    const input = document.createElement('input');
+    input.type = 'range';
+    input.id = `batch-${slot}`;
+    input.min = '0';
+    input.max = String(stops.length - 1);
+    input.step = '1';
+    input.value = String(Math.max(0, stops.findIndex((s) => s >= b)));
+    input.addEventListener('input', () => {
+      state.inputAt = performance.now();
+      state.batches[slot] = stops[+input.value];
+      updateRunLabel(slot);
+      syncUrl();
+      startRun(slot);
+    });
+    const status = document.createElement('small');
+    status.id = `run-status-${slot}`;
+    status.className = 'run-status';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${runLabel(slot)}`);
+    remove.disabled = activeSlots().length <= 1;
+    remove.addEventListener('click', () => {
+      state.batches[slot] = undefined;
+      stopRun(slot);
+      renderRunControls();
+      syncUrl();
+      state.dirty = true;
+      requestAnimationFrame(draw);
+    });
+    row.append(swatch, label, input, status, remove);
+    list.append(row);
+    updateRunLabel(slot);
+  }
+  $('add-run').disabled = activeSlots().length >= MAX_RUNS;
 }
 
-function onSliderInput(event) {
-  state.inputAt = performance.now();
-  if (event.target.id === 'lr') state.lr = lrFromSlider(+$('lr').value);
-  state.overrides.set('batch', String(currentBatch()));
-  state.overrides.set('lr', String(state.lr));
-  updateLabels();
-  syncUrl();
-  requestRun();
+function updateRunLabel(slot) {
+  const b = state.batches[slot];
+  const full = b === state.nTrain;
+  const steps = Math.floor(state.nTrain / b);
+  $(`batch-out-${slot}`).textContent = `B = ${b}${full ? ' (full batch)' : ''}`;
+  $(`batch-${slot}`).setAttribute('aria-valuetext', `${b} examples per step${full ? ', full batch' : ''}, ${steps} step${steps === 1 ? '' : 's'} per epoch`);
 }
 
-/** Puts the sliders where the validated settings say, without starting a run. */
+function updateRunStatus(slot) {
+  const f = state.runs[slot];
+  const el = $(`run-status-${slot}`);
+  if (!el) return;
+  el.classList.toggle('diverged', f?.state === 'diverged');
+  if (!f) el.textContent = 'starting…';
+  else if (f.state === 'diverged') el.textContent = `η = ${f.lr}: ${f.divergence}`;
+  else if (f.state === 'running') el.textContent = `η = ${f.lr}: step ${f.step} of ${f.steps}…`;
+  else el.textContent = `η = ${f.lr}: done, ${f.steps} steps`;
+}
+
+function updateLrLabel() {
+  $('lr-out').textContent = `η = ${state.lr}`;
+  $('lr').setAttribute('aria-valuetext', `learning rate ${state.lr}`);
+}
+
+/** Puts the controls where the validated settings say. */
 function applySettings(settings) {
-  const n = Number(settings.get('n_train'));
+  state.settings = settings;
+  state.nTrain = Number(settings.get('n_train'));
   state.grid = Number(settings.get('grid'));
-  state.nTrain = n;
-  state.batchStops = batchStops(n);
-  $('batch').max = String(state.batchStops.length - 1);
-  const b = Number(settings.get('batch').split(',')[0]);
-  const idx = state.batchStops.findIndex((s) => s >= b);
-  $('batch').value = String(idx >= 0 ? idx : state.batchStops.length - 1);
   state.lr = Number(settings.get('lr'));
   $('lr').value = String(Math.log10(state.lr));
-  updateLabels();
+  updateLrLabel();
+  const stops = batchStops(state.nTrain);
+  const wanted = settings.get('batch').split(',').map(Number).slice(0, MAX_RUNS);
+  state.batches = wanted.map((b) => stops.find((s) => s >= b) ?? state.nTrain);
+  renderRunControls();
 }
 
-function setStatus(f) {
-  const el = $('status');
-  el.classList.toggle('diverged', f.state === 'diverged');
-  if (f.state === 'diverged') {
-    el.textContent = `B = ${f.batch}, η = ${f.lr}: ${f.divergence}`;
-  } else if (f.state === 'running') {
-    el.textContent = `Training B = ${f.batch}, η = ${f.lr}: step ${f.step} of ${f.steps}…`;
-  } else if (f.phase === 'training') {
-    el.textContent = `B = ${f.batch}, η = ${f.lr}: trained ${f.steps} steps; computing the fine landscape…`;
-  } else {
-    el.textContent = `B = ${f.batch}, η = ${f.lr}: done, ${f.steps} steps.`;
+// ---------------------------------------------------------------- drawing
+function colorsOf(slots) { return Uint32Array.from(slots); }
+
+function drawLandscape() {
+  const a = state.atlas;
+  if (!a || !a.values.length) return;
+  const slots = [];
+  const lengths = [];
+  const parts = [];
+  let at = 0;
+  a.lengths.forEach((len, slot) => {
+    if (len && state.batches[slot] !== undefined) {
+      slots.push(slot);
+      lengths.push(len);
+      parts.push(a.paths.subarray(at * 2, (at + len) * 2));
+    }
+    at += len;
+  });
+  const paths = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { paths.set(p, o); o += p.length; }
+  draw_landscape($('landscape'), a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]);
+  $('landscape-text').textContent = explainLandscape(state, a);
+}
+
+function xOf(f) {
+  if (state.xAxis === 'step') return f.stepAt;
+  if (state.xAxis === 'time') return f.stepAt.map((s) => s * f.msPerStep);
+  return f.epoch;
+}
+
+const X_LABELS = { epoch: 'epoch (passes over the data)', step: 'step (updates)', time: 'measured training time (ms)' };
+
+function drawCurves() {
+  const xs = [];
+  const ys = [];
+  const lengths = [];
+  const colors = [];
+  const dashed = [];
+  const labels = [];
+  for (const slot of activeSlots()) {
+    const f = state.runs[slot];
+    if (!f || !f.trainLoss.length) continue;
+    const x = xOf(f);
+    for (const [y, dash, kind] of [[f.trainLoss, 0, 'train'], [f.testLoss, 1, 'test']]) {
+      xs.push(...x); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(dash);
+      labels.push(`${kind} B=${f.batch}`);
+    }
   }
-}
-
-function setSummary(f) {
-  const n = f.trainLoss.length;
-  if (!n) return;
-  const pct = (x) => `${(100 * x).toFixed(1)} %`;
-  const epochs = f.epoch[n - 1];
-  $('summary').textContent =
-    `After ${f.step} steps (${epochs.toFixed(1)} epochs) with B = ${f.batch}: ` +
-    `train loss ${f.trainLoss[n - 1].toFixed(3)}, test loss ${f.testLoss[n - 1].toFixed(3)} ` +
-    `(gap ${(f.testLoss[n - 1] - f.trainLoss[n - 1]).toFixed(3)}); ` +
-    `test accuracy ${pct(f.testAcc[n - 1])}.`;
+  if (!lengths.length) return;
+  draw_lines($('curves'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
+    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], 'loss (binary cross-entropy)', false);
+  $('curves-text').textContent = explainCurves(state);
 }
 
 function draw() {
-  const f = state.pending;
-  state.pending = null;
-  if (!f || f.id !== state.runId) return;
+  if (!state.dirty) return;
+  state.dirty = false;
   const t0 = performance.now();
   try {
-    if (f.landscape && f.landscape.values.length) {
-      const [alphaLabel, betaLabel] = f.landscape.labels;
-      draw_landscape($('landscape'), f.landscape.values, f.landscape.extent, f.landscape.path, 0, alphaLabel, betaLabel);
-    }
-    draw_curves($('curves'), f.epoch, f.trainLoss, f.testLoss, 0, 'epoch');
+    drawLandscape();
+    drawCurves();
   } catch (err) {
     showMessages([`Drawing failed: ${err.message || err}`]);
   }
   state.drawMs.push(performance.now() - t0);
-  setStatus(f);
-  setSummary(f);
   state.frames += 1;
-  state.last = {
-    id: f.id, state: f.state, phase: f.phase, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr,
-    fingerprint: f.fingerprint, divergence: f.divergence,
-    trainLoss: f.trainLoss[f.trainLoss.length - 1], testLoss: f.testLoss[f.testLoss.length - 1],
-    latencyMs: state.inputAt ? performance.now() - state.inputAt : null,
-  };
-  if (f.landscape) state.lastLandscape = f.landscape;
-  state.inputAt = 0;
+  if (state.inputAt) {
+    state.latencies.push(performance.now() - state.inputAt);
+    state.inputAt = 0;
+  }
 }
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-worker.onmessage = (event) => {
+function scheduleDraw() {
+  state.dirty = true;
+  requestAnimationFrame(draw);
+}
+
+// ---------------------------------------------------------------- worker messages
+runWorker.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === 'settings') {
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
-    if (state.overrides.size === 0) applySettings(settings);
-    const extra = state.pairs.length >= 200 ? ['Only the first 200 URL parameters were read.'] : [];
+    applySettings(settings);
+    const extra = state.pairs.length > 200 ? ['Only the first 200 URL parameters were read.'] : [];
     showMessages([...msg.errors.map((e) => `Setting ignored, default used: ${e}`), ...extra]);
+    for (const slot of activeSlots()) startRun(slot);
   } else if (msg.type === 'frame') {
-    if (!state.pending || state.pending.phase !== 'done' || msg.id !== state.pending.id) state.pending = msg;
-    requestAnimationFrame(draw);
+    if (msg.gen !== state.gens[msg.slot]) return;
+    analysisWorker.postMessage(
+      { type: 'trajectory', slot: msg.slot, snapshots: msg.snapshots, running: msg.state === 'running' },
+      [msg.snapshots.buffer],
+    );
+    delete msg.snapshots;
+    state.runs[msg.slot] = msg;
+    updateRunStatus(msg.slot);
+    scheduleDraw();
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
 };
-worker.onerror = (e) => showMessages([`The training worker failed: ${e.message}`]);
 
+analysisWorker.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === 'atlas') {
+    state.atlas = msg;
+    scheduleDraw();
+  } else if (msg.type === 'error') {
+    showMessages([`Analysis failed: ${msg.message}`]);
+  }
+};
+
+for (const w of [runWorker, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
+
+// ---------------------------------------------------------------- start
 async function start() {
   await init();
   state.pairs = urlPairs();
-  state.batchStops = batchStops(state.nTrain);
-  $('batch').max = String(state.batchStops.length - 1);
-  updateLabels();
-  $('batch').addEventListener('input', onSliderInput);
-  $('lr').addEventListener('input', onSliderInput);
+  const params = new URLSearchParams(location.search);
+  if (['endpoints', 'random'].includes(params.get('plane'))) state.plane = params.get('plane');
+  $('plane').value = state.plane;
+  analysisWorker.postMessage({ type: 'plane', plane: state.plane });
+  $('lr').addEventListener('input', () => {
+    state.inputAt = performance.now();
+    state.lr = lrFromSlider(+$('lr').value);
+    state.overrides.set('lr', String(state.lr));
+    updateLrLabel();
+    syncUrl();
+    sendScenario();
+  });
+  $('add-run').addEventListener('click', () => {
+    const slot = state.batches.findIndex((b) => b === undefined);
+    const free = slot >= 0 ? slot : state.batches.length;
+    if (free >= MAX_RUNS) return;
+    const used = new Set(state.batches);
+    state.batches[free] = batchStops(state.nTrain).find((b) => !used.has(b)) ?? 1;
+    renderRunControls();
+    syncUrl();
+    startRun(free);
+    $(`batch-${free}`).focus();
+  });
+  $('plane').addEventListener('change', () => {
+    state.plane = $('plane').value;
+    analysisWorker.postMessage({ type: 'plane', plane: state.plane });
+    syncUrl();
+  });
+  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw(); });
   $('dismiss').addEventListener('click', () => { $('messages').hidden = true; });
-  requestRun();
+  sendScenario();
 }
 
 start().catch((err) => showMessages([`Batchscape could not start: ${err.message || err}`]));

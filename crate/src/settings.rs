@@ -89,7 +89,7 @@ impl Default for Settings {
             act: "tanh".into(),
             lr: 0.2,
             epochs: 60,
-            batch: vec![16],
+            batch: vec![16, 256],
             grid: 51,
         }
     }

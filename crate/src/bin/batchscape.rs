@@ -95,7 +95,7 @@ fn run(args: Args) -> Result<(), String> {
         series.push(Series { label: l_train, xs: steps, ys: &h.train_loss, color: RUN_COLORS[k % 4], dashed: false });
         series.push(Series { label: l_test, xs: steps, ys: &h.test_loss, color: RUN_COLORS[k % 4], dashed: true });
     }
-    let curves = CurvesView { series, x_label: "epoch", y_label: "loss (BCE)" };
+    let curves = CurvesView { series, x_label: "epoch", y_label: "loss (BCE)", log_y: false };
     figures.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
 
     let settings: serde_json::Map<String, serde_json::Value> =

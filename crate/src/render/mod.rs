@@ -18,6 +18,27 @@ pub use contour::contour_segments;
 pub const RUN_COLORS: [RGBColor; 4] =
     [RGBColor(213, 94, 0), RGBColor(0, 114, 178), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
 
+/// Guides and references that are not a run (e.g. the 2/η line): dark grey.
+pub const REFERENCE_COLOR: RGBColor = RGBColor(80, 80, 80);
+
+/// Where a chart's plotting area landed, so the page can map the pointer to data coordinates
+/// (hover) without redrawing: pixel box `[x0, y0, x1, y1]` and data ranges.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotFrame {
+    pub pixels: [i32; 4],
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    pub log_y: bool,
+}
+
+impl PlotFrame {
+    /// `[x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y]` for the page.
+    pub fn to_vec(&self) -> Vec<f64> {
+        let p = self.pixels;
+        vec![p[0] as f64, p[1] as f64, p[2] as f64, p[3] as f64, self.x.0, self.x.1, self.y.0, self.y.1, self.log_y as u8 as f64]
+    }
+}
+
 /// A run's path on a landscape.
 pub struct PathView<'a> {
     pub points: &'a [(f64, f64)],
@@ -48,6 +69,8 @@ pub struct CurvesView<'a> {
     pub series: Vec<Series<'a>>,
     pub x_label: &'a str,
     pub y_label: &'a str,
+    /// Logarithmic y axis (non-positive values are skipped).
+    pub log_y: bool,
 }
 
 fn err<E: std::fmt::Debug>(e: E) -> String {
@@ -87,7 +110,7 @@ fn viridis(u: f64) -> RGBColor {
 
 /// Heatmap of the loss (log colour scale, viridis) with contour lines, each path drawn with a
 /// dark halo, its start as a hollow circle and its end as a filled one, and a colour bar.
-pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LandscapeView) -> Result<(), String> {
+pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LandscapeView) -> Result<PlotFrame, String> {
     root.fill(&WHITE).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
     let (main, bar) = root.split_horizontally(w.saturating_sub(86));
@@ -143,7 +166,18 @@ pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Lan
             chart.draw_series([Circle::new(e, 5, path.color.filled())]).map_err(err)?;
         }
     }
-    draw_colorbar(&bar, &scale)
+    draw_colorbar(&bar, &scale)?;
+    Ok(frame_of(chart.plotting_area(), (a0, a1), (b0, b1), false))
+}
+
+fn frame_of<DB: DrawingBackend, X: plotters::coord::ranged1d::Ranged, Y: plotters::coord::ranged1d::Ranged>(
+    area: &DrawingArea<DB, plotters::coord::cartesian::Cartesian2d<X, Y>>,
+    x: (f64, f64),
+    y: (f64, f64),
+    log_y: bool,
+) -> PlotFrame {
+    let (xr, yr) = area.get_pixel_range();
+    PlotFrame { pixels: [xr.start, yr.start, xr.end, yr.end], x, y, log_y }
 }
 
 fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: &LogScale) -> Result<(), String> {
@@ -210,64 +244,86 @@ pub fn format_loss(v: f64) -> String {
     }
 }
 
-/// Line chart with a legend; dashed series are drawn dashed. The y axis starts at 0.
-pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &CurvesView) -> Result<(), String> {
+/// Line chart with a legend; dashed series are drawn dashed. A linear y axis starts at 0.
+pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &CurvesView) -> Result<PlotFrame, String> {
     root.fill(&WHITE).map_err(err)?;
-    let finite = |xs: &[f64]| xs.iter().copied().filter(|x| x.is_finite()).collect::<Vec<_>>();
-    let all_x: Vec<f64> = v.series.iter().flat_map(|s| finite(s.xs)).collect();
-    let all_y: Vec<f64> = v.series.iter().flat_map(|s| finite(s.ys)).collect();
-    let x1 = all_x.iter().copied().fold(1.0, f64::max);
-    let y1 = all_y.iter().copied().fold(0.1, f64::max) * 1.05;
-    let mut chart = ChartBuilder::on(root)
-        .margin(10)
-        .x_label_area_size(38)
-        .y_label_area_size(48)
-        .build_cartesian_2d(0.0..x1, 0.0..y1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(BLACK.mix(0.06))
-        .bold_line_style(BLACK.mix(0.12))
-        .x_desc(v.x_label)
-        .y_desc(v.y_label)
-        .x_label_formatter(&|x| if x1 >= 5.0 { format!("{x:.0}") } else { format!("{x:.2}") })
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 13))
-        .draw()
-        .map_err(err)?;
-    for s in &v.series {
-        let pts: Vec<(f64, f64)> =
-            s.xs.iter().zip(s.ys).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|(&x, &y)| (x, y.min(y1))).collect();
-        let style = s.color.stroke_width(2);
-        let color = s.color;
-        let dashed = s.dashed;
-        let legend = move |(x, y): (i32, i32)| {
-            let seg = |a: i32, b: i32| PathElement::new(vec![(x + a, y), (x + b, y)], color.stroke_width(2));
-            if dashed {
-                EmptyElement::at((0, 0)) + seg(0, 6) + seg(10, 16)
-            } else {
-                EmptyElement::at((0, 0)) + seg(0, 8) + seg(8, 16)
+    let ok = |x: f64, y: f64| x.is_finite() && y.is_finite() && (!v.log_y || y > 0.0);
+    let pts_of = |s: &Series| -> Vec<(f64, f64)> {
+        s.xs.iter().zip(s.ys).filter(|(&x, &y)| ok(x, y)).map(|(&x, &y)| (x, y)).collect()
+    };
+    let all: Vec<(f64, f64)> = v.series.iter().flat_map(pts_of).collect();
+    let x0 = all.iter().map(|p| p.0).fold(f64::INFINITY, f64::min).min(0.0);
+    let x1 = all.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max).max(x0 + 1e-9).max(1.0);
+    let y_hi = all.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    let y_lo = all.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let (y0, y1) = if v.log_y {
+        let lo = if y_lo.is_finite() { y_lo } else { 0.01 };
+        let hi = if y_hi.is_finite() { y_hi } else { 1.0 };
+        (lo / 1.3, (hi * 1.3).max(lo * 2.0))
+    } else {
+        (0.0, if y_hi.is_finite() { (y_hi * 1.05).max(1e-9) } else { 1.0 })
+    };
+    let mut builder = ChartBuilder::on(root);
+    builder.margin(10).x_label_area_size(38).y_label_area_size(52);
+    let style = |s: &Series| s.color.stroke_width(2);
+    macro_rules! body {
+        ($chart:expr) => {{
+            let mut chart = $chart;
+            chart
+                .configure_mesh()
+                .light_line_style(BLACK.mix(0.05))
+                .bold_line_style(BLACK.mix(0.12))
+                .x_desc(v.x_label)
+                .y_desc(v.y_label)
+                .x_label_formatter(&|x| if x1 - x0 >= 5.0 { format!("{x:.0}") } else { format!("{x:.2}") })
+                .y_label_formatter(&|y| format_loss(*y))
+                .label_style(("sans-serif", 13))
+                .axis_desc_style(("sans-serif", 13))
+                .draw()
+                .map_err(err)?;
+            for s in &v.series {
+                let pts = pts_of(s);
+                let color = s.color;
+                let dashed = s.dashed;
+                let legend = move |(x, y): (i32, i32)| {
+                    let seg = |a: i32, b: i32| PathElement::new(vec![(x + a, y), (x + b, y)], color.stroke_width(2));
+                    if dashed {
+                        EmptyElement::at((0, 0)) + seg(0, 6) + seg(10, 16)
+                    } else {
+                        EmptyElement::at((0, 0)) + seg(0, 8) + seg(8, 16)
+                    }
+                };
+                let drawn = if s.dashed {
+                    chart.draw_series(DashedLineSeries::new(pts, 6, 4, style(s))).map_err(err)?
+                } else {
+                    chart.draw_series(LineSeries::new(pts, style(s))).map_err(err)?
+                };
+                if !s.label.is_empty() {
+                    drawn.label(s.label).legend(legend);
+                }
             }
-        };
-        if s.dashed {
-            chart.draw_series(DashedLineSeries::new(pts, 6, 4, style)).map_err(err)?.label(s.label).legend(legend);
-        } else {
-            chart.draw_series(LineSeries::new(pts, style)).map_err(err)?.label(s.label).legend(legend);
-        }
+            if v.series.iter().any(|s| !s.label.is_empty()) {
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperRight)
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(BLACK.mix(0.3))
+                    .label_font(("sans-serif", 12))
+                    .draw()
+                    .map_err(err)?;
+            }
+            Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
+        }};
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    if v.log_y {
+        body!(builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()).map_err(err)?)
+    } else {
+        body!(builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?)
+    }
 }
 
 /// Renders a chart to an SVG string (the native tool's figures; tests).
-pub fn to_svg(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>) -> Result<String, String> {
+pub fn to_svg<R>(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<R, String>) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();

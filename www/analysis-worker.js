@@ -1,0 +1,76 @@
+// Analysis worker: receives every run's trajectory (θ snapshots) and computes the shared loss
+// landscape they are drawn on — a coarse grid while runs train, the fine grid once all are
+// done, a few rows at a time so newer trajectories preempt it.
+import init, { AtlasSession } from '../pkg/batchscape.js';
+
+const COARSE = 15;
+const FINE_ROWS = 3;
+
+let ready = null;
+let atlas = null;
+let plane = 'endpoints';
+let grid = 51;
+const running = new Set();   // slots still training
+let dirty = false;
+let version = 0;             // bumps on every change; a fine pass aborts when it moves
+let working = false;
+
+self.onmessage = (event) => {
+  handle(event.data).catch((err) => self.postMessage({ type: 'error', message: String(err?.message || err) }));
+};
+
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function handle(msg) {
+  ready ??= init();
+  await ready;
+  if (msg.type === 'scenario') {
+    atlas?.free();
+    atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+    grid = msg.grid ?? grid;
+    running.clear();
+  } else if (msg.type === 'trajectory' && atlas) {
+    atlas.set_trajectory(msg.slot, msg.snapshots);
+    if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
+  } else if (msg.type === 'plane') {
+    plane = msg.plane;
+  } else {
+    return;
+  }
+  dirty = true;
+  version += 1;
+  if (!working) work();
+}
+
+function post(fine) {
+  const f = {
+    type: 'atlas', fine, plane,
+    values: atlas.values(), extent: atlas.extent(), paths: atlas.paths(),
+    lengths: atlas.path_lengths(), labels: atlas.labels(),
+  };
+  self.postMessage(f, [f.values.buffer, f.extent.buffer, f.paths.buffer, f.lengths.buffer]);
+}
+
+async function work() {
+  working = true;
+  try {
+    while (dirty && atlas) {
+      dirty = false;
+      const v = version;
+      atlas.plan(plane, COARSE);
+      atlas.fill(COARSE);
+      post(false);
+      await yieldToEvents();
+      if (running.size || v !== version) continue;
+      atlas.plan(plane, grid);
+      let complete = false;
+      while (!complete && v === version) {
+        complete = atlas.fill(FINE_ROWS);
+        if (!complete) await yieldToEvents();
+      }
+      if (complete && v === version) post(true);
+    }
+  } finally {
+    working = false;
+  }
+}
