@@ -8,10 +8,14 @@
 //! Data flows one way: settings → [`data`] + [`model`] → [`train`] (history, snapshots) →
 //! [`landscape`] (planes, grids, projected paths) → [`render`] (charts on any plotters backend).
 
+pub mod analysis;
+pub mod curvature;
 pub mod data;
+pub mod dual;
 pub mod lab;
 pub mod landscape;
 pub mod model;
+pub mod noise;
 pub mod real;
 pub mod render;
 pub mod scenario;
