@@ -439,5 +439,42 @@ pub fn exact_trace<T: Real>(tape: &mut Tape<T>) -> f64 {
     trace
 }
 
+/// Projected-gradient-ascent steps of [`eps_sharpness`] (Keskar et al. used 10 L-BFGS-B
+/// iterations; sign-gradient steps in a box are the ℓ∞ analogue, cf. Madry et al. 2018).
+pub const SHARPNESS_STEPS: usize = 20;
+
+/// ε-sharpness (Keskar et al. 2017, metric 2.1, the full space):
+/// `φ = (max_{z ∈ C_ε} L(θ + z) − L(θ)) / (1 + L(θ)) × 100` over the box
+/// `C_ε = {z : |z_i| ≤ ε(|θ_i| + 1)}`. The maximum is sought by projected gradient ascent:
+/// from a uniform random point of the box (drawn from `rng`; a start at 0 would stall at a
+/// stationary point), `steps` steps `z ← Π_C(z + s_k·w ⊙ sign ∇L(θ + z))` with
+/// `w_i = ε(|θ_i| + 1)` and `s_k = 2/(k + 1)` (the first step reaches the vertex that maximizes
+/// the linearized loss), keeping the best value seen. The tape is left at an arbitrary point.
+pub fn eps_sharpness<T: Real>(tape: &mut Tape<T>, theta: &[T], eps: f64, steps: usize, rng: &mut Mulberry32) -> f64 {
+    let l0 = tape.set_point(theta).to_f64();
+    let w: Vec<f64> = theta.iter().map(|t| eps * (t.to_f64().abs() + 1.0)).collect();
+    let mut z: Vec<f64> = w.iter().map(|&wi| (2.0 * rng.next_f64() - 1.0) * wi).collect();
+    let mut point: Vec<T> = vec![T::zero(); theta.len()];
+    let mut best = f64::NEG_INFINITY;
+    for k in 0..=steps {
+        point.iter_mut().zip(theta).zip(&z).for_each(|((p, &t), &zi)| *p = T::from_f64(t.to_f64() + zi));
+        let l = tape.set_point(&point).to_f64();
+        if !l.is_finite() {
+            return f64::INFINITY;
+        }
+        best = best.max(l);
+        if k == steps {
+            break;
+        }
+        let s = 2.0 / (k + 1) as f64;
+        for ((zi, &wi), g) in z.iter_mut().zip(&w).zip(tape.grad()) {
+            let g = g.to_f64();
+            let dir = if g > 0.0 { 1.0 } else if g < 0.0 { -1.0 } else { 0.0 };
+            *zi = (*zi + s * wi * dir).clamp(-wi, wi);
+        }
+    }
+    (best - l0) / (1.0 + l0) * 100.0
+}
+
 #[cfg(test)]
 mod tests;

@@ -123,10 +123,11 @@ fn gradient_descent_on_a_quadratic_diverges_above_two_over_lambda_max_and_conver
     tape.set_point(&[0.0, 0.0, 0.0]);
     let start = gaussian_unit::<f64>(3, &mut Mulberry32::new(1));
     let lam = lambda_max(&mut tape, &start, PowerConfig { rel_tol: 1e-12, max_iters: 10_000 }).value;
+    const STEPS: usize = 600;
     let run = |eta: f64, tape: &mut Tape<f64>| {
         let mut theta = vec![0.0f64; 3];
         let l0 = tape.set_point(&theta);
-        for _ in 0..3000 {
+        for _ in 0..STEPS {
             tape.set_point(&theta);
             let g = tape.grad().to_vec();
             theta.iter_mut().zip(&g).for_each(|(t, g)| *t -= eta * g);
@@ -189,5 +190,55 @@ fn per_example_gradient_norms_match_one_example_backprop() {
         mlp.loss_grad(&theta, 1, &mut ws, &mut g);
         let want: f64 = g.iter().map(|x| x * x).sum();
         assert!((norms[i] - want).abs() < 1e-12 * want.max(1e-12), "example {i}: {} vs {want}", norms[i]);
+    }
+}
+
+/// On linear regression the loss is a convex quadratic, so its maximum over the box is at one
+/// of the 2³ vertices: brute force over them gives the true ε-sharpness, and projected
+/// gradient ascent must find it, both at a generic point and at the least-squares minimum
+/// (where the gradient vanishes and only the random start gets the ascent going).
+#[test]
+fn eps_sharpness_on_a_convex_quadratic_equals_the_best_vertex_of_the_box() {
+    let data = regression_data(25, 4);
+    let mlp = Mlp::new(2, &[], Activation::Tanh, Loss::Mse);
+    let mut tape = Tape::<f64>::new(&mlp, &data);
+    // The least-squares minimum from the normal equations X̃ᵀX̃ θ = X̃ᵀy (Cramer's rule).
+    let (mut a, mut r) = ([[0.0f64; 3]; 3], [0.0f64; 3]);
+    for i in 0..data.len() {
+        let xt = [data.row(i)[0] as f64, data.row(i)[1] as f64, 1.0];
+        for p in 0..3 {
+            r[p] += xt[p] * data.y[i] as f64;
+            for q in 0..3 {
+                a[p][q] += xt[p] * xt[q];
+            }
+        }
+    }
+    let det = |m: &[[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let min: Vec<f64> = (0..3)
+        .map(|c| {
+            let mut m = a;
+            (0..3).for_each(|row| m[row][c] = r[row]);
+            det(&m) / det(&a)
+        })
+        .collect();
+    tape.set_point(&min);
+    assert!(tape.grad().iter().all(|g| g.abs() < 1e-9), "{:?}", tape.grad());
+    for theta in [vec![0.4, -0.3, 0.2], min] {
+        for eps in [1e-3, 5e-4, 0.05] {
+            let l0 = tape.set_point(&theta);
+            let mut best = f64::MIN;
+            for corner in 0..8 {
+                let p: Vec<f64> = (0..3)
+                    .map(|i| theta[i] + if corner >> i & 1 == 1 { 1.0 } else { -1.0 } * eps * (theta[i].abs() + 1.0))
+                    .collect();
+                best = best.max(tape.set_point(&p));
+            }
+            let want = (best - l0) / (1.0 + l0) * 100.0;
+            let got = eps_sharpness(&mut tape, &theta, eps, SHARPNESS_STEPS, &mut Mulberry32::new(3));
+            assert!((got - want).abs() <= 1e-9 * want.abs().max(1e-12), "θ {theta:?} ε {eps}: {got} vs {want}");
+        }
     }
 }
