@@ -189,6 +189,34 @@ mod tests {
     use crate::scenario::Scenario;
     use crate::settings::Settings;
 
+    /// The edge of stability (Cohen et al. 2021) on W1's moons MLP (2-16-16-1 tanh, BCE, W1's 512
+    /// training points and θ0): under full-batch gradient descent at η = 0.5, λ_max rises from
+    /// 1.70 (progressive sharpening), overshoots 2/η = 4 briefly (4.51 at step 200, a loss spike)
+    /// and from then on hovers at or just below 2/η instead of growing further. The 4000-step
+    /// curve is printed by `cargo run --release --example edge_of_stability -- 0.5 4000 40`.
+    #[test]
+    fn lambda_max_along_full_batch_gradient_descent_stays_at_about_two_over_eta() {
+        use crate::data::moons;
+        use crate::model::{Activation, Loss};
+        use crate::rng::Streams;
+        use crate::train::{RunSpec, Trainer};
+        let split = std::sync::Arc::new(moons(512, 64, 0.2, &mut Mulberry32::new(Streams::W1.data)));
+        let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
+        let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
+        let lr = 0.5;
+        let edge = 2.0 / lr;
+        let spec = RunSpec { batch_size: 512, lr, steps: 800, n_records: 8 };
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
+        t.advance(usize::MAX);
+        let h = t.history();
+        let (lams, _) = series(&mlp, &split.train, &h.theta, PowerConfig::default(), Streams::W1.dirs);
+        assert!(lams[0] < 0.5 * edge, "starts well below 2/η: {lams:?}");
+        assert!(lams.iter().cloned().fold(f64::MIN, f64::max) > 0.95 * edge, "sharpening reaches the edge: {lams:?}");
+        for (step, lam) in h.step.iter().zip(&lams).filter(|(s, _)| **s >= 500) {
+            assert!(*lam <= 1.02 * edge && *lam >= 0.9 * edge, "step {step}: λ_max {lam} vs 2/η = {edge}: {lams:?}");
+        }
+    }
+
     #[test]
     fn sampled_snapshots_are_evenly_spaced_and_end_with_the_last() {
         assert_eq!(sample_indices(10, 4), vec![0, 3, 6, 9]);
