@@ -11,6 +11,7 @@ let atlas = null;
 let plane = 'endpoints';
 let grid = 51;
 const running = new Set();   // slots still training
+const gens = [0, 0, 0, 0];   // generation of each slot's trajectory (0: none)
 let dirty = false;
 let version = 0;             // bumps on every change; a fine pass aborts when it moves
 let working = false;
@@ -29,8 +30,10 @@ async function handle(msg) {
     atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
     grid = msg.grid ?? grid;
     running.clear();
+    gens.fill(0);
   } else if (msg.type === 'trajectory' && atlas) {
     atlas.set_trajectory(msg.slot, msg.snapshots);
+    gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
   } else if (msg.type === 'plane') {
     plane = msg.plane;
@@ -44,7 +47,7 @@ async function handle(msg) {
 
 function post(fine) {
   const f = {
-    type: 'atlas', fine, plane,
+    type: 'atlas', fine, plane, gens: [...gens],
     values: atlas.values(), extent: atlas.extent(), paths: atlas.paths(),
     lengths: atlas.path_lengths(), labels: atlas.labels(),
   };

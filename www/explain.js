@@ -59,3 +59,19 @@ export function explainLandscape(state, atlas) {
   else parts.push('The map is exact on the plane; points of a path between its ends lie off the plane and are shown by their projection.');
   return parts.join(' ');
 }
+
+/** Reads the decision maps: how much of the plane each run assigns to class 1, and accuracies. */
+export function explainBoundaries(state) {
+  const runs = finished(state).filter(({ f }) => f.state === 'finished');
+  if (!runs.length) return 'Training: the maps follow each run as it learns.';
+  const parts = runs.map(({ f }) => {
+    const share = f.boundary.filter((p) => p >= 0.5).length / f.boundary.length;
+    return `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, ` +
+      `${fmt(100 * share, 0)} % of the plane called class 1.`;
+  });
+  if (runs.length > 1) {
+    const best = [...runs].sort((a, b) => last(b.f.testAcc) - last(a.f.testAcc))[0].f;
+    parts.push(`The boundary of B = ${best.batch} generalizes best on held-out points.`);
+  }
+  return parts.join(' ');
+}

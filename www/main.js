@@ -1,8 +1,8 @@
 // The page's wiring: URL and controls → workers (training, analysis) → frames → views.
 // The only module that imports the wasm package on the main thread (for drawing); all
 // numbers come from the workers, and all text reaches the DOM through textContent.
-import init, { draw_landscape, draw_lines } from '../pkg/batchscape.js';
-import { explainCurves, explainLandscape } from './explain.js';
+import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
+import { explainBoundaries, explainCurves, explainLandscape } from './explain.js';
 
 const MAX_RUNS = 4;
 const $ = (id) => document.getElementById(id);
@@ -26,10 +26,20 @@ const state = {
   inputAt: 0,           // time of the last slider input, for slider-to-frame latency
   latencies: [],
 };
+state.atlasFor = '';
+/** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
+state.runsKey = () => activeSlots().map((k) => `${k}:${state.gens[k]}`).join(',');
 window.batchscape = state;
 
 // ---------------------------------------------------------------- workers
-const runWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// Runs train in parallel: one run worker per spare core (at most one per run), each owning
+// the slots k with k mod n = its index. Every worker builds the same scenario from the same
+// settings, so a run's numbers do not depend on which worker trains it.
+const N_RUN_WORKERS = Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+const runWorkers = Array.from({ length: N_RUN_WORKERS },
+  () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+const workerOf = (slot) => runWorkers[slot % N_RUN_WORKERS];
+state.runWorkers = N_RUN_WORKERS;
 const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
 
 function batchStops(n) {
@@ -55,21 +65,21 @@ function scenarioPairs() {
 
 function sendScenario() {
   const pairs = scenarioPairs();
-  runWorker.postMessage({ type: 'scenario', pairs });
+  for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs });
   analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
 }
 
 function startRun(slot) {
   state.gens[slot] += 1;
   state.runs[slot] = null;
-  runWorker.postMessage({ type: 'run', slot, gen: state.gens[slot], batch: state.batches[slot] });
+  workerOf(slot).postMessage({ type: 'run', slot, gen: state.gens[slot], batch: state.batches[slot] });
 }
 
 function stopRun(slot) {
   state.gens[slot] += 1;
   state.runs[slot] = null;
-  runWorker.postMessage({ type: 'stop', slot });
-  analysisWorker.postMessage({ type: 'trajectory', slot, snapshots: new Float32Array(0), running: false });
+  workerOf(slot).postMessage({ type: 'stop', slot });
+  analysisWorker.postMessage({ type: 'trajectory', slot, gen: state.gens[slot], snapshots: new Float32Array(0), running: false });
 }
 
 // ---------------------------------------------------------------- messages and URL
@@ -146,6 +156,7 @@ function renderRunControls() {
     row.append(swatch, label, input, status, remove);
     list.append(row);
     updateRunLabel(slot);
+    updateRunStatus(slot);
   }
   $('add-run').disabled = activeSlots().length >= MAX_RUNS;
 }
@@ -243,6 +254,32 @@ function drawCurves() {
   $('curves-text').textContent = explainCurves(state);
 }
 
+/** One small canvas per active run, created and removed as runs come and go. */
+function drawBoundaries() {
+  const host = $('boundaries');
+  const slots = activeSlots().filter((k) => state.runs[k]?.boundary?.length);
+  const want = new Set(slots.map((k) => `boundary-${k}`));
+  for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
+  for (const slot of slots) {
+    let canvas = $(`boundary-${slot}`);
+    if (!canvas) {
+      canvas = document.createElement('canvas');
+      canvas.id = `boundary-${slot}`;
+      canvas.width = 260;
+      canvas.height = 260;
+      canvas.setAttribute('role', 'img');
+      host.append(canvas);
+    }
+    const f = state.runs[slot];
+    canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
+    const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
+    draw_boundary(canvas, f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
+  }
+  // Keep canvases in slot order.
+  for (const slot of slots) host.append($(`boundary-${slot}`));
+  $('boundary-text').textContent = explainBoundaries(state);
+}
+
 function draw() {
   if (!state.dirty) return;
   state.dirty = false;
@@ -250,6 +287,7 @@ function draw() {
   try {
     drawLandscape();
     drawCurves();
+    drawBoundaries();
   } catch (err) {
     showMessages([`Drawing failed: ${err.message || err}`]);
   }
@@ -267,11 +305,16 @@ function scheduleDraw() {
 }
 
 // ---------------------------------------------------------------- worker messages
-runWorker.onmessage = (event) => {
+function onRunMessage(event, index) {
   const msg = event.data;
   if (msg.type === 'settings') {
+    // Every worker validates the same settings; the first one speaks for all.
+    if (index !== 0) return;
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
+    state.inputFrame = msg.inputFrame;
+    state.inputs = msg.inputs;
+    state.labels = msg.labels;
     applySettings(settings);
     const extra = state.pairs.length > 200 ? ['Only the first 200 URL parameters were read.'] : [];
     showMessages([...msg.errors.map((e) => `Setting ignored, default used: ${e}`), ...extra]);
@@ -279,7 +322,7 @@ runWorker.onmessage = (event) => {
   } else if (msg.type === 'frame') {
     if (msg.gen !== state.gens[msg.slot]) return;
     analysisWorker.postMessage(
-      { type: 'trajectory', slot: msg.slot, snapshots: msg.snapshots, running: msg.state === 'running' },
+      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, running: msg.state === 'running' },
       [msg.snapshots.buffer],
     );
     delete msg.snapshots;
@@ -289,19 +332,23 @@ runWorker.onmessage = (event) => {
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
-};
+}
+runWorkers.forEach((w, index) => { w.onmessage = (event) => onRunMessage(event, index); });
 
 analysisWorker.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === 'atlas') {
     state.atlas = msg;
+    // Which runs (slot:generation) this landscape was computed for: tests and explanations
+    // compare it with runsKey() to know the map shows the current runs.
+    state.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
     scheduleDraw();
   } else if (msg.type === 'error') {
     showMessages([`Analysis failed: ${msg.message}`]);
   }
 };
 
-for (const w of [runWorker, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
+for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
 
 // ---------------------------------------------------------------- start
 async function start() {

@@ -8,6 +8,7 @@
 //! Data flows one way: settings → [`data`] + [`model`] → [`train`] (history, snapshots) →
 //! [`landscape`] (planes, grids, projected paths) → [`render`] (charts on any plotters backend).
 
+pub mod boundary;
 pub mod data;
 pub mod lab;
 pub mod landscape;

@@ -4,6 +4,7 @@
 //! **Architecture Invariant:** nothing here knows about training or the browser: a chart is a
 //! function from numbers to drawing calls, so the page and the native tool draw the same picture.
 
+mod boundary;
 mod contour;
 
 use crate::landscape::Extent;
@@ -11,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
+pub use boundary::{draw_boundary, BoundaryView, CLASS_COLORS};
 pub use contour::contour_segments;
 
 /// The run palette: Okabe & Ito's colour-blind-safe colours (vermillion, blue, bluish green,

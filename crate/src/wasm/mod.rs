@@ -120,6 +120,28 @@ impl Session {
         self.run(slot).map(|t| t.history().theta.concat()).unwrap_or_default()
     }
 
+    /// The input box decision maps cover: `[x_min, x_max, y_min, y_max]`.
+    pub fn input_frame(&self) -> Vec<f64> {
+        crate::boundary::frame_of(&self.scenario.split.train).into_iter().flat_map(|(a, b)| [a, b]).collect()
+    }
+
+    /// The training inputs (row-major `n × dim`) and, separately, their labels.
+    pub fn train_inputs(&self) -> Vec<f32> {
+        self.scenario.split.train.x.clone()
+    }
+
+    pub fn train_labels(&self) -> Vec<f32> {
+        self.scenario.split.train.y.clone()
+    }
+
+    /// Run `slot`'s predictions on an `n × n` grid over [`Session::input_frame`] (see
+    /// [`crate::boundary::decision_map`]); empty without a run.
+    pub fn decision_map(&self, slot: u32, n: u32) -> Vec<f32> {
+        let Some(t) = self.run(slot) else { return vec![] };
+        let frame = crate::boundary::frame_of(&self.scenario.split.train);
+        crate::boundary::decision_map(&self.scenario.mlp, t.theta(), &frame, (n as usize).clamp(2, 201)).values
+    }
+
     /// FNV-1a 32 of run `slot`'s current θ (compare with the native tool's `theta_fingerprint`).
     pub fn fingerprint(&self, slot: u32) -> String {
         self.run(slot).map(|t| format!("{:08x}", crate::rng::fnv1a_f32(t.theta()))).unwrap_or_default()
@@ -295,4 +317,27 @@ pub fn draw_lines(
     let root = canvas_area(canvas)?;
     let frame = render::draw_curves(&root, &CurvesView { series, x_label, y_label, log_y });
     present(root, frame)
+}
+
+/// Draws one run's decision map (`values` n × n over `frame` = `[x0, x1, y0, y1]`) with the
+/// points (`points` n × 2, `labels` 0/1) on it; `run` picks the title colour.
+#[wasm_bindgen]
+pub fn draw_boundary(
+    canvas: HtmlCanvasElement,
+    values: Vec<f32>,
+    frame: &[f64],
+    points: &[f32],
+    labels: &[f32],
+    title: &str,
+    run: u32,
+) -> Result<(), JsError> {
+    let n = (values.len() as f64).sqrt().round() as usize;
+    if n * n != values.len() || frame.len() < 4 || points.len() != 2 * labels.len() {
+        return Err(JsError::new("decision map: sizes do not match"));
+    }
+    let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
+    let root = canvas_area(canvas)?;
+    render::draw_boundary(&root, &render::BoundaryView { map: &map, points, labels, title, run: run as usize })
+        .map_err(|e| JsError::new(&e))?;
+    root.present().map_err(|e| JsError::new(&format!("{e:?}")))
 }
