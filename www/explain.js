@@ -75,3 +75,69 @@ export function explainBoundaries(state) {
   }
   return parts.join(' ');
 }
+
+const BYTES = 4;
+
+/** Human-readable bytes. */
+export function formatBytes(n) {
+  if (!Number.isFinite(n)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) { n /= 1024; u += 1; }
+  return `${n < 10 && u ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
+}
+
+/**
+ * Memory one training step needs (bytes): activations kept for the backward pass
+ * (B × Σ layer widths, inputs included), plus parameters, gradients and optimizer state
+ * (`stateSlots` vectors of n_params: 0 for SGD, 1 momentum, 2 Adam).
+ */
+export function memoryPerStep(batch, widths, nParams, stateSlots = 0) {
+  const activations = batch * widths.reduce((a, w) => a + w, 0) * BYTES;
+  return activations + nParams * BYTES * (2 + stateSlots);
+}
+
+/** The first recorded step where `loss` ≤ target, or NaN. */
+function stepsTo(f, target) {
+  const k = f.trainLoss.findIndex((l) => l <= target);
+  return k < 0 ? NaN : f.stepAt[k];
+}
+
+/**
+ * The cost table: one row per run. The target is the highest of the runs' best training
+ * losses (×1.01), so that every finished run reaches it.
+ */
+export function costRows(state, widths, stateSlots) {
+  const runs = state.batches.flatMap((b, slot) => (b !== undefined && state.runs[slot] ? [{ slot, f: state.runs[slot] }] : []));
+  const done = runs.filter(({ f }) => f.state === 'finished');
+  const target = done.length ? 1.01 * Math.max(...done.map(({ f }) => Math.min(...f.trainLoss))) : NaN;
+  const rows = runs.map(({ slot, f }) => {
+    const steps = f.state === 'finished' ? stepsTo(f, target) : NaN;
+    return {
+      slot, batch: f.batch, lr: f.lr, msPerStep: f.msPerStep,
+      examplesPerSecond: (1000 * f.batch) / f.msPerStep,
+      memory: memoryPerStep(f.batch, widths, f.nParams, stateSlots),
+      steps, examples: steps * f.batch,
+    };
+  });
+  return { target, rows };
+}
+
+/** Reads the cost table. */
+export function explainCost({ target, rows }) {
+  const ok = rows.filter((r) => Number.isFinite(r.steps));
+  if (ok.length < 1) return 'Training: costs appear when runs finish.';
+  const parts = [`Target: training loss ${fmt(target)}.`];
+  const bySteps = [...ok].sort((a, b) => a.steps - b.steps);
+  const byExamples = [...ok].sort((a, b) => a.examples - b.examples);
+  if (ok.length > 1) {
+    const [f, l] = [bySteps[0], bySteps[bySteps.length - 1]];
+    parts.push(`Fewest steps: B = ${f.batch} (${f.steps}, vs ${l.steps} for B = ${l.batch}).`);
+    parts.push(`Fewest examples: B = ${byExamples[0].batch} (${byExamples[0].examples}).`);
+    parts.push('Larger batches take fewer steps but see more examples to get there: up to a point (the critical batch size) doubling B nearly halves the steps; beyond it, it mostly wastes examples.');
+  } else {
+    parts.push(`B = ${ok[0].batch} needed ${ok[0].steps} steps (${ok[0].examples} examples).`);
+  }
+  parts.push('For scale: a ResNet-50 keeps roughly 0.1 GB of activations per 224×224 image in 32-bit floats, about 25 GB at B = 256 — why large batches are spread over several accelerators.');
+  return parts.join(' ');
+}

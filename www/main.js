@@ -2,7 +2,7 @@
 // The only module that imports the wasm package on the main thread (for drawing); all
 // numbers come from the workers, and all text reaches the DOM through textContent.
 import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
-import { explainBoundaries, explainCurves, explainLandscape } from './explain.js';
+import { costRows, explainBoundaries, explainCost, explainCurves, explainLandscape, formatBytes } from './explain.js';
 
 const MAX_RUNS = 4;
 const $ = (id) => document.getElementById(id);
@@ -20,10 +20,14 @@ const state = {
   atlas: null,          // newest shared landscape
   xAxis: 'epoch',
   plane: 'endpoints',
-  dirty: false,
+  dirty: false,         // some view waits to be redrawn
+  stale: new Set(),     // which views
+  lastDrawn: {},        // view → time of its last redraw
+  rafPending: false,
+  pendingInput: null,   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
   frames: 0,
   drawMs: [],           // main-thread time of each redraw, for the tests to report
-  inputAt: 0,           // time of the last slider input, for slider-to-frame latency
+  viewMs: {},           // the same per view
   latencies: [],
 };
 state.atlasFor = '';
@@ -131,11 +135,12 @@ function renderRunControls() {
     input.step = '1';
     input.value = String(Math.max(0, stops.findIndex((s) => s >= b)));
     input.addEventListener('input', () => {
-      state.inputAt = performance.now();
+      const at = performance.now();
       state.batches[slot] = stops[+input.value];
       updateRunLabel(slot);
       syncUrl();
       startRun(slot);
+      state.pendingInput = { slot, gen: state.gens[slot], at };
     });
     const status = document.createElement('small');
     status.id = `run-status-${slot}`;
@@ -150,8 +155,7 @@ function renderRunControls() {
       stopRun(slot);
       renderRunControls();
       syncUrl();
-      state.dirty = true;
-      requestAnimationFrame(draw);
+      scheduleDraw();
     });
     row.append(swatch, label, input, status, remove);
     list.append(row);
@@ -280,28 +284,99 @@ function drawBoundaries() {
   $('boundary-text').textContent = explainBoundaries(state);
 }
 
+/** Layer widths (input, hidden…, output) of the scenario's network. */
+function layerWidths() {
+  const hidden = String(state.settings.get?.('hidden') ?? '').split(',').filter(Boolean).map(Number);
+  return [2, ...hidden, 1];
+}
+
+const OPTIMIZER_STATE = { sgd: 0, momentum: 1, adam: 2 };
+
+function drawCost() {
+  const slots = OPTIMIZER_STATE[state.settings.get?.('opt')] ?? 0;
+  const table = costRows(state, layerWidths(), slots);
+  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+  const body = $('cost').tBodies[0];
+  body.replaceChildren(...table.rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.className = `run-${r.slot}`;
+    const cells = [runLabel(r.slot), r.batch, r.lr, fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
+      formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)];
+    cells.forEach((c, k) => {
+      const td = document.createElement(k ? 'td' : 'th');
+      if (!k) {
+        td.scope = 'row';
+        const sw = document.createElement('span');
+        sw.className = 'swatch';
+        sw.setAttribute('aria-hidden', 'true');
+        td.append(sw, ' ');
+      }
+      td.append(String(c));
+      tr.append(td);
+    });
+    return tr;
+  }));
+  $('cost-text').textContent = explainCost(table);
+}
+
+const VIEWS = { landscape: drawLandscape, curves: drawCurves, boundaries: drawBoundaries, cost: drawCost };
+// A redraw of all views can exceed one frame's budget: views left over when it is spent wait
+// for the next animation frame, so no single task blocks the page for long.
+const FRAME_BUDGET_MS = 12;
+// While runs stream frames, a view is redrawn at most this often (the last frame always is).
+const MIN_REDRAW_MS = 90;
+
 function draw() {
-  if (!state.dirty) return;
-  state.dirty = false;
+  state.rafPending = false;
   const t0 = performance.now();
-  try {
-    drawLandscape();
-    drawCurves();
-    drawBoundaries();
-  } catch (err) {
-    showMessages([`Drawing failed: ${err.message || err}`]);
+  let waitMs = 0;
+  for (const name of Object.keys(VIEWS)) {
+    if (!state.stale.has(name)) continue;
+    if (performance.now() - t0 > FRAME_BUDGET_MS) break;
+    const since = t0 - (state.lastDrawn[name] ?? -Infinity);
+    if (since < MIN_REDRAW_MS) {
+      waitMs = Math.max(waitMs, MIN_REDRAW_MS - since);
+      continue;
+    }
+    state.stale.delete(name);
+    state.lastDrawn[name] = performance.now();
+    const v0 = performance.now();
+    try {
+      VIEWS[name]();
+    } catch (err) {
+      showMessages([`Drawing failed: ${err.message || err}`]);
+    }
+    (state.viewMs[name] ??= []).push(performance.now() - v0);
   }
   state.drawMs.push(performance.now() - t0);
   state.frames += 1;
-  if (state.inputAt) {
-    state.latencies.push(performance.now() - state.inputAt);
-    state.inputAt = 0;
+  // Slider-to-frame latency: the first drawn frame of the run the slider restarted.
+  const p = state.pendingInput;
+  if (p && state.runs[p.slot]?.gen === p.gen && !state.stale.has('curves')) {
+    state.latencies.push(performance.now() - p.at);
+    state.pendingInput = null;
+  }
+  state.dirty = state.stale.size > 0;
+  if (state.dirty) {
+    if (waitMs > 0) setTimeout(requestDraw, waitMs);
+    else requestDraw();
   }
 }
 
-function scheduleDraw() {
-  state.dirty = true;
+/** For tests and benchmarks: redraw the named views now-ish. */
+state.redraw = (...views) => scheduleDraw(...views);
+
+function requestDraw() {
+  if (state.rafPending) return;
+  state.rafPending = true;
   requestAnimationFrame(draw);
+}
+
+/** Marks views as needing a redraw (all of them if none is named). */
+function scheduleDraw(...views) {
+  for (const v of views.length ? views : Object.keys(VIEWS)) state.stale.add(v);
+  state.dirty = true;
+  requestDraw();
 }
 
 // ---------------------------------------------------------------- worker messages
@@ -328,7 +403,7 @@ function onRunMessage(event, index) {
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
     updateRunStatus(msg.slot);
-    scheduleDraw();
+    scheduleDraw('curves', 'boundaries', 'cost');
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
@@ -342,7 +417,7 @@ analysisWorker.onmessage = (event) => {
     // Which runs (slot:generation) this landscape was computed for: tests and explanations
     // compare it with runsKey() to know the map shows the current runs.
     state.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
-    scheduleDraw();
+    scheduleDraw('landscape');
   } else if (msg.type === 'error') {
     showMessages([`Analysis failed: ${msg.message}`]);
   }
@@ -359,7 +434,6 @@ async function start() {
   $('plane').value = state.plane;
   analysisWorker.postMessage({ type: 'plane', plane: state.plane });
   $('lr').addEventListener('input', () => {
-    state.inputAt = performance.now();
     state.lr = lrFromSlider(+$('lr').value);
     state.overrides.set('lr', String(state.lr));
     updateLrLabel();
@@ -382,7 +456,7 @@ async function start() {
     analysisWorker.postMessage({ type: 'plane', plane: state.plane });
     syncUrl();
   });
-  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw(); });
+  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw('curves'); });
   $('dismiss').addEventListener('click', () => { $('messages').hidden = true; });
   sendScenario();
 }

@@ -1,7 +1,7 @@
 //! The decision-boundary view: a run's predicted probability over the input plane (two class
 //! tints through white at ½), the ½ contour, and the training points on top.
 
-use super::{contour_segments, err, RUN_COLORS};
+use super::{contour_segments, err, raster, Cells, PlotFrame, RUN_COLORS};
 use crate::boundary::DecisionMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -30,9 +30,21 @@ fn tint(p: f32) -> RGBColor {
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
-/// Draws the map of one run; returns nothing the page needs (no hover on this view).
-pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &BoundaryView) -> Result<(), String> {
-    root.fill(&WHITE).map_err(err)?;
+/// Draws the map of one run.
+pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &BoundaryView) -> Result<PlotFrame, String> {
+    draw_boundary_with(root, v, Cells::Rectangles)
+}
+
+/// The map's cells as an `n × n` RGBA image, top row first (see [`Cells::Raster`]).
+pub fn boundary_rgba(map: &DecisionMap) -> Vec<u8> {
+    raster(map.n, |k| tint(map.values.get(k).copied().unwrap_or(f32::NAN)))
+}
+
+/// [`draw_boundary`] with a choice of how the cells are drawn; returns where the plot landed.
+pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &BoundaryView, cells: Cells) -> Result<PlotFrame, String> {
+    if cells == Cells::Rectangles {
+        root.fill(&WHITE).map_err(err)?;
+    }
     let color = RUN_COLORS[v.run % RUN_COLORS.len()];
     let (x0, x1) = v.map.x;
     let (y0, y1) = v.map.y;
@@ -54,12 +66,14 @@ pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Boun
     let n = v.map.n.max(2);
     if v.map.values.len() == n * n {
         let (dx, dy) = ((x1 - x0) / (n - 1) as f64, (y1 - y0) / (n - 1) as f64);
-        chart
-            .draw_series((0..n * n).map(|k| {
-                let (x, y) = (x0 + (k % n) as f64 * dx, y0 + (k / n) as f64 * dy);
-                Rectangle::new([(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)], tint(v.map.values[k]).filled())
-            }))
-            .map_err(err)?;
+        if cells == Cells::Rectangles {
+            chart
+                .draw_series((0..n * n).map(|k| {
+                    let (x, y) = (x0 + (k % n) as f64 * dx, y0 + (k / n) as f64 * dy);
+                    Rectangle::new([(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)], tint(v.map.values[k]).filled())
+                }))
+                .map_err(err)?;
+        }
         let values: Vec<f64> = v.map.values.iter().map(|&p| p as f64).collect();
         chart
             .draw_series(contour_segments(&values, n, 0.5).into_iter().map(|((i0, j0), (i1, j1))| {
@@ -74,7 +88,8 @@ pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Boun
             Circle::new((p[0] as f64, p[1] as f64), 2, c.filled())
         }))
         .map_err(err)?;
-    Ok(())
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    Ok(PlotFrame { pixels: [xr.start, yr.start, xr.end, yr.end], x: (x0, x1), y: (y0, y1), log_y: false })
 }
 
 #[cfg(test)]
