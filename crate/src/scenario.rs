@@ -39,7 +39,7 @@ impl Scenario {
     /// The run of batch size `batch_size` under these settings.
     pub fn spec(&self, batch_size: usize) -> RunSpec {
         let b = batch_size.clamp(1, self.settings.n_train);
-        RunSpec { batch_size: b, lr: self.settings.lr, steps: self.settings.steps_for(b), n_records: N_RECORDS }
+        RunSpec::sgd(b, self.settings.lr, self.settings.steps_for(b), N_RECORDS)
     }
 
     pub fn trainer(&self, batch_size: usize) -> Trainer {
