@@ -15,7 +15,8 @@ use crate::rng::Mulberry32;
 use std::f64::consts::PI;
 
 /// The toy data sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DatasetKind {
     /// Two interleaving half circles (W1's moons), 2-D, two classes.
     Moons,

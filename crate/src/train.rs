@@ -273,7 +273,7 @@ impl Trainer {
 
     fn diverge(&mut self, reason: String) {
         let lr = self.spec.lr_at(self.step);
-        self.status = Status::Diverged { step: self.step, reason: format!("{reason} at learning rate η = {lr:.4}"), hint: divergence_hint(&self.spec) };
+        self.status = Status::Diverged { step: self.step, reason: format!("{reason} at learning rate η = {}", lr as f32), hint: divergence_hint(&self.spec) };
     }
 
     /// Runs up to `max_steps` more steps; returns the status afterwards.
@@ -482,7 +482,7 @@ mod tests {
     fn momentum_and_adam_train_moons_and_are_deterministic() {
         let (mlp, split, theta0) = w1();
         for (method, lr) in [(Method::Momentum, 0.05), (Method::Adam, 0.01)] {
-            let spec = RunSpec { optim: OptimConfig { method, momentum: 0.9, weight_decay: 1e-4 }, warmup: 20, ..RunSpec::sgd(16, lr, 400, 10) };
+            let spec = RunSpec { optim: OptimConfig { method, momentum: 0.9, weight_decay: 1e-4 }, warmup: 20, ..RunSpec::sgd(16, lr, 200, 2) };
             let mut a = Trainer::new(&mlp, split.clone(), &theta0, spec.clone(), 3);
             assert_eq!(a.advance(usize::MAX), &Status::Finished);
             let h = a.history();
