@@ -13,6 +13,7 @@ pub mod data;
 pub mod lab;
 pub mod landscape;
 pub mod model;
+pub mod optim;
 pub mod real;
 pub mod render;
 pub mod scenario;
