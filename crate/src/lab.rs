@@ -4,9 +4,12 @@
 //! Planes (PRODUCT.md, view 1): **endpoints** — through θ0 and the end points of the first two
 //! runs, so a small-batch and a large-batch minimum sit on the same map; **random** — two
 //! filter-normalized random directions around the first run's end point (Li et al. 2018; paths
-//! nearly collapse onto the centre, which the page says); and, for a single run, the plane
+//! nearly collapse onto the centre, which the page says); **pca** — the top two principal
+//! components of all runs' snapshots around the first run's end point
+//! ([`crate::landscape::pca::pca_plane`], Li et al. 2018, §7); and, for a single run, the plane
 //! through its start and end ([`Plane::through_run`]).
 
+use crate::landscape::pca::pca_plane;
 use crate::landscape::{Extent, Grid, Plane};
 use crate::scenario::Scenario;
 
@@ -15,6 +18,7 @@ use crate::scenario::Scenario;
 pub enum PlaneKind {
     Endpoints,
     Random,
+    Pca,
 }
 
 impl PlaneKind {
@@ -22,6 +26,7 @@ impl PlaneKind {
         match name {
             "endpoints" => Some(Self::Endpoints),
             "random" => Some(Self::Random),
+            "pca" => Some(Self::Pca),
             _ => None,
         }
     }
@@ -79,6 +84,10 @@ pub fn plan_atlas(scenario: &Scenario, kind: PlaneKind, trajectories: &[Vec<Vec<
             .unwrap_or_else(|| Plane::through_run(&scenario.mlp, theta0, a, dirs)),
         (PlaneKind::Endpoints, [a]) => Plane::through_run(&scenario.mlp, theta0, a, dirs),
         (PlaneKind::Endpoints, []) => Plane::random(&scenario.mlp, theta0, dirs),
+        (PlaneKind::Pca, [first, ..]) => pca_plane(&scenario.mlp, trajectories, first, dirs)
+            .map(|p| p.plane)
+            .unwrap_or_else(|| Plane::random(&scenario.mlp, first, dirs)),
+        (PlaneKind::Pca, []) => Plane::random(&scenario.mlp, theta0, dirs),
     };
     let paths: Vec<Vec<(f64, f64)>> =
         trajectories.iter().map(|t| t.iter().filter(|th| is_finite(th)).map(|th| plane.project(th)).collect()).collect();
@@ -86,6 +95,8 @@ pub fn plan_atlas(scenario: &Scenario, kind: PlaneKind, trajectories: &[Vec<Vec<
     let default = match kind {
         PlaneKind::Random => Extent { alpha: (-1.0, 1.0), beta: (-1.0, 1.0) },
         PlaneKind::Endpoints => Extent { alpha: (-0.5, 1.5), beta: (-1.0, 1.0) },
+        // PCA axes are unit vectors: the extent is the paths' own (plus the fitted margin).
+        PlaneKind::Pca => Extent { alpha: (0.0, 0.0), beta: (0.0, 0.0) },
     };
     let extent = Extent::fitted(default, &all);
     Atlas { grid: Grid::new(n, extent, scenario.mlp.n_params()), plane, paths }
@@ -124,6 +135,50 @@ mod tests {
         // Every path starts at θ0, the origin.
         for p in &atlas.paths {
             assert!(p[0].0.abs() < 1e-5 && p[0].1.abs() < 1e-5);
+        }
+    }
+
+    /// The three defining points project back to their exact coordinates: o at (0, 0), a at
+    /// (1, 0), b at (⟨b−o, d1⟩/‖d1‖², ‖(b−o)⊥‖/‖d1‖), computed here from the definition.
+    #[test]
+    fn the_three_point_plane_gives_its_defining_points_their_exact_coordinates() {
+        let n = 57;
+        let o: Vec<f32> = (0..n).map(|k| (k as f32 * 0.13).sin()).collect();
+        let a: Vec<f32> = (0..n).map(|k| (k as f32 * 0.41).cos()).collect();
+        let b: Vec<f32> = (0..n).map(|k| 0.5 - (k as f32 * 0.07).sin()).collect();
+        let p = plane_through(&o, &a, &b, "α", "β").unwrap();
+        let sub = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| *p as f64 - *q as f64).collect::<Vec<f64>>();
+        let dot = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f64>();
+        let (d1, v) = (sub(&a, &o), sub(&b, &o));
+        let alpha_b = dot(&v, &d1) / dot(&d1, &d1);
+        let perp: Vec<f64> = v.iter().zip(&d1).map(|(x, d)| x - alpha_b * d).collect();
+        let beta_b = (dot(&perp, &perp) / dot(&d1, &d1)).sqrt();
+        for (point, want) in [(&o, (0.0, 0.0)), (&a, (1.0, 0.0)), (&b, (alpha_b, beta_b))] {
+            let got = p.project(point);
+            assert!((got.0 - want.0).abs() < 1e-5 && (got.1 - want.1).abs() < 1e-5, "{got:?} vs {want:?}");
+            let mut back = vec![0.0; n];
+            p.point_into(got.0, got.1, &mut back);
+            assert!(back.iter().zip(point.iter()).all(|(x, y)| (x - y).abs() < 1e-5));
+        }
+        assert!(plane_through(&o, &a, &a, "α", "β").is_none(), "collinear points span no plane");
+    }
+
+    #[test]
+    fn the_pca_atlas_holds_every_run_and_reports_its_axes() {
+        let mut s = Settings::default();
+        s.set("epochs", "3").unwrap();
+        s.set("n_train", "64").unwrap();
+        s.set("n_test", "64").unwrap();
+        let sc = Scenario::new(&s);
+        let runs = vec![trajectory(&sc, 8), trajectory(&sc, 32)];
+        let atlas = plan_atlas(&sc, PlaneKind::Pca, &runs, 5);
+        assert!(atlas.plane.alpha_label.contains("principal component"));
+        // The first run's end is the origin; every projected point lies inside the grid.
+        let (a, b) = *atlas.paths[0].last().unwrap();
+        assert!(a.abs() < 1e-5 && b.abs() < 1e-5);
+        let e = atlas.grid.extent;
+        for &(a, b) in atlas.paths.iter().flatten() {
+            assert!(a >= e.alpha.0 && a <= e.alpha.1 && b >= e.beta.0 && b <= e.beta.1);
         }
     }
 

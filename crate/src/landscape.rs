@@ -15,6 +15,11 @@ use crate::model::{Mlp, Workspace};
 use crate::rng::Mulberry32;
 use serde::Serialize;
 
+pub mod pca;
+mod profile;
+
+pub use profile::{interpolation, line_profile, slice_along, Profile};
+
 fn dot(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
 }
@@ -95,6 +100,11 @@ impl Plane {
         }
     }
 
+    /// The coordinates of every snapshot of a trajectory.
+    pub fn project_all(&self, trajectory: &[Vec<f32>]) -> Vec<(f64, f64)> {
+        trajectory.iter().map(|t| self.project(t)).collect()
+    }
+
     /// θ(α, β) written into `out`.
     pub fn point_into(&self, alpha: f64, beta: f64, out: &mut [f32]) {
         let (a, b) = (alpha as f32, beta as f32);
@@ -152,18 +162,27 @@ impl Extent {
 }
 
 /// The training loss on an `n × n` grid, filled row by row so a caller can interleave other
-/// work. `values[j·n + i]` is the loss at (αᵢ, βⱼ).
+/// work. `values[j·n + i]` is the loss at (αᵢ, βⱼ); `test_values` the test loss there, filled
+/// only by [`Grid::fill_rows_with_test`] (NaN otherwise).
 pub struct Grid {
     pub n: usize,
     pub extent: Extent,
     pub values: Vec<f32>,
+    pub test_values: Vec<f32>,
     rows_done: usize,
     theta: Vec<f32>,
 }
 
 impl Grid {
     pub fn new(n: usize, extent: Extent, n_params: usize) -> Self {
-        Self { n, extent, values: vec![f32::NAN; n * n], rows_done: 0, theta: vec![0.0; n_params] }
+        Self {
+            n,
+            extent,
+            values: vec![f32::NAN; n * n],
+            test_values: vec![f32::NAN; n * n],
+            rows_done: 0,
+            theta: vec![0.0; n_params],
+        }
     }
 
     pub fn is_done(&self) -> bool {
@@ -179,6 +198,22 @@ impl Grid {
                 let alpha = Extent::coord(self.extent.alpha, i, self.n);
                 plane.point_into(alpha, beta, &mut self.theta);
                 self.values[j * self.n + i] = mlp.evaluate(&self.theta, data, ws).loss as f32;
+            }
+        }
+        self.rows_done = stop;
+    }
+
+    /// As [`Grid::fill_rows`], also evaluating the test loss at every point (twice the work
+    /// when the test set is as large as the training set).
+    pub fn fill_rows_with_test(&mut self, mlp: &Mlp, plane: &Plane, train: &Dataset, test: &Dataset, ws: &mut Workspace<f32>, max_rows: usize) {
+        let stop = (self.rows_done + max_rows).min(self.n);
+        for j in self.rows_done..stop {
+            let beta = Extent::coord(self.extent.beta, j, self.n);
+            for i in 0..self.n {
+                let alpha = Extent::coord(self.extent.alpha, i, self.n);
+                plane.point_into(alpha, beta, &mut self.theta);
+                self.values[j * self.n + i] = mlp.evaluate(&self.theta, train, ws).loss as f32;
+                self.test_values[j * self.n + i] = mlp.evaluate(&self.theta, test, ws).loss as f32;
             }
         }
         self.rows_done = stop;

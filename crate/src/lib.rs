@@ -8,16 +8,20 @@
 //! Data flows one way: settings → [`data`] + [`model`] → [`train`] (history, snapshots) →
 //! [`landscape`] (planes, grids, projected paths) → [`render`] (charts on any plotters backend).
 
+pub mod analysis;
 pub mod boundary;
+pub mod curvature;
 pub mod data;
+pub mod dual;
 pub mod lab;
 pub mod landscape;
 pub mod model;
+pub mod noise;
 pub mod optim;
 pub mod real;
 pub mod render;
-pub mod scenario;
 pub mod rng;
+pub mod scenario;
 pub mod settings;
 pub mod train;
 
