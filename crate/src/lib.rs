@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod rng;
 pub mod settings;
 pub mod train;
+pub mod w1;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
