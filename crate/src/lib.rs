@@ -24,6 +24,7 @@ pub mod rng;
 pub mod scenario;
 pub mod settings;
 pub mod train;
+pub mod w1;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
