@@ -75,7 +75,7 @@ impl W1 {
     /// `batch_size`, learning rate 0.1. It records only its start and its last step, so the
     /// step loop does no evaluation in between.
     pub fn trainer(&self, batch_size: usize, steps: usize) -> Trainer {
-        let spec = RunSpec { batch_size, lr: LR, steps, n_records: 1 };
+        let spec = RunSpec::sgd(batch_size, LR, steps, 1);
         Trainer::new(&self.mlp, self.split.clone(), &self.theta0, spec, Streams::W1.shuffle)
     }
 
