@@ -141,3 +141,57 @@ export function explainCost({ target, rows }) {
   parts.push('For scale: a ResNet-50 keeps roughly 0.1 GB of activations per 224×224 image in 32-bit floats, about 25 GB at B = 256 — why large batches are spread over several accelerators.');
   return parts.join(' ');
 }
+
+/**
+ * Compares the sharpest and the flattest run (by λ_max) with their generalization; says
+ * plainly when the numbers do not follow the usual story.
+ */
+export function explainSharpness(state, runs) {
+  const ok = runs.filter(({ f, a }) => f.state === 'finished' && Number.isFinite(a.lambda_max));
+  if (!ok.length) return 'Sharpness appears when a run has finished.';
+  const parts = [];
+  if (ok.length === 1) {
+    const { f, a } = ok[0];
+    parts.push(`B = ${f.batch} ended with λ_max = ${fmt(a.lambda_max, 2)} and a generalization gap of ${fmt(last(f.testLoss) - last(f.trainLoss))}.`);
+  } else {
+    const byB = [...ok].sort((x, y) => x.f.batch - y.f.batch);
+    const small = byB[0];
+    const large = byB[byB.length - 1];
+    const ratio = large.a.lambda_max / small.a.lambda_max;
+    const accDiff = 100 * (last(small.f.testAcc) - last(large.f.testAcc));
+    const gapS = last(small.f.testLoss) - last(small.f.trainLoss);
+    const gapL = last(large.f.testLoss) - last(large.f.trainLoss);
+    const sharper = ratio >= 1;
+    parts.push(`B = ${large.f.batch} ended ${fmt(sharper ? ratio : 1 / ratio, 1)}× ${sharper ? 'sharper' : 'flatter'} (λ_max ${fmt(large.a.lambda_max, 2)} vs ${fmt(small.a.lambda_max, 2)}) than B = ${small.f.batch};`);
+    if (Number.isFinite(accDiff)) {
+      parts.push(`its test accuracy is ${fmt(Math.abs(accDiff), 1)} points ${accDiff >= 0 ? 'lower' : 'higher'} and its generalization gap ${fmt(gapL)} vs ${fmt(gapS)}.`);
+    } else {
+      parts.push(`its generalization gap is ${fmt(gapL)} vs ${fmt(gapS)}.`);
+    }
+    const usual = sharper && gapL >= gapS;
+    parts.push(usual
+      ? 'Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'
+      : 'Here the usual pattern (larger batch → sharper minimum, larger gap) does not show; try other seeds or label noise.');
+  }
+  parts.push('Sharpness is a correlate of generalization, not a law: reparametrizing a network can make a flat minimum sharp without changing what it computes (Dinh et al. 2017).');
+  return parts.join(' ');
+}
+
+/** Reads λ_max against 2/η and B_simple against B at the end of each run. */
+export function explainDynamics(runs) {
+  const parts = [];
+  for (const { f, a } of runs) {
+    const lam = last(a.history.lambda_max);
+    const bs = last(a.history.b_simple);
+    const limit = 2 / f.lr;
+    const where = !Number.isFinite(lam) ? 'could not be measured'
+      : lam > 1.1 * limit ? `is above the stability limit 2/η = ${fmt(limit, 2)}`
+        : lam > 0.8 * limit ? `hovers near the stability limit 2/η = ${fmt(limit, 2)} (edge of stability)`
+          : `stays below the stability limit 2/η = ${fmt(limit, 2)}`;
+    parts.push(`B = ${f.batch}: λ_max ends at ${fmt(lam, 2)} and ${where};`);
+    if (Number.isFinite(bs)) {
+      parts.push(`the noise scale B_simple ends at ${fmt(bs, 0)}, so B = ${f.batch} is ${f.batch < bs ? 'below' : 'above'} it: ${f.batch < bs ? 'a larger batch would still cut the steps needed almost proportionally' : 'a larger batch mostly spends more examples per step for little gain'}.`);
+    }
+  }
+  return parts.join(' ');
+}

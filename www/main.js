@@ -2,7 +2,9 @@
 // The only module that imports the wasm package on the main thread (for drawing); all
 // numbers come from the workers, and all text reaches the DOM through textContent.
 import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
-import { costRows, explainBoundaries, explainCost, explainCurves, explainLandscape, formatBytes } from './explain.js';
+import {
+  costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes,
+} from './explain.js';
 
 const MAX_RUNS = 4;
 const $ = (id) => document.getElementById(id);
@@ -18,6 +20,8 @@ const state = {
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
+  diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
+  interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
   xAxis: 'epoch',
   plane: 'endpoints',
   dirty: false,         // some view waits to be redrawn
@@ -254,7 +258,7 @@ function drawCurves() {
   }
   if (!lengths.length) return;
   draw_lines($('curves'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
-    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], 'loss (binary cross-entropy)', false);
+    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false);
   $('curves-text').textContent = explainCurves(state);
 }
 
@@ -297,29 +301,106 @@ function drawCost() {
   const table = costRows(state, layerWidths(), slots);
   const fmtNum = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
   const body = $('cost').tBodies[0];
-  body.replaceChildren(...table.rows.map((r) => {
-    const tr = document.createElement('tr');
-    tr.className = `run-${r.slot}`;
-    const cells = [runLabel(r.slot), r.batch, r.lr, fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
-      formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)];
-    cells.forEach((c, k) => {
-      const td = document.createElement(k ? 'td' : 'th');
-      if (!k) {
-        td.scope = 'row';
-        const sw = document.createElement('span');
-        sw.className = 'swatch';
-        sw.setAttribute('aria-hidden', 'true');
-        td.append(sw, ' ');
-      }
-      td.append(String(c));
-      tr.append(td);
-    });
-    return tr;
-  }));
+  body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, r.lr, fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
+    formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)])));
   $('cost-text').textContent = explainCost(table);
 }
 
-const VIEWS = { landscape: drawLandscape, curves: drawCurves, boundaries: drawBoundaries, cost: drawCost };
+/** Current diagnosis of a slot (null if stale or missing). */
+function diagOf(slot) {
+  const d = state.diag[slot];
+  return d && d.gen === state.gens[slot] && state.batches[slot] !== undefined ? d : null;
+}
+
+/** Splits a profile `[α…, train…, test…, trainAcc…, testAcc…]` into its five columns. */
+function profileColumns(p) {
+  const n = p.length / 5;
+  return [0, 1, 2, 3, 4].map((k) => Array.from(p.subarray(k * n, (k + 1) * n)));
+}
+
+function lossLabel() {
+  return ['sine', 'linear'].includes(state.settings.get?.('dataset')) ? 'loss (mean squared error)' : 'loss (binary cross-entropy)';
+}
+
+function drawSharpness() {
+  const slots = activeSlots().filter((k) => diagOf(k));
+  const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
+  for (const slot of slots) {
+    const [alpha, train, test] = profileColumns(state.diag[slot].slice);
+    const b = state.runs[slot]?.batch;
+    for (const [y, dash, kind] of [[train, 0, 'train'], [test, 1, 'test']]) {
+      xs.push(...alpha); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(dash);
+      labels.push(`${kind} B=${b}`);
+    }
+  }
+  if (lengths.length) {
+    draw_lines($('slices'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
+      Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(), true);
+  }
+  const ip = state.interp;
+  if (ip && ip.gens[0] === state.gens[ip.a] && ip.gens[1] === state.gens[ip.b]) {
+    const [alpha, train, test] = profileColumns(ip.profile);
+    const [ba, bb] = [state.runs[ip.a]?.batch, state.runs[ip.b]?.batch];
+    draw_lines($('interp'), Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
+      Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(), true);
+  }
+  const body = $('sharpness').tBodies[0];
+  const fmtNum = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  body.replaceChildren(...slots.map((slot) => {
+    const a = state.diag[slot].analysis ?? {};
+    const f = state.runs[slot];
+    const eps = (e) => a.eps_sharpness?.find((x) => x.eps === e)?.phi;
+    const trainL = f.trainLoss.at(-1); const testL = f.testLoss.at(-1);
+    return tableRow(slot, [f.batch, fmtNum(a.lambda_max, 2), fmtNum(a.hessian_trace, 1), fmtNum(eps(1e-3), 3), fmtNum(eps(5e-4), 3),
+      fmtNum(trainL, 3), fmtNum(testL, 3), fmtNum(testL - trainL, 3), `${fmtNum(100 * f.testAcc.at(-1), 1)} %`]);
+  }));
+  $('sharpness-text').textContent = explainSharpness(state, slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis ?? {} })));
+}
+
+function drawDynamics() {
+  const slots = activeSlots().filter((k) => diagOf(k)?.analysis?.history?.step?.length);
+  if (!slots.length) return;
+  const series = (pick, guide) => {
+    const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
+    for (const slot of slots) {
+      const h = state.diag[slot].analysis.history;
+      const f = state.runs[slot];
+      const y = pick(h).map((v) => (v === null ? NaN : v));
+      xs.push(...h.step); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(0); labels.push(`B=${f.batch}`);
+      const g = guide(f);
+      const end = Math.max(1, h.step.at(-1));
+      xs.push(0, end); ys.push(g, g); lengths.push(2); colors.push(slot); dashed.push(1); labels.push('');
+    }
+    return [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors), Uint8Array.from(dashed), labels];
+  };
+  draw_lines($('dyn-lambda'), ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
+  draw_lines($('dyn-noise'), ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
+  $('dynamics-text').textContent = explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis })));
+}
+
+/** A table row: the run's swatch and name, then `cells`. */
+function tableRow(slot, cells) {
+  const tr = document.createElement('tr');
+  tr.className = `run-${slot}`;
+  const th = document.createElement('th');
+  th.scope = 'row';
+  const sw = document.createElement('span');
+  sw.className = 'swatch';
+  sw.setAttribute('aria-hidden', 'true');
+  th.append(sw, ` ${runLabel(slot)}`);
+  tr.append(th);
+  for (const c of cells) {
+    const td = document.createElement('td');
+    td.textContent = String(c);
+    tr.append(td);
+  }
+  return tr;
+}
+
+const VIEWS = {
+  landscape: drawLandscape, curves: drawCurves, sharpness: drawSharpness, dynamics: drawDynamics,
+  boundaries: drawBoundaries, cost: drawCost,
+};
 // A redraw of all views can exceed one frame's budget: views left over when it is spent wait
 // for the next animation frame, so no single task blocks the page for long.
 const FRAME_BUDGET_MS = 12;
@@ -397,7 +478,7 @@ function onRunMessage(event, index) {
   } else if (msg.type === 'frame') {
     if (msg.gen !== state.gens[msg.slot]) return;
     analysisWorker.postMessage(
-      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, running: msg.state === 'running' },
+      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running' },
       [msg.snapshots.buffer],
     );
     delete msg.snapshots;
@@ -418,6 +499,14 @@ analysisWorker.onmessage = (event) => {
     // compare it with runsKey() to know the map shows the current runs.
     state.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
     scheduleDraw('landscape');
+  } else if (msg.type === 'diagnosis') {
+    if (msg.gen !== state.gens[msg.slot]) return;
+    state.diag[msg.slot] = msg;
+    scheduleDraw('sharpness', 'dynamics');
+  } else if (msg.type === 'interpolation') {
+    if (msg.gens[0] !== state.gens[msg.a] || msg.gens[1] !== state.gens[msg.b]) return;
+    state.interp = msg;
+    scheduleDraw('sharpness');
   } else if (msg.type === 'error') {
     showMessages([`Analysis failed: ${msg.message}`]);
   }

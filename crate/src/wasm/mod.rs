@@ -154,6 +154,8 @@ impl Session {
 pub struct AtlasSession {
     scenario: Scenario,
     trajectories: Vec<Vec<Vec<f32>>>,
+    /// The trainer's step count at each snapshot, per slot.
+    steps: Vec<Vec<u32>>,
     atlas: Option<Atlas>,
     ws: Workspace<f32>,
 }
@@ -164,7 +166,7 @@ impl AtlasSession {
     pub fn new(keys: Vec<String>, values: Vec<String>) -> AtlasSession {
         let (scenario, _) = scenario_from(&keys, &values);
         let ws = Workspace::new(&scenario.mlp, 256);
-        AtlasSession { scenario, trajectories: vec![vec![]; MAX_RUNS], atlas: None, ws }
+        AtlasSession { scenario, trajectories: vec![vec![]; MAX_RUNS], steps: vec![vec![]; MAX_RUNS], atlas: None, ws }
     }
 
     /// Replaces run `slot`'s trajectory with concatenated snapshots (as [`Session::snapshots`]).
@@ -173,6 +175,47 @@ impl AtlasSession {
         if let Some(t) = self.trajectories.get_mut(slot as usize) {
             *t = flat.chunks_exact(p).map(<[f32]>::to_vec).collect();
         }
+    }
+
+    /// The step of each snapshot of run `slot` (as [`Session::history`]'s `step` column).
+    pub fn set_steps(&mut self, slot: u32, steps: &[f64]) {
+        if let Some(s) = self.steps.get_mut(slot as usize) {
+            *s = steps.iter().map(|&x| x as u32).collect();
+        }
+    }
+
+    fn end_of(&self, slot: u32) -> Option<&[f32]> {
+        self.trajectories.get(slot as usize).and_then(|t| t.last()).map(Vec::as_slice)
+    }
+
+    /// The flat-vs-sharp and dynamics numbers of run `slot` at its last snapshot, as JSON
+    /// ([`crate::analysis::RunAnalysis`]; NaN becomes null). Empty without a trajectory.
+    pub fn diagnose(&self, slot: u32) -> String {
+        let (Some(theta), Some(snaps), Some(steps)) = (self.end_of(slot), self.trajectories.get(slot as usize), self.steps.get(slot as usize)) else {
+            return String::new();
+        };
+        let cfg = crate::analysis::AnalysisConfig::default();
+        let a = crate::analysis::analyze(&self.scenario.mlp, &self.scenario.split.train, theta, snaps, steps, &cfg, self.scenario.streams.dirs);
+        serde_json::to_string(&a).unwrap_or_default()
+    }
+
+    /// A 1-D slice through run `slot`'s end point along the scenario's filter-normalized
+    /// direction (same seed for every run), α over `[lo, hi]` at `n` points:
+    /// `[α…, train loss…, test loss…, train acc…, test acc…]` (5·n numbers).
+    pub fn slice(&mut self, slot: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
+        let Some(theta) = self.end_of(slot).map(<[f32]>::to_vec) else { return vec![] };
+        let n = (n as usize).clamp(2, 401);
+        let (_, p) = crate::landscape::slice_along(&self.scenario.mlp, &self.scenario.split, &theta, self.scenario.streams.dirs, (lo, hi), n, &mut self.ws);
+        flatten_profile(&p)
+    }
+
+    /// The linear interpolation from run `a`'s end (α = 0) to run `b`'s (α = 1) over `[lo, hi]`,
+    /// in [`AtlasSession::slice`]'s format.
+    pub fn interpolate(&mut self, a: u32, b: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
+        let (Some(ta), Some(tb)) = (self.end_of(a).map(<[f32]>::to_vec), self.end_of(b).map(<[f32]>::to_vec)) else { return vec![] };
+        let n = (n as usize).clamp(2, 401);
+        let p = crate::landscape::interpolation(&self.scenario.mlp, &self.scenario.split, &ta, &tb, (lo, hi), n, &mut self.ws);
+        flatten_profile(&p)
     }
 
     /// Plans the landscape of all trajectories on plane `kind` (`endpoints` or `random`) with an
@@ -222,6 +265,10 @@ impl AtlasSession {
     pub fn labels(&self) -> Vec<String> {
         self.atlas.as_ref().map(|a| vec![a.plane.alpha_label.clone(), a.plane.beta_label.clone()]).unwrap_or_default()
     }
+}
+
+fn flatten_profile(p: &crate::landscape::Profile) -> Vec<f64> {
+    [&p.alpha, &p.train_loss, &p.test_loss, &p.train_acc, &p.test_acc].into_iter().flatten().copied().collect()
 }
 
 fn canvas_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
