@@ -5,8 +5,11 @@ import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchsca
 import {
   costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes,
 } from './explain.js';
+import { SCENES } from './scenes.js';
 
 const MAX_RUNS = 4;
+// URL keys that belong to the page, not to the scenario settings.
+const PAGE_KEYS = new Set(['plane', 'x', 'scene']);
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -17,6 +20,8 @@ const state = {
   grid: 51,
   lr: 0.2,
   batches: [],          // batch size per run slot (undefined: slot unused)
+  extraStops: new Set(),// batch sizes from the URL that are not powers of two
+  scene: null,          // name of the scene shown, if any
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
@@ -50,11 +55,12 @@ const workerOf = (slot) => runWorkers[slot % N_RUN_WORKERS];
 state.runWorkers = N_RUN_WORKERS;
 const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
 
+/** Slider stops: powers of two below N, N itself, and any other size a link asked for. */
 function batchStops(n) {
-  const stops = [];
-  for (let b = 1; b < n; b *= 2) stops.push(b);
-  stops.push(n);
-  return stops;
+  const stops = new Set([n]);
+  for (let b = 1; b < n; b *= 2) stops.add(b);
+  for (const b of state.extraStops) if (b >= 1 && b <= n) stops.add(b);
+  return [...stops].sort((a, b) => a - b);
 }
 
 function urlPairs() {
@@ -65,7 +71,7 @@ function urlPairs() {
 
 /** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
 function scenarioPairs() {
-  const pageKeys = new Set(['plane', 'x']);
+  const pageKeys = PAGE_KEYS;
   const pairs = state.pairs.filter(([k]) => !state.overrides.has(k) && !pageKeys.has(k)).slice(0, 200);
   for (const [k, v] of state.overrides) pairs.push([k, v]);
   return pairs;
@@ -105,6 +111,7 @@ function syncUrl() {
   for (const [k, v] of state.overrides) params.set(k, v);
   params.set('batch', state.batches.filter((b) => b !== undefined).join(','));
   if (state.plane !== 'endpoints') params.set('plane', state.plane); else params.delete('plane');
+  if (state.xAxis !== 'epoch') params.set('x', state.xAxis); else params.delete('x');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
@@ -201,9 +208,22 @@ function applySettings(settings) {
   state.lr = Number(settings.get('lr'));
   $('lr').value = String(Math.log10(state.lr));
   updateLrLabel();
-  const stops = batchStops(state.nTrain);
   const wanted = settings.get('batch').split(',').map(Number).slice(0, MAX_RUNS);
-  state.batches = wanted.map((b) => stops.find((s) => s >= b) ?? state.nTrain);
+  state.extraStops = new Set(wanted);
+  state.batches = wanted.map((b) => Math.min(b, state.nTrain));
+  for (const el of document.querySelectorAll('[data-key]')) {
+    const v = settings.get(el.dataset.key);
+    if (v === undefined) continue;
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = v === '' ? 'none' : v.replaceAll(',', ', ');
+      el.append(o);
+    }
+    el.value = v;
+  }
+  $('s-steps').disabled = settings.get('budget') !== 'steps';
+  $('s-epochs').disabled = settings.get('budget') !== 'epochs';
   renderRunControls();
 }
 
@@ -399,7 +419,7 @@ function tableRow(slot, cells) {
 
 const VIEWS = {
   landscape: drawLandscape, curves: drawCurves, sharpness: drawSharpness, dynamics: drawDynamics,
-  boundaries: drawBoundaries, cost: drawCost,
+  boundaries: drawBoundaries, cost: drawCost, scene: drawScene,
 };
 // A redraw of all views can exceed one frame's budget: views left over when it is spent wait
 // for the next animation frame, so no single task blocks the page for long.
@@ -484,7 +504,7 @@ function onRunMessage(event, index) {
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
     updateRunStatus(msg.slot);
-    scheduleDraw('curves', 'boundaries', 'cost');
+    scheduleDraw('curves', 'boundaries', 'cost', 'scene');
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
@@ -502,7 +522,7 @@ analysisWorker.onmessage = (event) => {
   } else if (msg.type === 'diagnosis') {
     if (msg.gen !== state.gens[msg.slot]) return;
     state.diag[msg.slot] = msg;
-    scheduleDraw('sharpness', 'dynamics');
+    scheduleDraw('sharpness', 'dynamics', 'scene');
   } else if (msg.type === 'interpolation') {
     if (msg.gens[0] !== state.gens[msg.a] || msg.gens[1] !== state.gens[msg.b]) return;
     state.interp = msg;
@@ -514,12 +534,44 @@ analysisWorker.onmessage = (event) => {
 
 for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
 
+// ---------------------------------------------------------------- scenes
+/** Shows (or hides, with null) a scene's guided text and marks its button. */
+function showScene(name) {
+  state.scene = name;
+  const scene = SCENES[name];
+  $('scene-box').hidden = !scene;
+  for (const b of document.querySelectorAll('[data-scene]')) b.setAttribute('aria-pressed', String(b.dataset.scene === name));
+  if (!scene) return;
+  $('scene-title').textContent = scene.title;
+  $('scene-text').textContent = scene.text;
+  $('scene-verdict').textContent = '';
+}
+
+/** Restores a scene's full state: its settings replace the page's, as a new history entry. */
+function loadScene(name) {
+  const scene = SCENES[name];
+  if (!scene) return;
+  state.pairs = Object.entries(scene.pairs);
+  state.overrides.clear();
+  const params = new URLSearchParams(scene.pairs);
+  params.set('scene', name);
+  if (state.plane !== 'endpoints') params.set('plane', state.plane);
+  history.pushState(null, '', `${location.pathname}?${params}`);
+  showScene(name);
+  sendScenario();
+}
+
+function drawScene() {
+  const scene = SCENES[state.scene];
+  if (scene) $('scene-verdict').textContent = scene.verdict(state);
+}
+
 // ---------------------------------------------------------------- start
 async function start() {
   await init();
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);
-  if (['endpoints', 'random'].includes(params.get('plane'))) state.plane = params.get('plane');
+  if (['endpoints', 'random', 'pca'].includes(params.get('plane'))) state.plane = params.get('plane');
   $('plane').value = state.plane;
   analysisWorker.postMessage({ type: 'plane', plane: state.plane });
   $('lr').addEventListener('input', () => {
@@ -547,6 +599,31 @@ async function start() {
   });
   $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw('curves'); });
   $('dismiss').addEventListener('click', () => { $('messages').hidden = true; });
+  for (const el of document.querySelectorAll('[data-key]')) {
+    el.addEventListener('change', () => {
+      if (el.type === 'number' && !el.checkValidity()) {
+        showMessages([`${el.labels[0]?.textContent ?? el.dataset.key}: ${el.validationMessage}`]);
+        return;
+      }
+      state.overrides.set(el.dataset.key, el.value);
+      syncUrl();
+      sendScenario();
+    });
+  }
+  for (const button of document.querySelectorAll('[data-scene]')) {
+    button.addEventListener('click', () => loadScene(button.dataset.scene));
+  }
+  const x = params.get('x');
+  if (['epoch', 'step', 'time'].includes(x)) { state.xAxis = x; $('x-axis').value = x; }
+  showScene(SCENES[params.get('scene')] ? params.get('scene') : null);
+  // Back and forward between scenes (or shared links) restore that URL's state.
+  window.addEventListener('popstate', () => {
+    state.pairs = urlPairs();
+    state.overrides.clear();
+    const p = new URLSearchParams(location.search);
+    showScene(SCENES[p.get('scene')] ? p.get('scene') : null);
+    sendScenario();
+  });
   sendScenario();
 }
 

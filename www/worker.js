@@ -34,7 +34,7 @@ async function handle(msg) {
     }
     self.postMessage({
       type: 'settings', errors: session.errors(), settings: session.settings(),
-      inputFrame: session.input_frame(), inputs: session.train_inputs(), labels: session.train_labels(),
+      inputFrame: session.input_frame(), inputs: session.train_points(), labels: session.train_labels(),
     });
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);

@@ -19,16 +19,30 @@ pub struct DecisionMap {
 }
 
 /// The box the map covers: the data's bounds with a margin of 10 % on each side, so points on
-/// the edge are not cut.
+/// the edge are not cut. For a 1-D input the second range is the targets'.
 pub fn frame_of(data: &Dataset) -> Vec<(f64, f64)> {
-    data.bounds()
-        .into_iter()
-        .map(|(lo, hi)| {
-            let (lo, hi) = (lo as f64, hi as f64);
-            let pad = 0.1 * (hi - lo).max(1e-3);
-            (lo - pad, hi + pad)
-        })
-        .collect()
+    let pad = |(lo, hi): (f32, f32)| {
+        let (lo, hi) = (lo as f64, hi as f64);
+        let pad = 0.1 * (hi - lo).max(1e-3);
+        (lo - pad, hi + pad)
+    };
+    let mut frame: Vec<(f64, f64)> = data.bounds().into_iter().map(pad).collect();
+    if data.dim == 1 {
+        let lo = data.y.iter().copied().fold(f32::INFINITY, f32::min);
+        let hi = data.y.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        frame.push(if lo.is_finite() { pad((lo, hi)) } else { (-1.0, 1.0) });
+    }
+    frame
+}
+
+/// The points a decision map shows, row-major `n × 2`: the inputs (2-D), or (input, target)
+/// pairs (1-D regression).
+pub fn points_of(data: &Dataset) -> Vec<f32> {
+    if data.dim == 1 {
+        data.x.iter().zip(&data.y).flat_map(|(&x, &y)| [x, y]).collect()
+    } else {
+        data.x.chunks_exact(data.dim.max(1)).flat_map(|r| [r[0], r.get(1).copied().unwrap_or(0.0)]).collect()
+    }
 }
 
 /// Predictions of `theta` on an `n`-point grid over `frame` (see [`frame_of`]). For a
@@ -71,6 +85,22 @@ mod tests {
             assert!((map.values[j * 3] - sigmoid(-1.0f32)).abs() < 1e-6);
             assert!((map.values[j * 3 + 2] - sigmoid(1.0f32)).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn a_one_dimensional_map_is_the_fitted_curve_over_the_input_range() {
+        let mlp = Mlp::new(1, &[], Activation::Tanh, Loss::Mse);
+        let theta = [3.0f32, 1.0];
+        let data = Dataset { dim: 1, x: vec![0.0, 1.0], y: vec![1.0, 4.0] };
+        let frame = frame_of(&data);
+        assert_eq!(frame.len(), 2, "input range and target range");
+        let map = decision_map(&mlp, &theta, &frame, 5);
+        assert_eq!(map.values.len(), 5);
+        for (k, v) in map.values.iter().enumerate() {
+            let x = frame[0].0 + (frame[0].1 - frame[0].0) * k as f64 / 4.0;
+            assert!((*v as f64 - (3.0 * x + 1.0)).abs() < 1e-5);
+        }
+        assert_eq!(points_of(&data), vec![0.0, 1.0, 1.0, 4.0]);
     }
 
     #[test]

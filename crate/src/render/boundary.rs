@@ -81,6 +81,17 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
             }))
             .map_err(err)?;
     }
+    if v.map.values.len() == n {
+        // 1-D regression: the fitted curve, and the (input, target) points.
+        let line: Vec<(f64, f64)> = v.map.values.iter().enumerate().filter(|(_, y)| y.is_finite())
+            .map(|(i, &y)| (x0 + (x1 - x0) * i as f64 / (n - 1) as f64, y as f64)).collect();
+        chart
+            .draw_series(v.points.chunks_exact(2).map(|p| Circle::new((p[0] as f64, p[1] as f64), 2, CLASS_COLORS[0].mix(0.6).filled())))
+            .map_err(err)?;
+        chart.draw_series(LineSeries::new(line, color.stroke_width(3))).map_err(err)?;
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        return Ok(PlotFrame { pixels: [xr.start, yr.start, xr.end, yr.end], x: (x0, x1), y: (y0, y1), log_y: false });
+    }
     let pts = v.points.chunks_exact(2).zip(v.labels);
     chart
         .draw_series(pts.map(|(p, &y)| {

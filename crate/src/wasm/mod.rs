@@ -126,9 +126,10 @@ impl Session {
         crate::boundary::frame_of(&self.scenario.split.train).into_iter().flat_map(|(a, b)| [a, b]).collect()
     }
 
-    /// The training inputs (row-major `n × dim`) and, separately, their labels.
-    pub fn train_inputs(&self) -> Vec<f32> {
-        self.scenario.split.train.x.clone()
+    /// The training points a decision map shows (row-major `n × 2`; see
+    /// [`crate::boundary::points_of`]) and, separately, their labels.
+    pub fn train_points(&self) -> Vec<f32> {
+        crate::boundary::points_of(&self.scenario.split.train)
     }
 
     pub fn train_labels(&self) -> Vec<f32> {
@@ -432,14 +433,22 @@ pub fn draw_boundary(
     title: &str,
     run: u32,
 ) -> Result<(), JsError> {
-    let n = (values.len() as f64).sqrt().round() as usize;
-    if n * n != values.len() || frame.len() < 4 || points.len() != 2 * labels.len() {
+    if frame.len() < 4 || points.len() != 2 * labels.len() {
         return Err(JsError::new("decision map: sizes do not match"));
     }
+    let side = (values.len() as f64).sqrt().round() as usize;
+    // `values` is n × n (2-D input) or n (a 1-D regression curve, drawn without a raster).
+    let one_d = side * side != values.len();
+    let n = if one_d { values.len() } else { side };
     let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
     let root = canvas_area(canvas.clone())?;
+    let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
+    if one_d {
+        let frame = render::draw_boundary(&root, &view);
+        return present(root, frame).map(|_| ());
+    }
     clear(&canvas)?;
-    let frame = render::draw_boundary_with(&root, &render::BoundaryView { map: &map, points, labels, title, run: run as usize }, Cells::Raster);
+    let frame = render::draw_boundary_with(&root, &view, Cells::Raster);
     let frame = present(root, frame)?;
     paint_beneath(&canvas, &render::boundary_rgba(&map), n, &frame)
 }
