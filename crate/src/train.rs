@@ -292,7 +292,7 @@ impl Trainer {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }
-            if self.step % self.record_every == 0 || self.step == self.spec.steps {
+            if self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps {
                 self.record();
                 let last = *self.history.train_loss.last().unwrap_or(&0.0);
                 if !last.is_finite() || (last > 10.0 && last > EXPLODE_FACTOR * self.initial_loss) {
