@@ -309,3 +309,52 @@ mod tests {
         assert!(land.grid.extent.alpha.0.is_finite() && land.grid.extent.alpha.1.is_finite());
     }
 }
+
+/// Pinned fingerprints: the same test runs natively (`cargo test`) and in wasm32
+/// (`make test-wasm`, or `cargo test --target wasm32-unknown-unknown -p batchscape --lib pinned`
+/// with `wasm-bindgen-test-runner` in Node), so a pass on both targets shows that every data set
+/// generator, optimizer and learning-rate rule below is bit-identical natively and in the browser.
+/// The values were produced by this code natively; if the arithmetic of the model or the
+/// optimizers changes on purpose, the page's and the tool's fingerprints change with it, and
+/// these values must be regenerated (the assertion message prints the new ones).
+#[cfg(test)]
+mod pinned {
+    use super::*;
+
+    fn fingerprints(pairs: &[(&str, &str)]) -> Vec<String> {
+        let settings = Settings::from_pairs(pairs.iter().copied()).unwrap();
+        let sc = Scenario::new(&settings);
+        let mut out = vec![format!("{:08x}", fnv1a_f32(&sc.split.train.x)), format!("{:08x}", fnv1a_f32(&sc.split.train.y)), format!("{:08x}", fnv1a_f32(&sc.theta0))];
+        for &b in &settings.batch {
+            let mut t = sc.trainer(b);
+            t.advance(usize::MAX);
+            out.push(format!("{:08x}", fnv1a_f32(t.theta())));
+        }
+        out
+    }
+
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    fn runs_have_pinned_fingerprints_on_every_target() {
+        let common = [("n_train", "128"), ("n_test", "64"), ("budget", "steps"), ("steps", "150"), ("batch", "4,64")];
+        let cases: [(&[(&str, &str)], [&str; 5]); 3] = [
+            (
+                &[("dataset", "spiral"), ("label_noise", "0.1"), ("hidden", "8,8"), ("act", "relu"), ("optimizer", "adam"), ("weight_decay", "0.001"), ("warmup", "10"), ("lr", "0.01"), ("lr_rule", "sqrt"), ("base_batch", "4")],
+                ["93c0833c", "6913d018", "7284c793", "e65d22dd", "4536fe51"],
+            ),
+            (
+                &[("dataset", "sine"), ("noise", "0.1"), ("hidden", "16"), ("act", "sigmoid"), ("optimizer", "momentum"), ("momentum", "0.8"), ("lr", "0.05")],
+                ["17d77c8b", "3d511923", "5499c8a7", "7a396b1f", "ec917aee"],
+            ),
+            (
+                &[("dataset", "circles"), ("seed", "7"), ("hidden", "4,4,4"), ("act", "tanh"), ("lr", "0.02"), ("lr_rule", "linear"), ("base_batch", "4"), ("warmup", "20")],
+                ["4d3ebb57", "0d1031c5", "5804d85c", "2182a8c2", "97705403"],
+            ),
+        ];
+        for (pairs, expected) in cases {
+            let all: Vec<(&str, &str)> = common.iter().chain(pairs.iter()).copied().collect();
+            let got = fingerprints(&all);
+            assert_eq!(got, expected, "data x, data y, θ0, θ at B = 4 and 64 for {pairs:?}");
+        }
+    }
+}

@@ -564,11 +564,9 @@ mod tests {
 
     #[test]
     fn check_catches_fields_written_directly() {
-        let mut s = Settings::default();
-        s.hidden = vec![100];
+        let s = Settings { hidden: vec![100], ..Settings::default() };
         assert_eq!(s.check().unwrap_err().key, "hidden");
-        let mut s = Settings::default();
-        s.lr = f64::NAN;
+        let s = Settings { lr: f64::NAN, ..Settings::default() };
         assert_eq!(s.check().unwrap_err().key, "lr");
         assert!(Settings::default().check().is_ok());
     }

@@ -292,7 +292,7 @@ impl Trainer {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }
-            if self.step % self.record_every == 0 || self.step == self.spec.steps {
+            if self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps {
                 self.record();
                 let last = *self.history.train_loss.last().unwrap_or(&0.0);
                 if !last.is_finite() || (last > 10.0 && last > EXPLODE_FACTOR * self.initial_loss) {
@@ -504,5 +504,27 @@ mod tests {
         assert!(message.contains("η = 1280"), "{message}");
         assert!(message.contains("the linear rule raised η₀ = 10 at B₀ = 4 to 1280"), "{message}");
         assert!(message.contains("warm-up") && message.contains("square-root"), "{message}");
+    }
+    /// B = N is full-batch descent (every step sees every example once) and B = 1 visits every
+    /// example once per epoch in a fresh order each epoch.
+    #[test]
+    fn batch_sizes_from_one_to_n_cover_every_example_each_epoch() {
+        let mut full = Sampler::new(64, 64, 2);
+        assert_eq!(full.steps_per_epoch(), 1);
+        for _ in 0..3 {
+            let mut b = full.next_batch().to_vec();
+            b.sort();
+            assert_eq!(b, (0..64).collect::<Vec<u32>>());
+        }
+        let mut single = Sampler::new(64, 1, 2);
+        assert_eq!(single.steps_per_epoch(), 64);
+        let epochs: Vec<Vec<u32>> = (0..2).map(|_| (0..64).map(|_| single.next_batch()[0]).collect()).collect();
+        for e in &epochs {
+            let mut sorted = e.clone();
+            sorted.sort();
+            assert_eq!(sorted, (0..64).collect::<Vec<u32>>());
+        }
+        assert_ne!(epochs[0], epochs[1], "reshuffled every epoch");
+        assert_eq!(Sampler::new(64, 1000, 2).batch_size(), 64, "B is clamped to N");
     }
 }
