@@ -1,5 +1,6 @@
-// End-to-end: the page in Debian's headless Chromium. Loads it, lets the worker train, moves
-// the batch-size slider by keyboard and by mouse, and checks what the canvases show.
+// End-to-end: the lab page in Debian's headless Chromium. Loads it, lets the workers train
+// several runs at once, moves batch-size sliders by keyboard and by mouse, and checks what the
+// canvases show and what the page's numbers say.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launchBrowser, openPage, canvasPixels, pixelDiff, artifactPath } from './lib/harness.mjs';
@@ -17,13 +18,50 @@ after(async () => {
   await srv?.close();
 });
 
-/** Waits until the run with batch size `batch` has drawn its final (fine-grid) frame. */
-async function waitDone(page, batch) {
-  await page.waitForFunction(
-    (b) => { const l = window.batchscape?.last; return l && l.phase === 'done' && l.batch === b; },
-    batch, { timeout: 60_000 },
-  );
-  return page.evaluate(() => window.batchscape.last);
+/**
+ * Waits until every active run has stopped (finished or diverged) with the batch sizes
+ * `batches` (one per active run, in slot order; and learning rate `lr` if given) and the fine landscape of those runs is
+ * drawn; returns a plain summary of the page's state.
+ */
+async function waitSettled(page, batches, { lr } = {}) {
+  await page.waitForFunction(([want, lr]) => {
+    const s = window.batchscape;
+    if (!s || !s.atlas?.fine) return false;
+    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    if (slots.length !== want.length) return false;
+    const ok = slots.every((k, i) => {
+      const f = s.runs[k];
+      return f && f.batch === want[i] && f.state !== 'running' && (lr === undefined || f.lr === lr);
+    });
+    // The fine atlas must be the one for these very runs (its paths end where the runs did).
+    return ok && !s.dirty && s.atlasFor === s.runsKey();
+  }, [batches, lr], { timeout: 90_000 });
+  return page.evaluate(() => {
+    const s = window.batchscape;
+    return s.batches.flatMap((b, k) => {
+      const f = s.runs[k];
+      if (b === undefined) return [];
+      return [{
+        slot: k, batch: f.batch, state: f.state, step: f.step, steps: f.steps, lr: f.lr,
+        fingerprint: f.fingerprint, divergence: f.divergence,
+        trainLoss: f.trainLoss[f.trainLoss.length - 1], testAcc: f.testAcc[f.testAcc.length - 1],
+      }];
+    });
+  });
+}
+
+/** The shared landscape as plain arrays, with each run's projected path. */
+async function atlasOf(page) {
+  return page.evaluate(() => {
+    const a = window.batchscape.atlas;
+    const paths = [];
+    let at = 0;
+    a.lengths.forEach((len, slot) => {
+      if (len) paths.push({ slot, points: Array.from(a.paths.subarray(at * 2, (at + len) * 2)) });
+      at += len;
+    });
+    return { values: Array.from(a.values), extent: Array.from(a.extent), paths, plane: a.plane };
+  });
 }
 
 /** Number of distinct colours in a canvas: a blank or flat canvas has very few. */
@@ -33,105 +71,127 @@ function distinctColours(px) {
   return seen.size;
 }
 
-test('the page trains in a worker, draws the landscape and curves, and has no console errors', async () => {
+/** The grid value under (α, β) on an atlas. */
+function valueAt(atlas, a, b) {
+  const [n, a0, a1, b0, b1] = atlas.extent;
+  const i = Math.round(((a - a0) / (a1 - a0)) * (n - 1));
+  const j = Math.round(((b - b0) / (b1 - b0)) * (n - 1));
+  return atlas.values[j * n + i];
+}
+
+test('two runs train side by side, the views are drawn and explained, with no console errors', async () => {
   const { page, consoleErrors, pageErrors, context, worstLongTask } = await openPage(browser, srv.url);
-  const last = await waitDone(page, 16);
-  assert.equal(last.state, 'finished');
-  assert.equal(last.step, last.steps);
-  assert.ok(last.trainLoss < 0.3, `trained loss ${last.trainLoss} should be well below ln 2`);
+  const runs = await waitSettled(page, [16, 256]);
+  assert.deepEqual(runs.map((r) => [r.batch, r.state, r.step, r.steps]),
+    [[16, 'finished', 960, 960], [256, 'finished', 60, 60]], '60 epochs of 256/B steps each');
+  assert.ok(runs[0].trainLoss < 0.3, `B = 16 trained to ${runs[0].trainLoss}, well below ln 2`);
+  assert.ok(runs[1].trainLoss > runs[0].trainLoss, 'full batch, 60 steps: less progress than 960 small steps');
   const land = distinctColours(await canvasPixels(page, '#landscape'));
   const curves = distinctColours(await canvasPixels(page, '#curves'));
   assert.ok(land > 200, `landscape heatmap has ${land} colours`);
   assert.ok(curves > 10, `curves chart has ${curves} colours`);
-  assert.match(await page.textContent('#status'), /done, 960 steps/);
-  assert.match(await page.textContent('#summary'), /test accuracy \d+\.\d %/);
+  assert.match(await page.textContent('#run-status-0'), /done, 960 steps/);
+  assert.match(await page.textContent('#run-status-1'), /done, 60 steps/);
+  // The explanation reads the measured numbers.
+  const explain = await page.textContent('#curves-text');
+  assert.ok(explain.includes(runs[0].trainLoss.toFixed(3)), `"${explain}" quotes B = 16's final loss`);
+  assert.match(await page.textContent('#landscape-text'), /B = 16 ends where the map shows \d\.\d{3}/);
   await page.screenshot({ path: artifactPath('page-1280.png'), fullPage: true });
   const drawMs = await page.evaluate(() => window.batchscape.drawMs);
   console.log(`# worst main-thread long task while loading and training: ${await worstLongTask()} ms; ` +
-    `frame draws (ms): ${drawMs.map((d) => d.toFixed(1)).join(', ')}`);
+    `slowest frame draw ${Math.max(...drawMs).toFixed(1)} ms over ${drawMs.length} draws`);
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
-test('the path ends in a low-loss basin of the landscape', async () => {
+test('on the plane through θ0 and both end points, each path starts at θ0 and ends in a basin', async () => {
   const { page, context } = await openPage(browser, srv.url);
-  await waitDone(page, 16);
-  const { values, extent, path } = await page.evaluate(() => {
-    const l = window.batchscape.lastLandscape;
-    return { values: Array.from(l.values), extent: Array.from(l.extent), path: Array.from(l.path) };
-  });
-  const [n, a0, a1, b0, b1] = extent;
-  assert.equal(values.length, n * n);
-  // The end point is the plane's origin (α = β = 0): find its cell and rank its loss.
-  const [ea, eb] = path.slice(-2);
-  assert.ok(Math.abs(ea) < 1e-6 && Math.abs(eb) < 1e-6, `the run ends at the origin, got (${ea}, ${eb})`);
-  const [sa, sb] = path.slice(0, 2);
-  assert.ok(Math.abs(sa - 1) < 1e-4 && Math.abs(sb) < 1e-4, `the run starts at (1, 0), got (${sa}, ${sb})`);
-  const i = Math.round(((0 - a0) / (a1 - a0)) * (n - 1));
-  const j = Math.round(((0 - b0) / (b1 - b0)) * (n - 1));
-  const atEnd = values[j * n + i];
-  const below = values.filter((v) => v < atEnd).length / values.length;
-  assert.ok(below < 0.05, `only ${(100 * below).toFixed(1)} % of the map lies below the end point's loss ${atEnd}`);
-  const startCell = values[j * n + Math.round(((1 - a0) / (a1 - a0)) * (n - 1))];
-  assert.ok(startCell > 2 * atEnd, `start ${startCell} is much higher than end ${atEnd}`);
+  await waitSettled(page, [16, 256]);
+  const atlas = await atlasOf(page);
+  assert.equal(atlas.plane, 'endpoints');
+  const [n] = atlas.extent;
+  assert.equal(atlas.values.length, n * n);
+  assert.equal(n, 51);
+  assert.equal(atlas.paths.length, 2);
+  const sorted = [...atlas.values].sort((x, y) => x - y);
+  const quantile = (q) => sorted[Math.floor(q * (sorted.length - 1))];
+  const [p16, p256] = atlas.paths.map((p) => p.points);
+  // Both runs start at θ0: the same point of the plane.
+  assert.ok(Math.abs(p16[0] - p256[0]) < 1e-5 && Math.abs(p16[1] - p256[1]) < 1e-5, 'common start');
+  const start = valueAt(atlas, p16[0], p16[1]);
+  const end16 = valueAt(atlas, p16.at(-2), p16.at(-1));
+  const end256 = valueAt(atlas, p256.at(-2), p256.at(-1));
+  assert.ok(end16 <= quantile(0.1), `B = 16 ends at ${end16}, in the lowest tenth of the map`);
+  assert.ok(end16 < end256 && end256 < start, `losses: start ${start} > B=256 end ${end256} > B=16 end ${end16}`);
   await context.close();
 });
 
-test('moving the batch-size slider with the keyboard re-runs training and changes the path', async () => {
+test('moving one batch-size slider with the keyboard re-runs only that run', async () => {
   const { page, context, consoleErrors } = await openPage(browser, srv.url);
-  const first = await waitDone(page, 16);
+  const first = await waitSettled(page, [16, 256]);
   const before = await canvasPixels(page, '#landscape');
-  const slider = page.getByRole('slider', { name: /Batch size/ });
+  const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
   await slider.focus();
   await page.keyboard.press('ArrowRight');
-  const second = await waitDone(page, 32);
-  assert.equal(await slider.getAttribute('aria-valuetext'), '32 examples per step');
-  assert.equal(second.steps, 480, '60 epochs of 256/32 steps');
-  assert.notEqual(second.fingerprint, first.fingerprint);
+  const second = await waitSettled(page, [32, 256]);
+  assert.equal(await slider.getAttribute('aria-valuetext'), '32 examples per step, 8 steps per epoch');
+  assert.equal(second[0].steps, 480, '60 epochs of 256/32 steps');
+  assert.notEqual(second[0].fingerprint, first[0].fingerprint);
+  assert.equal(second[1].fingerprint, first[1].fingerprint, 'the other run is untouched');
   const after = await canvasPixels(page, '#landscape');
   const diff = pixelDiff(before, after, { tolerance: 8 });
   assert.ok(diff > 0.05, `landscape changed in ${(100 * diff).toFixed(1)} % of pixels`);
-  assert.match(page.url(), /batch=32/, 'the URL records the batch size');
-  // Back to 16: the same settings give the very same run (determinism in the page).
+  assert.match(page.url(), /batch=32%2C256/, 'the URL records the batch sizes');
+  // Back to 16: the same settings give the very same run and the very same picture.
   await page.keyboard.press('ArrowLeft');
-  const again = await waitDone(page, 16);
-  assert.equal(again.fingerprint, first.fingerprint);
-  assert.deepEqual(pixelDiff(before, await canvasPixels(page, '#landscape'), { tolerance: 0 }), 0);
+  const again = await waitSettled(page, [16, 256]);
+  assert.equal(again[0].fingerprint, first[0].fingerprint);
+  assert.equal(pixelDiff(before, await canvasPixels(page, '#landscape'), { tolerance: 0 }), 0);
   assert.deepEqual(consoleErrors, []);
   await context.close();
 });
 
-test('dragging the slider with the mouse to the full batch re-runs training', async () => {
-  const { page, context } = await openPage(browser, srv.url);
-  await waitDone(page, 16);
+test('dragging a slider with the mouse to the full batch, adding and removing runs', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=16`);
+  await waitSettled(page, [16]);
   const before = await canvasPixels(page, '#curves');
-  const box = await page.locator('#batch').boundingBox();
+  const box = await page.locator('#batch-0').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
-  const last = await waitDone(page, 256);
-  assert.equal(last.steps, 60, 'full batch: one step per epoch');
-  assert.match(await page.textContent('#batch-out'), /full batch/);
+  const [full] = await waitSettled(page, [256]);
+  assert.equal(full.steps, 60, 'full batch: one step per epoch');
+  assert.match(await page.textContent('#batch-out-0'), /full batch/);
   const diff = pixelDiff(before, await canvasPixels(page, '#curves'), { tolerance: 8 });
   assert.ok(diff > 0.01, `curves changed in ${(100 * diff).toFixed(2)} % of pixels`);
-  await page.screenshot({ path: artifactPath('page-full-batch.png'), fullPage: true });
+  // Add three runs (the button then disables at four), then remove one.
+  for (let k = 0; k < 3; k++) await page.getByRole('button', { name: 'Add run' }).click();
+  assert.equal(await page.getByRole('slider', { name: /Batch size/ }).count(), 4);
+  assert.equal(await page.getByRole('button', { name: 'Add run' }).isDisabled(), true);
+  const four = await waitSettled(page, [256, 1, 2, 4]);
+  assert.ok(four.every((r) => r.state === 'finished'), 'four runs finished');
+  await page.screenshot({ path: artifactPath('page-four-runs.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Remove Run 2' }).click();
+  await waitSettled(page, [256, 2, 4]);
+  assert.match(page.url(), /batch=256%2C2%2C4/);
   await context.close();
 });
 
-test('a diverging learning rate is marked and the page keeps working', async () => {
+test('a diverging learning rate is marked and recovers when lowered', async () => {
   const { page, context, pageErrors } = await openPage(browser, `${srv.url}?lr=1000`);
-  await page.waitForFunction(() => window.batchscape?.last?.state === 'diverged', null, { timeout: 60_000 });
-  assert.match(await page.textContent('#status'), /diverged at step \d+: .*learning rate 1000/);
-  // The landscape of the diverged run is still drawn (from its last finite point).
-  assert.ok(await page.evaluate(() => window.batchscape.lastLandscape.values.length > 0));
+  const runs = await waitSettled(page, [16, 256]);
+  assert.ok(runs.every((r) => r.state === 'diverged'), 'η = 1000 diverges at both batch sizes');
+  assert.match(await page.textContent('#run-status-0'), /diverged at step \d+: .*learning rate 1000/);
+  // The landscape of diverged runs is still drawn (from their last finite points).
+  assert.ok(distinctColours(await canvasPixels(page, '#landscape')) > 100);
   // Lower the learning rate with the keyboard (10 stops = one decade each way): training recovers.
   await page.getByRole('slider', { name: /Learning rate/ }).focus();
   for (let k = 0; k < 40; k++) await page.keyboard.press('ArrowLeft');
-  await waitDone(page, 16);
-  assert.equal(await page.evaluate(() => window.batchscape.last.lr), 0.1);
-  assert.equal(await page.evaluate(() => window.batchscape.last.state), 'finished');
+  const ok = await waitSettled(page, [16, 256], { lr: 0.1 });
+  assert.deepEqual(ok.map((r) => r.state), ['finished', 'finished']);
+  assert.equal(await page.evaluate(() => window.batchscape.lr), 0.1);
   await page.screenshot({ path: artifactPath('page-recovered.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
   await context.close();
@@ -144,7 +204,7 @@ test('hostile URL parameters are reported as text and break nothing', async () =
   });
   for (let k = 0; k < 300; k++) hostile.append(`k${k}`, 'x');
   const { page, context, pageErrors } = await openPage(browser, `${srv.url}?${hostile}`);
-  await waitDone(page, 16);
+  await waitSettled(page, [16, 256]);
   const box = page.locator('#messages');
   await box.waitFor({ state: 'visible' });
   const text = await box.textContent();

@@ -11,6 +11,9 @@ let atlas = null;
 let plane = 'endpoints';
 let grid = 51;
 const running = new Set();   // slots still training
+const gens = [0, 0, 0, 0];   // generation of each slot's trajectory (0: none)
+const diagnosed = [0, 0, 0, 0]; // generation whose diagnosis was last posted, per slot
+let interpolated = '';       // 'a:gen,b:gen' of the last interpolation posted
 let dirty = false;
 let version = 0;             // bumps on every change; a fine pass aborts when it moves
 let working = false;
@@ -29,8 +32,13 @@ async function handle(msg) {
     atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
     grid = msg.grid ?? grid;
     running.clear();
+    gens.fill(0);
+    diagnosed.fill(0);
+    interpolated = '';
   } else if (msg.type === 'trajectory' && atlas) {
     atlas.set_trajectory(msg.slot, msg.snapshots);
+    if (msg.steps) atlas.set_steps(msg.slot, msg.steps);
+    gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
   } else if (msg.type === 'plane') {
     plane = msg.plane;
@@ -44,7 +52,7 @@ async function handle(msg) {
 
 function post(fine) {
   const f = {
-    type: 'atlas', fine, plane,
+    type: 'atlas', fine, plane, gens: [...gens],
     values: atlas.values(), extent: atlas.extent(), paths: atlas.paths(),
     lengths: atlas.path_lengths(), labels: atlas.labels(),
   };
@@ -69,8 +77,39 @@ async function work() {
         if (!complete) await yieldToEvents();
       }
       if (complete && v === version) post(true);
+      if (v === version) await diagnose(v);
     }
   } finally {
     working = false;
   }
+}
+
+const SLICE = { lo: -1, hi: 1, n: 41 };
+const INTERP = { lo: -1, hi: 2, n: 61 };
+
+/**
+ * Flat vs sharp and dynamics for every finished run not yet diagnosed (λ_max, trace,
+ * ε-sharpness, B_simple and their histories; a slice through its end point), then the
+ * interpolation between the first two runs. Stops early when something newer arrives.
+ */
+async function diagnose(v) {
+  const done = gens.flatMap((g, k) => (g && !running.has(k) ? [k] : []));
+  for (const slot of done) {
+    if (v !== version) return;
+    if (diagnosed[slot] === gens[slot]) continue;
+    const t0 = performance.now();
+    const json = atlas.diagnose(slot);
+    const slice = atlas.slice(slot, SLICE.lo, SLICE.hi, SLICE.n);
+    diagnosed[slot] = gens[slot];
+    self.postMessage({ type: 'diagnosis', slot, gen: gens[slot], analysis: json ? JSON.parse(json) : null, slice, ms: performance.now() - t0 },
+      [slice.buffer]);
+    await yieldToEvents();
+  }
+  if (v !== version || done.length < 2) return;
+  const [a, b] = done;
+  const key = `${a}:${gens[a]},${b}:${gens[b]}`;
+  if (key === interpolated) return;
+  const profile = atlas.interpolate(a, b, INTERP.lo, INTERP.hi, INTERP.n);
+  interpolated = key;
+  self.postMessage({ type: 'interpolation', a, b, gens: [gens[a], gens[b]], profile }, [profile.buffer]);
 }

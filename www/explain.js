@@ -59,3 +59,139 @@ export function explainLandscape(state, atlas) {
   else parts.push('The map is exact on the plane; points of a path between its ends lie off the plane and are shown by their projection.');
   return parts.join(' ');
 }
+
+/** Reads the decision maps: how much of the plane each run assigns to class 1, and accuracies. */
+export function explainBoundaries(state) {
+  const runs = finished(state).filter(({ f }) => f.state === 'finished');
+  if (!runs.length) return 'Training: the maps follow each run as it learns.';
+  const parts = runs.map(({ f }) => {
+    const share = f.boundary.filter((p) => p >= 0.5).length / f.boundary.length;
+    return `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, ` +
+      `${fmt(100 * share, 0)} % of the plane called class 1.`;
+  });
+  if (runs.length > 1) {
+    const best = [...runs].sort((a, b) => last(b.f.testAcc) - last(a.f.testAcc))[0].f;
+    parts.push(`The boundary of B = ${best.batch} generalizes best on held-out points.`);
+  }
+  return parts.join(' ');
+}
+
+const BYTES = 4;
+
+/** Human-readable bytes. */
+export function formatBytes(n) {
+  if (!Number.isFinite(n)) return '—';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) { n /= 1024; u += 1; }
+  return `${n < 10 && u ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
+}
+
+/**
+ * Memory one training step needs (bytes): activations kept for the backward pass
+ * (B × Σ layer widths, inputs included), plus parameters, gradients and optimizer state
+ * (`stateSlots` vectors of n_params: 0 for SGD, 1 momentum, 2 Adam).
+ */
+export function memoryPerStep(batch, widths, nParams, stateSlots = 0) {
+  const activations = batch * widths.reduce((a, w) => a + w, 0) * BYTES;
+  return activations + nParams * BYTES * (2 + stateSlots);
+}
+
+/** The first recorded step where `loss` ≤ target, or NaN. */
+function stepsTo(f, target) {
+  const k = f.trainLoss.findIndex((l) => l <= target);
+  return k < 0 ? NaN : f.stepAt[k];
+}
+
+/**
+ * The cost table: one row per run. The target is the highest of the runs' best training
+ * losses (×1.01), so that every finished run reaches it.
+ */
+export function costRows(state, widths, stateSlots) {
+  const runs = state.batches.flatMap((b, slot) => (b !== undefined && state.runs[slot] ? [{ slot, f: state.runs[slot] }] : []));
+  const done = runs.filter(({ f }) => f.state === 'finished');
+  const target = done.length ? 1.01 * Math.max(...done.map(({ f }) => Math.min(...f.trainLoss))) : NaN;
+  const rows = runs.map(({ slot, f }) => {
+    const steps = f.state === 'finished' ? stepsTo(f, target) : NaN;
+    return {
+      slot, batch: f.batch, lr: f.lr, msPerStep: f.msPerStep,
+      examplesPerSecond: (1000 * f.batch) / f.msPerStep,
+      memory: memoryPerStep(f.batch, widths, f.nParams, stateSlots),
+      steps, examples: steps * f.batch,
+    };
+  });
+  return { target, rows };
+}
+
+/** Reads the cost table. */
+export function explainCost({ target, rows }) {
+  const ok = rows.filter((r) => Number.isFinite(r.steps));
+  if (ok.length < 1) return 'Training: costs appear when runs finish.';
+  const parts = [`Target: training loss ${fmt(target)}.`];
+  const bySteps = [...ok].sort((a, b) => a.steps - b.steps);
+  const byExamples = [...ok].sort((a, b) => a.examples - b.examples);
+  if (ok.length > 1) {
+    const [f, l] = [bySteps[0], bySteps[bySteps.length - 1]];
+    parts.push(`Fewest steps: B = ${f.batch} (${f.steps}, vs ${l.steps} for B = ${l.batch}).`);
+    parts.push(`Fewest examples: B = ${byExamples[0].batch} (${byExamples[0].examples}).`);
+    parts.push('Larger batches take fewer steps but see more examples to get there: up to a point (the critical batch size) doubling B nearly halves the steps; beyond it, it mostly wastes examples.');
+  } else {
+    parts.push(`B = ${ok[0].batch} needed ${ok[0].steps} steps (${ok[0].examples} examples).`);
+  }
+  parts.push('For scale: a ResNet-50 keeps roughly 0.1 GB of activations per 224×224 image in 32-bit floats, about 25 GB at B = 256 — why large batches are spread over several accelerators.');
+  return parts.join(' ');
+}
+
+/**
+ * Compares the sharpest and the flattest run (by λ_max) with their generalization; says
+ * plainly when the numbers do not follow the usual story.
+ */
+export function explainSharpness(state, runs) {
+  const ok = runs.filter(({ f, a }) => f.state === 'finished' && Number.isFinite(a.lambda_max));
+  if (!ok.length) return 'Sharpness appears when a run has finished.';
+  const parts = [];
+  if (ok.length === 1) {
+    const { f, a } = ok[0];
+    parts.push(`B = ${f.batch} ended with λ_max = ${fmt(a.lambda_max, 2)} and a generalization gap of ${fmt(last(f.testLoss) - last(f.trainLoss))}.`);
+  } else {
+    const byB = [...ok].sort((x, y) => x.f.batch - y.f.batch);
+    const small = byB[0];
+    const large = byB[byB.length - 1];
+    const ratio = large.a.lambda_max / small.a.lambda_max;
+    const accDiff = 100 * (last(small.f.testAcc) - last(large.f.testAcc));
+    const gapS = last(small.f.testLoss) - last(small.f.trainLoss);
+    const gapL = last(large.f.testLoss) - last(large.f.trainLoss);
+    const sharper = ratio >= 1;
+    parts.push(`B = ${large.f.batch} ended ${fmt(sharper ? ratio : 1 / ratio, 1)}× ${sharper ? 'sharper' : 'flatter'} (λ_max ${fmt(large.a.lambda_max, 2)} vs ${fmt(small.a.lambda_max, 2)}) than B = ${small.f.batch};`);
+    if (Number.isFinite(accDiff)) {
+      parts.push(`its test accuracy is ${fmt(Math.abs(accDiff), 1)} points ${accDiff >= 0 ? 'lower' : 'higher'} and its generalization gap ${fmt(gapL)} vs ${fmt(gapS)}.`);
+    } else {
+      parts.push(`its generalization gap is ${fmt(gapL)} vs ${fmt(gapS)}.`);
+    }
+    const usual = sharper && gapL >= gapS;
+    parts.push(usual
+      ? 'Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'
+      : 'Here the usual pattern (larger batch → sharper minimum, larger gap) does not show; try other seeds or label noise.');
+  }
+  parts.push('Sharpness is a correlate of generalization, not a law: reparametrizing a network can make a flat minimum sharp without changing what it computes (Dinh et al. 2017).');
+  return parts.join(' ');
+}
+
+/** Reads λ_max against 2/η and B_simple against B at the end of each run. */
+export function explainDynamics(runs) {
+  const parts = [];
+  for (const { f, a } of runs) {
+    const lam = last(a.history.lambda_max);
+    const bs = last(a.history.b_simple);
+    const limit = 2 / f.lr;
+    const where = !Number.isFinite(lam) ? 'could not be measured'
+      : lam > 1.1 * limit ? `is above the stability limit 2/η = ${fmt(limit, 2)}`
+        : lam > 0.8 * limit ? `hovers near the stability limit 2/η = ${fmt(limit, 2)} (edge of stability)`
+          : `stays below the stability limit 2/η = ${fmt(limit, 2)}`;
+    parts.push(`B = ${f.batch}: λ_max ends at ${fmt(lam, 2)} and ${where};`);
+    if (Number.isFinite(bs)) {
+      parts.push(`the noise scale B_simple ends at ${fmt(bs, 0)}, so B = ${f.batch} is ${f.batch < bs ? 'below' : 'above'} it: ${f.batch < bs ? 'a larger batch would still cut the steps needed almost proportionally' : 'a larger batch mostly spends more examples per step for little gain'}.`);
+    }
+  }
+  return parts.join(' ');
+}

@@ -1,10 +1,15 @@
 // The page's wiring: URL and controls → workers (training, analysis) → frames → views.
 // The only module that imports the wasm package on the main thread (for drawing); all
 // numbers come from the workers, and all text reaches the DOM through textContent.
-import init, { draw_landscape, draw_lines } from '../pkg/batchscape.js';
-import { explainCurves, explainLandscape } from './explain.js';
+import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
+import {
+  costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes,
+} from './explain.js';
+import { SCENES } from './scenes.js';
 
 const MAX_RUNS = 4;
+// URL keys that belong to the page, not to the scenario settings.
+const PAGE_KEYS = new Set(['plane', 'x', 'scene']);
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -15,28 +20,47 @@ const state = {
   grid: 51,
   lr: 0.2,
   batches: [],          // batch size per run slot (undefined: slot unused)
+  extraStops: new Set(),// batch sizes from the URL that are not powers of two
+  scene: null,          // name of the scene shown, if any
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
+  diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
+  interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
   xAxis: 'epoch',
   plane: 'endpoints',
-  dirty: false,
+  dirty: false,         // some view waits to be redrawn
+  stale: new Set(),     // which views
+  lastDrawn: {},        // view → time of its last redraw
+  rafPending: false,
+  pendingInput: null,   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
   frames: 0,
   drawMs: [],           // main-thread time of each redraw, for the tests to report
-  inputAt: 0,           // time of the last slider input, for slider-to-frame latency
+  viewMs: {},           // the same per view
   latencies: [],
 };
+state.atlasFor = '';
+/** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
+state.runsKey = () => activeSlots().map((k) => `${k}:${state.gens[k]}`).join(',');
 window.batchscape = state;
 
 // ---------------------------------------------------------------- workers
-const runWorker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// Runs train in parallel: one run worker per spare core (at most one per run), each owning
+// the slots k with k mod n = its index. Every worker builds the same scenario from the same
+// settings, so a run's numbers do not depend on which worker trains it.
+const N_RUN_WORKERS = Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+const runWorkers = Array.from({ length: N_RUN_WORKERS },
+  () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+const workerOf = (slot) => runWorkers[slot % N_RUN_WORKERS];
+state.runWorkers = N_RUN_WORKERS;
 const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
 
+/** Slider stops: powers of two below N, N itself, and any other size a link asked for. */
 function batchStops(n) {
-  const stops = [];
-  for (let b = 1; b < n; b *= 2) stops.push(b);
-  stops.push(n);
-  return stops;
+  const stops = new Set([n]);
+  for (let b = 1; b < n; b *= 2) stops.add(b);
+  for (const b of state.extraStops) if (b >= 1 && b <= n) stops.add(b);
+  return [...stops].sort((a, b) => a - b);
 }
 
 function urlPairs() {
@@ -47,7 +71,7 @@ function urlPairs() {
 
 /** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
 function scenarioPairs() {
-  const pageKeys = new Set(['plane', 'x']);
+  const pageKeys = PAGE_KEYS;
   const pairs = state.pairs.filter(([k]) => !state.overrides.has(k) && !pageKeys.has(k)).slice(0, 200);
   for (const [k, v] of state.overrides) pairs.push([k, v]);
   return pairs;
@@ -55,21 +79,21 @@ function scenarioPairs() {
 
 function sendScenario() {
   const pairs = scenarioPairs();
-  runWorker.postMessage({ type: 'scenario', pairs });
+  for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs });
   analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
 }
 
 function startRun(slot) {
   state.gens[slot] += 1;
   state.runs[slot] = null;
-  runWorker.postMessage({ type: 'run', slot, gen: state.gens[slot], batch: state.batches[slot] });
+  workerOf(slot).postMessage({ type: 'run', slot, gen: state.gens[slot], batch: state.batches[slot] });
 }
 
 function stopRun(slot) {
   state.gens[slot] += 1;
   state.runs[slot] = null;
-  runWorker.postMessage({ type: 'stop', slot });
-  analysisWorker.postMessage({ type: 'trajectory', slot, snapshots: new Float32Array(0), running: false });
+  workerOf(slot).postMessage({ type: 'stop', slot });
+  analysisWorker.postMessage({ type: 'trajectory', slot, gen: state.gens[slot], snapshots: new Float32Array(0), running: false });
 }
 
 // ---------------------------------------------------------------- messages and URL
@@ -87,6 +111,7 @@ function syncUrl() {
   for (const [k, v] of state.overrides) params.set(k, v);
   params.set('batch', state.batches.filter((b) => b !== undefined).join(','));
   if (state.plane !== 'endpoints') params.set('plane', state.plane); else params.delete('plane');
+  if (state.xAxis !== 'epoch') params.set('x', state.xAxis); else params.delete('x');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
@@ -121,11 +146,12 @@ function renderRunControls() {
     input.step = '1';
     input.value = String(Math.max(0, stops.findIndex((s) => s >= b)));
     input.addEventListener('input', () => {
-      state.inputAt = performance.now();
+      const at = performance.now();
       state.batches[slot] = stops[+input.value];
       updateRunLabel(slot);
       syncUrl();
       startRun(slot);
+      state.pendingInput = { slot, gen: state.gens[slot], at };
     });
     const status = document.createElement('small');
     status.id = `run-status-${slot}`;
@@ -140,12 +166,12 @@ function renderRunControls() {
       stopRun(slot);
       renderRunControls();
       syncUrl();
-      state.dirty = true;
-      requestAnimationFrame(draw);
+      scheduleDraw();
     });
     row.append(swatch, label, input, status, remove);
     list.append(row);
     updateRunLabel(slot);
+    updateRunStatus(slot);
   }
   $('add-run').disabled = activeSlots().length >= MAX_RUNS;
 }
@@ -182,9 +208,22 @@ function applySettings(settings) {
   state.lr = Number(settings.get('lr'));
   $('lr').value = String(Math.log10(state.lr));
   updateLrLabel();
-  const stops = batchStops(state.nTrain);
   const wanted = settings.get('batch').split(',').map(Number).slice(0, MAX_RUNS);
-  state.batches = wanted.map((b) => stops.find((s) => s >= b) ?? state.nTrain);
+  state.extraStops = new Set(wanted);
+  state.batches = wanted.map((b) => Math.min(b, state.nTrain));
+  for (const el of document.querySelectorAll('[data-key]')) {
+    const v = settings.get(el.dataset.key);
+    if (v === undefined) continue;
+    if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === v)) {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = v === '' ? 'none' : v.replaceAll(',', ', ');
+      el.append(o);
+    }
+    el.value = v;
+  }
+  $('s-steps').disabled = settings.get('budget') !== 'steps';
+  $('s-epochs').disabled = settings.get('budget') !== 'epochs';
   renderRunControls();
 }
 
@@ -239,39 +278,219 @@ function drawCurves() {
   }
   if (!lengths.length) return;
   draw_lines($('curves'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
-    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], 'loss (binary cross-entropy)', false);
+    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false);
   $('curves-text').textContent = explainCurves(state);
 }
 
+/** One small canvas per active run, created and removed as runs come and go. */
+function drawBoundaries() {
+  const host = $('boundaries');
+  const slots = activeSlots().filter((k) => state.runs[k]?.boundary?.length);
+  const want = new Set(slots.map((k) => `boundary-${k}`));
+  for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
+  for (const slot of slots) {
+    let canvas = $(`boundary-${slot}`);
+    if (!canvas) {
+      canvas = document.createElement('canvas');
+      canvas.id = `boundary-${slot}`;
+      canvas.width = 260;
+      canvas.height = 260;
+      canvas.setAttribute('role', 'img');
+      host.append(canvas);
+    }
+    const f = state.runs[slot];
+    canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
+    const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
+    draw_boundary(canvas, f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
+  }
+  // Keep canvases in slot order.
+  for (const slot of slots) host.append($(`boundary-${slot}`));
+  $('boundary-text').textContent = explainBoundaries(state);
+}
+
+/** Layer widths (input, hidden…, output) of the scenario's network. */
+function layerWidths() {
+  const hidden = String(state.settings.get?.('hidden') ?? '').split(',').filter(Boolean).map(Number);
+  return [2, ...hidden, 1];
+}
+
+const OPTIMIZER_STATE = { sgd: 0, momentum: 1, adam: 2 };
+
+function drawCost() {
+  const slots = OPTIMIZER_STATE[state.settings.get?.('opt')] ?? 0;
+  const table = costRows(state, layerWidths(), slots);
+  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+  const body = $('cost').tBodies[0];
+  body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, r.lr, fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
+    formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)])));
+  $('cost-text').textContent = explainCost(table);
+}
+
+/** Current diagnosis of a slot (null if stale or missing). */
+function diagOf(slot) {
+  const d = state.diag[slot];
+  return d && d.gen === state.gens[slot] && state.batches[slot] !== undefined ? d : null;
+}
+
+/** Splits a profile `[α…, train…, test…, trainAcc…, testAcc…]` into its five columns. */
+function profileColumns(p) {
+  const n = p.length / 5;
+  return [0, 1, 2, 3, 4].map((k) => Array.from(p.subarray(k * n, (k + 1) * n)));
+}
+
+function lossLabel() {
+  return ['sine', 'linear'].includes(state.settings.get?.('dataset')) ? 'loss (mean squared error)' : 'loss (binary cross-entropy)';
+}
+
+function drawSharpness() {
+  const slots = activeSlots().filter((k) => diagOf(k));
+  const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
+  for (const slot of slots) {
+    const [alpha, train, test] = profileColumns(state.diag[slot].slice);
+    const b = state.runs[slot]?.batch;
+    for (const [y, dash, kind] of [[train, 0, 'train'], [test, 1, 'test']]) {
+      xs.push(...alpha); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(dash);
+      labels.push(`${kind} B=${b}`);
+    }
+  }
+  if (lengths.length) {
+    draw_lines($('slices'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
+      Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(), true);
+  }
+  const ip = state.interp;
+  if (ip && ip.gens[0] === state.gens[ip.a] && ip.gens[1] === state.gens[ip.b]) {
+    const [alpha, train, test] = profileColumns(ip.profile);
+    const [ba, bb] = [state.runs[ip.a]?.batch, state.runs[ip.b]?.batch];
+    draw_lines($('interp'), Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
+      Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(), true);
+  }
+  const body = $('sharpness').tBodies[0];
+  const fmtNum = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  body.replaceChildren(...slots.map((slot) => {
+    const a = state.diag[slot].analysis ?? {};
+    const f = state.runs[slot];
+    const eps = (e) => a.eps_sharpness?.find((x) => x.eps === e)?.phi;
+    const trainL = f.trainLoss.at(-1); const testL = f.testLoss.at(-1);
+    return tableRow(slot, [f.batch, fmtNum(a.lambda_max, 2), fmtNum(a.hessian_trace, 1), fmtNum(eps(1e-3), 3), fmtNum(eps(5e-4), 3),
+      fmtNum(trainL, 3), fmtNum(testL, 3), fmtNum(testL - trainL, 3), `${fmtNum(100 * f.testAcc.at(-1), 1)} %`]);
+  }));
+  $('sharpness-text').textContent = explainSharpness(state, slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis ?? {} })));
+}
+
+function drawDynamics() {
+  const slots = activeSlots().filter((k) => diagOf(k)?.analysis?.history?.step?.length);
+  if (!slots.length) return;
+  const series = (pick, guide) => {
+    const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
+    for (const slot of slots) {
+      const h = state.diag[slot].analysis.history;
+      const f = state.runs[slot];
+      const y = pick(h).map((v) => (v === null ? NaN : v));
+      xs.push(...h.step); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(0); labels.push(`B=${f.batch}`);
+      const g = guide(f);
+      const end = Math.max(1, h.step.at(-1));
+      xs.push(0, end); ys.push(g, g); lengths.push(2); colors.push(slot); dashed.push(1); labels.push('');
+    }
+    return [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors), Uint8Array.from(dashed), labels];
+  };
+  draw_lines($('dyn-lambda'), ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
+  draw_lines($('dyn-noise'), ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
+  $('dynamics-text').textContent = explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis })));
+}
+
+/** A table row: the run's swatch and name, then `cells`. */
+function tableRow(slot, cells) {
+  const tr = document.createElement('tr');
+  tr.className = `run-${slot}`;
+  const th = document.createElement('th');
+  th.scope = 'row';
+  const sw = document.createElement('span');
+  sw.className = 'swatch';
+  sw.setAttribute('aria-hidden', 'true');
+  th.append(sw, ` ${runLabel(slot)}`);
+  tr.append(th);
+  for (const c of cells) {
+    const td = document.createElement('td');
+    td.textContent = String(c);
+    tr.append(td);
+  }
+  return tr;
+}
+
+const VIEWS = {
+  landscape: drawLandscape, curves: drawCurves, sharpness: drawSharpness, dynamics: drawDynamics,
+  boundaries: drawBoundaries, cost: drawCost, scene: drawScene,
+};
+// A redraw of all views can exceed one frame's budget: views left over when it is spent wait
+// for the next animation frame, so no single task blocks the page for long.
+const FRAME_BUDGET_MS = 12;
+// While runs stream frames, a view is redrawn at most this often (the last frame always is).
+const MIN_REDRAW_MS = 90;
+
 function draw() {
-  if (!state.dirty) return;
-  state.dirty = false;
+  state.rafPending = false;
   const t0 = performance.now();
-  try {
-    drawLandscape();
-    drawCurves();
-  } catch (err) {
-    showMessages([`Drawing failed: ${err.message || err}`]);
+  let waitMs = 0;
+  for (const name of Object.keys(VIEWS)) {
+    if (!state.stale.has(name)) continue;
+    if (performance.now() - t0 > FRAME_BUDGET_MS) break;
+    const since = t0 - (state.lastDrawn[name] ?? -Infinity);
+    if (since < MIN_REDRAW_MS) {
+      waitMs = Math.max(waitMs, MIN_REDRAW_MS - since);
+      continue;
+    }
+    state.stale.delete(name);
+    state.lastDrawn[name] = performance.now();
+    const v0 = performance.now();
+    try {
+      VIEWS[name]();
+    } catch (err) {
+      showMessages([`Drawing failed: ${err.message || err}`]);
+    }
+    (state.viewMs[name] ??= []).push(performance.now() - v0);
   }
   state.drawMs.push(performance.now() - t0);
   state.frames += 1;
-  if (state.inputAt) {
-    state.latencies.push(performance.now() - state.inputAt);
-    state.inputAt = 0;
+  // Slider-to-frame latency: the first drawn frame of the run the slider restarted.
+  const p = state.pendingInput;
+  if (p && state.runs[p.slot]?.gen === p.gen && !state.stale.has('curves')) {
+    state.latencies.push(performance.now() - p.at);
+    state.pendingInput = null;
+  }
+  state.dirty = state.stale.size > 0;
+  if (state.dirty) {
+    if (waitMs > 0) setTimeout(requestDraw, waitMs);
+    else requestDraw();
   }
 }
 
-function scheduleDraw() {
-  state.dirty = true;
+/** For tests and benchmarks: redraw the named views now-ish. */
+state.redraw = (...views) => scheduleDraw(...views);
+
+function requestDraw() {
+  if (state.rafPending) return;
+  state.rafPending = true;
   requestAnimationFrame(draw);
 }
 
+/** Marks views as needing a redraw (all of them if none is named). */
+function scheduleDraw(...views) {
+  for (const v of views.length ? views : Object.keys(VIEWS)) state.stale.add(v);
+  state.dirty = true;
+  requestDraw();
+}
+
 // ---------------------------------------------------------------- worker messages
-runWorker.onmessage = (event) => {
+function onRunMessage(event, index) {
   const msg = event.data;
   if (msg.type === 'settings') {
+    // Every worker validates the same settings; the first one speaks for all.
+    if (index !== 0) return;
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
+    state.inputFrame = msg.inputFrame;
+    state.inputs = msg.inputs;
+    state.labels = msg.labels;
     applySettings(settings);
     const extra = state.pairs.length > 200 ? ['Only the first 200 URL parameters were read.'] : [];
     showMessages([...msg.errors.map((e) => `Setting ignored, default used: ${e}`), ...extra]);
@@ -279,40 +498,83 @@ runWorker.onmessage = (event) => {
   } else if (msg.type === 'frame') {
     if (msg.gen !== state.gens[msg.slot]) return;
     analysisWorker.postMessage(
-      { type: 'trajectory', slot: msg.slot, snapshots: msg.snapshots, running: msg.state === 'running' },
+      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running' },
       [msg.snapshots.buffer],
     );
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
     updateRunStatus(msg.slot);
-    scheduleDraw();
+    scheduleDraw('curves', 'boundaries', 'cost', 'scene');
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
-};
+}
+runWorkers.forEach((w, index) => { w.onmessage = (event) => onRunMessage(event, index); });
 
 analysisWorker.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === 'atlas') {
     state.atlas = msg;
-    scheduleDraw();
+    // Which runs (slot:generation) this landscape was computed for: tests and explanations
+    // compare it with runsKey() to know the map shows the current runs.
+    state.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
+    scheduleDraw('landscape');
+  } else if (msg.type === 'diagnosis') {
+    if (msg.gen !== state.gens[msg.slot]) return;
+    state.diag[msg.slot] = msg;
+    scheduleDraw('sharpness', 'dynamics', 'scene');
+  } else if (msg.type === 'interpolation') {
+    if (msg.gens[0] !== state.gens[msg.a] || msg.gens[1] !== state.gens[msg.b]) return;
+    state.interp = msg;
+    scheduleDraw('sharpness');
   } else if (msg.type === 'error') {
     showMessages([`Analysis failed: ${msg.message}`]);
   }
 };
 
-for (const w of [runWorker, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
+for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => showMessages([`A worker failed: ${e.message}`]);
+
+// ---------------------------------------------------------------- scenes
+/** Shows (or hides, with null) a scene's guided text and marks its button. */
+function showScene(name) {
+  state.scene = name;
+  const scene = SCENES[name];
+  $('scene-box').hidden = !scene;
+  for (const b of document.querySelectorAll('[data-scene]')) b.setAttribute('aria-pressed', String(b.dataset.scene === name));
+  if (!scene) return;
+  $('scene-title').textContent = scene.title;
+  $('scene-text').textContent = scene.text;
+  $('scene-verdict').textContent = '';
+}
+
+/** Restores a scene's full state: its settings replace the page's, as a new history entry. */
+function loadScene(name) {
+  const scene = SCENES[name];
+  if (!scene) return;
+  state.pairs = Object.entries(scene.pairs);
+  state.overrides.clear();
+  const params = new URLSearchParams(scene.pairs);
+  params.set('scene', name);
+  if (state.plane !== 'endpoints') params.set('plane', state.plane);
+  history.pushState(null, '', `${location.pathname}?${params}`);
+  showScene(name);
+  sendScenario();
+}
+
+function drawScene() {
+  const scene = SCENES[state.scene];
+  if (scene) $('scene-verdict').textContent = scene.verdict(state);
+}
 
 // ---------------------------------------------------------------- start
 async function start() {
   await init();
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);
-  if (['endpoints', 'random'].includes(params.get('plane'))) state.plane = params.get('plane');
+  if (['endpoints', 'random', 'pca'].includes(params.get('plane'))) state.plane = params.get('plane');
   $('plane').value = state.plane;
   analysisWorker.postMessage({ type: 'plane', plane: state.plane });
   $('lr').addEventListener('input', () => {
-    state.inputAt = performance.now();
     state.lr = lrFromSlider(+$('lr').value);
     state.overrides.set('lr', String(state.lr));
     updateLrLabel();
@@ -335,8 +597,33 @@ async function start() {
     analysisWorker.postMessage({ type: 'plane', plane: state.plane });
     syncUrl();
   });
-  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw(); });
+  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw('curves'); });
   $('dismiss').addEventListener('click', () => { $('messages').hidden = true; });
+  for (const el of document.querySelectorAll('[data-key]')) {
+    el.addEventListener('change', () => {
+      if (el.type === 'number' && !el.checkValidity()) {
+        showMessages([`${el.labels[0]?.textContent ?? el.dataset.key}: ${el.validationMessage}`]);
+        return;
+      }
+      state.overrides.set(el.dataset.key, el.value);
+      syncUrl();
+      sendScenario();
+    });
+  }
+  for (const button of document.querySelectorAll('[data-scene]')) {
+    button.addEventListener('click', () => loadScene(button.dataset.scene));
+  }
+  const x = params.get('x');
+  if (['epoch', 'step', 'time'].includes(x)) { state.xAxis = x; $('x-axis').value = x; }
+  showScene(SCENES[params.get('scene')] ? params.get('scene') : null);
+  // Back and forward between scenes (or shared links) restore that URL's state.
+  window.addEventListener('popstate', () => {
+    state.pairs = urlPairs();
+    state.overrides.clear();
+    const p = new URLSearchParams(location.search);
+    showScene(SCENES[p.get('scene')] ? p.get('scene') : null);
+    sendScenario();
+  });
   sendScenario();
 }
 

@@ -5,6 +5,7 @@ import init, { Session } from '../pkg/batchscape.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
 const FRAME_MS = 120;    // at most one progress frame per run this often
+const BOUNDARY_N = 41;   // decision-map grid points per axis
 
 let ready = null;
 let session = null;
@@ -31,7 +32,10 @@ async function handle(msg) {
       sessionKey = key;
       runs.clear();
     }
-    self.postMessage({ type: 'settings', errors: session.errors(), settings: session.settings() });
+    self.postMessage({
+      type: 'settings', errors: session.errors(), settings: session.settings(),
+      inputFrame: session.input_frame(), inputs: session.train_points(), labels: session.train_labels(),
+    });
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
     runs.set(msg.slot, { gen: msg.gen, lastFrame: -Infinity, ms: 0, steps: 0 });
@@ -57,8 +61,9 @@ function post(slot, run, code) {
     trainAcc: s.history(slot, 'train_acc'),
     testAcc: s.history(slot, 'test_acc'),
     snapshots: s.snapshots(slot),
+    boundary: s.decision_map(slot, BOUNDARY_N),
   };
-  const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots];
+  const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots, f.boundary];
   self.postMessage(f, arrays.map((a) => a.buffer));
 }
 

@@ -19,7 +19,7 @@ fn w1() -> (Mlp, batchscape::data::Split, Vec<f32>, Vec<f32>) {
     let split = moons(512, 512, 0.2, &mut Mulberry32::new(Streams::W1.data));
     let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
     let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
-    let spec = RunSpec { batch_size: 32, lr: 0.1, steps: 2000, n_records: 4 };
+    let spec = RunSpec::sgd(32, 0.1, 2000, 4);
     let mut t = Trainer::new(&mlp, Arc::new(split.clone()), &theta0, spec, Streams::W1.shuffle);
     t.advance(usize::MAX);
     let end = t.theta().to_vec();

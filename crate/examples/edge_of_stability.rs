@@ -24,7 +24,7 @@ fn main() {
     let split = Arc::new(moons(n_train, 512, 0.2, &mut Mulberry32::new(Streams::W1.data)));
     let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
     let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
-    let spec = RunSpec { batch_size: split.train.len(), lr, steps, n_records: records };
+    let spec = RunSpec::sgd(split.train.len(), lr, steps, records);
     let mut trainer = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
     let status = trainer.advance(usize::MAX).clone();
     let h = trainer.history();

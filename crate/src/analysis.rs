@@ -205,7 +205,7 @@ mod tests {
         let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
         let lr = 0.5;
         let edge = 2.0 / lr;
-        let spec = RunSpec { batch_size: 512, lr, steps: 800, n_records: 8 };
+        let spec = RunSpec::sgd(512, lr, 800, 8);
         let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
         t.advance(usize::MAX);
         let h = t.history();

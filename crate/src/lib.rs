@@ -9,6 +9,7 @@
 //! [`landscape`] (planes, grids, projected paths) → [`render`] (charts on any plotters backend).
 
 pub mod analysis;
+pub mod boundary;
 pub mod curvature;
 pub mod data;
 pub mod dual;
@@ -16,12 +17,14 @@ pub mod lab;
 pub mod landscape;
 pub mod model;
 pub mod noise;
+pub mod optim;
 pub mod real;
 pub mod render;
-pub mod scenario;
 pub mod rng;
+pub mod scenario;
 pub mod settings;
 pub mod train;
+pub mod w1;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

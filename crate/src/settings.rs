@@ -5,6 +5,10 @@
 //!
 //! Errors are values that name the key, the value and what is allowed. Nothing here panics.
 
+use crate::data::{DataSpec, DatasetKind};
+use crate::model::{Activation, Loss};
+use crate::optim::{Method, OptimConfig};
+use crate::train::{Budget, LrRule};
 use serde::Serialize;
 use std::fmt;
 
@@ -29,19 +33,28 @@ pub struct KeySpec {
 /// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
 pub const KEYS: &[KeySpec] = &[
     KeySpec { key: "seed", kind: Kind::Int { min: 0, max: u32::MAX as i64 }, help: "seed of the data, init, shuffle and direction streams" },
-    KeySpec { key: "dataset", kind: Kind::Choice(&["moons"]), help: "toy data set" },
+    KeySpec { key: "dataset", kind: Kind::Choice(&["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]), help: "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)" },
     KeySpec { key: "n_train", kind: Kind::Int { min: 64, max: 4096 }, help: "training examples N" },
     KeySpec { key: "n_test", kind: Kind::Int { min: 64, max: 4096 }, help: "test examples" },
-    KeySpec { key: "noise", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "standard deviation of the input noise" },
-    KeySpec { key: "hidden", kind: Kind::IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, help: "hidden layer widths, e.g. 16,16 (empty: logistic regression)" },
+    KeySpec { key: "noise", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "standard deviation of the noise on the inputs (classification) or the target (regression)" },
+    KeySpec { key: "label_noise", kind: Kind::Float { min: 0.0, max: 0.5 }, help: "fraction of training labels flipped (classification only)" },
+    KeySpec { key: "hidden", kind: Kind::IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, help: "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)" },
     KeySpec { key: "act", kind: Kind::Choice(&["tanh", "relu", "sigmoid"]), help: "hidden activation" },
-    KeySpec { key: "lr", kind: Kind::Float { min: 1e-5, max: 1e3 }, help: "learning rate η" },
-    KeySpec { key: "epochs", kind: Kind::Int { min: 1, max: 2000 }, help: "passes over the training set per run" },
+    KeySpec { key: "optimizer", kind: Kind::Choice(&["sgd", "momentum", "adam"]), help: "update rule: SGD, heavy-ball momentum, Adam" },
+    KeySpec { key: "momentum", kind: Kind::Float { min: 0.0, max: 0.999 }, help: "momentum μ (optimizer=momentum only)" },
+    KeySpec { key: "weight_decay", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "decoupled weight decay λ: θ ← θ − ηλθ each step" },
+    KeySpec { key: "lr", kind: Kind::Float { min: 1e-5, max: 1e3 }, help: "learning rate η₀ (at base_batch under the linear and sqrt rules)" },
+    KeySpec { key: "lr_rule", kind: Kind::Choice(&["fixed", "linear", "sqrt"]), help: "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)" },
+    KeySpec { key: "base_batch", kind: Kind::Int { min: 1, max: 4096 }, help: "base batch size B₀ of the learning-rate rule" },
+    KeySpec { key: "warmup", kind: Kind::Int { min: 0, max: 100_000 }, help: "linear warm-up steps W (0: none)" },
+    KeySpec { key: "budget", kind: Kind::Choice(&["epochs", "steps"]), help: "what runs share: equal epochs or equal steps" },
+    KeySpec { key: "epochs", kind: Kind::Int { min: 1, max: 2000 }, help: "passes over the training set per run (budget=epochs)" },
+    KeySpec { key: "steps", kind: Kind::Int { min: 1, max: 1_000_000 }, help: "updates per run (budget=steps)" },
     KeySpec { key: "batch", kind: Kind::IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, help: "batch size of each run (at most n_train), e.g. 8,256" },
     KeySpec { key: "grid", kind: Kind::Int { min: 5, max: 101 }, help: "landscape grid points per axis" },
 ];
 
-/// A rejected value.
+/// A rejected value: the key, the value (at most 40 characters of it) and what is allowed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SettingsError {
     pub key: String,
@@ -51,8 +64,8 @@ pub struct SettingsError {
 
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.allowed.is_empty() {
-            write!(f, "unknown setting `{}` (value {:?})", self.key, self.value)
+        if spec(&self.key).is_none() && self.key != "(config)" {
+            write!(f, "unknown setting `{}` (value {:?}): {}", self.key.escape_debug(), self.value, self.allowed)
         } else {
             write!(f, "`{}` = {:?} is not allowed: expected {}", self.key, self.value, self.allowed)
         }
@@ -61,18 +74,28 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// The scenario and its runs. Always valid: every constructor and setter checks ranges.
+/// The scenario and its runs. Field names are the keys of [`KEYS`]; the derived JSON form is
+/// the `--config` form. Valid whenever built through [`Settings::set`] and [`Settings::check`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     pub seed: u32,
-    pub dataset: String,
+    pub dataset: DatasetKind,
     pub n_train: usize,
     pub n_test: usize,
     pub noise: f64,
+    pub label_noise: f64,
     pub hidden: Vec<usize>,
-    pub act: String,
+    pub act: Activation,
+    pub optimizer: Method,
+    pub momentum: f64,
+    pub weight_decay: f64,
     pub lr: f64,
+    pub lr_rule: LrRule,
+    pub base_batch: usize,
+    pub warmup: usize,
+    pub budget: Budget,
     pub epochs: usize,
+    pub steps: usize,
     pub batch: Vec<usize>,
     pub grid: usize,
 }
@@ -81,14 +104,23 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             seed: 1,
-            dataset: "moons".into(),
+            dataset: DatasetKind::Moons,
             n_train: 256,
             n_test: 256,
             noise: 0.2,
+            label_noise: 0.0,
             hidden: vec![16, 16],
-            act: "tanh".into(),
+            act: Activation::Tanh,
+            optimizer: Method::Sgd,
+            momentum: 0.9,
+            weight_decay: 0.0,
             lr: 0.2,
+            lr_rule: LrRule::Fixed,
+            base_batch: 16,
+            warmup: 0,
+            budget: Budget::Epochs,
             epochs: 60,
+            steps: 1000,
             batch: vec![16, 256],
             grid: 51,
         }
@@ -97,6 +129,11 @@ impl Default for Settings {
 
 fn spec(key: &str) -> Option<&'static KeySpec> {
     KEYS.iter().find(|s| s.key == key)
+}
+
+/// At most 40 characters of a value, for messages.
+fn clip(text: &str) -> String {
+    text.chars().take(40).collect()
 }
 
 impl Kind {
@@ -116,17 +153,13 @@ impl Kind {
 enum Parsed {
     Int(i64),
     Float(f64),
-    Text(String),
+    Text(&'static str),
     List(Vec<i64>),
 }
 
 /// Parses `value` for `spec` (at most 200 characters: a URL can carry anything).
 fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
-    let err = || SettingsError {
-        key: spec.key.into(),
-        value: value.chars().take(40).collect(),
-        allowed: spec.kind.allowed(),
-    };
+    let err = || SettingsError { key: spec.key.into(), value: clip(value), allowed: spec.kind.allowed() };
     if value.len() > 200 {
         return Err(err());
     }
@@ -140,7 +173,7 @@ fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
             Ok(x) if x.is_finite() && x >= min && x <= max => Ok(Parsed::Float(x)),
             _ => Err(err()),
         },
-        Kind::Choice(c) => c.iter().find(|&&o| o == v).map(|o| Parsed::Text((*o).into())).ok_or_else(err),
+        Kind::Choice(c) => c.iter().find(|&&o| o == v).map(|&o| Parsed::Text(o)).ok_or_else(err),
         Kind::IntList { min_len, max_len, min, max } => {
             let items: Vec<&str> = if v.is_empty() { vec![] } else { v.split(',').collect() };
             if items.len() < min_len || items.len() > max_len {
@@ -158,30 +191,59 @@ fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
     }
 }
 
+/// The enum of a choice the table accepted. The table's names and the enums' names are tested
+/// to agree, so the fallback is never taken.
+fn choice<T>(name: &str, parse: impl Fn(&str) -> Option<T>, fallback: T) -> T {
+    parse(name).unwrap_or(fallback)
+}
+
+fn activation_name(a: Activation) -> &'static str {
+    match a {
+        Activation::Tanh => "tanh",
+        Activation::Relu => "relu",
+        Activation::Sigmoid => "sigmoid",
+    }
+}
+
+fn parse_activation(name: &str) -> Option<Activation> {
+    [Activation::Tanh, Activation::Relu, Activation::Sigmoid].into_iter().find(|&a| activation_name(a) == name)
+}
+
 impl Settings {
     /// Sets one key from text. Unknown keys and out-of-range values are errors; on error the
-    /// settings are unchanged. Cross-key rules (batch ≤ n_train) are checked by [`Settings::check`].
+    /// settings are unchanged. Cross-key rules (batch ≤ n_train, …) are checked by [`Settings::check`].
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
         let spec = spec(key).ok_or_else(|| SettingsError {
-            key: key.chars().take(40).collect(),
-            value: value.chars().take(40).collect(),
-            allowed: String::new(),
+            key: clip(key),
+            value: clip(value),
+            allowed: format!("the settings are {}", KEYS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")),
         })?;
         let p = parse(spec, value)?;
         let as_usize = |l: Vec<i64>| l.into_iter().map(|n| n as usize).collect::<Vec<_>>();
-        match (key, p) {
+        match (spec.key, p) {
             ("seed", Parsed::Int(n)) => self.seed = n as u32,
-            ("dataset", Parsed::Text(s)) => self.dataset = s,
+            ("dataset", Parsed::Text(s)) => self.dataset = choice(s, DatasetKind::parse, self.dataset),
             ("n_train", Parsed::Int(n)) => self.n_train = n as usize,
             ("n_test", Parsed::Int(n)) => self.n_test = n as usize,
             ("noise", Parsed::Float(x)) => self.noise = x,
+            ("label_noise", Parsed::Float(x)) => self.label_noise = x,
             ("hidden", Parsed::List(l)) => self.hidden = as_usize(l),
-            ("act", Parsed::Text(s)) => self.act = s,
+            ("act", Parsed::Text(s)) => self.act = choice(s, parse_activation, self.act),
+            ("optimizer", Parsed::Text(s)) => self.optimizer = choice(s, Method::parse, self.optimizer),
+            ("momentum", Parsed::Float(x)) => self.momentum = x,
+            ("weight_decay", Parsed::Float(x)) => self.weight_decay = x,
             ("lr", Parsed::Float(x)) => self.lr = x,
+            ("lr_rule", Parsed::Text(s)) => self.lr_rule = choice(s, LrRule::parse, self.lr_rule),
+            ("base_batch", Parsed::Int(n)) => self.base_batch = n as usize,
+            ("warmup", Parsed::Int(n)) => self.warmup = n as usize,
+            ("budget", Parsed::Text(s)) => self.budget = choice(s, Budget::parse, self.budget),
             ("epochs", Parsed::Int(n)) => self.epochs = n as usize,
+            ("steps", Parsed::Int(n)) => self.steps = n as usize,
             ("batch", Parsed::List(l)) => self.batch = as_usize(l),
             ("grid", Parsed::Int(n)) => self.grid = n as usize,
-            _ => unreachable!("every key in KEYS has a setter of its kind"),
+            // Every key of KEYS has an arm above with its kind; a new key without one is
+            // caught by `every_key_round_trips_through_text`.
+            (key, _) => return Err(SettingsError { key: key.into(), value: clip(value), allowed: "a setter (internal error)".into() }),
         }
         Ok(())
     }
@@ -191,34 +253,78 @@ impl Settings {
         let list = |l: &[usize]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
         Some(match key {
             "seed" => self.seed.to_string(),
-            "dataset" => self.dataset.clone(),
+            "dataset" => self.dataset.name().into(),
             "n_train" => self.n_train.to_string(),
             "n_test" => self.n_test.to_string(),
             "noise" => self.noise.to_string(),
+            "label_noise" => self.label_noise.to_string(),
             "hidden" => list(&self.hidden),
-            "act" => self.act.clone(),
+            "act" => activation_name(self.act).into(),
+            "optimizer" => self.optimizer.name().into(),
+            "momentum" => self.momentum.to_string(),
+            "weight_decay" => self.weight_decay.to_string(),
             "lr" => self.lr.to_string(),
+            "lr_rule" => self.lr_rule.name().into(),
+            "base_batch" => self.base_batch.to_string(),
+            "warmup" => self.warmup.to_string(),
+            "budget" => self.budget.name().into(),
             "epochs" => self.epochs.to_string(),
+            "steps" => self.steps.to_string(),
             "batch" => list(&self.batch),
             "grid" => self.grid.to_string(),
             _ => return None,
         })
     }
 
-    /// Cross-key rules: every batch size is at most `n_train`.
+    /// Every rule: each field in its key's range (fields are public, so they are re-parsed
+    /// through the table), then the cross-key rules. Returns the first violation.
     pub fn check(&self) -> Result<(), SettingsError> {
+        for spec in KEYS {
+            let text = self.get(spec.key).unwrap_or_default();
+            parse(spec, &text)?;
+        }
+        match self.cross_errors().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Violations of the rules that involve two keys: every batch size at most `n_train`;
+    /// label noise only on classification data sets.
+    fn cross_errors(&self) -> Vec<SettingsError> {
+        let mut errors = Vec::new();
         if let Some(&b) = self.batch.iter().find(|&&b| b > self.n_train) {
-            return Err(SettingsError {
+            errors.push(SettingsError {
                 key: "batch".into(),
                 value: b.to_string(),
                 allowed: format!("batch sizes from 1 to n_train = {}", self.n_train),
             });
         }
-        Ok(())
+        if self.dataset.is_regression() && self.label_noise > 0.0 {
+            errors.push(SettingsError {
+                key: "label_noise".into(),
+                value: self.label_noise.to_string(),
+                allowed: format!("0 for the regression data set `{}` (labels are flipped only in classification)", self.dataset.name()),
+            });
+        }
+        errors
+    }
+
+    /// Applies `key=value` pairs in order (a later pair overrides an earlier one) and checks
+    /// the result; the first rejection is the error. Used where bad input must stop the work.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, SettingsError> {
+        let mut s = Self::default();
+        for (k, v) in pairs {
+            s.set(k, v)?;
+        }
+        s.check()?;
+        Ok(s)
     }
 
     /// Applies `key=value` pairs in order; returns the settings and every rejected pair
-    /// (the rejected key keeps its default). Used by the page, which must never fail to start.
+    /// (the rejected key keeps its default). Cross-key violations are repaired: batch sizes
+    /// are clamped to `n_train`, label noise on a regression set becomes 0. Used by the page,
+    /// which must never fail to start.
     pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<SettingsError>) {
         let mut s = Self::default();
         let mut errors = Vec::new();
@@ -227,29 +333,50 @@ impl Settings {
                 errors.push(e);
             }
         }
-        if let Err(e) = s.check() {
-            s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train));
+        for e in s.cross_errors() {
+            match e.key.as_str() {
+                "batch" => s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train)),
+                _ => s.label_noise = 0.0,
+            }
             errors.push(e);
         }
         (s, errors)
     }
 
-    /// Settings from a JSON object of `key: value` (numbers, strings, or arrays for lists);
-    /// the first bad key is the error. Used by the native tool's `--config`.
+    /// Settings from a JSON object of `key: value` (numbers, strings, or arrays for lists),
+    /// applied over the current values; the first bad key is the error, and on error the
+    /// settings are unchanged. Used by the native tool's `--config`.
     pub fn apply_json(&mut self, json: &str) -> Result<(), SettingsError> {
-        let bad = |what: &str| SettingsError { key: "(config)".into(), value: what.into(), allowed: "a JSON object of settings".into() };
+        let bad = |what: &str| SettingsError { key: "(config)".into(), value: clip(what), allowed: "a JSON object of settings".into() };
         let value: serde_json::Value = serde_json::from_str(json).map_err(|e| bad(&e.to_string()))?;
         let obj = value.as_object().ok_or_else(|| bad("not an object"))?;
+        let mut next = self.clone();
         for (k, v) in obj {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::Array(a) => a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","),
-                other => other.to_string(),
+                serde_json::Value::Array(a) if a.iter().all(|x| x.is_u64()) => {
+                    a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+                }
+                other => {
+                    let spec = spec(k);
+                    return Err(SettingsError {
+                        key: clip(k),
+                        value: clip(&other.to_string()),
+                        allowed: spec.map(|s| s.kind.allowed()).unwrap_or_else(|| "a known key".into()),
+                    });
+                }
             };
-            self.set(k, &text)?;
+            next.set(k, &text)?;
         }
+        *self = next;
         Ok(())
+    }
+
+    /// The settings as a JSON object with the key names and typed values (numbers, strings,
+    /// arrays): the form `--config` reads and `metrics.json` writes.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     /// All settings as `key=value` pairs in table order.
@@ -257,9 +384,34 @@ impl Settings {
         KEYS.iter().map(|s| (s.key, self.get(s.key).unwrap_or_default())).collect()
     }
 
-    /// Optimizer steps per run for batch size `b`: `epochs · ⌊N/B⌋` (partial batches dropped).
+    /// Optimizer steps per run for batch size `b`: `epochs · max(1, ⌊N/B⌋)` (partial batches
+    /// dropped) under `budget=epochs`, `steps` under `budget=steps`.
     pub fn steps_for(&self, b: usize) -> usize {
-        self.epochs * (self.n_train / b.max(1)).max(1)
+        self.budget.steps_for(self.epochs, self.steps, self.n_train, b)
+    }
+
+    /// The learning rate of a run with batch size `b` under `lr_rule` (before warm-up).
+    pub fn lr_for(&self, b: usize) -> f64 {
+        self.lr_rule.lr(self.lr, b, self.base_batch)
+    }
+
+    /// The data part of the settings.
+    pub fn data_spec(&self) -> DataSpec {
+        DataSpec { kind: self.dataset, n_train: self.n_train, n_test: self.n_test, noise: self.noise, label_noise: self.label_noise }
+    }
+
+    /// The optimizer part of the settings.
+    pub fn optim(&self) -> OptimConfig {
+        OptimConfig { method: self.optimizer, momentum: self.momentum, weight_decay: self.weight_decay }
+    }
+
+    /// The loss follows from the data set: MSE for regression, BCE for classification.
+    pub fn loss(&self) -> Loss {
+        if self.dataset.is_regression() {
+            Loss::Mse
+        } else {
+            Loss::Bce
+        }
     }
 }
 
@@ -267,18 +419,65 @@ impl Settings {
 mod tests {
     use super::*;
 
+    /// Settings with every key away from its default.
+    fn unusual() -> Settings {
+        let pairs = [
+            ("seed", "4000000000"), ("dataset", "spiral"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
+            ("label_noise", "0.125"), ("hidden", "8,4,2"), ("act", "relu"), ("optimizer", "adam"), ("momentum", "0.5"),
+            ("weight_decay", "0.001"), ("lr", "0.05"), ("lr_rule", "sqrt"), ("base_batch", "32"), ("warmup", "10"),
+            ("budget", "steps"), ("epochs", "7"), ("steps", "123"), ("batch", "1,256"), ("grid", "21"),
+        ];
+        assert_eq!(pairs.len(), KEYS.len(), "one pair per key");
+        let s = Settings::from_pairs(pairs).unwrap();
+        for (k, v) in pairs {
+            assert_ne!(Settings::default().get(k).unwrap(), v, "{k} differs from its default");
+        }
+        s
+    }
+
     #[test]
     fn every_key_round_trips_through_text() {
-        let mut s = Settings::default();
-        s.set("hidden", "8,4,2").unwrap();
-        s.set("batch", "1,256").unwrap();
-        s.set("lr", "0.05").unwrap();
-        let mut t = Settings::default();
-        for (k, v) in s.to_pairs() {
-            t.set(k, &v).unwrap();
-        }
+        let s = unusual();
+        let pairs = s.to_pairs();
+        assert_eq!(pairs.len(), KEYS.len());
+        let t = Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(s, t);
-        assert_eq!(KEYS.len(), s.to_pairs().len());
+        assert_eq!(Settings::from_pairs(Settings::default().to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn every_key_round_trips_through_json_with_the_same_names() {
+        let s = unusual();
+        let json = s.to_json();
+        let obj = json.as_object().unwrap();
+        assert_eq!(obj.keys().collect::<Vec<_>>().len(), KEYS.len());
+        assert!(KEYS.iter().all(|k| obj.contains_key(k.key)), "{json}");
+        assert_eq!(json["dataset"], "spiral");
+        assert_eq!(json["hidden"], serde_json::json!([8, 4, 2]));
+        let mut t = Settings::default();
+        t.apply_json(&json.to_string()).unwrap();
+        assert_eq!(s, t);
+    }
+
+    #[test]
+    fn every_choice_in_the_table_names_a_variant() {
+        let choices = |key| match spec(key).unwrap().kind {
+            Kind::Choice(c) => c,
+            _ => panic!("{key} is a choice"),
+        };
+        assert!(choices("dataset").iter().all(|n| DatasetKind::parse(n).is_some_and(|k| k.name() == *n)));
+        assert_eq!(choices("dataset").len(), DatasetKind::ALL.len());
+        assert!(choices("act").iter().all(|n| parse_activation(n).is_some()));
+        assert!(choices("optimizer").iter().all(|n| Method::parse(n).is_some()));
+        assert!(choices("lr_rule").iter().all(|n| LrRule::parse(n).is_some()));
+        assert!(choices("budget").iter().all(|n| Budget::parse(n).is_some()));
+        let mut s = Settings::default();
+        for key in ["dataset", "act", "optimizer", "lr_rule", "budget"] {
+            for name in choices(key) {
+                s.set(key, name).unwrap();
+                assert_eq!(s.get(key).unwrap(), *name);
+            }
+        }
     }
 
     #[test]
@@ -287,13 +486,41 @@ mod tests {
         let e = s.set("lr", "NaN").unwrap_err();
         assert_eq!(e.to_string(), "`lr` = \"NaN\" is not allowed: expected a finite number in [0.00001, 1000]");
         let e = s.set("n_train", "-5").unwrap_err();
-        assert!(e.to_string().contains("n_train") && e.to_string().contains("64..=4096"));
+        assert_eq!(e.to_string(), "`n_train` = \"-5\" is not allowed: expected an integer in 64..=4096");
         let e = s.set("bogus", "1").unwrap_err();
-        assert!(e.to_string().contains("unknown setting `bogus`"));
-        assert!(s.set("hidden", "16,16,16,16,16").is_err());
-        assert!(s.set("act", "<script>").is_err());
-        assert!(s.set("seed", &"9".repeat(5000)).is_err());
+        assert!(e.to_string().starts_with("unknown setting `bogus` (value \"1\"): the settings are seed, dataset,"), "{e}");
+        let e = s.set("hidden", "16,16,16,16,16").unwrap_err();
+        assert_eq!(e.to_string(), "`hidden` = \"16,16,16,16,16\" is not allowed: expected 0 to 4 comma-separated integers, each in 1..=64");
+        let e = s.set("act", "<script>").unwrap_err();
+        assert_eq!(e.to_string(), "`act` = \"<script>\" is not allowed: expected one of tanh, relu, sigmoid");
+        let e = s.set("optimizer", "Adam").unwrap_err();
+        assert!(e.to_string().contains("one of sgd, momentum, adam"));
+        assert!(s.set("seed", &"9".repeat(5000)).unwrap_err().value.len() == 40);
         assert_eq!(s, Settings::default(), "failed sets change nothing");
+    }
+
+    #[test]
+    fn every_kind_of_bad_value_is_rejected_and_nothing_panics() {
+        let bad: &[(&str, &str)] = &[
+            ("lr", "1e999"), ("lr", "inf"), ("lr", "-0.1"), ("lr", "0"), ("lr", "0.1.2"), ("lr", ""),
+            ("noise", "NaN"), ("noise", "1.5"), ("label_noise", "0.6"), ("momentum", "1"), ("weight_decay", "-1e-9"),
+            ("seed", "-1"), ("seed", "4294967296"), ("seed", "1e3"), ("seed", "abc"), ("n_train", "63"), ("n_test", "99999"),
+            ("epochs", "0"), ("steps", "0"), ("warmup", "-3"), ("base_batch", "0"), ("grid", "1e999"),
+            ("batch", ""), ("batch", "1,2,3,4,5"), ("batch", "8,,16"), ("batch", "0"), ("batch", "16;32"), ("batch", "4097"),
+            ("hidden", "65"), ("hidden", "0"), ("hidden", "8,x"), ("dataset", "MOONS"), ("dataset", "<script>alert(1)</script>"),
+            ("budget", "time"), ("lr_rule", "cosine"), ("act", "\u{0}"), ("act", "tanh\"onload=\""), ("__proto__", "1"),
+        ];
+        for &(k, v) in bad {
+            let mut s = Settings::default();
+            let e = s.set(k, v).expect_err(&format!("{k}={v:?} must be rejected"));
+            assert_eq!(e.key, k);
+            assert!(!e.allowed.is_empty());
+            assert!(!e.to_string().is_empty());
+            assert_eq!(s, Settings::default());
+            let (lenient, errors) = Settings::from_pairs_lenient([(k, v)]);
+            assert_eq!((lenient, errors.len()), (Settings::default(), 1), "{k}={v:?}");
+            assert_eq!(Settings::from_pairs([(k, v)]).unwrap_err(), e);
+        }
     }
 
     #[test]
@@ -302,14 +529,73 @@ mod tests {
         assert_eq!(s.batch, vec![64]);
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[1].key, "batch");
+        assert_eq!(Settings::from_pairs([("n_train", "64"), ("batch", "128")]).unwrap_err().key, "batch");
     }
 
     #[test]
-    fn json_config_uses_the_same_keys() {
+    fn label_noise_on_a_regression_set_is_rejected_and_zeroed_leniently() {
+        let pairs = [("dataset", "sine"), ("label_noise", "0.1")];
+        let e = Settings::from_pairs(pairs).unwrap_err();
+        assert_eq!(e.key, "label_noise");
+        assert!(e.to_string().contains("regression"), "{e}");
+        let (s, errors) = Settings::from_pairs_lenient(pairs);
+        assert_eq!((s.label_noise, errors.len()), (0.0, 1));
+        assert_eq!(s.loss(), Loss::Mse);
+        assert_eq!(Settings::default().loss(), Loss::Bce);
+    }
+
+    #[test]
+    fn json_config_uses_the_same_keys_and_rejects_the_same_values() {
         let mut s = Settings::default();
-        s.apply_json(r#"{"lr": 0.5, "hidden": [8, 8], "act": "relu", "batch": [4, 64]}"#).unwrap();
-        assert_eq!((s.lr, s.hidden.clone(), s.act.as_str(), s.batch.clone()), (0.5, vec![8, 8], "relu", vec![4, 64]));
-        assert_eq!(s.apply_json(r#"{"lr": -1}"#).unwrap_err().key, "lr");
+        s.apply_json(r#"{"lr": 0.5, "hidden": [8, 8], "act": "relu", "batch": [4, 64], "optimizer": "momentum"}"#).unwrap();
+        assert_eq!((s.lr, s.hidden.clone(), s.act, s.batch.clone()), (0.5, vec![8, 8], Activation::Relu, vec![4, 64]));
+        assert_eq!(s.optimizer, Method::Momentum);
+        let before = s.clone();
+        assert_eq!(s.apply_json(r#"{"seed": 3, "lr": -1}"#).unwrap_err().key, "lr");
+        assert_eq!(s, before, "a rejected config changes nothing");
         assert_eq!(s.apply_json("[1]").unwrap_err().key, "(config)");
+        assert_eq!(s.apply_json(r#"{"lr": 1e999}"#).unwrap_err().key, "(config)");
+        assert_eq!(s.apply_json(r#"{"batch": [-1]}"#).unwrap_err().key, "batch");
+        assert_eq!(s.apply_json(r#"{"hidden": {"a": 1}}"#).unwrap_err().key, "hidden");
+        assert_eq!(s.apply_json(r#"{"act": true}"#).unwrap_err().key, "act");
+        assert_eq!(s.apply_json(r#"{"nope": 1}"#).unwrap_err().key, "nope");
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn check_catches_fields_written_directly() {
+        let s = Settings { hidden: vec![100], ..Settings::default() };
+        assert_eq!(s.check().unwrap_err().key, "hidden");
+        let s = Settings { lr: f64::NAN, ..Settings::default() };
+        assert_eq!(s.check().unwrap_err().key, "lr");
+        assert!(Settings::default().check().is_ok());
+    }
+
+    #[test]
+    fn steps_and_learning_rates_follow_the_budget_and_the_rule() {
+        let mut s = Settings::from_pairs([("n_train", "256"), ("epochs", "10"), ("lr", "0.1"), ("base_batch", "16")]).unwrap();
+        assert_eq!((s.steps_for(16), s.steps_for(256), s.steps_for(100)), (160, 10, 20));
+        assert_eq!(s.lr_for(64), 0.1);
+        s.set("lr_rule", "linear").unwrap();
+        assert!((s.lr_for(64) - 0.4).abs() < 1e-15);
+        s.set("lr_rule", "sqrt").unwrap();
+        assert!((s.lr_for(64) - 0.2).abs() < 1e-15);
+        s.set("budget", "steps").unwrap();
+        s.set("steps", "77").unwrap();
+        assert_eq!((s.steps_for(1), s.steps_for(256)), (77, 77));
+    }
+
+    /// docs/settings.md lists every key with its allowed values, so the documentation cannot
+    /// drift from the table.
+    #[test]
+    fn the_settings_document_lists_every_key_with_its_range() {
+        let doc = include_str!("../../docs/settings.md");
+        for spec in KEYS {
+            let row = doc.lines().find(|l| l.starts_with(&format!("| `{}` |", spec.key)));
+            let row = row.unwrap_or_else(|| panic!("docs/settings.md has no row for `{}`", spec.key));
+            assert!(row.contains(&spec.kind.allowed()), "row of `{}` must say {:?}", spec.key, spec.kind.allowed());
+            let default = Settings::default().get(spec.key).unwrap();
+            assert!(row.contains(&format!("`{default}`")), "row of `{}` must give the default `{default}`", spec.key);
+        }
     }
 }

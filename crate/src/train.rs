@@ -1,4 +1,5 @@
-//! Minibatch SGD: the batch sampler, the training loop, its history and divergence rule.
+//! Minibatch training: the batch sampler, learning-rate rules, budgets, the training loop,
+//! its history and divergence rule. The update rules themselves are in [`crate::optim`].
 //!
 //! **Batching** (W1's sampler): a permutation of the training indices is Fisher–Yates
 //! shuffled with the shuffle stream before the first step and again whenever fewer than B
@@ -7,9 +8,19 @@
 //! reshuffle means different ones each time), so every update averages exactly B examples
 //! and one epoch is ⌊N/B⌋ steps. The shuffle continues from the previous order, and each run
 //! starts its own shuffle stream from the same seed, so a run depends only on the settings.
+//!
+//! **Learning rate** of a run with batch size B ([`LrRule`]): fixed η = η₀; linear η = η₀·B/B₀
+//! (Goyal et al. 2017); square-root η = η₀·√(B/B₀) (Krizhevsky 2014; Hoffer et al. 2017).
+//! With a **warm-up** of W steps, step k = 1, 2, … uses η·min(1, k/W) (linear ramp, Goyal et
+//! al.'s gradual warm-up); W = 0 means none.
+//!
+//! **Budget** ([`Budget`]): equal *epochs* gives every run `epochs·⌊N/B⌋` steps (the same
+//! number of examples seen, up to the dropped partial batches); equal *steps* gives every run
+//! the same number of updates, so a larger B sees more examples.
 
 use crate::data::Split;
 use crate::model::{Eval, Mlp, Workspace};
+use crate::optim::{Method, OptimConfig, Optimizer};
 use crate::rng::Mulberry32;
 use serde::Serialize;
 use std::sync::Arc;
@@ -54,15 +65,118 @@ impl Sampler {
     }
 }
 
+/// How a run's learning rate follows from the base η₀ at base batch size B₀.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LrRule {
+    /// η = η₀ whatever B.
+    Fixed,
+    /// η = η₀·B/B₀.
+    Linear,
+    /// η = η₀·√(B/B₀).
+    Sqrt,
+}
+
+impl LrRule {
+    pub const ALL: [LrRule; 3] = [LrRule::Fixed, LrRule::Linear, LrRule::Sqrt];
+
+    /// The settings name (`lr_rule=` value).
+    pub fn name(self) -> &'static str {
+        match self {
+            LrRule::Fixed => "fixed",
+            LrRule::Linear => "linear",
+            LrRule::Sqrt => "sqrt",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// The learning rate for batch size `b` given η₀ = `lr0` at B₀ = `base_batch`.
+    pub fn lr(self, lr0: f64, b: usize, base_batch: usize) -> f64 {
+        let ratio = b as f64 / base_batch.max(1) as f64;
+        match self {
+            LrRule::Fixed => lr0,
+            LrRule::Linear => lr0 * ratio,
+            LrRule::Sqrt => lr0 * libm::sqrt(ratio),
+        }
+    }
+}
+
+/// What is held equal across the runs of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Budget {
+    /// Every run makes `epochs` passes: `epochs·⌊N/B⌋` steps.
+    Epochs,
+    /// Every run makes the same number of steps.
+    Steps,
+}
+
+impl Budget {
+    pub fn name(self) -> &'static str {
+        match self {
+            Budget::Epochs => "epochs",
+            Budget::Steps => "steps",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [Budget::Epochs, Budget::Steps].into_iter().find(|b| b.name() == name)
+    }
+
+    /// Steps of a run with batch size `b` on `n` examples: `epochs·max(1, ⌊n/b⌋)` or `steps`.
+    pub fn steps_for(self, epochs: usize, steps: usize, n: usize, b: usize) -> usize {
+        match self {
+            Budget::Epochs => epochs * (n / b.max(1)).max(1),
+            Budget::Steps => steps,
+        }
+    }
+}
+
 /// What one run is asked to do.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunSpec {
     pub batch_size: usize,
-    /// The learning rate actually used for this run.
+    /// The learning rate of this run after its rule (before warm-up): the *effective* η.
     pub lr: f64,
     pub steps: usize,
     /// History points (losses and a θ snapshot) are recorded about this many times per run.
     pub n_records: usize,
+    /// Warm-up steps W (0: none).
+    pub warmup: usize,
+    pub optim: OptimConfig,
+    /// Where `lr` came from: the rule, η₀ and B₀ (for the divergence hint and the report).
+    pub lr_rule: LrRule,
+    pub base_lr: f64,
+    pub base_batch: usize,
+}
+
+impl RunSpec {
+    /// Plain SGD at a fixed learning rate, no warm-up (W1's run).
+    pub fn sgd(batch_size: usize, lr: f64, steps: usize, n_records: usize) -> Self {
+        Self {
+            batch_size,
+            lr,
+            steps,
+            n_records,
+            warmup: 0,
+            optim: OptimConfig::SGD,
+            lr_rule: LrRule::Fixed,
+            base_lr: lr,
+            base_batch: batch_size,
+        }
+    }
+
+    /// The learning rate of step `k` (1-based): `lr·min(1, k/W)`.
+    pub fn lr_at(&self, k: usize) -> f64 {
+        if self.warmup == 0 || k >= self.warmup {
+            self.lr
+        } else {
+            self.lr * k as f64 / self.warmup as f64
+        }
+    }
 }
 
 /// Losses and accuracies at recorded steps; `theta` snapshots are the path through
@@ -96,6 +210,7 @@ pub struct Trainer {
     spec: RunSpec,
     theta: Vec<f32>,
     grad: Vec<f32>,
+    optimizer: Optimizer<f32>,
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
     sampler: Sampler,
@@ -120,6 +235,7 @@ impl Trainer {
             split,
             theta: theta0.to_vec(),
             grad: vec![0.0; mlp.n_params()],
+            optimizer: Optimizer::new(spec.optim, mlp.n_params()),
             ws: Workspace::new(mlp, sampler.batch_size()),
             eval_ws: Workspace::new(mlp, 256),
             sampler,
@@ -156,35 +272,27 @@ impl Trainer {
     }
 
     fn diverge(&mut self, reason: String) {
-        self.status = Status::Diverged {
-            step: self.step,
-            reason,
-            hint: format!(
-                "the learning rate {} is too large for batch size {}: try a smaller one",
-                self.spec.lr, self.spec.batch_size
-            ),
-        };
+        let lr = self.spec.lr_at(self.step);
+        self.status = Status::Diverged { step: self.step, reason: format!("{reason} at learning rate η = {}", lr as f32), hint: divergence_hint(&self.spec) };
     }
 
     /// Runs up to `max_steps` more steps; returns the status afterwards.
     pub fn advance(&mut self, max_steps: usize) -> &Status {
-        let lr = self.spec.lr as f32;
         let mut done = 0;
         while self.status == Status::Running && done < max_steps {
             let idx = self.sampler.next_batch();
             self.ws.load(&self.split.train, idx);
             let rows = idx.len();
             let loss = self.mlp.loss_grad(&self.theta, rows, &mut self.ws, &mut self.grad);
-            for (t, g) in self.theta.iter_mut().zip(&self.grad) {
-                *t -= lr * g;
-            }
+            let lr = self.spec.lr_at(self.step + 1) as f32;
+            self.optimizer.step(&mut self.theta, &self.grad, lr);
             self.step += 1;
             done += 1;
             if !loss.is_finite() || self.theta.iter().any(|t| !t.is_finite()) {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }
-            if self.step % self.record_every == 0 || self.step == self.spec.steps {
+            if self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps {
                 self.record();
                 let last = *self.history.train_loss.last().unwrap_or(&0.0);
                 if !last.is_finite() || (last > 10.0 && last > EXPLODE_FACTOR * self.initial_loss) {
@@ -218,6 +326,47 @@ impl Trainer {
     pub fn history(&self) -> &History {
         &self.history
     }
+
+    /// Steps per epoch of this run: `max(1, ⌊N/B⌋)`.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.sampler.steps_per_epoch()
+    }
+}
+
+impl Status {
+    /// One line for people: "diverged at step k: reason; hint", "finished", "running".
+    pub fn message(&self) -> String {
+        match self {
+            Status::Running => "running".into(),
+            Status::Finished => "finished".into(),
+            Status::Diverged { step, reason, hint } => format!("diverged at step {step}: {reason}; {hint}"),
+        }
+    }
+}
+
+/// What to try when a run diverges, from what set its learning rate.
+fn divergence_hint(spec: &RunSpec) -> String {
+    let mut hint = format!("η = {} is too large for batch size {}", spec.lr, spec.batch_size);
+    if spec.lr_rule != LrRule::Fixed && spec.lr > spec.base_lr {
+        hint += &format!(
+            " (the {} rule raised η₀ = {} at B₀ = {} to {})",
+            spec.lr_rule.name(),
+            spec.base_lr,
+            spec.base_batch,
+            spec.lr
+        );
+    }
+    hint += ": try a smaller learning rate";
+    if spec.warmup == 0 {
+        hint += " or a warm-up of a few hundred steps";
+    }
+    if spec.lr_rule == LrRule::Linear && spec.lr > spec.base_lr {
+        hint += ", or the square-root rule";
+    }
+    if spec.optim.method == Method::Momentum && spec.optim.momentum > 0.0 {
+        hint += &format!(" (momentum μ = {} makes the effective step about η/(1−μ))", spec.optim.momentum);
+    }
+    hint
 }
 
 #[cfg(test)]
@@ -258,7 +407,7 @@ mod tests {
     #[test]
     fn training_reproduces_the_w1_reference_loss() {
         let (mlp, split, theta0) = w1();
-        let spec = RunSpec { batch_size: 32, lr: 0.1, steps: 2000, n_records: 1 };
+        let spec = RunSpec::sgd(32, 0.1, 2000, 1);
         let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
         assert_eq!(t.advance(usize::MAX), &Status::Finished);
         let loss = *t.history().train_loss.last().unwrap();
@@ -269,7 +418,7 @@ mod tests {
     #[test]
     fn the_same_seed_gives_bit_identical_runs_and_chunking_does_not_matter() {
         let (mlp, split, theta0) = w1();
-        let spec = RunSpec { batch_size: 8, lr: 0.1, steps: 300, n_records: 30 };
+        let spec = RunSpec::sgd(8, 0.1, 300, 30);
         let mut a = Trainer::new(&mlp, split.clone(), &theta0, spec.clone(), 5);
         a.advance(usize::MAX);
         let mut b = Trainer::new(&mlp, split.clone(), &theta0, spec, 5);
@@ -281,7 +430,7 @@ mod tests {
     #[test]
     fn loss_decreases_on_moons() {
         let (mlp, split, theta0) = w1();
-        let spec = RunSpec { batch_size: 16, lr: 0.3, steps: 600, n_records: 10 };
+        let spec = RunSpec::sgd(16, 0.3, 600, 10);
         let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 7);
         t.advance(usize::MAX);
         let h = t.history();
@@ -292,7 +441,7 @@ mod tests {
     #[test]
     fn a_huge_learning_rate_is_marked_diverged_with_its_step() {
         let (mlp, split, theta0) = w1();
-        let spec = RunSpec { batch_size: 32, lr: 1e6, steps: 500, n_records: 50 };
+        let spec = RunSpec::sgd(32, 1e6, 500, 50);
         let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 7);
         match t.advance(usize::MAX) {
             Status::Diverged { step, hint, .. } => {
@@ -301,5 +450,81 @@ mod tests {
             }
             other => panic!("expected divergence, got {other:?}"),
         }
+    }
+    #[test]
+    fn learning_rate_rules_scale_eta0_by_the_batch_ratio() {
+        // η₀ = 0.1 at B₀ = 16: B = 64 is four times B₀.
+        assert_eq!(LrRule::Fixed.lr(0.1, 64, 16), 0.1);
+        assert!((LrRule::Linear.lr(0.1, 64, 16) - 0.4).abs() < 1e-15);
+        assert!((LrRule::Sqrt.lr(0.1, 64, 16) - 0.2).abs() < 1e-15);
+        assert!((LrRule::Linear.lr(0.1, 4, 16) - 0.025).abs() < 1e-15);
+        assert!(LrRule::ALL.iter().all(|r| LrRule::parse(r.name()) == Some(*r)));
+    }
+
+    #[test]
+    fn warm_up_ramps_linearly_over_w_steps_then_holds() {
+        let spec = RunSpec { warmup: 4, ..RunSpec::sgd(8, 0.2, 100, 10) };
+        let lrs: Vec<f64> = (1..=6).map(|k| spec.lr_at(k)).collect();
+        assert_eq!(lrs, vec![0.05, 0.1, 0.15000000000000002, 0.2, 0.2, 0.2]);
+        assert_eq!(RunSpec::sgd(8, 0.2, 100, 10).lr_at(1), 0.2);
+    }
+
+    #[test]
+    fn budgets_give_equal_epochs_or_equal_steps() {
+        assert_eq!(Budget::Epochs.steps_for(10, 999, 256, 16), 160);
+        assert_eq!(Budget::Epochs.steps_for(10, 999, 100, 30), 30, "partial batches dropped");
+        assert_eq!(Budget::Epochs.steps_for(3, 999, 64, 64), 3, "full batch: one step per epoch");
+        assert_eq!(Budget::Steps.steps_for(10, 500, 256, 1), 500);
+        assert_eq!(Budget::Steps.steps_for(10, 500, 256, 256), 500);
+    }
+
+    #[test]
+    fn momentum_and_adam_train_moons_and_are_deterministic() {
+        let (mlp, split, theta0) = w1();
+        for (method, lr) in [(Method::Momentum, 0.05), (Method::Adam, 0.01)] {
+            let spec = RunSpec { optim: OptimConfig { method, momentum: 0.9, weight_decay: 1e-4 }, warmup: 20, ..RunSpec::sgd(16, lr, 200, 2) };
+            let mut a = Trainer::new(&mlp, split.clone(), &theta0, spec.clone(), 3);
+            assert_eq!(a.advance(usize::MAX), &Status::Finished);
+            let h = a.history();
+            assert!(h.train_loss.last().unwrap() < &(0.5 * h.train_loss[0]), "{method:?}: {:?}", h.train_loss);
+            let mut b = Trainer::new(&mlp, split.clone(), &theta0, spec, 3);
+            while b.advance(13) == &Status::Running {}
+            assert_eq!(a.theta(), b.theta(), "{method:?}");
+        }
+    }
+
+    #[test]
+    fn a_divergence_message_names_the_step_the_learning_rate_and_the_rule() {
+        let (mlp, split, theta0) = w1();
+        let spec = RunSpec { lr_rule: LrRule::Linear, base_lr: 10.0, base_batch: 4, ..RunSpec::sgd(512, 1280.0, 50, 50) };
+        let mut t = Trainer::new(&mlp, split, &theta0, spec, 7);
+        t.advance(usize::MAX);
+        let message = t.status().message();
+        assert!(message.starts_with("diverged at step "), "{message}");
+        assert!(message.contains("η = 1280"), "{message}");
+        assert!(message.contains("the linear rule raised η₀ = 10 at B₀ = 4 to 1280"), "{message}");
+        assert!(message.contains("warm-up") && message.contains("square-root"), "{message}");
+    }
+    /// B = N is full-batch descent (every step sees every example once) and B = 1 visits every
+    /// example once per epoch in a fresh order each epoch.
+    #[test]
+    fn batch_sizes_from_one_to_n_cover_every_example_each_epoch() {
+        let mut full = Sampler::new(64, 64, 2);
+        assert_eq!(full.steps_per_epoch(), 1);
+        for _ in 0..3 {
+            let mut b = full.next_batch().to_vec();
+            b.sort();
+            assert_eq!(b, (0..64).collect::<Vec<u32>>());
+        }
+        let mut single = Sampler::new(64, 1, 2);
+        assert_eq!(single.steps_per_epoch(), 64);
+        let epochs: Vec<Vec<u32>> = (0..2).map(|_| (0..64).map(|_| single.next_batch()[0]).collect()).collect();
+        for e in &epochs {
+            let mut sorted = e.clone();
+            sorted.sort();
+            assert_eq!(sorted, (0..64).collect::<Vec<u32>>());
+        }
+        assert_ne!(epochs[0], epochs[1], "reshuffled every epoch");
+        assert_eq!(Sampler::new(64, 1000, 2).batch_size(), 64, "B is clamped to N");
     }
 }

@@ -2,35 +2,60 @@
 //! figures.
 //!
 //! ```text
-//! batchscape run [--config FILE.json] [--set key=value]... --out DIR
+//! batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR
 //! ```
-//! Writes `DIR/metrics.json` (`{"settings": {...}, "runs": [...]}`, one run per batch size in
-//! `batch`), `DIR/landscape-b<B>.svg` and `DIR/curves.svg`. Bad arguments exit with status 2
-//! and a one-line message naming the argument, before anything is written. The argument
-//! grammar is four flags, so it is parsed by hand rather than with a parser crate.
+//! Settings start from the defaults; `--config` and `--set` apply in the order given (the keys of
+//! `docs/settings.md`). Writes `DIR/metrics.json` (`{"settings": {...}, "runs": [...]}`, one run
+//! per batch size in `batch`; fields in `docs/metrics.md`), `DIR/landscape-b<B>.svg` and
+//! `DIR/curves.svg`. `--dump` adds the data sets and each run's initial and final θ to
+//! `metrics.json`.
+//!
+//! Bad arguments exit with status 2 and a one-line message naming the argument, before anything
+//! is written. The files are written into a fresh temporary directory next to `DIR` and then
+//! renamed into place, so a failure while writing leaves no half-written output. The argument
+//! grammar is five flags, so it is parsed by hand rather than with a parser crate.
 
 use batchscape::render::{self, CurvesView, LandscapeView, PathView, Series, RUN_COLORS};
 use batchscape::scenario::{RunReport, Scenario};
 use batchscape::settings::{Settings, KEYS};
+use batchscape::train::History;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: batchscape run [--config FILE.json] [--set key=value]... --out DIR";
+const USAGE: &str = "usage: batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR";
 
 struct Args {
     settings: Settings,
     out: PathBuf,
+    dump: bool,
 }
 
-fn parse_args(argv: &[String]) -> Result<Args, String> {
+/// What the command line asked for: a run, or the help text.
+enum Command {
+    Run(Args),
+    Help(String),
+}
+
+fn help() -> String {
+    let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<13}{} ({})", s.key, s.help, s.kind.allowed())).collect();
+    format!(
+        "{USAGE}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}",
+        keys.join("\n")
+    )
+}
+
+fn parse_args(argv: &[String]) -> Result<Command, String> {
     let mut it = argv.iter();
     match it.next().map(String::as_str) {
         Some("run") => {}
-        Some(other) => return Err(format!("unknown command `{other}`; {USAGE}")),
+        Some("--help" | "-h" | "help") => return Ok(Command::Help(help())),
+        Some(other) => return Err(format!("unknown command `{}`; {USAGE}", other.escape_debug())),
         None => return Err(USAGE.into()),
     }
     let mut settings = Settings::default();
     let mut out = None;
+    let mut dump = false;
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("`{name}` needs a value; {USAGE}"));
         match arg.as_str() {
@@ -41,33 +66,71 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             }
             "--set" => {
                 let kv = value("--set")?;
-                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {kv}: expected key=value"))?;
-                settings.set(k, v).map_err(|e| format!("--set {kv}: {e}"))?;
+                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {}: expected key=value", kv.escape_debug()))?;
+                settings.set(k, v).map_err(|e| format!("--set {}: {e}", kv.escape_debug()))?;
             }
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--help" | "-h" => {
-                let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<8} {} ({})", s.key, s.help, s.kind.allowed())).collect();
-                return Err(format!("{USAGE}\nsettings:\n{}", keys.join("\n")));
-            }
-            other => return Err(format!("unknown argument `{other}`; {USAGE}")),
+            "--dump" => dump = true,
+            "--help" | "-h" => return Ok(Command::Help(help())),
+            other => return Err(format!("unknown argument `{}`; {USAGE}", other.escape_debug())),
         }
     }
     settings.check().map_err(|e| format!("settings: {e}"))?;
-    let out = out.ok_or_else(|| format!("`--out DIR` is required; {USAGE}"))?;
-    Ok(Args { settings, out })
+    let out: PathBuf = out.ok_or_else(|| format!("`--out DIR` is required; {USAGE}"))?;
+    if out.exists() && !out.is_dir() {
+        return Err(format!("--out {}: exists and is not a directory", out.display()));
+    }
+    Ok(Command::Run(Args { settings, out, dump }))
 }
 
-/// Writes via a temporary name and a rename, so a reader never sees half a file.
-fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path)
+/// Writes every file into a new temporary directory beside `out`, then moves them into `out`:
+/// a rename of the whole directory when `out` does not exist yet, file by file otherwise.
+fn write_all(out: &Path, files: &[(String, String)]) -> Result<(), String> {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        std::fs::create_dir(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        for (file, text) in files {
+            std::fs::write(tmp.join(file), text).map_err(|e| format!("writing {file}: {e}"))?;
+        }
+        if !out.exists() && std::fs::rename(&tmp, out).is_ok() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+        for (file, _) in files {
+            std::fs::rename(tmp.join(file), out.join(file)).map_err(|e| format!("moving {file}: {e}"))?;
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+/// An accuracy to four decimals, or "–" for a regression run (no accuracy).
+fn accuracy(a: f64) -> String {
+    if a.is_nan() {
+        "–".into()
+    } else {
+        format!("{a:.4}")
+    }
+}
+
+/// One line to stdout; a closed pipe (`batchscape … | head`) is not an error.
+fn say(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Numbers as JSON (NaN and ∞, e.g. in a diverged θ, become null).
+fn json_of<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(value).map_err(|e| e.to_string())
 }
 
 fn run(args: Args) -> Result<(), String> {
-    let scenario = Scenario::new(&args.settings);
-    let mut reports = Vec::new();
-    let mut figures = Vec::new();
+    let scenario = Scenario::try_new(&args.settings).map_err(|e| format!("settings: {e}"))?;
+    let mut runs: Vec<(History, serde_json::Value)> = Vec::new();
+    let mut files = Vec::new();
     for &b in &args.settings.batch {
         let mut trainer = scenario.trainer(b);
         let start = std::time::Instant::now();
@@ -78,45 +141,70 @@ fn run(args: Args) -> Result<(), String> {
             n: land.grid.n,
             extent: land.grid.extent,
             values: &land.grid.values,
-            paths: vec![PathView { points: &land.path, color: RUN_COLORS[reports.len() % 4] }],
+            paths: vec![PathView { points: &land.path, color: RUN_COLORS[runs.len() % 4] }],
             alpha_label: &land.plane.alpha_label,
             beta_label: &land.plane.beta_label,
         };
-        figures.push((format!("landscape-b{b}.svg"), render::to_svg(640, 540, |r| render::draw_landscape(r, &view))?));
-        let mut report = serde_json::to_value(RunReport::new(&trainer)).map_err(|e| e.to_string())?;
-        report["wall_ms"] = serde_json::json!(wall_ms);
-        reports.push((trainer.history().clone(), report));
+        files.push((format!("landscape-b{b}.svg"), render::to_svg(640, 540, |r| render::draw_landscape(r, &view))?));
+        let report = RunReport::for_run(&scenario, &trainer);
+        say(format_args!(
+            "B = {:>4}  η = {:<10} {:<9} steps {:>6}  train loss {:.6}  test loss {:.6}  train acc {}  test acc {}  θ {}  {:.0} ms",
+            report.batch_size,
+            report.lr,
+            if report.diverged { "diverged" } else { "finished" },
+            report.steps,
+            report.final_train_loss,
+            report.final_test_loss,
+            accuracy(report.final_train_acc),
+            accuracy(report.final_test_acc),
+            report.theta_fingerprint,
+            wall_ms
+        ));
+        if report.diverged {
+            say(format_args!("          {}", report.message));
+        }
+        let mut value = json_of(&report)?;
+        value["wall_ms"] = serde_json::json!(wall_ms);
+        if args.dump {
+            value["theta_initial"] = json_of(&scenario.theta0)?;
+            value["theta_final"] = json_of(&trainer.theta())?;
+        }
+        runs.push((trainer.history().clone(), value));
     }
     let labels: Vec<(String, String)> =
-        reports.iter().map(|(_, r)| (format!("train B={}", r["batch_size"]), format!("test B={}", r["batch_size"]))).collect();
+        runs.iter().map(|(_, r)| (format!("train B={}", r["batch_size"]), format!("test B={}", r["batch_size"]))).collect();
     let mut series = Vec::new();
-    for (k, ((h, _), (l_train, l_test))) in reports.iter().zip(&labels).enumerate() {
-        let steps: &[f64] = &h.epoch;
-        series.push(Series { label: l_train, xs: steps, ys: &h.train_loss, color: RUN_COLORS[k % 4], dashed: false });
-        series.push(Series { label: l_test, xs: steps, ys: &h.test_loss, color: RUN_COLORS[k % 4], dashed: true });
+    for (k, ((h, _), (l_train, l_test))) in runs.iter().zip(&labels).enumerate() {
+        series.push(Series { label: l_train, xs: &h.epoch, ys: &h.train_loss, color: RUN_COLORS[k % 4], dashed: false });
+        series.push(Series { label: l_test, xs: &h.epoch, ys: &h.test_loss, color: RUN_COLORS[k % 4], dashed: true });
     }
-    let curves = CurvesView { series, x_label: "epoch", y_label: "loss (BCE)", log_y: false };
-    figures.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
+    let y_label = if args.settings.dataset.is_regression() { "loss (MSE)" } else { "loss (BCE)" };
+    let curves = CurvesView { series, x_label: "epoch", y_label, log_y: false };
+    files.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
 
-    let settings: serde_json::Map<String, serde_json::Value> =
-        args.settings.to_pairs().into_iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v))).collect();
-    let metrics = serde_json::json!({
-        "settings": settings,
-        "runs": reports.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+    let mut metrics = serde_json::json!({
+        "settings": args.settings.to_json(),
+        "n_params": scenario.mlp.n_params(),
+        "loss": if args.settings.dataset.is_regression() { "mse" } else { "bce" },
+        "runs": runs.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
     });
-    let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("--out {}: {e}", args.out.display()))?;
-    for (name, svg) in &figures {
-        write_atomic(&args.out.join(name), svg).map_err(|e| format!("writing {name}: {e}"))?;
+    if args.dump {
+        let set = |d: &batchscape::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
+        metrics["data"] = serde_json::json!({ "train": set(&scenario.split.train), "test": set(&scenario.split.test) });
     }
-    write_atomic(&args.out.join("metrics.json"), &text).map_err(|e| format!("writing metrics.json: {e}"))?;
-    Ok(())
+    let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
+    files.push(("metrics.json".into(), text));
+    write_all(&args.out, &files)
 }
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let args = match parse_args(&argv) {
-        Ok(a) => a,
+        Ok(Command::Run(a)) => a,
+        Ok(Command::Help(text)) => {
+            say(format_args!("{text}"));
+            return ExitCode::SUCCESS;
+        }
         Err(msg) => {
             eprintln!("batchscape: {msg}");
             return ExitCode::from(2);
@@ -128,5 +216,68 @@ fn main() -> ExitCode {
             eprintln!("batchscape: {msg}");
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    fn error(line: &str) -> String {
+        match parse_args(&args(line)) {
+            Err(e) => e,
+            Ok(_) => panic!("`{line}` must be rejected"),
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_one_line_errors_naming_the_argument() {
+        for (line, names) in [
+            ("run --set lr=1e999 --out o", "--set lr=1e999"),
+            ("run --set batch=1,2,3,4,5 --out o", "--set batch=1,2,3,4,5"),
+            ("run --set act=<script> --out o", "--set act=<script>"),
+            ("run --set colour=red --out o", "unknown setting `colour`"),
+            ("run --set lr --out o", "--set lr: expected key=value"),
+            ("run --set n_train=64 --set batch=128 --out o", "`batch` = \"128\""),
+            ("run --config /no/such/file.json --out o", "--config /no/such/file.json"),
+            ("run --out", "`--out` needs a value"),
+            ("run --set lr=0.1", "`--out DIR` is required"),
+            ("run --frobnicate", "unknown argument `--frobnicate`"),
+            ("walk", "unknown command `walk`"),
+        ] {
+            let e = error(line);
+            assert!(e.contains(names), "`{line}` gave {e:?}");
+            assert!(!e.contains('\n'), "`{line}` gave more than one line: {e:?}");
+        }
+    }
+
+    #[test]
+    fn settings_flags_apply_in_order_and_help_is_not_an_error() {
+        match parse_args(&args("run --set lr=0.3 --set lr=0.4 --set batch=8 --dump --out o")) {
+            Ok(Command::Run(a)) => {
+                assert_eq!((a.settings.lr, a.settings.batch.clone(), a.dump), (0.4, vec![8], true));
+                assert_eq!(a.out, PathBuf::from("o"));
+            }
+            _ => panic!("valid arguments"),
+        }
+        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise")));
+    }
+
+    #[test]
+    fn output_files_appear_together_and_no_temporary_directory_is_left() {
+        let base = std::env::temp_dir().join(format!("batchscape-cli-test-{}", std::process::id()));
+        let out = base.join("new");
+        let files = vec![("a.txt".to_string(), "1".to_string()), ("b.txt".to_string(), "2".to_string())];
+        write_all(&out, &files).unwrap();
+        write_all(&out, &[("a.txt".to_string(), "3".to_string())]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "2");
+        let names: Vec<String> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec!["new".to_string()]);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

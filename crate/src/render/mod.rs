@@ -4,6 +4,7 @@
 //! **Architecture Invariant:** nothing here knows about training or the browser: a chart is a
 //! function from numbers to drawing calls, so the page and the native tool draw the same picture.
 
+mod boundary;
 mod contour;
 
 use crate::landscape::Extent;
@@ -11,6 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
+pub use boundary::{boundary_rgba, draw_boundary, draw_boundary_with, BoundaryView, CLASS_COLORS};
 pub use contour::contour_segments;
 
 /// The run palette: Okabe & Ito's colour-blind-safe colours (vermillion, blue, bluish green,
@@ -111,7 +113,44 @@ fn viridis(u: f64) -> RGBColor {
 /// Heatmap of the loss (log colour scale, viridis) with contour lines, each path drawn with a
 /// dark halo, its start as a hollow circle and its end as a filled one, and a colour bar.
 pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LandscapeView) -> Result<PlotFrame, String> {
-    root.fill(&WHITE).map_err(err)?;
+    draw_landscape_with(root, v, Cells::Rectangles)
+}
+
+/// How a heatmap's cells are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cells {
+    /// One filled rectangle per cell, on a white background (SVG, PNG).
+    Rectangles,
+    /// Nothing: no background and no cells, so the caller can paint the cells as one raster
+    /// image *beneath* what was drawn ([`landscape_rgba`], [`PlotFrame`] gives where). An
+    /// HTML canvas fills thousands of rectangles far slower than it scales one small image.
+    Raster,
+}
+
+/// The landscape's cells as an `n × n` RGBA image, top row first (β decreasing downwards),
+/// in the colours [`draw_landscape`] uses.
+pub fn landscape_rgba(v: &LandscapeView) -> Vec<u8> {
+    let scale = LogScale::of(v.values);
+    raster(v.n, |k| viridis(scale.unit(v.values.get(k).copied().unwrap_or(f32::NAN) as f64)))
+}
+
+/// `n × n` RGBA pixels, top row first, of the cell colours `color(j·n + i)` (row j = 0 at the bottom).
+pub(crate) fn raster(n: usize, color: impl Fn(usize) -> RGBColor) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n * n * 4);
+    for row in (0..n).rev() {
+        for i in 0..n {
+            let c = color(row * n + i);
+            out.extend_from_slice(&[c.0, c.1, c.2, 255]);
+        }
+    }
+    out
+}
+
+/// [`draw_landscape`] with a choice of how the cells are drawn.
+pub fn draw_landscape_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LandscapeView, cells: Cells) -> Result<PlotFrame, String> {
+    if cells == Cells::Rectangles {
+        root.fill(&WHITE).map_err(err)?;
+    }
     let (w, _) = root.dim_in_pixel();
     let (main, bar) = root.split_horizontally(w.saturating_sub(86));
     let scale = LogScale::of(v.values);
@@ -136,14 +175,16 @@ pub fn draw_landscape<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Lan
         .map_err(err)?;
     let n = v.n.max(1);
     let (da, db) = ((a1 - a0) / n.saturating_sub(1).max(1) as f64, (b1 - b0) / n.saturating_sub(1).max(1) as f64);
-    chart
-        .draw_series((0..n * n).map(|k| {
-            let (i, j) = (k % n, k / n);
-            let (a, b) = (Extent::coord(v.extent.alpha, i, n), Extent::coord(v.extent.beta, j, n));
-            let c = viridis(scale.unit(v.values.get(k).copied().unwrap_or(f32::NAN) as f64));
-            Rectangle::new([(a - da / 2.0, b - db / 2.0), (a + da / 2.0, b + db / 2.0)], c.filled())
-        }))
-        .map_err(err)?;
+    if cells == Cells::Rectangles {
+        chart
+            .draw_series((0..n * n).map(|k| {
+                let (i, j) = (k % n, k / n);
+                let (a, b) = (Extent::coord(v.extent.alpha, i, n), Extent::coord(v.extent.beta, j, n));
+                let c = viridis(scale.unit(v.values.get(k).copied().unwrap_or(f32::NAN) as f64));
+                Rectangle::new([(a - da / 2.0, b - db / 2.0), (a + da / 2.0, b + db / 2.0)], c.filled())
+            }))
+            .map_err(err)?;
+    }
     // Contours at evenly spaced levels of log(loss), so they match the colour bar's ticks.
     let log_values: Vec<f64> = v.values.iter().map(|&x| scale.unit(x as f64)).collect();
     for level in 1..10 {

@@ -12,14 +12,15 @@
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;
 use crate::model::Workspace;
-use crate::render::{self, CurvesView, LandscapeView, PathView, PlotFrame, Series, RUN_COLORS};
+use crate::render::{self, Cells, CurvesView, LandscapeView, PathView, PlotFrame, Series, RUN_COLORS};
 use crate::scenario::Scenario;
 use crate::settings::Settings;
 use crate::train::{Status, Trainer};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// Runs per page.
 pub const MAX_RUNS: usize = 4;
@@ -120,6 +121,29 @@ impl Session {
         self.run(slot).map(|t| t.history().theta.concat()).unwrap_or_default()
     }
 
+    /// The input box decision maps cover: `[x_min, x_max, y_min, y_max]`.
+    pub fn input_frame(&self) -> Vec<f64> {
+        crate::boundary::frame_of(&self.scenario.split.train).into_iter().flat_map(|(a, b)| [a, b]).collect()
+    }
+
+    /// The training points a decision map shows (row-major `n × 2`; see
+    /// [`crate::boundary::points_of`]) and, separately, their labels.
+    pub fn train_points(&self) -> Vec<f32> {
+        crate::boundary::points_of(&self.scenario.split.train)
+    }
+
+    pub fn train_labels(&self) -> Vec<f32> {
+        self.scenario.split.train.y.clone()
+    }
+
+    /// Run `slot`'s predictions on an `n × n` grid over [`Session::input_frame`] (see
+    /// [`crate::boundary::decision_map`]); empty without a run.
+    pub fn decision_map(&self, slot: u32, n: u32) -> Vec<f32> {
+        let Some(t) = self.run(slot) else { return vec![] };
+        let frame = crate::boundary::frame_of(&self.scenario.split.train);
+        crate::boundary::decision_map(&self.scenario.mlp, t.theta(), &frame, (n as usize).clamp(2, 201)).values
+    }
+
     /// FNV-1a 32 of run `slot`'s current θ (compare with the native tool's `theta_fingerprint`).
     pub fn fingerprint(&self, slot: u32) -> String {
         self.run(slot).map(|t| format!("{:08x}", crate::rng::fnv1a_f32(t.theta()))).unwrap_or_default()
@@ -131,6 +155,8 @@ impl Session {
 pub struct AtlasSession {
     scenario: Scenario,
     trajectories: Vec<Vec<Vec<f32>>>,
+    /// The trainer's step count at each snapshot, per slot.
+    steps: Vec<Vec<u32>>,
     atlas: Option<Atlas>,
     ws: Workspace<f32>,
 }
@@ -141,7 +167,7 @@ impl AtlasSession {
     pub fn new(keys: Vec<String>, values: Vec<String>) -> AtlasSession {
         let (scenario, _) = scenario_from(&keys, &values);
         let ws = Workspace::new(&scenario.mlp, 256);
-        AtlasSession { scenario, trajectories: vec![vec![]; MAX_RUNS], atlas: None, ws }
+        AtlasSession { scenario, trajectories: vec![vec![]; MAX_RUNS], steps: vec![vec![]; MAX_RUNS], atlas: None, ws }
     }
 
     /// Replaces run `slot`'s trajectory with concatenated snapshots (as [`Session::snapshots`]).
@@ -150,6 +176,47 @@ impl AtlasSession {
         if let Some(t) = self.trajectories.get_mut(slot as usize) {
             *t = flat.chunks_exact(p).map(<[f32]>::to_vec).collect();
         }
+    }
+
+    /// The step of each snapshot of run `slot` (as [`Session::history`]'s `step` column).
+    pub fn set_steps(&mut self, slot: u32, steps: &[f64]) {
+        if let Some(s) = self.steps.get_mut(slot as usize) {
+            *s = steps.iter().map(|&x| x as u32).collect();
+        }
+    }
+
+    fn end_of(&self, slot: u32) -> Option<&[f32]> {
+        self.trajectories.get(slot as usize).and_then(|t| t.last()).map(Vec::as_slice)
+    }
+
+    /// The flat-vs-sharp and dynamics numbers of run `slot` at its last snapshot, as JSON
+    /// ([`crate::analysis::RunAnalysis`]; NaN becomes null). Empty without a trajectory.
+    pub fn diagnose(&self, slot: u32) -> String {
+        let (Some(theta), Some(snaps), Some(steps)) = (self.end_of(slot), self.trajectories.get(slot as usize), self.steps.get(slot as usize)) else {
+            return String::new();
+        };
+        let cfg = crate::analysis::AnalysisConfig::default();
+        let a = crate::analysis::analyze(&self.scenario.mlp, &self.scenario.split.train, theta, snaps, steps, &cfg, self.scenario.streams.dirs);
+        serde_json::to_string(&a).unwrap_or_default()
+    }
+
+    /// A 1-D slice through run `slot`'s end point along the scenario's filter-normalized
+    /// direction (same seed for every run), α over `[lo, hi]` at `n` points:
+    /// `[α…, train loss…, test loss…, train acc…, test acc…]` (5·n numbers).
+    pub fn slice(&mut self, slot: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
+        let Some(theta) = self.end_of(slot).map(<[f32]>::to_vec) else { return vec![] };
+        let n = (n as usize).clamp(2, 401);
+        let (_, p) = crate::landscape::slice_along(&self.scenario.mlp, &self.scenario.split, &theta, self.scenario.streams.dirs, (lo, hi), n, &mut self.ws);
+        flatten_profile(&p)
+    }
+
+    /// The linear interpolation from run `a`'s end (α = 0) to run `b`'s (α = 1) over `[lo, hi]`,
+    /// in [`AtlasSession::slice`]'s format.
+    pub fn interpolate(&mut self, a: u32, b: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
+        let (Some(ta), Some(tb)) = (self.end_of(a).map(<[f32]>::to_vec), self.end_of(b).map(<[f32]>::to_vec)) else { return vec![] };
+        let n = (n as usize).clamp(2, 401);
+        let p = crate::landscape::interpolation(&self.scenario.mlp, &self.scenario.split, &ta, &tb, (lo, hi), n, &mut self.ws);
+        flatten_profile(&p)
     }
 
     /// Plans the landscape of all trajectories on plane `kind` (`endpoints` or `random`) with an
@@ -199,6 +266,10 @@ impl AtlasSession {
     pub fn labels(&self) -> Vec<String> {
         self.atlas.as_ref().map(|a| vec![a.plane.alpha_label.clone(), a.plane.beta_label.clone()]).unwrap_or_default()
     }
+}
+
+fn flatten_profile(p: &crate::landscape::Profile) -> Vec<f64> {
+    [&p.alpha, &p.train_loss, &p.test_loss, &p.train_acc, &p.test_acc].into_iter().flatten().copied().collect()
 }
 
 fn canvas_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
@@ -259,9 +330,62 @@ pub fn draw_landscape(
         alpha_label,
         beta_label,
     };
-    let root = canvas_area(canvas)?;
-    let frame = render::draw_landscape(&root, &view);
-    present(root, frame)
+    let root = canvas_area(canvas.clone())?;
+    clear(&canvas)?;
+    let frame = render::draw_landscape_with(&root, &view, Cells::Raster);
+    let frame = present(root, frame)?;
+    paint_beneath(&canvas, &render::landscape_rgba(&view), n, &frame)?;
+    Ok(frame)
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| JsError::new("the canvas has no 2-D context"))
+}
+
+fn js_err(e: JsValue) -> JsError {
+    JsError::new(&format!("canvas: {e:?}"))
+}
+
+/// Makes the canvas transparent, for a drawing whose background is painted beneath afterwards.
+fn clear(canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+    context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    Ok(())
+}
+
+/// Paints an `n × n` RGBA heatmap (grid points at the plot's corners, so the image extends
+/// half a cell beyond the plot area on each side and is clipped to it) *beneath* what is
+/// already drawn, then a white background beneath everything: the raster counterpart of
+/// drawing one rectangle per cell, at a small fraction of the cost.
+fn paint_beneath(canvas: &HtmlCanvasElement, rgba: &[u8], n: usize, frame: &[f64]) -> Result<(), JsError> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsError::new("no document"))?;
+    let tile: HtmlCanvasElement = document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| JsError::new("no canvas"))?;
+    tile.set_width(n as u32);
+    tile.set_height(n as u32);
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), n as u32, n as u32).map_err(js_err)?;
+    context(&tile)?.put_image_data(&image, 0.0, 0.0).map_err(js_err)?;
+    let ctx = context(canvas)?;
+    let [x0, y0, x1, y1] = [frame[0], frame[1], frame[2], frame[3]];
+    let (cw, ch) = ((x1 - x0) / (n - 1).max(1) as f64, (y1 - y0) / (n - 1).max(1) as f64);
+    ctx.save();
+    ctx.set_global_composite_operation("destination-over").map_err(js_err)?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.begin_path();
+    ctx.rect(x0, y0, x1 - x0, y1 - y0);
+    ctx.clip();
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&tile, x0 - cw / 2.0, y0 - ch / 2.0, x1 - x0 + cw, y1 - y0 + ch)
+        .map_err(js_err)?;
+    ctx.restore();
+    ctx.save();
+    ctx.set_global_composite_operation("destination-over").map_err(js_err)?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    ctx.restore();
+    Ok(())
 }
 
 /// Draws line series: `xs`/`ys` concatenated, `lengths` per series, a run colour index, a dashed
@@ -295,4 +419,36 @@ pub fn draw_lines(
     let root = canvas_area(canvas)?;
     let frame = render::draw_curves(&root, &CurvesView { series, x_label, y_label, log_y });
     present(root, frame)
+}
+
+/// Draws one run's decision map (`values` n × n over `frame` = `[x0, x1, y0, y1]`) with the
+/// points (`points` n × 2, `labels` 0/1) on it; `run` picks the title colour.
+#[wasm_bindgen]
+pub fn draw_boundary(
+    canvas: HtmlCanvasElement,
+    values: Vec<f32>,
+    frame: &[f64],
+    points: &[f32],
+    labels: &[f32],
+    title: &str,
+    run: u32,
+) -> Result<(), JsError> {
+    if frame.len() < 4 || points.len() != 2 * labels.len() {
+        return Err(JsError::new("decision map: sizes do not match"));
+    }
+    let side = (values.len() as f64).sqrt().round() as usize;
+    // `values` is n × n (2-D input) or n (a 1-D regression curve, drawn without a raster).
+    let one_d = side * side != values.len();
+    let n = if one_d { values.len() } else { side };
+    let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
+    let root = canvas_area(canvas.clone())?;
+    let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
+    if one_d {
+        let frame = render::draw_boundary(&root, &view);
+        return present(root, frame).map(|_| ());
+    }
+    clear(&canvas)?;
+    let frame = render::draw_boundary_with(&root, &view, Cells::Raster);
+    let frame = present(root, frame)?;
+    paint_beneath(&canvas, &render::boundary_rgba(&map), n, &frame)
 }
