@@ -249,7 +249,7 @@ mod tests {
         assert!((last - a.lambda_max).abs() < 1e-2 * a.lambda_max, "{last} vs {}", a.lambda_max);
         assert_eq!(a.history.step.last(), h.step.last());
         let bad = vec![f32::NAN; sc.mlp.n_params()];
-        let d = analyze(&sc.mlp, &sc.split.train, &bad, &[bad.clone()], &[0], &cfg, 1);
+        let d = analyze(&sc.mlp, &sc.split.train, &bad, std::slice::from_ref(&bad), &[0], &cfg, 1);
         assert!(d.lambda_max.is_nan() && d.history.lambda_max[0].is_nan());
         assert!(serde_json::to_string(&d).unwrap().contains("\"lambda_max\":null"));
     }

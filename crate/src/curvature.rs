@@ -401,8 +401,7 @@ pub fn lambda_max<T: Real>(tape: &mut Tape<T>, start: &[T], cfg: PowerConfig) ->
     if first.value >= 0.0 || !first.value.is_finite() {
         return first;
     }
-    let start2: Vec<T> = start.iter().map(|&x| x).collect();
-    let mut second = power(tape, &start2, first.value, cfg);
+    let mut second = power(tape, start, first.value, cfg);
     second.iterations += first.iterations;
     second
 }

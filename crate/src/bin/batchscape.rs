@@ -7,7 +7,10 @@
 //! Settings start from the defaults; `--config` and `--set` apply in the order given (the keys of
 //! `docs/settings.md`). Writes `DIR/metrics.json` (`{"settings": {...}, "runs": [...]}`, one run
 //! per batch size in `batch`; fields in `docs/metrics.md`), `DIR/landscape-b<B>.svg` and
-//! `DIR/curves.svg`. `--dump` adds the data sets and each run's initial and final θ to
+//! `DIR/curves.svg`, plus the analysis figures `DIR/slices.svg` (a 1-D slice through every
+//! run's end point along one filter-normalized direction) and, with two or more runs,
+//! `DIR/interpolation.svg` (from the first run's end point, α = 0, to the last one's, α = 1).
+//! `--dump` adds the data sets and each run's initial and final θ to
 //! `metrics.json`.
 //!
 //! Bad arguments exit with status 2 and a one-line message naming the argument, before anything
@@ -15,6 +18,10 @@
 //! renamed into place, so a failure while writing leaves no half-written output. The argument
 //! grammar is five flags, so it is parsed by hand rather than with a parser crate.
 
+use batchscape::analysis::{analyze, AnalysisConfig};
+use batchscape::landscape::{interpolation, slice_along, Profile};
+use batchscape::model::Workspace;
+use batchscape::render::slices::{draw_profiles, ProfileSeries, ProfilesView};
 use batchscape::render::{self, CurvesView, LandscapeView, PathView, Series, RUN_COLORS};
 use batchscape::scenario::{RunReport, Scenario};
 use batchscape::settings::{Settings, KEYS};
@@ -130,6 +137,7 @@ fn json_of<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, String> 
 fn run(args: Args) -> Result<(), String> {
     let scenario = Scenario::try_new(&args.settings).map_err(|e| format!("settings: {e}"))?;
     let mut runs: Vec<(History, serde_json::Value)> = Vec::new();
+    let mut ends: Vec<Vec<f32>> = Vec::new();
     let mut files = Vec::new();
     for &b in &args.settings.batch {
         let mut trainer = scenario.trainer(b);
@@ -165,6 +173,16 @@ fn run(args: Args) -> Result<(), String> {
         }
         let mut value = json_of(&report)?;
         value["wall_ms"] = serde_json::json!(wall_ms);
+        // The analysis keys (docs/metrics.md): at the end point, or null if the run diverged.
+        let h = trainer.history();
+        let cfg = AnalysisConfig::default();
+        let analysis = analyze(&scenario.mlp, &scenario.split.train, trainer.theta(), &h.theta, &h.step, &cfg, scenario.streams.dirs);
+        if let serde_json::Value::Object(fields) = json_of(&analysis)? {
+            for (key, field) in fields {
+                value[if key == "history" { "analysis_history".to_string() } else { key }] = field;
+            }
+        }
+        ends.push(trainer.theta().to_vec());
         if args.dump {
             value["theta_initial"] = json_of(&scenario.theta0)?;
             value["theta_final"] = json_of(&trainer.theta())?;
@@ -181,6 +199,7 @@ fn run(args: Args) -> Result<(), String> {
     let y_label = if args.settings.dataset.is_regression() { "loss (MSE)" } else { "loss (BCE)" };
     let curves = CurvesView { series, x_label: "epoch", y_label, log_y: false };
     files.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
+    files.extend(profile_figures(&scenario, &args.settings.batch, &ends, y_label)?);
 
     let mut metrics = serde_json::json!({
         "settings": args.settings.to_json(),
@@ -195,6 +214,37 @@ fn run(args: Args) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
     files.push(("metrics.json".into(), text));
     write_all(&args.out, &files)
+}
+
+/// `slices.svg` (every run's end point, one shared direction, α ∈ [−1, 1]) and, with two or
+/// more runs, `interpolation.svg` (first run's end → last run's end, α ∈ [−1, 2], Keskar et al.).
+/// Diverged end points (non-finite θ) are left out.
+fn profile_figures(scenario: &Scenario, batches: &[usize], ends: &[Vec<f32>], loss: &str) -> Result<Vec<(String, String)>, String> {
+    let finite = |t: &[f32]| t.iter().all(|v| v.is_finite());
+    let mut ws = Workspace::new(&scenario.mlp, 256);
+    let mut slices: Vec<(String, Profile, usize)> = Vec::new();
+    for (k, (b, theta)) in batches.iter().zip(ends).enumerate().filter(|(_, (_, t))| finite(t)) {
+        let (_, p) = slice_along(&scenario.mlp, &scenario.split, theta, scenario.streams.dirs, (-1.0, 1.0), 41, &mut ws);
+        slices.push((format!("B={b}"), p, k));
+    }
+    let loss_label = format!("{loss}, log");
+    let mut files = Vec::new();
+    let view = ProfilesView {
+        series: slices.iter().map(|(l, p, k)| ProfileSeries { label: l, profile: p, color: RUN_COLORS[k % 4] }).collect(),
+        x_label: "α along a filter-normalized direction (0: the run's end)",
+        loss_label: &loss_label,
+    };
+    files.push(("slices.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
+    if let (Some(a), Some(b), true) = (ends.first(), ends.last(), ends.len() >= 2) {
+        if finite(a) && finite(b) {
+            let p = interpolation(&scenario.mlp, &scenario.split, a, b, (-1.0, 2.0), 61, &mut ws);
+            let label = format!("B={} → B={}", batches[0], batches[batches.len() - 1]);
+            let x_label = format!("α: (1 − α)·θ(B={}) + α·θ(B={})", batches[0], batches[batches.len() - 1]);
+            let view = ProfilesView { series: vec![ProfileSeries { label: &label, profile: &p, color: RUN_COLORS[1] }], x_label: &x_label, loss_label: &loss_label };
+            files.push(("interpolation.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
+        }
+    }
+    Ok(files)
 }
 
 fn main() -> ExitCode {

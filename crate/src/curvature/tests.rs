@@ -185,11 +185,11 @@ fn per_example_gradient_norms_match_one_example_backprop() {
     let norms = tape.per_example_sq_norms();
     let mut ws = Workspace::<f64>::new(&mlp, 1);
     let mut g = vec![0.0; mlp.n_params()];
-    for i in 0..data.len() {
+    for (i, norm) in norms.iter().enumerate() {
         ws.load(&data, &[i as u32]);
         mlp.loss_grad(&theta, 1, &mut ws, &mut g);
         let want: f64 = g.iter().map(|x| x * x).sum();
-        assert!((norms[i] - want).abs() < 1e-12 * want.max(1e-12), "example {i}: {} vs {want}", norms[i]);
+        assert!((norm - want).abs() < 1e-12 * want.max(1e-12), "example {i}: {norm} vs {want}");
     }
 }
 

@@ -193,7 +193,7 @@ mod tests {
         let a: Vec<f32> = (0..m.n_params()).map(|k| (k as f32 * 0.3).sin()).collect();
         let b: Vec<f32> = (0..m.n_params()).map(|k| (k as f32 * 0.7).cos()).collect();
         let line: Vec<Vec<f32>> = (0..=20).map(|s| a.iter().zip(&b).map(|(x, y)| x + (y - x) * s as f32 / 20.0).collect()).collect();
-        let pca = pca_plane(&m, &[line.clone()], &b, 3).unwrap();
+        let pca = pca_plane(&m, std::slice::from_ref(&line), &b, 3).unwrap();
         assert!((pca.explained[0] - 1.0).abs() < 1e-6 && pca.explained[1].abs() < 1e-6, "{:?}", pca.explained);
         // Every point projects onto the α axis at its distance from the end, start on the −α side.
         let len = norm(&a.iter().zip(&b).map(|(x, y)| x - y).collect::<Vec<f32>>());

@@ -6,6 +6,7 @@
 
 mod boundary;
 mod contour;
+pub mod slices;
 
 use crate::landscape::Extent;
 use plotters::coord::Shift;
