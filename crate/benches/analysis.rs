@@ -5,6 +5,7 @@
 //!
 //! `cargo bench -p batchscape --bench analysis`
 
+use batchscape::analysis::{analyze, AnalysisConfig};
 use batchscape::curvature::{gaussian_unit, hvp_dual, lambda_max, PowerConfig, Tape};
 use batchscape::data::moons;
 use batchscape::model::{Activation, Loss, Mlp, Workspace};
@@ -15,19 +16,20 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
 
-fn w1() -> (Mlp, batchscape::data::Split, Vec<f32>, Vec<f32>) {
+#[allow(clippy::type_complexity)]
+fn w1() -> (Mlp, batchscape::data::Split, Vec<f32>, Vec<f32>, Vec<Vec<f32>>, Vec<u32>) {
     let split = moons(512, 512, 0.2, &mut Mulberry32::new(Streams::W1.data));
     let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
     let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
-    let spec = RunSpec::sgd(32, 0.1, 2000, 4);
+    let spec = RunSpec::sgd(32, 0.1, 2000, 120);
     let mut t = Trainer::new(&mlp, Arc::new(split.clone()), &theta0, spec, Streams::W1.shuffle);
     t.advance(usize::MAX);
     let end = t.theta().to_vec();
-    (mlp, split, theta0, end)
+    (mlp, split, theta0, end, t.history().theta.clone(), t.history().step.clone())
 }
 
 fn bench(c: &mut Criterion) {
-    let (mlp, split, theta0, end) = w1();
+    let (mlp, split, theta0, end, snapshots, steps) = w1();
     let data = &split.train;
     let n = mlp.n_params();
     let v64: Vec<f64> = gaussian_unit(n, &mut Mulberry32::new(3));
@@ -91,6 +93,10 @@ fn bench(c: &mut Criterion) {
             t32.set_point(black_box(&end));
             b_simple_exact(&t32).b_simple
         })
+    });
+    g.bench_function("analyze (RunAnalysis, default config, 121 snapshots → 31 analysed)", |b| {
+        let cfg = AnalysisConfig::default();
+        b.iter(|| analyze(&mlp, data, black_box(&end), &snapshots, &steps, &cfg, Streams::W1.dirs).lambda_max)
     });
     g.finish();
 }
