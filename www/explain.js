@@ -1,6 +1,9 @@
 // Explanations generated from the measured numbers (never canned claims a seed could
 // contradict). Each function reads the page state and returns plain text.
 
+/** A learning rate as shown: three significant digits (0.0707, 1.6, 28.3). */
+export const showLr = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—');
+
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
 
