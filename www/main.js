@@ -79,6 +79,7 @@ function scenarioPairs() {
 
 function sendScenario() {
   const pairs = scenarioPairs();
+  state.pendingScenario = true;   // until the run worker has validated these settings
   for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs });
   analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
 }
@@ -348,7 +349,9 @@ function lossLabel() {
 }
 
 function drawSharpness() {
-  const slots = activeSlots().filter((k) => diagOf(k));
+  // A diverged run has no minimum to measure: it is left out here (the dynamics view still
+  // shows its sharpness up to the divergence).
+  const slots = activeSlots().filter((k) => diagOf(k) && state.runs[k]?.state === 'finished');
   const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
   for (const slot of slots) {
     const [alpha, train, test] = profileColumns(state.diag[slot].slice);
@@ -491,6 +494,7 @@ function onRunMessage(event, index) {
   if (msg.type === 'settings') {
     // Every worker validates the same settings; the first one speaks for all.
     if (index !== 0) return;
+    state.pendingScenario = false;
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
     state.inputFrame = msg.inputFrame;
