@@ -26,7 +26,7 @@ after(async () => {
 async function waitSettled(page, batches, { lr } = {}) {
   await page.waitForFunction(([want, lr]) => {
     const s = window.batchscape;
-    if (!s || !s.atlas?.fine) return false;
+    if (!s || !s.atlas?.fine || s.pendingScenario) return false;
     const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
     if (slots.length !== want.length) return false;
     const ok = slots.every((k, i) => {

@@ -1,6 +1,9 @@
 // Explanations generated from the measured numbers (never canned claims a seed could
 // contradict). Each function reads the page state and returns plain text.
 
+/** A learning rate as shown: three significant digits (0.0707, 1.6, 28.3). */
+export const showLr = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—');
+
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
 
@@ -168,10 +171,15 @@ export function explainSharpness(state, runs) {
     } else {
       parts.push(`its generalization gap is ${fmt(gapL)} vs ${fmt(gapS)}.`);
     }
-    const usual = sharper && gapL >= gapS;
+    const usual = sharper && accDiff > 0;
     parts.push(usual
       ? 'Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'
-      : 'Here the usual pattern (larger batch → sharper minimum, larger gap) does not show; try other seeds or label noise.');
+      : 'Here the usual pattern (larger batch → sharper minimum, lower test accuracy) does not show; try other seeds or label noise.');
+    // Comparing minima is fair only if both runs converged: say so when one clearly did not.
+    const [ls, ll] = [last(small.f.trainLoss), last(large.f.trainLoss)];
+    if (ll > 1.5 * ls && ll - ls > 0.05) {
+      parts.push(`Caution: B = ${large.f.batch} has not converged (training loss ${fmt(ll)} vs ${fmt(ls)}), so part of its gap is underfitting; give it more epochs or scale η.`);
+    }
   }
   parts.push('Sharpness is a correlate of generalization, not a law: reparametrizing a network can make a flat minimum sharp without changing what it computes (Dinh et al. 2017).');
   return parts.join(' ');

@@ -3,7 +3,7 @@
 // numbers come from the workers, and all text reaches the DOM through textContent.
 import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
 import {
-  costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes,
+  costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes, showLr,
 } from './explain.js';
 import { SCENES } from './scenes.js';
 
@@ -79,6 +79,7 @@ function scenarioPairs() {
 
 function sendScenario() {
   const pairs = scenarioPairs();
+  state.pendingScenario = true;   // until the run worker has validated these settings
   for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs });
   analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
 }
@@ -111,7 +112,7 @@ function syncUrl() {
   for (const [k, v] of state.overrides) params.set(k, v);
   params.set('batch', state.batches.filter((b) => b !== undefined).join(','));
   if (state.plane !== 'endpoints') params.set('plane', state.plane); else params.delete('plane');
-  if (state.xAxis !== 'epoch') params.set('x', state.xAxis); else params.delete('x');
+  if (state.xAxisChosen) params.set('x', state.xAxis); else params.delete('x');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
@@ -190,9 +191,9 @@ function updateRunStatus(slot) {
   if (!el) return;
   el.classList.toggle('diverged', f?.state === 'diverged');
   if (!f) el.textContent = 'starting…';
-  else if (f.state === 'diverged') el.textContent = `η = ${f.lr}: ${f.divergence}`;
-  else if (f.state === 'running') el.textContent = `η = ${f.lr}: step ${f.step} of ${f.steps}…`;
-  else el.textContent = `η = ${f.lr}: done, ${f.steps} steps`;
+  else if (f.state === 'diverged') el.textContent = `η = ${showLr(f.lr)}: ${f.divergence}`;
+  else if (f.state === 'running') el.textContent = `η = ${showLr(f.lr)}: step ${f.step} of ${f.steps}…`;
+  else el.textContent = `η = ${showLr(f.lr)}: done, ${f.steps} steps`;
 }
 
 function updateLrLabel() {
@@ -221,6 +222,11 @@ function applySettings(settings) {
       el.append(o);
     }
     el.value = v;
+  }
+  // Equal steps: epochs differ wildly between runs, so steps are the natural x axis.
+  if (!state.xAxisChosen) {
+    state.xAxis = settings.get('budget') === 'steps' ? 'step' : 'epoch';
+    $('x-axis').value = state.xAxis;
   }
   $('s-steps').disabled = settings.get('budget') !== 'steps';
   $('s-epochs').disabled = settings.get('budget') !== 'epochs';
@@ -321,7 +327,7 @@ function drawCost() {
   const table = costRows(state, layerWidths(), slots);
   const fmtNum = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
   const body = $('cost').tBodies[0];
-  body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, r.lr, fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
+  body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, showLr(r.lr), fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
     formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)])));
   $('cost-text').textContent = explainCost(table);
 }
@@ -343,7 +349,9 @@ function lossLabel() {
 }
 
 function drawSharpness() {
-  const slots = activeSlots().filter((k) => diagOf(k));
+  // A diverged run has no minimum to measure: it is left out here (the dynamics view still
+  // shows its sharpness up to the divergence).
+  const slots = activeSlots().filter((k) => diagOf(k) && state.runs[k]?.state === 'finished');
   const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
   for (const slot of slots) {
     const [alpha, train, test] = profileColumns(state.diag[slot].slice);
@@ -486,6 +494,7 @@ function onRunMessage(event, index) {
   if (msg.type === 'settings') {
     // Every worker validates the same settings; the first one speaks for all.
     if (index !== 0) return;
+    state.pendingScenario = false;
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
     state.inputFrame = msg.inputFrame;
@@ -597,7 +606,12 @@ async function start() {
     analysisWorker.postMessage({ type: 'plane', plane: state.plane });
     syncUrl();
   });
-  $('x-axis').addEventListener('change', () => { state.xAxis = $('x-axis').value; scheduleDraw('curves'); });
+  $('x-axis').addEventListener('change', () => {
+    state.xAxis = $('x-axis').value;
+    state.xAxisChosen = true;
+    syncUrl();
+    scheduleDraw('curves');
+  });
   $('dismiss').addEventListener('click', () => { $('messages').hidden = true; });
   for (const el of document.querySelectorAll('[data-key]')) {
     el.addEventListener('change', () => {
@@ -614,7 +628,7 @@ async function start() {
     button.addEventListener('click', () => loadScene(button.dataset.scene));
   }
   const x = params.get('x');
-  if (['epoch', 'step', 'time'].includes(x)) { state.xAxis = x; $('x-axis').value = x; }
+  if (['epoch', 'step', 'time'].includes(x)) { state.xAxis = x; state.xAxisChosen = true; $('x-axis').value = x; }
   showScene(SCENES[params.get('scene')] ? params.get('scene') : null);
   // Back and forward between scenes (or shared links) restore that URL's state.
   window.addEventListener('popstate', () => {

@@ -1,5 +1,6 @@
 // Guided scenes: each a full state (settings as URL pairs) and a short text, plus a verdict
 // that reads the current numbers and says whether this seed shows the effect.
+import { showLr } from './explain.js';
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
@@ -39,7 +40,7 @@ export const SCENES = {
       const runs = runsOf(state);
       if (runs.length < 2) return '';
       const rule = state.settings.get?.('lr_rule');
-      const parts = runs.map(({ f }) => `B = ${f.batch} (η = ${f.lr}) ${f.state === 'diverged' ? 'diverged' : `ended at ${fmt(last(f.trainLoss))}`}`);
+      const parts = runs.map(({ f }) => `B = ${f.batch} (η = ${showLr(f.lr)}) ${f.state === 'diverged' ? 'diverged' : `ended at ${fmt(last(f.trainLoss))}`}`);
       return `Measured with the ${rule} rule: ${parts.join('; ')}.`;
     },
   },
@@ -80,7 +81,7 @@ export const SCENES = {
   critical: {
     title: 'Critical batch size (McCandlish et al. 2018)',
     text: 'Below the gradient noise scale B_noise, doubling B nearly halves the steps needed (perfect scaling); far above it, a larger batch mostly wastes examples. The dynamics view shows B_simple during training with each run\'s B; the cost table shows steps and examples to the same loss. All runs get the same number of steps here, with the learning rate scaled by the square-root rule.',
-    pairs: { batch: '2,16,128', lr: '0.1', lr_rule: 'sqrt', base_batch: '16', budget: 'steps', steps: '1500' },
+    pairs: { n_train: '1024', batch: '8,128,1024', lr: '0.1', lr_rule: 'sqrt', base_batch: '16', budget: 'steps', steps: '1000' },
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.a && Number.isFinite(r.a.b_simple));
       if (!runs.length) return 'Waiting for the noise scale…';

@@ -221,9 +221,12 @@ pub struct Trainer {
     status: Status,
 }
 
-/// A recorded full-batch training loss above this multiple of the initial one (and above 10)
-/// counts as divergence even while it is still finite.
-const EXPLODE_FACTOR: f64 = 1e3;
+/// A recorded full-batch training loss above this multiple of the initial one (and above
+/// [`EXPLODE_FLOOR`]) counts as divergence even while it is still finite: a classifier whose
+/// cross-entropy grew from ln 2 ≈ 0.69 to above 10 is confidently wrong on most examples, and
+/// its logits keep growing without ever overflowing to ∞ (cross-entropy grows linearly in them).
+const EXPLODE_FACTOR: f64 = 10.0;
+const EXPLODE_FLOOR: f64 = 10.0;
 
 impl Trainer {
     /// A run from `theta0`; owns a copy of the (small) network description and shares the data.
@@ -295,7 +298,7 @@ impl Trainer {
             if self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps {
                 self.record();
                 let last = *self.history.train_loss.last().unwrap_or(&0.0);
-                if !last.is_finite() || (last > 10.0 && last > EXPLODE_FACTOR * self.initial_loss) {
+                if !last.is_finite() || (last > EXPLODE_FLOOR && last > EXPLODE_FACTOR * self.initial_loss) {
                     self.diverge(format!("the training loss exploded to {last:.3e}"));
                     break;
                 }

@@ -311,14 +311,24 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
     macro_rules! body {
         ($chart:expr) => {{
             let mut chart = $chart;
+            // On a log axis plotters puts a key point at every 1…9 × 10ᵏ: only the "nice"
+            // ones of `log_ticks` get a label, and the minor grid lines are left out.
+            let nice = if v.log_y { log_ticks(y0, y1) } else { Vec::new() };
+            let y_label = |y: &f64| {
+                if !v.log_y || nice.iter().any(|t| ((y - t) / t).abs() < 1e-6) {
+                    format_loss(*y)
+                } else {
+                    String::new()
+                }
+            };
             chart
                 .configure_mesh()
-                .light_line_style(BLACK.mix(0.05))
+                .light_line_style(if v.log_y { TRANSPARENT } else { BLACK.mix(0.05) })
                 .bold_line_style(BLACK.mix(0.12))
                 .x_desc(v.x_label)
                 .y_desc(v.y_label)
                 .x_label_formatter(&|x| if x1 - x0 >= 5.0 { format!("{x:.0}") } else { format!("{x:.2}") })
-                .y_label_formatter(&|y| format_loss(*y))
+                .y_label_formatter(&y_label)
                 .label_style(("sans-serif", 13))
                 .axis_desc_style(("sans-serif", 13))
                 .draw()

@@ -1,0 +1,149 @@
+// End-to-end: the lab's analysis views and scenes in headless Chromium — flat vs sharp,
+// dynamics, decision boundaries and cost for several runs; each guided scene; one run
+// diverging while another goes on; main-thread responsiveness while four runs train; and
+// screenshots of every view at 1280 px and 390 px wide.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, canvasPixels, artifactPath } from './lib/harness.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+/** Waits until every active run has stopped and been diagnosed (sharpness, dynamics). */
+async function waitDiagnosed(page, timeout = 120_000) {
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    if (!s?.atlas?.fine || s.pendingScenario) return false;
+    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    return slots.length > 0 && !s.dirty && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running'
+      && (s.runs[k].state === 'diverged' || s.diag[k]?.gen === s.gens[k]));
+  }, null, { timeout });
+}
+
+function distinctColours(px) {
+  const seen = new Set();
+  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+  return seen.size;
+}
+
+const SCENES = [
+  ['Noisy SGD', 'noisy', /B = 1 is \d+\.\d× as jagged as that of B = 256/],
+  ['Linear scaling rule', 'scaling', /Measured with the linear rule: B = 16 \(η = 0\.1\) ended at/],
+  ['Sharp vs flat', 'sharp', /This seed reproduces the result: the large batch ended in a sharper minimum/],
+  ['Edge of stability', 'eos', /It reached the edge of stability and stayed near it/],
+  ['Critical batch size', 'critical', /B_simple at the end of training ≈ \d+/],
+];
+
+test('each scene restores its state, shows its views and reads its own numbers', async () => {
+  const { page, context, consoleErrors, pageErrors } = await openPage(browser, srv.url);
+  for (const [button, name, verdict] of SCENES) {
+    await page.getByRole('button', { name: button }).click();
+    assert.match(page.url(), new RegExp(`scene=${name}`));
+    await waitDiagnosed(page);
+    assert.equal(await page.getByRole('button', { name: button }).getAttribute('aria-pressed'), 'true');
+    const text = await page.textContent('#scene-verdict');
+    console.log(`# scene ${name}: ${text}`);
+    assert.match(text, verdict);
+    for (const id of ['#landscape', '#curves', '#slices', '#dyn-lambda', '#dyn-noise']) {
+      assert.ok(distinctColours(await canvasPixels(page, id)) > 8, `${name}: ${id} is drawn`);
+    }
+    await page.screenshot({ path: artifactPath(`scene-${name}.png`), fullPage: true });
+  }
+  // The edge-of-stability scene's claim, checked on the numbers: late λ_max near 2/η.
+  await page.getByRole('button', { name: 'Edge of stability' }).click();
+  await waitDiagnosed(page);
+  const { lams, lr } = await page.evaluate(() => {
+    const s = window.batchscape;
+    return { lams: s.diag[0].analysis.history.lambda_max, lr: s.runs[0].lr };
+  });
+  const late = lams.slice(Math.floor(lams.length / 2));
+  assert.ok(lams[0] < 0.6 * (2 / lr), `λ_max starts well below 2/η: ${lams[0]}`);
+  for (const l of late) assert.ok(l > 0.8 * (2 / lr) && l < 1.25 * (2 / lr), `late λ_max ${l} hovers near 2/η = ${2 / lr}`);
+  // Back in history restores the previous scene.
+  await page.goBack();
+  await page.waitForFunction(() => window.batchscape.scene === 'critical');
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('flat vs sharp, dynamics, decision boundaries and cost show one row and one curve per run', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=4,32,256`);
+  await waitDiagnosed(page);
+  assert.equal(await page.locator('#sharpness tbody tr').count(), 3);
+  assert.equal(await page.locator('#cost tbody tr').count(), 3);
+  assert.equal(await page.locator('#boundaries canvas').count(), 3);
+  const rows = await page.$$eval('#sharpness tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  for (const r of rows) {
+    assert.ok(Number(r[2]) > 0, `λ_max of ${r[0]} is a positive number: ${r[2]}`);
+    assert.ok(Number(r[3]) > 0, `Hessian trace of ${r[0]}: ${r[3]}`);
+  }
+  // The table agrees with the analysis the worker sent, and λ_max ≤ trace (H is near PSD here).
+  const a = await page.evaluate(() => window.batchscape.diag.filter(Boolean).map((d) => d.analysis));
+  a.forEach((x, k) => assert.equal(rows[k][2], x.lambda_max.toFixed(2)));
+  // The explanation quotes the measured ratio of the extreme runs.
+  const ratio = Math.max(a[2].lambda_max / a[0].lambda_max, a[0].lambda_max / a[2].lambda_max);
+  assert.ok((await page.textContent('#sharpness-text')).includes(`${ratio.toFixed(1)}×`));
+  const cost = await page.$$eval('#cost tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  assert.deepEqual(cost.map((r) => r[1]), ['4', '32', '256']);
+  // Memory per step grows with B (activations ∝ B).
+  const kb = cost.map((r) => parseFloat(r[5]) * (r[5].includes('KB') ? 1024 : 1));
+  assert.ok(kb[0] < kb[1] && kb[1] < kb[2], `memory grows with B: ${cost.map((r) => r[5])}`);
+  for (const [w, h] of [[1280, 900], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.waitForTimeout(200);
+    for (const [name, sel] of [['landscape', '#landscape'], ['curves', '#curves'], ['flat-vs-sharp', '#slices'],
+      ['dynamics', '#dyn-lambda'], ['boundaries', '#boundaries'], ['cost', '#cost']]) {
+      await page.locator(sel).evaluate((el) => el.closest('figure').scrollIntoView());
+      await page.locator(sel).evaluate((el) => el.closest('figure')).then(() => {});
+      await page.locator(`figure:has(${sel})`).screenshot({ path: artifactPath(`view-${name}-${w}.png`) });
+    }
+    // Nothing overflows the viewport horizontally at this width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow} px wider than ${w} px`);
+  }
+  await context.close();
+});
+
+test('a run whose scaled learning rate diverges is marked while the other run finishes', async () => {
+  const { page, context, pageErrors } = await openPage(browser, `${srv.url}?lr=3&lr_rule=linear&base_batch=16&batch=16,256`);
+  await waitDiagnosed(page);
+  const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => [f.batch, f.lr, f.state]));
+  assert.deepEqual(runs, [[16, 3, 'finished'], [256, 48, 'diverged']]);
+  assert.match(await page.textContent('#run-status-1'), /diverged at step \d+: .*η = 48.*linear rule/);
+  assert.match(await page.textContent('#run-status-0'), /done/);
+  assert.equal(await page.locator('#sharpness tbody tr').count(), 1, 'the healthy run is analysed');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('while four runs train the main thread stays responsive; slider-to-frame latency', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=1,4,64,256&epochs=120`);
+  await page.waitForFunction(() => window.batchscape?.runs?.filter((f) => f?.state === 'running').length >= 3, null, { timeout: 60_000 });
+  await page.evaluate(() => { window.__longTasks.length = 0; });
+  const slider = page.getByRole('slider', { name: 'Run 3: Batch size' });
+  await slider.focus();
+  for (let k = 0; k < 3; k++) {
+    await page.keyboard.press(k % 2 ? 'ArrowRight' : 'ArrowLeft');
+    await page.waitForTimeout(400);
+  }
+  await waitDiagnosed(page, 180_000);
+  const { tasks, latencies, workers } = await page.evaluate(() => ({
+    tasks: window.__longTasks, latencies: window.batchscape.latencies, workers: window.batchscape.runWorkers,
+  }));
+  const worst = tasks.length ? Math.max(...tasks) : 0;
+  console.log(`# ${workers} run worker(s); long tasks while four runs trained and views updated: ${tasks.length}, worst ${worst.toFixed(0)} ms`);
+  console.log(`# slider-to-first-frame latency (ms): ${latencies.map((l) => l.toFixed(0)).join(', ')}`);
+  assert.ok(latencies.length >= 1, 'a frame of the restarted run was drawn');
+  await context.close();
+});
