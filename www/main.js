@@ -1,7 +1,10 @@
 // The page's wiring: URL and controls → workers (training, analysis) → frames → views.
 // The only module that imports the wasm package on the main thread (for drawing); all
 // numbers come from the workers, and all text reaches the DOM through textContent.
-import init, { draw_boundary, draw_landscape, draw_lines } from '../pkg/batchscape.js';
+import init, {
+  draw_boundary, draw_landscape, draw_lines, pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines,
+} from '../pkg/batchscape.js';
+import { download, runsCsv, runsJson } from './export.js';
 import {
   costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes, showLr,
 } from './explain.js';
@@ -9,7 +12,7 @@ import { SCENES } from './scenes.js';
 
 const MAX_RUNS = 4;
 // URL keys that belong to the page, not to the scenario settings.
-const PAGE_KEYS = new Set(['plane', 'x', 'scene']);
+const PAGE_KEYS = new Set(['plane', 'x', 'scene', 'embed']);
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -25,6 +28,9 @@ const state = {
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
+  painted: {},
+  exports: [],          // export clicks (panel, format, files) for the tests
+  embed: null,          // panels shown in embed mode          // canvas id → { kind, args } of its last drawing (for SVG export)
   diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
   interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
   xAxis: 'epoch',
@@ -114,6 +120,34 @@ function syncUrl() {
   if (state.plane !== 'endpoints') params.set('plane', state.plane); else params.delete('plane');
   if (state.xAxisChosen) params.set('x', state.xAxis); else params.delete('x');
   history.replaceState(null, '', `${location.pathname}?${params}`);
+}
+
+/** A rejection message from the settings, plus the value used instead (or "ignored"). */
+function describeRejection(error, settings) {
+  const key = /^`([a-z_0-9]+)`/.exec(error)?.[1];
+  if (key && settings.has(key)) {
+    const used = settings.get(key);
+    return `${error} — using ${key} = ${used === '' ? '(empty)' : used} instead.`;
+  }
+  return `${error} — ignored.`;
+}
+
+/**
+ * Rewrites the URL to the state in effect: every setting the URL named gets its validated
+ * value (a rejected one the value used instead), unknown keys are dropped (they were
+ * reported), page keys stay. A link copied afterwards restores exactly this state.
+ */
+function canonicalizeUrl(settings) {
+  const params = new URLSearchParams();
+  const seen = new Set();
+  for (const [k] of [...state.pairs.slice(0, 200), ...state.overrides]) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (settings.has(k)) params.set(k, settings.get(k));
+    else if (PAGE_KEYS.has(k)) params.set(k, new URLSearchParams(location.search).get(k) ?? '');
+  }
+  history.replaceState(null, '', `${location.pathname}?${params}`);
+  syncUrl();
 }
 
 // ---------------------------------------------------------------- controls
@@ -234,6 +268,24 @@ function applySettings(settings) {
 }
 
 // ---------------------------------------------------------------- drawing
+const PAINTERS = { landscape: draw_landscape, lines: draw_lines, boundary: draw_boundary };
+const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary };
+
+/**
+ * Draws on a canvas with the wasm painter `kind` and remembers the arguments, so the same
+ * picture can be exported as SVG by the same drawing code.
+ */
+function paint(canvas, kind, ...args) {
+  state.painted[canvas.id] = { kind, args };
+  return PAINTERS[kind](canvas, ...args);
+}
+
+/** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
+function svgOf(canvas) {
+  const p = state.painted[canvas.id];
+  return p ? SVG_PAINTERS[p.kind](canvas.width, canvas.height, ...p.args) : null;
+}
+
 function colorsOf(slots) { return Uint32Array.from(slots); }
 
 function drawLandscape() {
@@ -254,7 +306,7 @@ function drawLandscape() {
   const paths = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) { paths.set(p, o); o += p.length; }
-  draw_landscape($('landscape'), a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]);
+  paint($('landscape'), 'landscape', a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]);
   $('landscape-text').textContent = explainLandscape(state, a);
 }
 
@@ -283,7 +335,7 @@ function drawCurves() {
     }
   }
   if (!lengths.length) return;
-  draw_lines($('curves'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
+  paint($('curves'), 'lines', Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
     Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false);
   $('curves-text').textContent = explainCurves(state);
 }
@@ -307,7 +359,7 @@ function drawBoundaries() {
     const f = state.runs[slot];
     canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
     const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
-    draw_boundary(canvas, f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
+    paint(canvas, 'boundary', f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
   }
   // Keep canvases in slot order.
   for (const slot of slots) host.append($(`boundary-${slot}`));
@@ -362,14 +414,14 @@ function drawSharpness() {
     }
   }
   if (lengths.length) {
-    draw_lines($('slices'), Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
+    paint($('slices'), 'lines', Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
       Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(), true);
   }
   const ip = state.interp;
   if (ip && ip.gens[0] === state.gens[ip.a] && ip.gens[1] === state.gens[ip.b]) {
     const [alpha, train, test] = profileColumns(ip.profile);
     const [ba, bb] = [state.runs[ip.a]?.batch, state.runs[ip.b]?.batch];
-    draw_lines($('interp'), Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
+    paint($('interp'), 'lines', Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
       Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(), true);
   }
   const body = $('sharpness').tBodies[0];
@@ -401,8 +453,8 @@ function drawDynamics() {
     }
     return [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors), Uint8Array.from(dashed), labels];
   };
-  draw_lines($('dyn-lambda'), ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
-  draw_lines($('dyn-noise'), ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
+  paint($('dyn-lambda'), 'lines', ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
+  paint($('dyn-noise'), 'lines', ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
   $('dynamics-text').textContent = explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis })));
 }
 
@@ -427,13 +479,13 @@ function tableRow(slot, cells) {
 
 const VIEWS = {
   landscape: drawLandscape, curves: drawCurves, sharpness: drawSharpness, dynamics: drawDynamics,
-  boundaries: drawBoundaries, cost: drawCost, scene: drawScene,
+  boundaries: drawBoundaries, cost: drawCost, scene: drawScene, announce,
 };
 // A redraw of all views can exceed one frame's budget: views left over when it is spent wait
 // for the next animation frame, so no single task blocks the page for long.
 const FRAME_BUDGET_MS = 12;
 // While runs stream frames, a view is redrawn at most this often (the last frame always is).
-const MIN_REDRAW_MS = 90;
+const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 600 : 90;
 
 function draw() {
   state.rafPending = false;
@@ -502,7 +554,8 @@ function onRunMessage(event, index) {
     state.labels = msg.labels;
     applySettings(settings);
     const extra = state.pairs.length > 200 ? ['Only the first 200 URL parameters were read.'] : [];
-    showMessages([...msg.errors.map((e) => `Setting ignored, default used: ${e}`), ...extra]);
+    showMessages([...msg.errors.map((e) => describeRejection(e, settings)), ...extra]);
+    canonicalizeUrl(settings);
     for (const slot of activeSlots()) startRun(slot);
   } else if (msg.type === 'frame') {
     if (msg.gen !== state.gens[msg.slot]) return;
@@ -513,7 +566,7 @@ function onRunMessage(event, index) {
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
     updateRunStatus(msg.slot);
-    scheduleDraw('curves', 'boundaries', 'cost', 'scene');
+    scheduleDraw('curves', 'boundaries', 'cost', 'scene', 'announce');
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
@@ -575,6 +628,132 @@ function drawScene() {
   if (scene) $('scene-verdict').textContent = scene.verdict(state);
 }
 
+// ---------------------------------------------------------------- share, export, embed
+const PANELS = ['controls', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
+
+/** The page's URL without embed parameters (the link to share). */
+function shareUrl() {
+  const u = new URL(location.href);
+  u.searchParams.delete('embed');
+  return u.href;
+}
+
+function updateShare() {
+  $('share-link').value = shareUrl();
+  const panels = [...document.querySelectorAll('#share input[name=panel]:checked')].map((c) => c.value);
+  const u = new URL(shareUrl());
+  u.searchParams.set('embed', panels.join(',') || 'landscape');
+  const w = Math.round(Math.min(2000, Math.max(280, Number($('embed-width').value) || 640)));
+  const h = Math.round(Math.min(3000, Math.max(200, Number($('embed-height').value) || 400)));
+  const title = 'Batchscape: what batch size does to training';
+  // Attribute values are escaped: the URL is ours, but it carries user-chosen settings.
+  const esc = (t) => t.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  $('embed-code').value = `<iframe src="${esc(u.href)}" width="${w}" height="${h}" title="${esc(title)}" loading="lazy" style="border:0"></iframe>`;
+}
+
+async function copyText(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    $('copy-status').textContent = `${what} copied.`;
+  } catch {
+    $('copy-status').textContent = `Select the ${what.toLowerCase()} and copy it (Ctrl+C): the browser did not allow copying.`;
+  }
+}
+
+function slug() {
+  const b = state.batches.filter((x) => x !== undefined).join('-');
+  return `batchscape-${state.settings.get?.('dataset') ?? 'run'}-b${b}`;
+}
+
+/** Adds PNG and SVG buttons under every figure that draws on canvases. */
+function addExportButtons() {
+  for (const fig of document.querySelectorAll('figure[data-panel]')) {
+    const name = fig.dataset.panel;
+    if (name === 'cost') continue;
+    const bar = document.createElement('div');
+    bar.className = 'export';
+    for (const format of ['PNG', 'SVG']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = format;
+      b.setAttribute('aria-label', `Export the ${fig.querySelector('h2')?.textContent ?? name} view as ${format}`);
+      b.addEventListener('click', () => exportFigure(fig, format));
+      bar.append(b);
+    }
+    fig.querySelector('figcaption').after(bar);
+  }
+}
+
+function exportFigure(fig, format) {
+  const canvases = [...fig.querySelectorAll('canvas')];
+  let n = 0;
+  for (const c of canvases) {
+    const name = `${slug()}-${c.id}`;
+    if (format === 'PNG') {
+      c.toBlob((blob) => blob && download(`${name}.png`, 'image/png', blob));
+      n += 1;
+    } else {
+      const svg = svgOf(c);
+      if (svg) { download(`${name}.svg`, 'image/svg+xml', svg); n += 1; }
+    }
+  }
+  if (!n) showMessages([`Nothing to export as ${format} in this view yet.`]);
+  state.exports.push({ panel: fig.dataset.panel, format, files: n });
+}
+
+async function importSettings(file) {
+  try {
+    const text = await file.text();
+    const flat = pairs_from_settings_json(text);
+    const params = new URLSearchParams();
+    for (let i = 0; i + 1 < flat.length; i += 2) params.set(flat[i], flat[i + 1]);
+    state.pairs = [...params];
+    state.overrides.clear();
+    history.pushState(null, '', `${location.pathname}?${params}`);
+    showScene(null);
+    sendScenario();
+  } catch (err) {
+    showMessages([`Settings file not loaded: ${err.message || err}`]);
+  }
+}
+
+/** Embed mode (`?embed=landscape,curves`): only the listed panels, no page chrome. */
+function applyEmbed(params) {
+  if (!params.has('embed')) return;
+  const wanted = params.get('embed').split(',').filter((p) => PANELS.includes(p));
+  const shown = wanted.length ? wanted : ['landscape'];
+  document.body.classList.add('embed');
+  for (const el of document.querySelectorAll('[data-panel]')) el.classList.toggle('shown', shown.includes(el.dataset.panel));
+  state.embed = shown;
+  $('open-full').href = shareUrl();
+}
+
+function wireShareAndExport() {
+  addExportButtons();
+  $('share-open').addEventListener('click', () => { updateShare(); $('copy-status').textContent = ''; $('share').showModal(); });
+  $('share-close').addEventListener('click', () => $('share').close());
+  for (const el of document.querySelectorAll('#share input')) el.addEventListener('input', updateShare);
+  $('copy-link').addEventListener('click', () => copyText($('share-link').value, 'Link'));
+  $('copy-embed').addEventListener('click', () => copyText($('embed-code').value, 'Snippet'));
+  $('export-csv').addEventListener('click', () => download(`${slug()}.csv`, 'text/csv', runsCsv(state)));
+  $('export-json').addEventListener('click', () => download(`${slug()}.json`, 'application/json', runsJson(state)));
+  $('export-settings').addEventListener('click', () => {
+    const pairs = [...state.settings];
+    download(`${slug()}-settings.json`, 'application/json', settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
+  });
+  $('import-settings').addEventListener('change', (e) => { if (e.target.files[0]) importSettings(e.target.files[0]); e.target.value = ''; });
+}
+
+/** One calm sentence for screen readers when every run has finished (not on every frame). */
+function announce() {
+  const runs = activeSlots().map((k) => state.runs[k]);
+  if (!runs.length || runs.some((f) => !f || f.state === 'running')) return;
+  const text = runs.map((f) => (f.state === 'diverged' ? `B = ${f.batch} diverged`
+    : `B = ${f.batch}: training loss ${f.trainLoss.at(-1).toFixed(3)}, test accuracy ${(100 * f.testAcc.at(-1)).toFixed(1)} %`)).join('; ');
+  const summary = `All ${runs.length} runs finished. ${text}.`;
+  if ($('live-summary').textContent !== summary) $('live-summary').textContent = summary;
+}
+
 // ---------------------------------------------------------------- start
 async function start() {
   await init();
@@ -582,6 +761,8 @@ async function start() {
   const params = new URLSearchParams(location.search);
   if (['endpoints', 'random', 'pca'].includes(params.get('plane'))) state.plane = params.get('plane');
   $('plane').value = state.plane;
+  applyEmbed(params);
+  wireShareAndExport();
   analysisWorker.postMessage({ type: 'plane', plane: state.plane });
   $('lr').addEventListener('input', () => {
     state.lr = lrFromSlider(+$('lr').value);

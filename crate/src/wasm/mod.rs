@@ -53,6 +53,11 @@ impl Session {
         self.errors.clone()
     }
 
+    /// The settings in effect as the JSON object the native tool's `--config` reads.
+    pub fn settings_json(&self) -> String {
+        serde_json::to_string_pretty(&self.scenario.settings.to_json()).unwrap_or_default()
+    }
+
     /// The settings in effect as `[key, value, key, value, …]`.
     pub fn settings(&self) -> Vec<String> {
         self.scenario.settings.to_pairs().into_iter().flat_map(|(k, v)| [k.to_string(), v]).collect()
@@ -302,11 +307,9 @@ fn present(root: DrawingArea<CanvasBackend, plotters::coord::Shift>, frame: Resu
     Ok(frame.to_vec())
 }
 
-/// Draws a landscape with several paths (`paths` concatenated `[α, β, …]`, `lengths` points per
-/// path, `colors` run-colour index per path). Returns the plot frame (see `PlotFrame::to_vec`).
-#[wasm_bindgen]
-pub fn draw_landscape(
-    canvas: HtmlCanvasElement,
+/// Builds the landscape view from the page's arrays and hands it to `f` (with n).
+#[allow(clippy::too_many_arguments)]
+fn with_landscape<R>(
     values: &[f32],
     extent: &[f64],
     paths: &[f64],
@@ -314,7 +317,8 @@ pub fn draw_landscape(
     colors: &[u32],
     alpha_label: &str,
     beta_label: &str,
-) -> Result<Vec<f64>, JsError> {
+    f: impl FnOnce(&LandscapeView, usize) -> Result<R, JsError>,
+) -> Result<R, JsError> {
     let [n, a0, a1, b0, b1] = extent else { return Err(JsError::new("extent must be [n, α0, α1, β0, β1]")) };
     let n = *n as usize;
     if n * n != values.len() {
@@ -330,12 +334,51 @@ pub fn draw_landscape(
         alpha_label,
         beta_label,
     };
-    let root = canvas_area(canvas.clone())?;
-    clear(&canvas)?;
-    let frame = render::draw_landscape_with(&root, &view, Cells::Raster);
-    let frame = present(root, frame)?;
-    paint_beneath(&canvas, &render::landscape_rgba(&view), n, &frame)?;
-    Ok(frame)
+    f(&view, n)
+}
+
+/// Draws a landscape with several paths (`paths` concatenated `[α, β, …]`, `lengths` points per
+/// path, `colors` run-colour index per path). Returns the plot frame (see `PlotFrame::to_vec`).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn draw_landscape(
+    canvas: HtmlCanvasElement,
+    values: &[f32],
+    extent: &[f64],
+    paths: &[f64],
+    lengths: &[u32],
+    colors: &[u32],
+    alpha_label: &str,
+    beta_label: &str,
+) -> Result<Vec<f64>, JsError> {
+    with_landscape(values, extent, paths, lengths, colors, alpha_label, beta_label, |view, n| {
+        let root = canvas_area(canvas.clone())?;
+        clear(&canvas)?;
+        let frame = render::draw_landscape_with(&root, view, Cells::Raster);
+        let frame = present(root, frame)?;
+        paint_beneath(&canvas, &render::landscape_rgba(view), n, &frame)?;
+        Ok(frame)
+    })
+}
+
+/// [`draw_landscape`] as an SVG document of `width × height` (plotters' SVG backend, the same
+/// drawing code; cells as rectangles).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn svg_landscape(
+    width: u32,
+    height: u32,
+    values: &[f32],
+    extent: &[f64],
+    paths: &[f64],
+    lengths: &[u32],
+    colors: &[u32],
+    alpha_label: &str,
+    beta_label: &str,
+) -> Result<String, JsError> {
+    with_landscape(values, extent, paths, lengths, colors, alpha_label, beta_label, |view, _| {
+        render::to_svg(width, height, |root| render::draw_landscape(root, view)).map_err(|e| JsError::new(&e))
+    })
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
@@ -388,6 +431,35 @@ fn paint_beneath(canvas: &HtmlCanvasElement, rgba: &[u8], n: usize, frame: &[f64
     Ok(())
 }
 
+/// Builds a line chart from the page's arrays and hands it to `f`.
+#[allow(clippy::too_many_arguments)]
+fn with_lines<R>(
+    xs: &[f64],
+    ys: &[f64],
+    lengths: &[u32],
+    colors: &[u32],
+    dashed: &[u8],
+    labels: &[String],
+    x_label: &str,
+    y_label: &str,
+    log_y: bool,
+    f: impl FnOnce(&CurvesView) -> Result<R, JsError>,
+) -> Result<R, JsError> {
+    let bad = || JsError::new("series lengths do not match the data");
+    let xs = split_by(xs, lengths, 1).ok_or_else(bad)?;
+    let ys = split_by(ys, lengths, 1).ok_or_else(bad)?;
+    let series = (0..lengths.len())
+        .map(|k| Series {
+            label: labels.get(k).map(String::as_str).unwrap_or(""),
+            xs: xs[k],
+            ys: ys[k],
+            color: color(colors.get(k).copied().unwrap_or(0)),
+            dashed: dashed.get(k).copied().unwrap_or(0) != 0,
+        })
+        .collect();
+    f(&CurvesView { series, x_label, y_label, log_y })
+}
+
 /// Draws line series: `xs`/`ys` concatenated, `lengths` per series, a run colour index, a dashed
 /// flag and a label each (empty label: not in the legend). Returns the plot frame.
 #[wasm_bindgen]
@@ -404,21 +476,32 @@ pub fn draw_lines(
     y_label: &str,
     log_y: bool,
 ) -> Result<Vec<f64>, JsError> {
-    let bad = || JsError::new("series lengths do not match the data");
-    let xs = split_by(xs, lengths, 1).ok_or_else(bad)?;
-    let ys = split_by(ys, lengths, 1).ok_or_else(bad)?;
-    let series = (0..lengths.len())
-        .map(|k| Series {
-            label: labels.get(k).map(String::as_str).unwrap_or(""),
-            xs: xs[k],
-            ys: ys[k],
-            color: color(colors.get(k).copied().unwrap_or(0)),
-            dashed: dashed.get(k).copied().unwrap_or(0) != 0,
-        })
-        .collect();
-    let root = canvas_area(canvas)?;
-    let frame = render::draw_curves(&root, &CurvesView { series, x_label, y_label, log_y });
-    present(root, frame)
+    with_lines(xs, ys, lengths, colors, dashed, &labels, x_label, y_label, log_y, |view| {
+        let root = canvas_area(canvas)?;
+        let frame = render::draw_curves(&root, view);
+        present(root, frame)
+    })
+}
+
+/// [`draw_lines`] as an SVG document of `width × height`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn svg_lines(
+    width: u32,
+    height: u32,
+    xs: &[f64],
+    ys: &[f64],
+    lengths: &[u32],
+    colors: &[u32],
+    dashed: &[u8],
+    labels: Vec<String>,
+    x_label: &str,
+    y_label: &str,
+    log_y: bool,
+) -> Result<String, JsError> {
+    with_lines(xs, ys, lengths, colors, dashed, &labels, x_label, y_label, log_y, |view| {
+        render::to_svg(width, height, |root| render::draw_curves(root, view)).map_err(|e| JsError::new(&e))
+    })
 }
 
 /// Draws one run's decision map (`values` n × n over `frame` = `[x0, x1, y0, y1]`) with the
@@ -451,4 +534,44 @@ pub fn draw_boundary(
     let frame = render::draw_boundary_with(&root, &view, Cells::Raster);
     let frame = present(root, frame)?;
     paint_beneath(&canvas, &render::boundary_rgba(&map), n, &frame)
+}
+
+/// [`draw_boundary`] as an SVG document of `width × height`.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn svg_boundary(
+    width: u32,
+    height: u32,
+    values: Vec<f32>,
+    frame: &[f64],
+    points: &[f32],
+    labels: &[f32],
+    title: &str,
+    run: u32,
+) -> Result<String, JsError> {
+    if frame.len() < 4 || points.len() != 2 * labels.len() {
+        return Err(JsError::new("decision map: sizes do not match"));
+    }
+    let side = (values.len() as f64).sqrt().round() as usize;
+    let n = if side * side == values.len() { side } else { values.len() };
+    let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
+    let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
+    render::to_svg(width, height, |root| render::draw_boundary(root, &view)).map_err(|e| JsError::new(&e))
+}
+
+/// Settings from a JSON object (the native tool's `--config` format, or `metrics.json`'s
+/// `settings`) as `[key, value, key, value, …]` for the URL; an error names what was rejected.
+#[wasm_bindgen]
+pub fn pairs_from_settings_json(json: &str) -> Result<Vec<String>, JsError> {
+    let mut settings = Settings::default();
+    settings.apply_json(json).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(settings.to_pairs().into_iter().flat_map(|(k, v)| [k.to_string(), v]).collect())
+}
+
+/// The JSON object the native tool's `--config` reads, for settings given as parallel key and
+/// value lists (rejected pairs keep their defaults, as in the page).
+#[wasm_bindgen]
+pub fn settings_json_from_pairs(keys: Vec<String>, values: Vec<String>) -> String {
+    let (settings, _) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    serde_json::to_string_pretty(&settings.to_json()).unwrap_or_default()
 }
