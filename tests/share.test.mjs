@@ -1,0 +1,229 @@
+// End-to-end: URL state, embedding, sharing and export, offline and accessibility — the
+// course-material side of the page (issue 7), in Debian's headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { serveDist, serveDir, launchBrowser, openPage, canvasPixels, artifactPath, REPO_ROOT, DIST_DIR } from './lib/harness.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+/** Waits until every active run has stopped and the fine landscape is drawn. */
+async function waitSettled(target) {
+  await target.waitForFunction(() => {
+    const s = window.batchscape;
+    if (!s?.atlas?.fine || s.pendingScenario || s.dirty) return false;
+    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    return slots.length > 0 && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running');
+  }, null, { timeout: 120_000 });
+}
+
+const fingerprints = (target) => target.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.fingerprint));
+
+/** Every setting away from its default, plus the page's own keys. */
+const EVERY_KEY = 'seed=7&dataset=circles&n_train=128&n_test=64&noise=0.1&label_noise=0.1&hidden=8%2C8&act=relu'
+  + '&optimizer=momentum&momentum=0.8&weight_decay=0.001&lr=0.05&lr_rule=sqrt&base_batch=8&warmup=10'
+  + '&budget=steps&epochs=40&steps=200&batch=4%2C32&grid=21&plane=pca&x=step';
+
+const sortedEntries = (query) => [...new URLSearchParams(query)].sort(([a], [b]) => a.localeCompare(b));
+
+/** Runs the native tool (debug build, as `cargo test` left it) and returns its metrics.json. */
+function native(args) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'batchscape-'));
+  execFileSync('cargo', ['run', '-q', '-p', 'batchscape', '--bin', 'batchscape', '--', 'run', ...args, '--out', path.join(out, 'o')],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return JSON.parse(fs.readFileSync(path.join(out, 'o', 'metrics.json'), 'utf8'));
+}
+
+test('a URL with every key round-trips: same URL back, same numbers in a second page and in the native tool', async () => {
+  const { page, context, consoleErrors } = await openPage(browser, `${srv.url}?${EVERY_KEY}`);
+  await waitSettled(page);
+  assert.deepEqual(sortedEntries(new URL(page.url()).search), sortedEntries(EVERY_KEY));
+  assert.equal(await page.isVisible('#messages'), false, 'no setting was rejected');
+  assert.equal(await page.inputValue('#s-dataset'), 'circles');
+  assert.equal(await page.inputValue('#s-optimizer'), 'momentum');
+  assert.equal(await page.inputValue('#plane'), 'pca');
+  const first = await fingerprints(page);
+  // The settings JSON the page exports is accepted unchanged by the native tool, which
+  // computes the very same runs (bit-identical parameters).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-settings')]);
+  const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-')), 'settings.json');
+  await download.saveAs(config);
+  const metrics = native(['--config', config]);
+  assert.deepEqual(metrics.runs.map((r) => r.theta_fingerprint), first, 'browser ≡ native');
+  console.log(`# every-key scenario: browser and native fingerprints ${first.join(', ')}`);
+  const again = await openPage(browser, page.url());
+  await waitSettled(again.page);
+  assert.deepEqual(await fingerprints(again.page), first);
+  assert.deepEqual(consoleErrors, []);
+  await again.context.close();
+  await context.close();
+});
+
+test('the native tool\'s settings load back into the page (and give the same runs)', async () => {
+  const metrics = native(['--set', 'dataset=xor', '--set', 'batch=8,64', '--set', 'epochs=10', '--set', 'seed=3']);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-')), 'settings.json');
+  fs.writeFileSync(file, JSON.stringify(metrics.settings));
+  const { page, context } = await openPage(browser, srv.url);
+  await page.setInputFiles('#import-settings', file);
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('dataset') === 'xor');
+  await waitSettled(page);
+  assert.deepEqual(await fingerprints(page), metrics.runs.map((r) => r.theta_fingerprint));
+  await context.close();
+});
+
+test('rejected URL values are named with the value used instead, and the URL shows what is in effect', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?lr=-3&dataset=%3Cscript%3E&colour=red&batch=16`);
+  await waitSettled(page);
+  const text = await page.textContent('#messages');
+  assert.match(text, /`lr` = "-3" is not allowed.*using lr = 0\.2 instead/);
+  assert.match(text, /`dataset` = "<script>" is not allowed.*using dataset = moons instead/);
+  assert.match(text, /unknown setting `colour`.*ignored/);
+  assert.deepEqual(sortedEntries(new URL(page.url()).search), sortedEntries('lr=0.2&dataset=moons&batch=16'));
+  await context.close();
+});
+
+test('embed mode in an iframe on another origin: only the chosen panels, working', async () => {
+  const parentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-parent-'));
+  const src = `${srv.url}?batch=16,256&embed=controls,landscape,curves`;
+  fs.writeFileSync(path.join(parentDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course page</title>
+<h1>Lesson 4: batch size</h1><iframe id="bs" src="${src}" width="640" height="400" title="Batchscape" style="border:0"></iframe>`);
+  const parent = await serveDir(parentDir);
+  assert.notEqual(new URL(parent.url).origin, new URL(srv.url).origin);
+  const { page, context, requests } = await openPage(browser, parent.url, { viewport: { width: 800, height: 560 } });
+  const frame = page.frame({ url: /embed=/ });
+  await waitSettled(frame);
+  assert.equal(await frame.isVisible('#landscape'), true);
+  assert.equal(await frame.isVisible('#curves'), true);
+  for (const hidden of ['header', '.scenes', '#slices', '#boundaries', '#scenario', '.toolbar']) {
+    assert.equal(await frame.isVisible(hidden), false, `${hidden} is hidden in embed mode`);
+  }
+  assert.equal(await frame.getByRole('slider', { name: 'Run 1: Batch size' }).count(), 1);
+  // Moving a slider inside the iframe re-runs that run there.
+  await frame.getByRole('slider', { name: 'Run 1: Batch size' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await frame.waitForFunction(() => window.batchscape.runs[0]?.batch === 32 && window.batchscape.runs[0].state === 'finished');
+  const land = await frame.locator('#landscape').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 16) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return seen.size;
+  });
+  assert.ok(land > 100, `the embedded landscape is drawn (${land} colours)`);
+  await page.screenshot({ path: artifactPath('embed-640x400.png') });
+  for (const r of requests) assert.match(r, /^(http:\/\/127\.0\.0\.1:\d+\/|data:|blob:)/, `request stays local: ${r}`);
+  await context.close();
+  await parent.close();
+});
+
+test('exports: SVG from the plotters SVG backend, PNG, CSV and JSON of the runs', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`);
+  await waitSettled(page);
+  const read = async (trigger) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), trigger()]);
+    return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8'), path: await d.path() };
+  };
+  const svg = await read(() => page.getByRole('button', { name: /Export the Loss landscape.*as SVG/ }).click());
+  assert.match(svg.name, /landscape\.svg$/);
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName,
+      rects: doc.querySelectorAll('rect').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+    };
+  }, svg.text);
+  assert.equal(parsed.error, null);
+  assert.equal(parsed.root, 'svg');
+  assert.ok(parsed.rects >= 51 * 51, `${parsed.rects} rectangles: one per grid cell`);
+  assert.ok(parsed.texts.some((t) => t.includes('θ0')), 'axis label present');
+  const png = await read(() => page.getByRole('button', { name: /Export the Training curves.*as PNG/ }).click());
+  assert.equal(fs.readFileSync(png.path).subarray(1, 4).toString(), 'PNG');
+  const csv = await read(() => page.click('#export-csv'));
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'run,batch,lr,state,step,epoch,train_loss,test_loss,train_acc,test_acc');
+  assert.ok(lines.length > 100, `${lines.length} CSV rows`);
+  const json = JSON.parse((await read(() => page.click('#export-json'))).text);
+  assert.deepEqual(json.runs.map((r) => r.batch_size), [16, 256]);
+  assert.deepEqual(json.runs.map((r) => r.theta_fingerprint), await fingerprints(page));
+  await context.close();
+});
+
+test('keyboard only: every control is reachable by Tab, with a visible focus ring', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`);
+  await waitSettled(page);
+  await page.locator('#scenario summary').click();
+  const controls = await page.$$eval('button, input, select, summary, textarea', (els) => els
+    .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file')
+    .map((e) => e.id || e.textContent.trim() || e.getAttribute('aria-label')));
+  const reached = new Set();
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let k = 0; k < 200; k++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const cs = getComputedStyle(e);
+      return { key: e.id || e.textContent.trim() || e.getAttribute('aria-label'), outline: cs.outlineStyle, width: parseFloat(cs.outlineWidth) };
+    });
+    if (!f) continue;
+    if (f.key !== 'import-settings') assert.ok(f.outline !== 'none' && f.width >= 2, `${f.key} shows focus (${f.outline} ${f.width}px)`);
+    reached.add(f.key);
+  }
+  const missed = controls.filter((c) => !reached.has(c));
+  assert.deepEqual(missed, [], 'controls never reached by Tab');
+  // The share dialog opens, traps focus inside and closes with Escape.
+  await page.click('#share-open');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('dialog')?.id), 'share');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isVisible('#share'), false);
+  await context.close();
+});
+
+test('accessibility audit (axe-core): no serious or critical violations, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`, { contextOptions: { bypassCSP: true, colorScheme } });
+    await waitSettled(page);
+    await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+    const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    console.log(`# axe (${colorScheme}): ${result.violations.length} violations (${bad.length} serious/critical), ${result.passes.length} rules passed`);
+    for (const v of result.violations) console.log(`#   ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help}`);
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`), []);
+    await context.close();
+  }
+});
+
+test('offline and small: every request stays on 127.0.0.1; sizes of a first load', async () => {
+  const { page, context, requests } = await openPage(browser, srv.url);
+  await waitSettled(page);
+  const local = requests.filter((r) => r.startsWith(srv.url));
+  assert.deepEqual(requests.filter((r) => !r.startsWith(srv.url) && !r.startsWith('data:') && !r.startsWith('blob:')), []);
+  const files = [...new Set(local.map((r) => new URL(r).pathname))].map((p) => (p.endsWith('/') ? `${p}index.html` : p));
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const bytes = fs.readFileSync(path.join(DIST_DIR, f));
+    raw += bytes.length;
+    gz += zlib.gzipSync(bytes, { level: 9 }).length;
+  }
+  const wasm = fs.readFileSync(path.join(DIST_DIR, 'pkg', 'batchscape_bg.wasm'));
+  const wasmGz = zlib.gzipSync(wasm, { level: 9 }).length;
+  console.log(`# first load: ${files.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped; `
+    + `wasm ${(wasm.length / 1024).toFixed(1)} KB raw, ${(wasmGz / 1024).toFixed(1)} KB gzipped`);
+  assert.ok(gz <= 300 * 1024, `first load ${gz} B gzipped is within the 300 KB budget`);
+  await context.close();
+});
