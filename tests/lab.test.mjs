@@ -99,6 +99,23 @@ test('flat vs sharp, dynamics, decision boundaries and cost show one row and one
   // Memory per step grows with B (activations ∝ B).
   const kb = cost.map((r) => parseFloat(r[5]) * (r[5].includes('KB') ? 1024 : 1));
   assert.ok(kb[0] < kb[1] && kb[1] < kb[2], `memory grows with B: ${cost.map((r) => r[5])}`);
+  // Hovering the curves marks the same records on the landscape's paths and the dynamics.
+  await page.locator('#curves').scrollIntoViewIfNeeded();
+  const box = await page.locator('#curves').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const hover = await page.evaluate(() => window.batchscape.hover);
+  assert.equal(hover?.source, 'curves');
+  assert.deepEqual(Object.keys(hover.records), ['0', '1', '2'], 'one hovered record per run');
+  const inked = (id) => page.evaluate((i) => {
+    const c = document.getElementById(i);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n += 1;
+    return n;
+  }, id);
+  for (const id of ['landscape-overlay', 'curves-overlay', 'dyn-lambda-overlay']) assert.ok(await inked(id) > 50, `${id} marks the hovered step`);
+  await page.mouse.move(1, 1);
+  assert.equal(await inked('landscape-overlay'), 0, 'leaving the chart clears the marks');
   for (const [w, h] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(200);

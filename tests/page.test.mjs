@@ -183,7 +183,7 @@ test('a diverging learning rate is marked and recovers when lowered', async () =
   const { page, context, pageErrors } = await openPage(browser, `${srv.url}?lr=1000`);
   const runs = await waitSettled(page, [16, 256]);
   assert.ok(runs.every((r) => r.state === 'diverged'), 'η = 1000 diverges at both batch sizes');
-  assert.match(await page.textContent('#run-status-0'), /diverged at step \d+: .*learning rate 1000/);
+  assert.match(await page.textContent('#run-status-0'), /diverged at step \d+: .*learning rate η = 1000/);
   // The landscape of diverged runs is still drawn (from their last finite points).
   assert.ok(distinctColours(await canvasPixels(page, '#landscape')) > 100);
   // Lower the learning rate with the keyboard (10 stops = one decade each way): training recovers.

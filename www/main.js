@@ -29,6 +29,8 @@ const state = {
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
   painted: {},
+  plotFrames: {},       // canvas id → plot frame of its last drawing (pixels ↔ data)
+  hover: null,          // { source, records: { slot: record index } } while a chart is hovered
   exports: [],          // export clicks (panel, format, files) for the tests
   embed: null,          // panels shown in embed mode          // canvas id → { kind, args } of its last drawing (for SVG export)
   diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
@@ -144,8 +146,9 @@ function canonicalizeUrl(settings) {
     if (seen.has(k)) continue;
     seen.add(k);
     if (settings.has(k)) params.set(k, settings.get(k));
-    else if (PAGE_KEYS.has(k)) params.set(k, new URLSearchParams(location.search).get(k) ?? '');
   }
+  const current = new URLSearchParams(location.search);
+  for (const k of PAGE_KEYS) if (current.has(k)) params.set(k, current.get(k));
   history.replaceState(null, '', `${location.pathname}?${params}`);
   syncUrl();
 }
@@ -277,7 +280,108 @@ const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg
  */
 function paint(canvas, kind, ...args) {
   state.painted[canvas.id] = { kind, args };
-  return PAINTERS[kind](canvas, ...args);
+  const frame = PAINTERS[kind](canvas, ...args);
+  if (frame) state.plotFrames[canvas.id] = frame;
+  drawHover();
+  return frame;
+}
+
+// ---------------------------------------------------------------- hover linking
+// Hovering a chart picks, for every run, the record nearest to the pointer's x (in that
+// chart's units: epochs, steps or time); every other chart marks those records: a dot on each
+// path in the landscape, on each loss curve and on each λ_max / B_simple curve.
+
+const HOVER_CHARTS = ['landscape', 'curves', 'dyn-lambda', 'dyn-noise'];
+
+/** Data coordinates → canvas pixels through a plot frame `[x0, y0, x1, y1, xmin, xmax, ymin, ymax, logY]`. */
+function toPixel(frame, x, y) {
+  const [px0, py0, px1, py1, x0, x1, y0, y1, logY] = frame;
+  const fy = logY ? (Math.log(y) - Math.log(y0)) / (Math.log(y1) - Math.log(y0)) : (y - y0) / (y1 - y0);
+  return [px0 + ((x - x0) / (x1 - x0)) * (px1 - px0), py1 - fy * (py1 - py0)];
+}
+
+function nearestIndex(xs, x) {
+  let best = 0;
+  for (let k = 1; k < xs.length; k++) if (Math.abs(xs[k] - x) < Math.abs(xs[best] - x)) best = k;
+  return best;
+}
+
+/** Sets the hovered record of each run from a pointer event over chart `id` (null: none). */
+function hoverFrom(id, event) {
+  const canvas = $(id);
+  const frame = state.plotFrames[id];
+  if (!event || !frame) { state.hover = null; drawHover(); return; }
+  const r = canvas.getBoundingClientRect();
+  const px = ((event.clientX - r.left) * canvas.width) / r.width;
+  const [px0, , px1, , x0, x1] = frame;
+  if (px < px0 || px > px1) { state.hover = null; drawHover(); return; }
+  const x = x0 + ((px - px0) / (px1 - px0)) * (x1 - x0);
+  const hover = {};
+  for (const slot of activeSlots()) {
+    const f = state.runs[slot];
+    if (!f?.stepAt.length) continue;
+    const xs = id === 'curves' ? xOf(f) : f.stepAt;
+    hover[slot] = nearestIndex(xs, x);
+  }
+  state.hover = { source: id, records: hover };
+  drawHover();
+}
+
+function drawHover() {
+  for (const id of HOVER_CHARTS) {
+    const overlay = $(`${id}-overlay`);
+    const base = $(id);
+    if (!overlay) continue;
+    if (overlay.width !== base.width) { overlay.width = base.width; overlay.height = base.height; }
+    const g = overlay.getContext('2d');
+    g.clearRect(0, 0, overlay.width, overlay.height);
+    const frame = state.plotFrames[id];
+    if (!state.hover || !frame) continue;
+    for (const [slotKey, k] of Object.entries(state.hover.records)) {
+      const slot = Number(slotKey);
+      const point = hoverPoint(id, slot, k);
+      if (!point) continue;
+      const [x, y] = toPixel(frame, ...point);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      g.beginPath();
+      g.arc(x, y, 7, 0, 2 * Math.PI);
+      g.fillStyle = RUN_CSS[slot];
+      g.strokeStyle = '#000';
+      g.lineWidth = 2;
+      g.fill();
+      g.stroke();
+    }
+  }
+}
+
+const RUN_CSS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
+
+/** Where record k of run `slot` sits on chart `id`, in data coordinates (or null). */
+function hoverPoint(id, slot, k) {
+  const f = state.runs[slot];
+  if (!f) return null;
+  if (id === 'curves') return [xOf(f)[k], f.trainLoss[k]];
+  if (id === 'landscape') {
+    const a = state.atlas;
+    if (!a) return null;
+    let at = 0;
+    for (let s = 0; s < slot; s++) at += a.lengths[s] ?? 0;
+    const len = a.lengths[slot] ?? 0;
+    if (!len) return null;
+    const i = at + Math.min(k, len - 1);
+    return [a.paths[2 * i], a.paths[2 * i + 1]];
+  }
+  const h = state.diag[slot]?.gen === state.gens[slot] ? state.diag[slot].analysis?.history : null;
+  if (!h?.step?.length) return null;
+  const j = nearestIndex(h.step, f.stepAt[k]);
+  return [h.step[j], id === 'dyn-lambda' ? h.lambda_max[j] : h.b_simple[j]];
+}
+
+function wireHover() {
+  for (const id of ['curves', 'dyn-lambda', 'dyn-noise']) {
+    $(id).addEventListener('pointermove', (e) => hoverFrom(id, e));
+    $(id).addEventListener('pointerleave', () => hoverFrom(id, null));
+  }
 }
 
 /** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
@@ -763,6 +867,7 @@ async function start() {
   $('plane').value = state.plane;
   applyEmbed(params);
   wireShareAndExport();
+  wireHover();
   analysisWorker.postMessage({ type: 'plane', plane: state.plane });
   $('lr').addEventListener('input', () => {
     state.lr = lrFromSlider(+$('lr').value);
