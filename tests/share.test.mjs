@@ -207,6 +207,15 @@ test('accessibility audit (axe-core): no serious or critical violations, light a
   }
 });
 
+test('at 360 px wide the page lays out without horizontal scrolling', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`, { viewport: { width: 360, height: 780 } });
+  await waitSettled(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow} px wider than the screen`);
+  await page.screenshot({ path: artifactPath('page-360.png'), fullPage: true });
+  await context.close();
+});
+
 test('offline and small: every request stays on 127.0.0.1; sizes of a first load', async () => {
   const { page, context, requests } = await openPage(browser, srv.url);
   await waitSettled(page);

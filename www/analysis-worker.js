@@ -11,6 +11,7 @@ let atlas = null;
 let plane = 'endpoints';
 let grid = 51;
 const running = new Set();   // slots still training
+const diverged = new Set();  // slots whose run diverged: no minimum to diagnose
 const gens = [0, 0, 0, 0];   // generation of each slot's trajectory (0: none)
 const diagnosed = [0, 0, 0, 0]; // generation whose diagnosis was last posted, per slot
 let interpolated = '';       // 'a:gen,b:gen' of the last interpolation posted
@@ -32,6 +33,7 @@ async function handle(msg) {
     atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
     grid = msg.grid ?? grid;
     running.clear();
+    diverged.clear();
     gens.fill(0);
     diagnosed.fill(0);
     interpolated = '';
@@ -40,6 +42,7 @@ async function handle(msg) {
     if (msg.steps) atlas.set_steps(msg.slot, msg.steps);
     gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
+    if (msg.diverged) diverged.add(msg.slot); else diverged.delete(msg.slot);
   } else if (msg.type === 'plane') {
     plane = msg.plane;
   } else {
@@ -93,7 +96,7 @@ const INTERP = { lo: -1, hi: 2, n: 61 };
  * interpolation between the first two runs. Stops early when something newer arrives.
  */
 async function diagnose(v) {
-  const done = gens.flatMap((g, k) => (g && !running.has(k) ? [k] : []));
+  const done = gens.flatMap((g, k) => (g && !running.has(k) && !diverged.has(k) ? [k] : []));
   for (const slot of done) {
     if (v !== version) return;
     if (diagnosed[slot] === gens[slot]) continue;

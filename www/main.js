@@ -41,7 +41,8 @@ const state = {
   stale: new Set(),     // which views
   lastDrawn: {},        // view → time of its last redraw
   rafPending: false,
-  pendingInput: null,   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
+  pendingInput: null,
+  scenarioId: 0,        // id of the newest scenario sent to the run workers   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
   frames: 0,
   drawMs: [],           // main-thread time of each redraw, for the tests to report
   viewMs: {},           // the same per view
@@ -88,7 +89,8 @@ function scenarioPairs() {
 function sendScenario() {
   const pairs = scenarioPairs();
   state.pendingScenario = true;   // until the run worker has validated these settings
-  for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs });
+  state.scenarioId += 1;
+  for (const w of runWorkers) w.postMessage({ type: 'scenario', pairs, id: state.scenarioId });
   analysisWorker.postMessage({ type: 'scenario', pairs, grid: state.grid });
 }
 
@@ -505,8 +507,8 @@ function lossLabel() {
 }
 
 function drawSharpness() {
-  // A diverged run has no minimum to measure: it is left out here (the dynamics view still
-  // shows its sharpness up to the divergence).
+  // A diverged run has no minimum to measure: the analysis worker skips it, and it is left
+  // out here (its status line says where and why it diverged).
   const slots = activeSlots().filter((k) => diagOf(k) && state.runs[k]?.state === 'finished');
   const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
   for (const slot of slots) {
@@ -648,8 +650,9 @@ function scheduleDraw(...views) {
 function onRunMessage(event, index) {
   const msg = event.data;
   if (msg.type === 'settings') {
-    // Every worker validates the same settings; the first one speaks for all.
-    if (index !== 0) return;
+    // Every worker validates the same settings; the first one speaks for all. A reply to an
+    // older scenario (the user is still dragging) would put the controls back: it is dropped.
+    if (index !== 0 || msg.id !== state.scenarioId) return;
     state.pendingScenario = false;
     const settings = new Map();
     for (let i = 0; i + 1 < msg.settings.length; i += 2) settings.set(msg.settings[i], msg.settings[i + 1]);
@@ -664,7 +667,7 @@ function onRunMessage(event, index) {
   } else if (msg.type === 'frame') {
     if (msg.gen !== state.gens[msg.slot]) return;
     analysisWorker.postMessage(
-      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running' },
+      { type: 'trajectory', slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged' },
       [msg.snapshots.buffer],
     );
     delete msg.snapshots;

@@ -33,7 +33,7 @@ async function handle(msg) {
       runs.clear();
     }
     self.postMessage({
-      type: 'settings', errors: session.errors(), settings: session.settings(),
+      type: 'settings', id: msg.id, errors: session.errors(), settings: session.settings(),
       inputFrame: session.input_frame(), inputs: session.train_points(), labels: session.train_labels(),
     });
   } else if (msg.type === 'run' && session) {
