@@ -273,6 +273,24 @@ function applySettings(settings) {
 }
 
 // ---------------------------------------------------------------- drawing
+// DOM text written by views waits until every canvas of the frame is drawn: plotters measures
+// each label with a DOM element (a forced layout), and a layout after fresh DOM writes costs
+// the whole page's, once per label. With the writes batched there is one such layout a frame.
+const domWrites = [];
+const later = (fn) => domWrites.push(fn);
+const setText = (id, text) => later(() => { const el = $(id); if (el.textContent !== text) el.textContent = text; });
+
+function flushWrites() {
+  for (const fn of domWrites.splice(0)) fn();
+}
+
+const numberFormats = new Map();
+/** A cached `Intl.NumberFormat` (creating one per number cost ~0.1 ms each). */
+function numberFormat(digits) {
+  if (!numberFormats.has(digits)) numberFormats.set(digits, new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
+  return numberFormats.get(digits);
+}
+
 const PAINTERS = { landscape: draw_landscape, lines: draw_lines, boundary: draw_boundary };
 const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary };
 
@@ -335,7 +353,7 @@ function drawHover() {
     const base = $(id);
     if (!overlay) continue;
     if (overlay.width !== base.width) { overlay.width = base.width; overlay.height = base.height; }
-    const g = overlay.getContext('2d');
+    const g = overlayContext(overlay);
     g.clearRect(0, 0, overlay.width, overlay.height);
     const frame = state.plotFrames[id];
     if (!state.hover || !frame) continue;
@@ -354,6 +372,12 @@ function drawHover() {
       g.stroke();
     }
   }
+}
+
+const overlayContexts = new Map();
+function overlayContext(canvas) {
+  if (!overlayContexts.has(canvas)) overlayContexts.set(canvas, canvas.getContext('2d'));
+  return overlayContexts.get(canvas);
 }
 
 const RUN_CSS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
@@ -413,7 +437,7 @@ function drawLandscape() {
   let o = 0;
   for (const p of parts) { paths.set(p, o); o += p.length; }
   paint($('landscape'), 'landscape', a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]);
-  $('landscape-text').textContent = explainLandscape(state, a);
+  setText('landscape-text', explainLandscape(state, a));
 }
 
 function xOf(f) {
@@ -443,7 +467,7 @@ function drawCurves() {
   if (!lengths.length) return;
   paint($('curves'), 'lines', Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
     Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false);
-  $('curves-text').textContent = explainCurves(state);
+  setText('curves-text', explainCurves(state));
 }
 
 /** One small canvas per active run, created and removed as runs come and go. */
@@ -469,7 +493,7 @@ function drawBoundaries() {
   }
   // Keep canvases in slot order.
   for (const slot of slots) host.append($(`boundary-${slot}`));
-  $('boundary-text').textContent = explainBoundaries(state);
+  setText('boundary-text', explainBoundaries(state));
 }
 
 /** Layer widths (input, hidden…, output) of the scenario's network. */
@@ -483,11 +507,11 @@ const OPTIMIZER_STATE = { sgd: 0, momentum: 1, adam: 2 };
 function drawCost() {
   const slots = OPTIMIZER_STATE[state.settings.get?.('opt')] ?? 0;
   const table = costRows(state, layerWidths(), slots);
-  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
+  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? numberFormat(d).format(x) : '—');
   const body = $('cost').tBodies[0];
-  body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, showLr(r.lr), fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
-    formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)])));
-  $('cost-text').textContent = explainCost(table);
+  later(() => body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, showLr(r.lr), fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
+    formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)]))));
+  setText('cost-text', explainCost(table));
 }
 
 /** Current diagnosis of a slot (null if stale or missing). */
@@ -532,15 +556,15 @@ function drawSharpness() {
   }
   const body = $('sharpness').tBodies[0];
   const fmtNum = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-  body.replaceChildren(...slots.map((slot) => {
+  later(() => body.replaceChildren(...slots.map((slot) => {
     const a = state.diag[slot].analysis ?? {};
     const f = state.runs[slot];
     const eps = (e) => a.eps_sharpness?.find((x) => x.eps === e)?.phi;
     const trainL = f.trainLoss.at(-1); const testL = f.testLoss.at(-1);
     return tableRow(slot, [f.batch, fmtNum(a.lambda_max, 2), fmtNum(a.hessian_trace, 1), fmtNum(eps(1e-3), 3), fmtNum(eps(5e-4), 3),
       fmtNum(trainL, 3), fmtNum(testL, 3), fmtNum(testL - trainL, 3), `${fmtNum(100 * f.testAcc.at(-1), 1)} %`]);
-  }));
-  $('sharpness-text').textContent = explainSharpness(state, slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis ?? {} })));
+  })));
+  setText('sharpness-text', explainSharpness(state, slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis ?? {} }))));
 }
 
 function drawDynamics() {
@@ -561,7 +585,7 @@ function drawDynamics() {
   };
   paint($('dyn-lambda'), 'lines', ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
   paint($('dyn-noise'), 'lines', ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
-  $('dynamics-text').textContent = explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis })));
+  setText('dynamics-text', explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis }))));
 }
 
 /** A table row: the run's swatch and name, then `cells`. */
@@ -586,12 +610,13 @@ function tableRow(slot, cells) {
 const VIEWS = {
   landscape: drawLandscape, curves: drawCurves, sharpness: drawSharpness, dynamics: drawDynamics,
   boundaries: drawBoundaries, cost: drawCost, scene: drawScene, announce,
+  status: () => { for (const slot of activeSlots()) later(() => updateRunStatus(slot)); },
 };
 // A redraw of all views can exceed one frame's budget: views left over when it is spent wait
 // for the next animation frame, so no single task blocks the page for long.
 const FRAME_BUDGET_MS = 12;
 // While runs stream frames, a view is redrawn at most this often (the last frame always is).
-const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 600 : 90;
+const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 600 : 150;
 
 function draw() {
   state.rafPending = false;
@@ -615,6 +640,7 @@ function draw() {
     }
     (state.viewMs[name] ??= []).push(performance.now() - v0);
   }
+  flushWrites();
   state.drawMs.push(performance.now() - t0);
   state.frames += 1;
   // Slider-to-frame latency: the first drawn frame of the run the slider restarted.
@@ -672,8 +698,7 @@ function onRunMessage(event, index) {
     );
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
-    updateRunStatus(msg.slot);
-    scheduleDraw('curves', 'boundaries', 'cost', 'scene', 'announce');
+    scheduleDraw('status', 'curves', 'boundaries', 'cost', 'scene', 'announce');
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
@@ -732,7 +757,7 @@ function loadScene(name) {
 
 function drawScene() {
   const scene = SCENES[state.scene];
-  if (scene) $('scene-verdict').textContent = scene.verdict(state);
+  if (scene) setText('scene-verdict', scene.verdict(state));
 }
 
 // ---------------------------------------------------------------- share, export, embed
@@ -830,6 +855,7 @@ function applyEmbed(params) {
   const wanted = params.get('embed').split(',').filter((p) => PANELS.includes(p));
   const shown = wanted.length ? wanted : ['landscape'];
   document.body.classList.add('embed');
+  document.body.classList.toggle('no-controls', !shown.includes('controls'));
   for (const el of document.querySelectorAll('[data-panel]')) el.classList.toggle('shown', shown.includes(el.dataset.panel));
   state.embed = shown;
   $('open-full').href = shareUrl();

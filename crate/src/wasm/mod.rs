@@ -9,6 +9,8 @@
 //! values are reported and replaced by defaults), slots are bounds-checked, drawing errors
 //! return a `JsError`.
 
+mod measure;
+
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;
 use crate::model::Workspace;
@@ -17,6 +19,7 @@ use crate::scenario::Scenario;
 use crate::settings::Settings;
 use crate::train::{Status, Trainer};
 use plotters::prelude::*;
+use measure::Measured;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -277,10 +280,23 @@ fn flatten_profile(p: &crate::landscape::Profile) -> Vec<f64> {
     [&p.alpha, &p.train_loss, &p.test_loss, &p.train_acc, &p.test_acc].into_iter().flatten().copied().collect()
 }
 
-fn canvas_area(canvas: HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
+type CanvasArea = DrawingArea<Measured<CanvasBackend>, plotters::coord::Shift>;
+
+fn canvas_area(canvas: HtmlCanvasElement) -> Result<CanvasArea, JsError> {
     CanvasBackend::with_canvas_object(canvas)
-        .map(IntoDrawingArea::into_drawing_area)
+        .map(|inner| Measured { inner }.into_drawing_area())
         .ok_or_else(|| JsError::new("the canvas has no 2-D context"))
+}
+
+/// An SVG document drawn by `draw` (plotters' SVG backend, text measured as on the canvas).
+fn to_svg<R>(width: u32, height: u32, draw: impl FnOnce(&DrawingArea<Measured<SVGBackend>, plotters::coord::Shift>) -> Result<R, String>) -> Result<String, JsError> {
+    let mut out = String::new();
+    {
+        let root = Measured { inner: SVGBackend::with_string(&mut out, (width, height)) }.into_drawing_area();
+        draw(&root).map_err(|e| JsError::new(&e))?;
+        root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
+    }
+    Ok(out)
 }
 
 /// Splits a concatenated array into pieces of the given lengths (in units of `width` numbers);
@@ -301,7 +317,7 @@ fn color(k: u32) -> RGBColor {
     RUN_COLORS.get(k as usize).copied().unwrap_or(render::REFERENCE_COLOR)
 }
 
-fn present(root: DrawingArea<CanvasBackend, plotters::coord::Shift>, frame: Result<PlotFrame, String>) -> Result<Vec<f64>, JsError> {
+fn present(root: CanvasArea, frame: Result<PlotFrame, String>) -> Result<Vec<f64>, JsError> {
     let frame = frame.map_err(|e| JsError::new(&e))?;
     root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
     Ok(frame.to_vec())
@@ -377,7 +393,7 @@ pub fn svg_landscape(
     beta_label: &str,
 ) -> Result<String, JsError> {
     with_landscape(values, extent, paths, lengths, colors, alpha_label, beta_label, |view, _| {
-        render::to_svg(width, height, |root| render::draw_landscape(root, view)).map_err(|e| JsError::new(&e))
+        to_svg(width, height, |root| render::draw_landscape(root, view))
     })
 }
 
@@ -500,7 +516,7 @@ pub fn svg_lines(
     log_y: bool,
 ) -> Result<String, JsError> {
     with_lines(xs, ys, lengths, colors, dashed, &labels, x_label, y_label, log_y, |view| {
-        render::to_svg(width, height, |root| render::draw_curves(root, view)).map_err(|e| JsError::new(&e))
+        to_svg(width, height, |root| render::draw_curves(root, view))
     })
 }
 
@@ -556,7 +572,7 @@ pub fn svg_boundary(
     let n = if side * side == values.len() { side } else { values.len() };
     let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
     let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
-    render::to_svg(width, height, |root| render::draw_boundary(root, &view)).map_err(|e| JsError::new(&e))
+    to_svg(width, height, |root| render::draw_boundary(root, &view))
 }
 
 /// Settings from a JSON object (the native tool's `--config` format, or `metrics.json`'s
