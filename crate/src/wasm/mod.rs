@@ -9,6 +9,9 @@
 //! values are reported and replaced by defaults), slots are bounds-checked, drawing errors
 //! return a `JsError`.
 
+mod sweep;
+pub use sweep::{draw_sweep, SweepSession};
+
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;
 use crate::model::Workspace;
