@@ -53,6 +53,12 @@ function argBest(values, better) {
   return best;
 }
 
+/** Index of the last finite value, or -1. */
+function lastFinite(values) {
+  for (let k = values.length - 1; k >= 0; k--) if (Number.isFinite(values[k])) return k;
+  return -1;
+}
+
 /** Runs finished per batch size: cells go seed by seed, B ascending within a seed. */
 function finishedPerB(done, nB) {
   return Array.from({ length: nB }, (_, i) => Math.floor(done / nB) + (i < done % nB ? 1 : 0));
@@ -77,8 +83,8 @@ export function explainSweep(r) {
     if (best >= 0) {
       let s = `Test accuracy peaks at B = ${bs[best]} (${pct(acc.mean[best])} mean over ${seedsText(acc.count[best])}`;
       s += acc.count[best] > 1 ? `, ${pct(acc.min[best])}–${pct(acc.max[best])} across seeds).` : ').';
-      const last = argBest(acc.mean.map((v, k) => (k > best ? k : NaN)), (a, b) => a > b);
-      if (last >= 0) {
+      const last = lastFinite(acc.mean);
+      if (last > best) {
         const drop = 100 * (acc.mean[best] - acc.mean[last]);
         s += ` At B = ${bs[last]} it is ${pct(acc.mean[last])}, ${drop.toFixed(1)} points lower.`;
       }
@@ -107,15 +113,17 @@ export function explainSweep(r) {
   }
   const steps = columns(r.bands.steps_to_target, nB);
   const sBest = argBest(steps.mean, (a, b) => a < b);
-  const target = `${fmt(r.targetFraction)} of its initial training loss`;
-  if (sBest >= 0) {
-    const sFirst = steps.mean.findIndex(Number.isFinite);
-    let s = `Reaching ${target} took fewest steps at B = ${bs[sBest]} (${fmt(steps.mean[sBest])})`;
-    s += sFirst >= 0 && sFirst !== sBest ? `, against ${fmt(steps.mean[sFirst])} at B = ${bs[sFirst]}.` : '.';
-    out.push(s);
-  }
   const finished = finishedPerB(r.done, nB);
   const diverged = Array.from(r.diverged);
+  const half = r.targetFraction === 0.5;
+  const target = half ? 'half its initial training loss' : `${fmt(r.targetFraction)} × its initial training loss`;
+  const reached = (k) => (steps.count[k] < finished[k] ? `, ${steps.count[k]} of ${finished[k]} runs reached it` : '');
+  if (sBest >= 0) {
+    const sFirst = steps.mean.findIndex(Number.isFinite);
+    let s = `${half ? 'Halving the training loss' : `Reaching ${target}`} took the fewest steps at B = ${bs[sBest]} (${fmt(steps.mean[sBest])} steps${reached(sBest)})`;
+    s += sFirst >= 0 && sFirst !== sBest ? `, against ${fmt(steps.mean[sFirst])} at B = ${bs[sFirst]}${reached(sFirst)}.` : '.';
+    out.push(s);
+  }
   const unreached = bs.filter((_, k) => finished[k] - diverged[k] - steps.count[k] > 0);
   if (unreached.length) out.push(`Some runs never reached ${target}: ${listB(unreached)}.`);
   const divB = bs.filter((_, k) => diverged[k] > 0);

@@ -8,11 +8,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
 
-/// A linear axis (here log₂ B) whose ticks sit exactly at the given values. plotters'
-/// `with_key_points` would do, but its wrapper of an f64 axis cannot take a label formatter.
+/// An axis, linear or logarithmic, whose ticks sit exactly at the given values (log₂ B on x;
+/// nice values on y). plotters' `with_key_points` cannot take a label formatter on an f64 axis,
+/// and its log axis labels only powers of ten, often none on a narrow range.
 struct TickedAxis {
     range: Range<f64>,
     ticks: Vec<f64>,
+    log: bool,
 }
 
 impl Ranged for TickedAxis {
@@ -20,7 +22,11 @@ impl Ranged for TickedAxis {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let t = (value - self.range.start) / (self.range.end - self.range.start);
+        let t = if self.log {
+            (value.ln() - self.range.start.ln()) / (self.range.end.ln() - self.range.start.ln())
+        } else {
+            (value - self.range.start) / (self.range.end - self.range.start)
+        };
         limit.0 + (t * (limit.1 - limit.0) as f64).round() as i32
     }
 
@@ -60,6 +66,28 @@ pub struct SweepView<'a> {
 
 /// Minimum horizontal room per x tick label, in pixels.
 const TICK_ROOM: f64 = 34.0;
+
+/// Five to eight "nice" values (1, 2 or 5 × 10ᵏ apart) in `[lo, hi]`, and their spacing.
+fn linear_ticks(lo: f64, hi: f64) -> (Vec<f64>, f64) {
+    let raw = (hi - lo) / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|&st| st >= 0.7 * raw).unwrap_or(10.0 * mag);
+    let ticks = ((lo / step).ceil() as i64..=(hi / step).floor() as i64).map(|k| k as f64 * step).collect();
+    (ticks, step)
+}
+
+/// A y tick label: integers without exponent for large values, else three significant digits
+/// (log axis) or as many decimals as the spacing needs (linear axis).
+fn y_tick_label(y: f64, log: bool, step: f64) -> String {
+    if y.abs() >= 100.0 && y.abs() < 1e7 {
+        format!("{y:.0}")
+    } else if log {
+        format_loss(y)
+    } else {
+        let digits = (-step.log10().floor()).max(0.0) as usize;
+        format!("{y:.digits$}")
+    }
+}
 
 /// `"B"` of a log₂ position: 2^x rounded (exact for the integers a sweep uses).
 fn batch_label(x: f64) -> String {
@@ -148,86 +176,80 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
             keys.push(last);
         }
     }
-    let mut builder = ChartBuilder::on(root);
-    builder.margin(10).margin_right(16).x_label_area_size(40).y_label_area_size(58);
-    macro_rules! body {
-        ($chart:expr) => {{
-            let mut chart = $chart;
-            let nice = if v.log_y { log_ticks(y0, y1) } else { Vec::new() };
-            let y_label = |y: &f64| {
-                if !v.log_y {
-                    let digits = if (y1 - y0) >= 20.0 { 0 } else if (y1 - y0) >= 0.2 { 2 } else { 3 };
-                    format!("{y:.digits$}")
-                } else if nice.iter().any(|t| ((y - t) / t).abs() < 1e-6) {
-                    format_loss(*y)
-                } else {
-                    String::new()
-                }
-            };
-            chart
-                .configure_mesh()
-                .light_line_style(TRANSPARENT)
-                .bold_line_style(BLACK.mix(0.1))
-                .x_desc("batch size B (log scale)")
-                .y_desc(v.y_label)
-                .x_label_formatter(&|x| batch_label(*x))
-                .y_label_formatter(&y_label)
-                .label_style(("sans-serif", 13))
-                .axis_desc_style(("sans-serif", 13))
-                .draw()
-                .map_err(err)?;
-            for (k, s) in v.series.iter().enumerate() {
-                let n = s.batch_sizes.len().min(s.mean.len()).min(s.min.len()).min(s.max.len());
-                let x = |i: usize| s.batch_sizes[i].max(1.0).log2();
-                let fill = s.color.mix(0.22);
-                let band_ok = |i: usize| ok_y(s.min[i]) && ok_y(s.max[i]);
-                let mut first_band = true;
-                for r in runs(n, band_ok) {
-                    let mut poly: Vec<(f64, f64)> = r.clone().map(|i| (x(i), s.max[i])).collect();
-                    poly.extend(r.clone().rev().map(|i| (x(i), s.min[i])));
-                    let drawn = chart.draw_series([Polygon::new(poly, fill.filled())]).map_err(err)?;
-                    if k == 0 && first_band && !v.band_label.is_empty() {
-                        drawn.label(v.band_label).legend(move |(px, py)| Rectangle::new([(px, py - 5), (px + 16, py + 5)], fill.filled()));
-                    }
-                    first_band = false;
-                    // A band of one batch size has no width: show it as an error bar.
-                    if r.len() == 1 {
-                        let i = r.start;
-                        chart.draw_series([PathElement::new(vec![(x(i), s.min[i]), (x(i), s.max[i])], s.color.stroke_width(2))]).map_err(err)?;
-                    }
-                }
-                let color = s.color;
-                let mut first_line = true;
-                for r in runs(n, |i| ok_y(s.mean[i])) {
-                    let pts: Vec<(f64, f64)> = r.map(|i| (x(i), s.mean[i])).collect();
-                    let drawn = chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
-                    if first_line && !s.label.is_empty() {
-                        drawn.label(s.label).legend(move |(px, py)| {
-                            EmptyElement::at((px, py)) + PathElement::new(vec![(0, 0), (16, 0)], color.stroke_width(2)) + Circle::new((8, 0), 3, color.filled())
-                        });
-                    }
-                    first_line = false;
-                    chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled()))).map_err(err)?;
-                }
-            }
-            if !v.band_label.is_empty() || v.series.iter().any(|s| !s.label.is_empty()) {
-                chart
-                    .configure_series_labels()
-                    .position(legend_corner(v, (x0, x1), (y0, y1)))
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK.mix(0.3))
-                    .label_font(("sans-serif", 12))
-                    .draw()
-                    .map_err(err)?;
-            }
-            Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
-        }};
-    }
-    if v.log_y {
-        body!(builder.build_cartesian_2d(TickedAxis { range: x0..x1, ticks: keys }, (y0..y1).log_scale()).map_err(err)?)
+    let (y_ticks, y_step) = if v.log_y {
+        let t = log_ticks(y0, y1);
+        if t.len() >= 2 {
+            (t, 0.0)
+        } else {
+            linear_ticks(y0, y1)
+        }
     } else {
-        body!(builder.build_cartesian_2d(TickedAxis { range: x0..x1, ticks: keys }, y0..y1).map_err(err)?)
+        linear_ticks(y0, y1)
+    };
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .margin_right(16)
+        .x_label_area_size(40)
+        .y_label_area_size(58)
+        .build_cartesian_2d(TickedAxis { range: x0..x1, ticks: keys, log: false }, TickedAxis { range: y0..y1, ticks: y_ticks, log: v.log_y })
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(BLACK.mix(0.1))
+        .x_desc("batch size B (log scale)")
+        .y_desc(v.y_label)
+        .x_label_formatter(&|x| batch_label(*x))
+        .y_label_formatter(&|y| y_tick_label(*y, v.log_y, y_step))
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 13))
+        .draw()
+        .map_err(err)?;
+    for (k, s) in v.series.iter().enumerate() {
+        let n = s.batch_sizes.len().min(s.mean.len()).min(s.min.len()).min(s.max.len());
+        let x = |i: usize| s.batch_sizes[i].max(1.0).log2();
+        let fill = s.color.mix(0.22);
+        let band_ok = |i: usize| ok_y(s.min[i]) && ok_y(s.max[i]);
+        let mut first_band = true;
+        for r in runs(n, band_ok) {
+            let mut poly: Vec<(f64, f64)> = r.clone().map(|i| (x(i), s.max[i])).collect();
+            poly.extend(r.clone().rev().map(|i| (x(i), s.min[i])));
+            let drawn = chart.draw_series([Polygon::new(poly, fill.filled())]).map_err(err)?;
+            if k == 0 && first_band && !v.band_label.is_empty() {
+                drawn.label(v.band_label).legend(move |(px, py)| Rectangle::new([(px, py - 5), (px + 16, py + 5)], fill.filled()));
+            }
+            first_band = false;
+            // A band of one batch size has no width: show it as an error bar.
+            if r.len() == 1 {
+                let i = r.start;
+                chart.draw_series([PathElement::new(vec![(x(i), s.min[i]), (x(i), s.max[i])], s.color.stroke_width(2))]).map_err(err)?;
+            }
+        }
+        let color = s.color;
+        let mut first_line = true;
+        for r in runs(n, |i| ok_y(s.mean[i])) {
+            let pts: Vec<(f64, f64)> = r.map(|i| (x(i), s.mean[i])).collect();
+            let drawn = chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
+            if first_line && !s.label.is_empty() {
+                drawn.label(s.label).legend(move |(px, py)| {
+                    EmptyElement::at((px, py)) + PathElement::new(vec![(0, 0), (16, 0)], color.stroke_width(2)) + Circle::new((8, 0), 3, color.filled())
+                });
+            }
+            first_line = false;
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled()))).map_err(err)?;
+        }
     }
+    if !v.band_label.is_empty() || v.series.iter().any(|s| !s.label.is_empty()) {
+        chart
+            .configure_series_labels()
+            .position(legend_corner(v, (x0, x1), (y0, y1)))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
 }
 
 #[cfg(test)]
@@ -278,7 +300,18 @@ mod tests {
         let max = [120.0, 60.0, f64::NAN, 30.0, 5.0];
         let svg = to_svg(480, 300, |r| draw_sweep(r, &view(&bs, &mean, &min, &max, true))).unwrap();
         assert_eq!(svg.matches("<polygon").count(), 2, "one band piece for B = 1, 2 and one for B = 8");
-        assert!(svg.contains(">\n1.0e2\n</text>") && svg.contains(">\n20\n</text>"), "nice log ticks");
+        assert!(svg.contains(">\n100\n</text>") && svg.contains(">\n20\n</text>"), "nice log ticks, no exponent");
+    }
+
+    #[test]
+    fn linear_ticks_are_one_two_five_steps_inside_the_range() {
+        assert_eq!(linear_ticks(78.0, 91.0), (vec![78.0, 80.0, 82.0, 84.0, 86.0, 88.0, 90.0], 2.0));
+        let (t, step) = linear_ticks(-0.06, 0.26);
+        assert_eq!(step, 0.05);
+        assert_eq!(t.len(), 7, "{t:?}");
+        assert_eq!(y_tick_label(0.05, false, 0.05), "0.05");
+        assert_eq!(y_tick_label(250.0, true, 0.0), "250");
+        assert_eq!(y_tick_label(0.7, true, 0.0), "0.7");
     }
 
     #[test]
