@@ -31,6 +31,7 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
   await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
   assert.equal(await page.locator('#sweep-progress').getAttribute('aria-label'), 'Sweep progress');
+  const tasksBefore = await page.evaluate(() => window.__longTasks.length);
   await page.locator('#sweep-run').click();
   assert.equal(await page.locator('#sweep-run').isDisabled(), true);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), false);
@@ -53,7 +54,9 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
       count: document.getElementById('sweep-count').textContent,
     };
   });
-  console.log(`sweep: ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s; draw of 4 charts ${s.drawMs.map((x) => x.toFixed(1)).join(', ')} ms; worst long task ${(await worstLongTask()).toFixed(0)} ms`);
+  const during = await page.evaluate((k) => window.__longTasks.slice(k), tasksBefore);
+  console.log(`sweep: ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s; draw of 4 charts ${s.drawMs.map((x) => x.toFixed(1)).join(', ')} ms; ` +
+    `long tasks during the sweep ${during.map((x) => x.toFixed(0)).join(', ') || 'none'} ms; worst on the page ${(await worstLongTask()).toFixed(0)} ms`);
   console.log(`summary: ${s.explanation}`);
   assert.deepEqual(s.batchSizes, [1, 2, 4, 8, 16, 32, 64]);
   assert.deepEqual(s.seeds, [1, 2, 3]);

@@ -7,6 +7,7 @@ import { draw_sweep } from '../pkg/batchscape.js';
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
 const COLOR = 1; // the palette's blue
+const REDRAW_MS = 300;
 
 /** One chart per metric; `pick` chooses the band shown (accuracy, or test loss for regression). */
 const CHARTS = [
@@ -163,6 +164,7 @@ export function mountSweep(figure, { scenarioPairs }) {
   window.batchscapeSweep = state;
   let worker = null;
   let rafPending = false;
+  let lastDraw = -Infinity;
 
   const setRunning = (on) => {
     state.running = on;
@@ -208,7 +210,8 @@ export function mountSweep(figure, { scenarioPairs }) {
         state.errors.push(String(err?.message || err));
       }
     }
-    state.drawMs.push(performance.now() - t0);
+    lastDraw = performance.now();
+    state.drawMs.push(lastDraw - t0);
   }
 
   function onMessage(event) {
@@ -226,9 +229,10 @@ export function mountSweep(figure, { scenarioPairs }) {
         state.explanation = explainSweep(m);
         text.textContent = state.explanation;
       }
+      // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
       if (!rafPending) {
         rafPending = true;
-        requestAnimationFrame(draw);
+        setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
       }
     } else if (m.type === 'done') {
       state.ms = m.ms;

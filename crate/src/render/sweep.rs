@@ -112,8 +112,9 @@ fn runs(n: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The corner of the plot holding the fewest data points (means and band edges), so the
-/// legend hides as little as possible; ties go to upper right, upper left, lower right.
-fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> SeriesLabelPosition {
+/// legend hides as little as possible (ties go to upper right, upper left, lower right), whether
+/// it is an upper one, and how many points it still holds.
+fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> (SeriesLabelPosition, bool, usize) {
     let unit_y = |t: f64| if v.log_y { (t.ln() - y.0.ln()) / (y.1.ln() - y.0.ln()) } else { (t - y.0) / (y.1 - y.0) };
     let points: Vec<(f64, f64)> = v
         .series
@@ -135,7 +136,7 @@ fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> SeriesLabelPosi
     let count = |right: bool, upper: bool| {
         points.iter().filter(|(u, w)| (if right { *u > 0.55 } else { *u < 0.45 }) && (if upper { *w > 0.6 } else { *w < 0.4 })).count()
     };
-    corners.into_iter().min_by_key(|&(_, r, u)| count(r, u)).map_or(SeriesLabelPosition::UpperRight, |c| c.0)
+    corners.into_iter().map(|(p, r, u)| (p, u, count(r, u))).min_by_key(|c| c.2).unwrap_or((SeriesLabelPosition::UpperRight, true, 0))
 }
 
 /// Draws the sweep chart; returns the plot frame (x in log₂ B).
@@ -162,6 +163,16 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
     } else {
         let span = (y_hi - y_lo).max(1e-3 * y_hi.abs().max(y_lo.abs())).max(1e-9);
         (y_lo - 0.1 * span, y_hi + 0.1 * span)
+    };
+    // When even the emptiest corner holds data, make room for the legend on that side.
+    let has_legend = !v.band_label.is_empty() || v.series.iter().any(|s| !s.label.is_empty());
+    let (corner, upper, clash) = legend_corner(v, (x0, x1), (y0, y1));
+    let (y0, y1) = match (has_legend && clash > 0, upper, v.log_y) {
+        (false, _, _) => (y0, y1),
+        (true, true, true) => (y0, y1 * (y1 / y0).powf(0.45)),
+        (true, false, true) => (y0 / (y1 / y0).powf(0.45), y1),
+        (true, true, false) => (y0, y1 + 0.45 * (y1 - y0)),
+        (true, false, false) => (y0 - 0.45 * (y1 - y0), y1),
     };
     // Thin the tick labels when they would crowd (a phone-sized chart, N = 4096): keep every
     // k-th from the smallest B, and always the largest.
@@ -239,10 +250,10 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
             chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled()))).map_err(err)?;
         }
     }
-    if !v.band_label.is_empty() || v.series.iter().any(|s| !s.label.is_empty()) {
+    if has_legend {
         chart
             .configure_series_labels()
-            .position(legend_corner(v, (x0, x1), (y0, y1)))
+            .position(corner)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 12))
