@@ -39,9 +39,8 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
     const s = window.batchscapeSweep;
     return !s.running && s.total > 0 && s.done === s.total;
   }, null, { timeout: 120_000 });
-  // The last charts are drawn on the next animation frame.
-  await page.waitForFunction(() => window.batchscapeSweep.drawMs.length > 0);
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // The charts of the last results are drawn over the next few animation frames.
+  await page.waitForFunction(() => window.batchscapeSweep.drawnRuns === window.batchscapeSweep.total);
   const s = await page.evaluate(() => {
     const st = window.batchscapeSweep;
     const r = st.results;

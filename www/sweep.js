@@ -182,17 +182,19 @@ export function mountSweep(figure, { scenarioPairs }) {
     count.textContent = t;
   };
 
-  function draw() {
-    rafPending = false;
+  /** Draws the four charts of the newest results, one per animation frame (short main-thread tasks). */
+  async function draw() {
     const r = state.results;
-    if (!r) return;
-    const t0 = performance.now();
+    if (!r) { rafPending = false; return; }
     const bs = r.batchSizes;
     const n = bs.length;
     const nSeeds = r.seeds.length;
     const acc = columns(r.bands.test_acc, n, 100);
     const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, n).count.some((c) => c > 0);
-    for (const c of CHARTS) {
+    let ms = 0;
+    for (const [k, c] of CHARTS.entries()) {
+      if (k > 0) await new Promise(requestAnimationFrame);
+      const t0 = performance.now();
       let band;
       let yLabel = c.yLabel;
       let log = c.log;
@@ -209,9 +211,21 @@ export function mountSweep(figure, { scenarioPairs }) {
       } catch (err) {
         state.errors.push(String(err?.message || err));
       }
+      ms += performance.now() - t0;
     }
     lastDraw = performance.now();
-    state.drawMs.push(lastDraw - t0);
+    state.drawMs.push(ms);
+    state.drawnRuns = r.done;
+    rafPending = false;
+    // Results that arrived while drawing are drawn next.
+    if (state.results !== r) schedule();
+  }
+
+  function schedule() {
+    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
+    if (rafPending) return;
+    rafPending = true;
+    setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
   }
 
   function onMessage(event) {
@@ -229,11 +243,7 @@ export function mountSweep(figure, { scenarioPairs }) {
         state.explanation = explainSweep(m);
         text.textContent = state.explanation;
       }
-      // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
-      if (!rafPending) {
-        rafPending = true;
-        setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
-      }
+      schedule();
     } else if (m.type === 'done') {
       state.ms = m.ms;
       if (state.results) {
