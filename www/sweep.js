@@ -188,7 +188,8 @@ export function mountSweep(figure, { scenarioPairs }) {
     if (!r) { rafPending = false; return; }
     const bs = r.batchSizes;
     const n = bs.length;
-    const nSeeds = r.seeds.length;
+    // Seeds behind the bands so far (a partial sweep has fewer than planned).
+    const nSeeds = Math.max(1, ...columns(r.bands.test_loss, n).count);
     const acc = columns(r.bands.test_acc, n, 100);
     const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, n).count.some((c) => c > 0);
     let ms = 0;
@@ -207,7 +208,7 @@ export function mountSweep(figure, { scenarioPairs }) {
       }
       try {
         draw_sweep(canvases[c.key], bs, band.mean, band.min, band.max, yLabel, log, COLOR,
-          `mean of ${nSeeds} seed${nSeeds === 1 ? '' : 's'}`, nSeeds > 1 ? 'min–max across seeds' : '');
+          nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`, nSeeds > 1 ? 'min–max across seeds' : '');
       } catch (err) {
         state.errors.push(String(err?.message || err));
       }
