@@ -9,6 +9,7 @@ import {
   costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes, showLr,
 } from './explain.js';
 import { SCENES } from './scenes.js';
+import { mountSweep } from './sweep.js';
 
 const MAX_RUNS = 4;
 // URL keys that belong to the page, not to the scenario settings.
@@ -890,6 +891,7 @@ function announce() {
 // ---------------------------------------------------------------- start
 async function start() {
   await init();
+  mountSweep(document.getElementById('sweep-view'), { scenarioPairs });
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);
   if (['endpoints', 'random', 'pca'].includes(params.get('plane'))) state.plane = params.get('plane');

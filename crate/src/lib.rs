@@ -23,6 +23,7 @@ pub mod render;
 pub mod rng;
 pub mod scenario;
 pub mod settings;
+pub mod sweep;
 pub mod train;
 pub mod w1;
 

@@ -7,6 +7,7 @@
 mod boundary;
 mod contour;
 pub mod slices;
+mod sweep;
 
 use crate::landscape::Extent;
 use plotters::coord::Shift;
@@ -15,6 +16,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 
 pub use boundary::{boundary_rgba, draw_boundary, draw_boundary_with, BoundaryView, CLASS_COLORS};
 pub use contour::contour_segments;
+pub use sweep::{draw_sweep, SweepSeries, SweepView};
 
 /// The run palette: Okabe & Ito's colour-blind-safe colours (vermillion, blue, bluish green,
 /// reddish purple), one per run everywhere.

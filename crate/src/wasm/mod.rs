@@ -10,6 +10,8 @@
 //! return a `JsError`.
 
 mod measure;
+mod sweep;
+pub use sweep::{draw_sweep, SweepSession};
 
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;

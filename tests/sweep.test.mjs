@@ -1,0 +1,118 @@
+// End-to-end: the sweep view in Debian's headless Chromium. Runs a small sweep to completion
+// (progress, charts, numbers, the generated summary), then cancels a second one midway.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, canvasPixels, artifactPath } from './lib/harness.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+/** Number of distinct colours in a canvas: a blank or flat canvas has very few. */
+function distinctColours(px) {
+  const seen = new Set();
+  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+  return seen.size;
+}
+
+const CANVASES = ['#sweep-acc', '#sweep-gap', '#sweep-lambda', '#sweep-steps'];
+
+test('a small sweep runs to the end, draws four charts with bands and explains them from its numbers', async () => {
+  const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(browser, `${srv.url}?n_train=64&n_test=128&epochs=20`);
+  await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
+  assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
+  assert.equal(await page.locator('#sweep-progress').getAttribute('aria-label'), 'Sweep progress');
+  const tasksBefore = await page.evaluate(() => window.__longTasks.length);
+  await page.locator('#sweep-run').click();
+  assert.equal(await page.locator('#sweep-run').isDisabled(), true);
+  assert.equal(await page.locator('#sweep-cancel').isDisabled(), false);
+  await page.waitForFunction(() => {
+    const s = window.batchscapeSweep;
+    return !s.running && s.total > 0 && s.done === s.total;
+  }, null, { timeout: 120_000 });
+  // The charts of the last results are drawn over the next few animation frames.
+  await page.waitForFunction(() => window.batchscapeSweep.drawnRuns === window.batchscapeSweep.total);
+  const s = await page.evaluate(() => {
+    const st = window.batchscapeSweep;
+    const r = st.results;
+    return {
+      done: st.done, total: st.total, ms: st.ms, errors: st.errors, drawMs: st.drawMs,
+      batchSizes: Array.from(r.batchSizes), seeds: Array.from(r.seeds),
+      acc: Array.from(r.bands.test_acc), lambda: Array.from(r.bands.lambda_max), gap: Array.from(r.bands.gap),
+      explanation: st.explanation,
+      progress: [document.getElementById('sweep-progress').value, document.getElementById('sweep-progress').max],
+      count: document.getElementById('sweep-count').textContent,
+    };
+  });
+  const during = await page.evaluate((k) => window.__longTasks.slice(k), tasksBefore);
+  console.log(`sweep: ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s; draw of 4 charts ${s.drawMs.map((x) => x.toFixed(1)).join(', ')} ms; ` +
+    `long tasks during the sweep ${during.map((x) => x.toFixed(0)).join(', ') || 'none'} ms; worst on the page ${(await worstLongTask()).toFixed(0)} ms`);
+  console.log(`summary: ${s.explanation}`);
+  assert.deepEqual(s.batchSizes, [1, 2, 4, 8, 16, 32, 64]);
+  assert.deepEqual(s.seeds, [1, 2, 3]);
+  assert.equal(s.total, 21);
+  assert.deepEqual(s.progress, [21, 21]);
+  assert.match(s.count, /^21 of 21 runs/);
+  assert.deepEqual(s.errors, []);
+  const n = s.batchSizes.length;
+  const mean = s.acc.slice(0, n);
+  const min = s.acc.slice(n, 2 * n);
+  const max = s.acc.slice(2 * n, 3 * n);
+  const counts = s.acc.slice(3 * n);
+  for (let k = 0; k < n; k++) {
+    assert.ok(mean[k] >= 0 && mean[k] <= 1, `test accuracy at B = ${s.batchSizes[k]}: ${mean[k]}`);
+    assert.ok(min[k] <= mean[k] && mean[k] <= max[k], `band at B = ${s.batchSizes[k]}`);
+    assert.equal(counts[k], 3);
+  }
+  assert.ok(s.lambda.slice(0, n).every((v) => v > 0), `λ_max ${s.lambda}`);
+  assert.match(s.explanation, /Test accuracy peaks at B = \d+ \(\d+\.\d %/);
+  assert.match(s.explanation, /generalization gap/);
+  assert.match(s.explanation, /21 runs \(7 batch sizes × 3 seeds\)/);
+  for (const sel of CANVASES) {
+    const colours = distinctColours(await canvasPixels(page, sel));
+    assert.ok(colours > 40, `${sel} shows a plot (${colours} colours)`);
+  }
+  await page.locator('#sweep-view').screenshot({ path: artifactPath('sweep-view.png') });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.locator('#sweep-view').screenshot({ path: artifactPath('sweep-view-390.png') });
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+test('a sweep can be cancelled midway: progress stops, Run is enabled again and Cancel disabled', async () => {
+  const { page, context, consoleErrors, pageErrors } = await openPage(browser, `${srv.url}?n_train=256&epochs=60`);
+  await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
+  await page.locator('#sweep-seeds').selectOption('5');
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => window.batchscapeSweep.done >= 2, null, { timeout: 60_000 });
+  await page.locator('#sweep-cancel').click();
+  const at = await page.evaluate(() => ({ done: window.batchscapeSweep.done, total: window.batchscapeSweep.total }));
+  assert.equal(at.total, 45, '9 batch sizes × 5 seeds');
+  assert.ok(at.done < at.total, `cancelled midway (${at.done} of ${at.total})`);
+  assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
+  assert.equal(await page.locator('#sweep-run').isDisabled(), false);
+  await page.waitForTimeout(1500);
+  const later = await page.evaluate(() => ({
+    done: window.batchscapeSweep.done, running: window.batchscapeSweep.running,
+    value: document.getElementById('sweep-progress').value, count: document.getElementById('sweep-count').textContent,
+  }));
+  assert.equal(later.done, at.done, 'no more runs arrive after Cancel');
+  assert.equal(later.value, at.done);
+  assert.equal(later.running, false);
+  assert.match(later.count, /cancelled/);
+  await page.locator('#sweep-view').screenshot({ path: artifactPath('sweep-view-cancelled.png') });
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});

@@ -1,0 +1,82 @@
+// Sweep worker: owns a wasm SweepSession (batch size over powers of two × seeds), trains it in
+// ~15 ms slices and posts progress and the bands so far after every finished run. A 'cancel'
+// (or a newer 'start') stops the current sweep at the next slice boundary.
+import init, { SweepSession } from '../pkg/batchscape.js';
+
+const SLICE_MS = 15;          // training time between checks for messages
+const PROGRESS_MS = 150;      // at most one progress-only message this often
+const METRICS = ['test_acc', 'test_loss', 'train_loss', 'gap', 'lambda_max', 'steps_to_target'];
+
+let ready = null;
+let session = null;
+let gen = 0;                  // bumps on every start and cancel; a loop of an older one stops
+
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// Set synchronously so no early message is lost; the wasm module is awaited inside.
+self.onmessage = (event) => {
+  handle(event.data).catch((err) => self.postMessage({ type: 'error', gen, message: String(err?.message || err) }));
+};
+
+async function handle(msg) {
+  if (msg.type === 'cancel') {
+    gen = msg.gen ?? gen + 1;
+    session?.free();
+    session = null;
+    self.postMessage({ type: 'cancelled', gen });
+    return;
+  }
+  if (msg.type !== 'start') return;
+  gen = msg.gen;
+  const mine = gen;
+  ready ??= init();
+  await ready;
+  if (mine !== gen) return;
+  session?.free();
+  session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
+  run(mine, session);
+}
+
+function results(s, mine, progress, t0) {
+  const bands = {};
+  for (const m of METRICS) bands[m] = s.band(m);
+  const r = {
+    type: 'results', gen: mine, done: progress[0], total: progress[1],
+    batchSizes: s.batch_sizes(), seeds: s.seeds(), targetFraction: s.target_fraction(),
+    diverged: s.diverged(), errors: s.errors(), bands, ms: performance.now() - t0,
+  };
+  const buffers = [r.batchSizes, r.seeds, r.diverged, ...Object.values(bands)].map((a) => a.buffer);
+  self.postMessage(r, buffers);
+}
+
+async function run(mine, s) {
+  const t0 = performance.now();
+  let progress = s.progress();
+  results(s, mine, progress, t0);
+  let lastPost = performance.now();
+  let chunk = 8;
+  while (mine === gen && progress[0] < progress[1]) {
+    const start = performance.now();
+    let cellDone = false;
+    do {
+      const before = progress[0];
+      const t = performance.now();
+      progress = s.advance(chunk);
+      cellDone = progress[0] > before;
+      // Steps cost from microseconds (B = 1) to milliseconds (B = 4096): keep each call short.
+      const ms = performance.now() - t;
+      if (!cellDone && ms < 2 && chunk < 4096) chunk *= 2;
+      else if (ms > 6 && chunk > 1) chunk = Math.max(1, chunk >> 1);
+    } while (!cellDone && performance.now() - start < SLICE_MS);
+    if (cellDone) {
+      chunk = 8; // the next run has another batch size, so another cost per step
+      results(s, mine, progress, t0);
+      lastPost = performance.now();
+    } else if (performance.now() - lastPost >= PROGRESS_MS) {
+      self.postMessage({ type: 'progress', gen: mine, done: progress[0], total: progress[1], cellStep: progress[2], cellSteps: progress[3] });
+      lastPost = performance.now();
+    }
+    await yieldToEvents();
+  }
+  if (mine === gen) self.postMessage({ type: 'done', gen: mine, ms: performance.now() - t0 });
+}

@@ -1,0 +1,285 @@
+// The sweep view: batch size B over powers of two × k seeds, trained in a Web Worker
+// (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
+// (drawn here with the wasm `draw_sweep`) and a summary written from the measured numbers.
+// All text reaches the DOM through textContent.
+import { draw_sweep } from '../pkg/batchscape.js';
+
+const SEED_CHOICES = [1, 3, 5];
+const DEFAULT_SEEDS = 3;
+const COLOR = 1; // the palette's blue
+const REDRAW_MS = 300;
+
+/** One chart per metric; `pick` chooses the band shown (accuracy, or test loss for regression). */
+const CHARTS = [
+  { key: 'acc', title: 'Final test accuracy' },
+  { key: 'gap', title: 'Generalization gap', metric: 'gap', yLabel: 'test − train loss (end)', log: false },
+  { key: 'lambda', title: 'Sharpness at the end', metric: 'lambda_max', yLabel: 'λ_max at the end (log)', log: true },
+  { key: 'steps', title: 'Steps to target', metric: 'steps_to_target', yLabel: 'steps to ½ initial train loss (log)', log: true },
+];
+
+function el(tag, props = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k in e && typeof v !== 'string') e[k] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/** `[mean…, min…, max…, count…]` → columns, optionally scaled. */
+function columns(flat, n, scale = 1) {
+  const part = (k) => Float64Array.from(flat.subarray(k * n, (k + 1) * n), (v) => v * scale);
+  return { mean: part(0), min: part(1), max: part(2), count: Array.from(flat.subarray(3 * n, 4 * n)) };
+}
+
+const fmt = (v, digits = 3) => {
+  if (!Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a >= 100) return v.toFixed(0);
+  return Number(v.toPrecision(digits)).toString();
+};
+const pct = (v) => `${(100 * v).toFixed(1)} %`;
+const listB = (bs) => bs.map((b) => `B = ${b}`).join(', ');
+
+/** Index of the best finite value (max or min), or -1. */
+function argBest(values, better) {
+  let best = -1;
+  values.forEach((v, k) => {
+    if (Number.isFinite(v) && (best < 0 || better(v, values[best]))) best = k;
+  });
+  return best;
+}
+
+/** Index of the last finite value, or -1. */
+function lastFinite(values) {
+  for (let k = values.length - 1; k >= 0; k--) if (Number.isFinite(values[k])) return k;
+  return -1;
+}
+
+/** Runs finished per batch size: cells go seed by seed, B ascending within a seed. */
+function finishedPerB(done, nB) {
+  return Array.from({ length: nB }, (_, i) => Math.floor(done / nB) + (i < done % nB ? 1 : 0));
+}
+
+/**
+ * The summary of a sweep, from its numbers only: where accuracy peaks and how far it falls
+ * towards the largest batch, where the gap is smallest and largest, how λ_max and the steps to
+ * the target change with B, and which runs diverged or never reached the target.
+ */
+export function explainSweep(r) {
+  const bs = Array.from(r.batchSizes);
+  const nB = bs.length;
+  const nSeeds = r.seeds.length;
+  const out = [];
+  if (r.done < r.total) out.push(`So far (${r.done} of ${r.total} runs):`);
+  const seedsText = (n) => (n === 1 ? '1 seed' : `${n} seeds`);
+  const acc = columns(r.bands.test_acc, nB);
+  const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, nB).count.some((c) => c > 0);
+  if (!regression) {
+    const best = argBest(acc.mean, (a, b) => a > b);
+    if (best >= 0) {
+      let s = `Test accuracy peaks at B = ${bs[best]} (${pct(acc.mean[best])} mean over ${seedsText(acc.count[best])}`;
+      s += acc.count[best] > 1 ? `, ${pct(acc.min[best])}–${pct(acc.max[best])} across seeds).` : ').';
+      const last = lastFinite(acc.mean);
+      if (last > best) {
+        const drop = 100 * (acc.mean[best] - acc.mean[last]);
+        s += ` At B = ${bs[last]} it is ${pct(acc.mean[last])}, ${drop.toFixed(1)} points lower.`;
+      }
+      const first = acc.mean.findIndex(Number.isFinite);
+      if (first >= 0 && first < best) {
+        s += ` At B = ${bs[first]} it is ${pct(acc.mean[first])}.`;
+      }
+      out.push(s);
+    }
+  } else {
+    const loss = columns(r.bands.test_loss, nB);
+    const best = argBest(loss.mean, (a, b) => a < b);
+    if (best >= 0) out.push(`Test loss is lowest at B = ${bs[best]} (${fmt(loss.mean[best])} mean over ${seedsText(loss.count[best])}).`);
+  }
+  const gap = columns(r.bands.gap, nB);
+  const gLo = argBest(gap.mean, (a, b) => a < b);
+  const gHi = argBest(gap.mean, (a, b) => a > b);
+  if (gLo >= 0 && gHi >= 0 && gLo !== gHi) {
+    out.push(`The generalization gap (test − train loss) is smallest at B = ${bs[gLo]} (${fmt(gap.mean[gLo])}) and largest at B = ${bs[gHi]} (${fmt(gap.mean[gHi])}).`);
+  }
+  const lam = columns(r.bands.lambda_max, nB);
+  const lLo = argBest(lam.mean, (a, b) => a < b);
+  const lHi = argBest(lam.mean, (a, b) => a > b);
+  if (lLo >= 0 && lHi >= 0 && lLo !== lHi) {
+    out.push(`λ_max at the end is lowest at B = ${bs[lLo]} (${fmt(lam.mean[lLo])}) and highest at B = ${bs[lHi]} (${fmt(lam.mean[lHi])}).`);
+  }
+  const steps = columns(r.bands.steps_to_target, nB);
+  const sBest = argBest(steps.mean, (a, b) => a < b);
+  const finished = finishedPerB(r.done, nB);
+  const diverged = Array.from(r.diverged);
+  const half = r.targetFraction === 0.5;
+  const target = half ? 'half its initial training loss' : `${fmt(r.targetFraction)} × its initial training loss`;
+  const reached = (k) => (steps.count[k] < finished[k] ? `, ${steps.count[k]} of ${finished[k]} runs reached it` : '');
+  if (sBest >= 0) {
+    const sFirst = steps.mean.findIndex(Number.isFinite);
+    let s = `${half ? 'Halving the training loss' : `Reaching ${target}`} took the fewest steps at B = ${bs[sBest]} (${fmt(steps.mean[sBest])} steps${reached(sBest)})`;
+    s += sFirst >= 0 && sFirst !== sBest ? `, against ${fmt(steps.mean[sFirst])} at B = ${bs[sFirst]}${reached(sFirst)}.` : '.';
+    out.push(s);
+  }
+  const unreached = bs.filter((_, k) => finished[k] - diverged[k] - steps.count[k] > 0);
+  if (unreached.length) out.push(`Some runs never reached ${target}: ${listB(unreached)}.`);
+  const divB = bs.filter((_, k) => diverged[k] > 0);
+  if (divB.length) {
+    const n = diverged.reduce((a, b) => a + b, 0);
+    out.push(`${n} run${n === 1 ? '' : 's'} diverged (${listB(divB)}) and ${n === 1 ? 'is' : 'are'} left out of the bands.`);
+  }
+  if (r.done >= r.total && r.done > 0) out.push(`${r.total} runs (${nB} batch sizes × ${seedsText(nSeeds)}) took ${(r.ms / 1000).toFixed(1)} s.`);
+  return out.join(' ');
+}
+
+/**
+ * Builds the sweep view inside `figure` (after its figcaption): controls, progress, charts and
+ * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs.
+ */
+export function mountSweep(figure, { scenarioPairs }) {
+  if (!figure) return null;
+  const run = el('button', { type: 'button', id: 'sweep-run', text: 'Run sweep' });
+  const cancel = el('button', { type: 'button', id: 'sweep-cancel', text: 'Cancel', disabled: true });
+  const seeds = el('select', { id: 'sweep-seeds' },
+    SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === DEFAULT_SEEDS })));
+  const seedsLabel = el('label', { for: 'sweep-seeds', text: 'Seeds per batch size' });
+  const progress = el('progress', { id: 'sweep-progress', max: 1, value: 0, 'aria-label': 'Sweep progress' });
+  const count = el('span', { id: 'sweep-count', class: 'sweep-count', role: 'status', text: 'Not run yet.' });
+  const controls = el('div', { class: 'sweep-controls' }, [run, cancel, el('span', { class: 'sweep-seeds' }, [seedsLabel, seeds]), progress, count]);
+  const charts = el('div', { class: 'sweep-charts', hidden: true });
+  const canvases = {};
+  for (const c of CHARTS) {
+    const canvas = el('canvas', { id: `sweep-${c.key}`, width: 560, height: 300, role: 'img', 'aria-label': `${c.title} against batch size` });
+    canvases[c.key] = canvas;
+    charts.append(el('div', { class: 'sweep-chart' }, [el('h3', { text: c.title }), canvas]));
+  }
+  const text = el('p', { id: 'sweep-text', class: 'explain', 'aria-live': 'polite' });
+  figure.append(controls, charts, text);
+
+  const state = { running: false, gen: 0, results: null, done: 0, total: 0, explanation: '', ms: NaN, drawMs: [], errors: [] };
+  window.batchscapeSweep = state;
+  let worker = null;
+  let rafPending = false;
+  let lastDraw = -Infinity;
+
+  const setRunning = (on) => {
+    state.running = on;
+    run.disabled = on;
+    cancel.disabled = !on;
+    seeds.disabled = on;
+    figure.setAttribute('aria-busy', String(on));
+  };
+  const showCount = (done, total, suffix = '') => {
+    progress.max = Math.max(1, total);
+    progress.value = done;
+    const t = `${done} of ${total} runs${suffix}`;
+    progress.textContent = t;
+    progress.setAttribute('aria-valuetext', t);
+    count.textContent = t;
+  };
+
+  /** Draws the four charts of the newest results, one per animation frame (short main-thread tasks). */
+  async function draw() {
+    const r = state.results;
+    if (!r) { rafPending = false; return; }
+    const bs = r.batchSizes;
+    const n = bs.length;
+    // Seeds behind the bands so far (a partial sweep has fewer than planned).
+    const nSeeds = Math.max(1, ...columns(r.bands.test_loss, n).count);
+    const acc = columns(r.bands.test_acc, n, 100);
+    const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, n).count.some((c) => c > 0);
+    let ms = 0;
+    for (const [k, c] of CHARTS.entries()) {
+      if (k > 0) await new Promise(requestAnimationFrame);
+      const t0 = performance.now();
+      let band;
+      let yLabel = c.yLabel;
+      let log = c.log;
+      if (c.key === 'acc') {
+        band = regression ? columns(r.bands.test_loss, n) : acc;
+        yLabel = regression ? 'test loss at the end (log)' : 'test accuracy at the end (%)';
+        log = regression;
+      } else {
+        band = columns(r.bands[c.metric], n);
+      }
+      try {
+        draw_sweep(canvases[c.key], bs, band.mean, band.min, band.max, yLabel, log, COLOR,
+          nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`, nSeeds > 1 ? 'min–max across seeds' : '');
+      } catch (err) {
+        state.errors.push(String(err?.message || err));
+      }
+      ms += performance.now() - t0;
+    }
+    lastDraw = performance.now();
+    state.drawMs.push(ms);
+    state.drawnRuns = r.done;
+    rafPending = false;
+    // Results that arrived while drawing are drawn next.
+    if (state.results !== r) schedule();
+  }
+
+  function schedule() {
+    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
+    if (rafPending) return;
+    rafPending = true;
+    setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
+  }
+
+  function onMessage(event) {
+    const m = event.data;
+    if (m.gen !== state.gen) return;
+    if (m.type === 'progress') {
+      showCount(m.done, m.total);
+    } else if (m.type === 'results') {
+      state.results = m;
+      state.done = m.done;
+      state.total = m.total;
+      showCount(m.done, m.total);
+      charts.hidden = false;
+      if (m.done > 0) {
+        state.explanation = explainSweep(m);
+        text.textContent = state.explanation;
+      }
+      schedule();
+    } else if (m.type === 'done') {
+      state.ms = m.ms;
+      if (state.results) {
+        state.results.ms = m.ms;
+        state.explanation = explainSweep(state.results);
+        text.textContent = state.explanation;
+      }
+      showCount(state.done, state.total, ` — done in ${(m.ms / 1000).toFixed(1)} s`);
+      setRunning(false);
+    } else if (m.type === 'error') {
+      state.errors.push(m.message);
+      count.textContent = `The sweep failed: ${m.message}`;
+      setRunning(false);
+    }
+  }
+
+  run.addEventListener('click', () => {
+    worker ??= new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = onMessage;
+    state.gen += 1;
+    state.results = null;
+    state.done = 0;
+    state.ms = NaN;
+    text.textContent = '';
+    setRunning(true);
+    count.textContent = 'Starting…';
+    worker.postMessage({ type: 'start', gen: state.gen, pairs: scenarioPairs(), seeds: Number(seeds.value) });
+  });
+  cancel.addEventListener('click', () => {
+    state.gen += 1;
+    worker?.postMessage({ type: 'cancel', gen: state.gen });
+    setRunning(false);
+    showCount(state.done, state.total, ' — cancelled');
+    cancel.blur();
+    run.focus();
+  });
+  return state;
+}
