@@ -285,11 +285,10 @@ function flushWrites() {
   for (const fn of domWrites.splice(0)) fn();
 }
 
-const numberFormats = new Map();
-/** A cached `Intl.NumberFormat` (creating one per number cost ~0.1 ms each). */
-function numberFormat(digits) {
-  if (!numberFormats.has(digits)) numberFormats.set(digits, new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
-  return numberFormats.get(digits);
+/** `x` rounded to `digits` decimals, thousands separated by commas (1,234,567.8). */
+function formatNumber(x, digits) {
+  const [int, frac] = String(Number(x.toFixed(digits))).split('.');
+  return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
 
 const PAINTERS = { landscape: draw_landscape, lines: draw_lines, boundary: draw_boundary };
@@ -471,6 +470,8 @@ function drawCurves() {
   setText('curves-text', explainCurves(state));
 }
 
+const boundaryDrawn = new WeakMap();   // canvas → the frame it shows
+
 /** One small canvas per active run, created and removed as runs come and go. */
 function drawBoundaries() {
   const host = $('boundaries');
@@ -488,6 +489,9 @@ function drawBoundaries() {
       host.append(canvas);
     }
     const f = state.runs[slot];
+    // Only runs with a new frame since this canvas was last drawn are redrawn.
+    if (boundaryDrawn.get(canvas) === f) continue;
+    boundaryDrawn.set(canvas, f);
     canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
     const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
     paint(canvas, 'boundary', f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
@@ -508,7 +512,7 @@ const OPTIMIZER_STATE = { sgd: 0, momentum: 1, adam: 2 };
 function drawCost() {
   const slots = OPTIMIZER_STATE[state.settings.get?.('opt')] ?? 0;
   const table = costRows(state, layerWidths(), slots);
-  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? numberFormat(d).format(x) : '—');
+  const fmtNum = (x, d = 0) => (Number.isFinite(x) ? formatNumber(x, d) : '—');
   const body = $('cost').tBodies[0];
   later(() => body.replaceChildren(...table.rows.map((r) => tableRow(r.slot, [r.batch, showLr(r.lr), fmtNum(r.msPerStep, 3), fmtNum(r.examplesPerSecond),
     formatBytes(r.memory), fmtNum(r.steps), fmtNum(r.examples)]))));

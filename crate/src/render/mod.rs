@@ -12,6 +12,7 @@ mod sweep;
 use crate::landscape::Extent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::colors::colormaps::ViridisRGB;
 
 pub use boundary::{boundary_rgba, draw_boundary, draw_boundary_with, BoundaryView, CLASS_COLORS};
@@ -337,35 +338,14 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
                 .map_err(err)?;
             for s in &v.series {
                 let pts = pts_of(s);
-                let color = s.color;
-                let dashed = s.dashed;
-                let legend = move |(x, y): (i32, i32)| {
-                    let seg = |a: i32, b: i32| PathElement::new(vec![(x + a, y), (x + b, y)], color.stroke_width(2));
-                    if dashed {
-                        EmptyElement::at((0, 0)) + seg(0, 6) + seg(10, 16)
-                    } else {
-                        EmptyElement::at((0, 0)) + seg(0, 8) + seg(8, 16)
-                    }
-                };
-                let drawn = if s.dashed {
-                    chart.draw_series(DashedLineSeries::new(pts, 6, 4, style(s))).map_err(err)?
+                if s.dashed {
+                    chart.draw_series(DashedLineSeries::new(pts, 6, 4, style(s))).map_err(err)?;
                 } else {
-                    chart.draw_series(LineSeries::new(pts, style(s))).map_err(err)?
-                };
-                if !s.label.is_empty() {
-                    drawn.label(s.label).legend(legend);
+                    chart.draw_series(LineSeries::new(pts, style(s))).map_err(err)?;
                 }
             }
-            if v.series.iter().any(|s| !s.label.is_empty()) {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK.mix(0.3))
-                    .label_font(("sans-serif", 12))
-                    .draw()
-                    .map_err(err)?;
-            }
+            let (xr, yr) = chart.plotting_area().get_pixel_range();
+            draw_legend(root, &v.series, (xr.end, yr.start))?;
             Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
         }};
     }
@@ -374,6 +354,37 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
     } else {
         body!(builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?)
     }
+}
+
+/// The legend of a line chart, in the upper right corner at `corner` (pixels): a line sample
+/// and the label of each labelled series. Drawn by hand rather than by plotters' series labels,
+/// which measure text through the font backend directly instead of through the drawing
+/// backend, so a backend cannot measure it cheaply (see the page's canvas backend).
+fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, series: &[Series], corner: (i32, i32)) -> Result<(), String> {
+    let entries: Vec<&Series> = series.iter().filter(|s| !s.label.is_empty()).collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let style = ("sans-serif", 12).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+    let width = entries.iter().map(|s| root.estimate_text_size(s.label, &style).map(|(w, _)| w).unwrap_or(0)).max().unwrap_or(0) as i32;
+    let (row, pad, sample) = (16, 6, 20);
+    let (w, h) = (width + sample + 3 * pad, entries.len() as i32 * row + pad);
+    let (x0, y0) = (corner.0 - w - 8, corner.1 + 8);
+    root.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], WHITE.mix(0.85).filled())).map_err(err)?;
+    root.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK.mix(0.3))).map_err(err)?;
+    for (k, s) in entries.iter().enumerate() {
+        let y = y0 + pad / 2 + row * k as i32 + row / 2;
+        let x = x0 + pad;
+        let stroke = s.color.stroke_width(2);
+        if s.dashed {
+            root.draw(&PathElement::new(vec![(x, y), (x + 7, y)], stroke)).map_err(err)?;
+            root.draw(&PathElement::new(vec![(x + 12, y), (x + sample, y)], stroke)).map_err(err)?;
+        } else {
+            root.draw(&PathElement::new(vec![(x, y), (x + sample, y)], stroke)).map_err(err)?;
+        }
+        root.draw_text(s.label, &style, (x + sample + pad, y)).map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Renders a chart to an SVG string (the native tool's figures; tests).
