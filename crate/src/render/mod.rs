@@ -282,7 +282,9 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// Three significant digits, no exponent for the usual range of losses.
 pub fn format_loss(v: f64) -> String {
-    if v >= 100.0 || v < 0.001 {
+    if v == 0.0 {
+        "0".to_string()
+    } else if v.abs() >= 100.0 || v.abs() < 0.001 {
         format!("{v:.1e}")
     } else {
         format!("{:.3}", v).trim_end_matches('0').trim_end_matches('.').to_string()
