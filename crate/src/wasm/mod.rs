@@ -9,6 +9,8 @@
 //! values are reported and replaced by defaults), slots are bounds-checked, drawing errors
 //! return a `JsError`.
 
+pub mod bench;
+
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;
 use crate::model::Workspace;
