@@ -9,6 +9,7 @@
 //! [`landscape`] (planes, grids, projected paths) → [`render`] (charts on any plotters backend).
 
 pub mod data;
+pub mod kernels;
 pub mod lab;
 pub mod landscape;
 pub mod model;
