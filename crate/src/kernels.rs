@@ -82,24 +82,12 @@ fn dense_rows<const R: usize>(a: &[f32], r0: usize, fan_in: usize, w: &[f32], fa
 pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out: usize, gw: &mut [f32]) {
     let blocks = fan_out / LANES * LANES;
     for j0 in (0..blocks).step_by(LANES) {
-        // Four input rows of the kernel at once: each delta block is loaded once per row.
-        let mut i = 0;
-        while i < fan_in {
-            let n = (fan_in - i).min(4);
-            let mut acc = [[0.0f32; LANES]; 4];
-            for r in 0..rows {
-                let d = &delta[r * fan_out + j0..r * fan_out + j0 + LANES];
-                let ar = &a[r * fan_in + i..r * fan_in + i + n];
-                for (accq, &aq) in acc.iter_mut().zip(ar) {
-                    for k in 0..LANES {
-                        accq[k] = accq[k] + aq * d[k];
-                    }
-                }
-            }
-            for (q, accq) in acc.iter().take(n).enumerate() {
-                gw[(i + q) * fan_out + j0..(i + q) * fan_out + j0 + LANES].copy_from_slice(accq);
-            }
-            i += n;
+        let full = fan_in / ROWS * ROWS;
+        for i0 in (0..full).step_by(ROWS) {
+            weight_grad_block::<ROWS>(a, rows, fan_in, i0, delta, fan_out, j0, gw);
+        }
+        for i0 in full..fan_in {
+            weight_grad_block::<1>(a, rows, fan_in, i0, delta, fan_out, j0, gw);
         }
     }
     // Narrow layers (the single output): lanes run along the inputs instead.
@@ -125,6 +113,35 @@ pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out
             }
             gw[i * fan_out + j] = s;
         }
+    }
+}
+
+/// [`weight_grad`] for kernel rows `i0 .. i0 + R` and columns `j0 .. j0 + LANES`: each block
+/// of `delta` is loaded once per example for `R` kernel rows.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn weight_grad_block<const R: usize>(
+    a: &[f32],
+    rows: usize,
+    fan_in: usize,
+    i0: usize,
+    delta: &[f32],
+    fan_out: usize,
+    j0: usize,
+    gw: &mut [f32],
+) {
+    let mut acc = [[0.0f32; LANES]; R];
+    for r in 0..rows {
+        let d = &delta[r * fan_out + j0..r * fan_out + j0 + LANES];
+        let ar = &a[r * fan_in + i0..r * fan_in + i0 + R];
+        for (accq, &aq) in acc.iter_mut().zip(ar) {
+            for k in 0..LANES {
+                accq[k] = accq[k] + aq * d[k];
+            }
+        }
+    }
+    for (q, accq) in acc.iter().enumerate() {
+        gw[(i0 + q) * fan_out + j0..(i0 + q) * fan_out + j0 + LANES].copy_from_slice(accq);
     }
 }
 
