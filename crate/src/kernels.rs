@@ -156,21 +156,56 @@ pub fn bias_grad(delta: &[f32], rows: usize, gb: &mut [f32]) {
     }
 }
 
-/// `wt[j][i] = w[i][j]`: the kernel transposed, so that back-propagation runs its lanes
-/// along the inputs.
-pub fn transpose(w: &[f32], fan_in: usize, fan_out: usize, wt: &mut [f32]) {
-    for i in 0..fan_in {
-        for j in 0..fan_out {
-            wt[j * fan_in + i] = w[i * fan_out + j];
+/// `prev[r][i] = Σ_j delta[r][j]·w[i][j]`: the error reaching the layer's inputs, before the
+/// activation's derivative. Row `i` of the kernel and row `r` of `delta` are both contiguous
+/// along `j`, so each sum is a dot product in [`LANES`] lanes (no transposed kernel to build,
+/// which matters at batch size 1). Order: lane `k` sums `j = k, k + 8, …` in order (full
+/// blocks), the lanes are reduced pairwise (`k` with `k + 4`, then `k + 2`, then `k + 1`), and
+/// the leftover `j` (width mod 8) are added last, in order.
+pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
+    let blocks = fan_out / LANES * LANES;
+    for r in 0..rows {
+        let dr = &delta[r * fan_out..(r + 1) * fan_out];
+        let pr = &mut prev[r * fan_in..(r + 1) * fan_in];
+        for (i, p) in pr.iter_mut().enumerate() {
+            let wi = &w[i * fan_out..(i + 1) * fan_out];
+            let mut s = 0.0f32;
+            if blocks > 0 {
+                let mut acc = [0.0f32; LANES];
+                for (db, wb) in dr[..blocks].chunks_exact(LANES).zip(wi[..blocks].chunks_exact(LANES)) {
+                    for k in 0..LANES {
+                        acc[k] = acc[k] + db[k] * wb[k];
+                    }
+                }
+                s = reduce(acc);
+            }
+            for (&d, &wj) in dr[blocks..].iter().zip(&wi[blocks..]) {
+                s = s + d * wj;
+            }
+            *p = s;
         }
     }
 }
 
-/// `prev[r][i] = Σ_j delta[r][j]·w[i][j]` (outputs in order, from 0), from the transposed
-/// kernel `wt` (`fan_out × fan_in`): the error reaching the layer's inputs, before the
-/// activation's derivative. It is [`dense`] with `wt` for the kernel and a zero bias.
-pub fn back(delta: &[f32], rows: usize, fan_out: usize, wt: &[f32], fan_in: usize, prev: &mut [f32]) {
-    dense(delta, rows, fan_out, wt, fan_in, None, prev);
+/// Pairwise sum of the lanes: `k + 4`, then `k + 2`, then `k + 1`.
+#[inline(always)]
+fn reduce(acc: [f32; LANES]) -> f32 {
+    let mut u = [0.0f32; 4];
+    for k in 0..4 {
+        u[k] = acc[k] + acc[k + 4];
+    }
+    let v = [u[0] + u[2], u[1] + u[3]];
+    v[0] + v[1]
+}
+
+/// Whether every value is finite, without an early exit so that it vectorizes (a step's
+/// divergence check runs over all of θ).
+pub fn all_finite(values: &[f32]) -> bool {
+    let mut bad = 0u32;
+    for v in values {
+        bad |= ((v.to_bits() & 0x7f80_0000) == 0x7f80_0000) as u32;
+    }
+    bad == 0
 }
 
 /// tanh of every element of `z` into `a`, by [`tanh`]; blocks of [`LANES`] go through
@@ -301,6 +336,16 @@ mod tests {
         assert_eq!(tanh(-0.0).to_bits(), (-0.0f32).to_bits());
     }
 
+    #[test]
+    fn all_finite_finds_any_nan_or_infinity() {
+        let mut v = vec![1.0f32; 37];
+        assert!(all_finite(&v));
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            v[29] = bad;
+            assert!(!all_finite(&v));
+        }
+    }
+
     /// The blocked kernels against the naive triple loops on odd sizes (tails included).
     #[test]
     fn kernels_match_naive_loops_on_ragged_sizes() {
@@ -311,10 +356,8 @@ mod tests {
         dense(&a, rows, fan_in, &w, fan_out, Some(&b), &mut z);
         let mut gw = vec![0.0; fan_in * fan_out];
         weight_grad(&a, rows, fan_in, &delta, fan_out, &mut gw);
-        let mut wt = vec![0.0; fan_in * fan_out];
-        transpose(&w, fan_in, fan_out, &mut wt);
         let mut prev = vec![0.0; rows * fan_in];
-        back(&delta, rows, fan_out, &wt, fan_in, &mut prev);
+        back(&delta, rows, fan_out, &w, fan_in, &mut prev);
         for r in 0..rows {
             for j in 0..fan_out {
                 let mut s = b[j];
@@ -322,8 +365,12 @@ mod tests {
                 assert_eq!(z[r * fan_out + j], s);
             }
             for i in 0..fan_in {
-                let mut s = 0.0;
-                (0..fan_out).for_each(|j| s = s + delta[r * fan_out + j] * w[i * fan_out + j]);
+                // Lanes k = 0..8 sum j = k, k + 8 (16 = two full blocks), pairwise reduction, then j = 16..19.
+                let t = |j: usize| delta[r * fan_out + j] * w[i * fan_out + j];
+                let acc: Vec<f32> = (0..8).map(|k| (0.0 + t(k)) + t(k + 8)).collect();
+                let u: Vec<f32> = (0..4).map(|k| acc[k] + acc[k + 4]).collect();
+                let mut s = (u[0] + u[2]) + (u[1] + u[3]);
+                (16..fan_out).for_each(|j| s = s + t(j));
                 assert_eq!(prev[r * fan_in + i], s);
             }
         }

@@ -265,10 +265,8 @@ impl Mlp {
             kernels::weight_grad(input, rows, fan_in, delta, fan_out, &mut grad[layer.w_off..layer.b_off]);
             kernels::bias_grad(delta, rows, &mut grad[layer.b_off..layer.b_off + fan_out]);
             if l > 0 {
-                let wt = &mut ws.wt[layer.w_off..layer.b_off];
-                kernels::transpose(&theta[layer.w_off..layer.b_off], fan_in, fan_out, wt);
                 let prev = &mut d_lo[l - 1][..rows * fan_in];
-                kernels::back(delta, rows, fan_out, wt, fan_in, prev);
+                kernels::back(delta, rows, fan_out, &theta[layer.w_off..layer.b_off], fan_in, prev);
                 let a = &ws.a[l - 1][..rows * fan_in];
                 match self.activation {
                     Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * (1.0 - a * a)),
@@ -351,8 +349,8 @@ fn view_mut<T>(buf: &mut [T], rows: usize, width: usize) -> ArrayViewMut2<'_, T>
 }
 
 /// Buffers for up to `capacity` rows: inputs, targets, and per layer the pre-activations
-/// `z`, activations `a` and back-propagated errors `delta` (each row-major `capacity × width`),
-/// plus room for the transposed kernels (θ's layout). Allocated once, reused every step.
+/// `z`, activations `a` and back-propagated errors `delta` (each row-major `capacity × width`).
+/// Allocated once, reused every step.
 pub struct Workspace<T> {
     cap: usize,
     x: Vec<T>,
@@ -360,7 +358,6 @@ pub struct Workspace<T> {
     z: Vec<Vec<T>>,
     a: Vec<Vec<T>>,
     delta: Vec<Vec<T>>,
-    wt: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -374,7 +371,6 @@ impl<T: Real> Workspace<T> {
             z: mlp.layers.iter().map(per_layer).collect(),
             a: mlp.layers.iter().map(per_layer).collect(),
             delta: mlp.layers.iter().map(per_layer).collect(),
-            wt: vec![T::zero(); mlp.n_params()],
         }
     }
 
