@@ -179,6 +179,19 @@ impl Mlp {
         }
     }
 
+    /// For f32 and binary cross-entropy: each row's loss into `ws.ell` and dℓ/dz into the
+    /// output layer's `delta`, by the SIMD kernel [`kernels::bce`]; returns whether it did.
+    fn output_losses_f32<T: Real>(&self, rows: usize, ws: &mut Workspace<T>) -> bool {
+        let last = self.layers.len() - 1;
+        match (self.loss, T::f32_workspace(ws)) {
+            (Loss::Bce, Some(ws)) => {
+                kernels::bce(&ws.z[last][..rows], &ws.y[..rows], &mut ws.ell[..rows], &mut ws.delta[last][..rows]);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// [`Mlp::forward`] for f32 by the SIMD kernels (`z = b + a·W` with inputs summed in order).
     fn forward_f32(&self, theta: &[f32], rows: usize, ws: &mut Workspace<f32>) {
         let last = self.layers.len() - 1;
@@ -207,12 +220,18 @@ impl Mlp {
         let last = self.layers.len() - 1;
         let scale = T::one() / T::from_f64(rows as f64);
         let mut total = T::zero();
+        let fast = self.output_losses_f32(rows, ws);
         {
             let z = &ws.z[last];
             let delta = &mut ws.delta[last];
             for r in 0..rows {
-                total = total + self.loss.value(z[r], ws.y[r]);
-                delta[r] = self.loss.dz(z[r], ws.y[r]) * scale;
+                if fast {
+                    total = total + ws.ell[r];
+                    delta[r] = delta[r] * scale;
+                } else {
+                    total = total + self.loss.value(z[r], ws.y[r]);
+                    delta[r] = self.loss.dz(z[r], ws.y[r]) * scale;
+                }
             }
         }
         if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), T::f32_workspace(ws)) {
@@ -291,10 +310,11 @@ impl Mlp {
             let rows = ws.capacity().min(n - start);
             ws.load_range(data, start, rows);
             self.forward(theta, rows, ws);
+            let fast = self.output_losses_f32(rows, ws);
             let z = &ws.z[last];
             for r in 0..rows {
                 let y = ws.y[r];
-                loss_sum += self.loss.value(z[r], y).to_f64();
+                loss_sum += if fast { ws.ell[r] } else { self.loss.value(z[r], y) }.to_f64();
                 let predicted = if z[r] > T::zero() { T::one() } else { T::zero() };
                 if predicted == y {
                     correct += 1;
@@ -358,6 +378,8 @@ pub struct Workspace<T> {
     z: Vec<Vec<T>>,
     a: Vec<Vec<T>>,
     delta: Vec<Vec<T>>,
+    /// Per-row losses (f32 path).
+    ell: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -371,6 +393,7 @@ impl<T: Real> Workspace<T> {
             z: mlp.layers.iter().map(per_layer).collect(),
             a: mlp.layers.iter().map(per_layer).collect(),
             delta: mlp.layers.iter().map(per_layer).collect(),
+            ell: vec![T::zero(); cap],
         }
     }
 
