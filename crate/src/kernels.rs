@@ -172,7 +172,10 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
             let mut s = 0.0f32;
             if blocks > 0 {
                 let mut acc = [0.0f32; LANES];
-                for (db, wb) in dr[..blocks].chunks_exact(LANES).zip(wi[..blocks].chunks_exact(LANES)) {
+                for j0 in (0..blocks).step_by(LANES) {
+                    let (mut db, mut wb) = ([0.0f32; LANES], [0.0f32; LANES]);
+                    db.copy_from_slice(&dr[j0..j0 + LANES]);
+                    wb.copy_from_slice(&wi[j0..j0 + LANES]);
                     for k in 0..LANES {
                         acc[k] = acc[k] + db[k] * wb[k];
                     }
@@ -223,34 +226,32 @@ pub fn tanh_into(z: &[f32], a: &mut [f32]) {
     }
 }
 
-/// [`tanh`] of [`LANES`] values, written as one loop per operation over the lanes (so the
-/// loop vectorizer sees plain element-wise loops); the same operations in the same order as
-/// [`tanh`], hence the same bits.
+/// [`tanh`] of `N` values, one element-wise loop per operation (see [`V`]).
 #[inline(always)]
-pub fn tanh_lanes(x: [f32; LANES]) -> [f32; LANES] {
-    let ax: V = map(|k| f32::from_bits(x[k].to_bits() & 0x7fff_ffff));
-    let s: V = map(|k| ax[k] * ax[k]);
-    let mut small: V = map(|k| -5.704_988_7e-3 * s[k] + 2.063_908_9e-2);
+pub fn tanh_lanes<const N: usize>(x: V<N>) -> V<N> {
+    let ax: V<N> = map(|k| f32::from_bits(x[k].to_bits() & 0x7fff_ffff));
+    let s: V<N> = map(|k| ax[k] * ax[k]);
+    let mut small: V<N> = map(|k| -5.704_988_7e-3 * s[k] + 2.063_908_9e-2);
     small = map(|k| small[k] * s[k] - 5.373_971_6e-2);
     small = map(|k| small[k] * s[k] + 1.333_144_2e-1);
     small = map(|k| small[k] * s[k] - 3.333_328_2e-1);
     small = map(|k| small[k] * s[k] * ax[k] + ax[k]);
-    let v: V = map(|k| if ax[k] > 10.0 { 10.0 } else { ax[k] });
-    let v2: V = map(|k| v[k] + v[k]);
-    let t: V = map(|k| v2[k] * LOG2E + ROUND);
-    let k_: V = map(|k| t[k] - ROUND);
-    let r: V = map(|k| (v2[k] - k_[k] * LN2_HI) - k_[k] * LN2_LO);
-    let mut p: V = map(|k| 1.987_569_1e-4 * r[k] + 1.398_199_9e-3);
+    let v: V<N> = map(|k| if ax[k] > 10.0 { 10.0 } else { ax[k] });
+    let v2: V<N> = map(|k| v[k] + v[k]);
+    let t: V<N> = map(|k| v2[k] * LOG2E + ROUND);
+    let k_: V<N> = map(|k| t[k] - ROUND);
+    let r: V<N> = map(|k| (v2[k] - k_[k] * LN2_HI) - k_[k] * LN2_LO);
+    let mut p: V<N> = map(|k| 1.987_569_1e-4 * r[k] + 1.398_199_9e-3);
     p = map(|k| p[k] * r[k] + 8.333_452e-3);
     p = map(|k| p[k] * r[k] + 4.166_579_6e-2);
     p = map(|k| p[k] * r[k] + 1.666_666_5e-1);
     p = map(|k| p[k] * r[k] + 5.000_000_1e-1);
     p = map(|k| p[k] * (r[k] * r[k]) + r[k] + 1.0);
-    let scale: V = map(|k| {
+    let scale: V<N> = map(|k| {
         let n = (t[k].to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
         f32::from_bits((n.wrapping_add(127) as u32).wrapping_shl(23))
     });
-    let large: V = map(|k| 1.0 - 2.0 / (p[k] * scale[k] + 1.0));
+    let large: V<N> = map(|k| 1.0 - 2.0 / (p[k] * scale[k] + 1.0));
     map(|k| {
         let y = if ax[k] < 0.625 { small[k] } else { large[k] };
         f32::from_bits(y.to_bits() | (x[k].to_bits() & 0x8000_0000))
@@ -262,22 +263,36 @@ pub fn tanh_lanes(x: [f32; LANES]) -> [f32; LANES] {
 /// Why not `libm`: two branchy scalar calls per example (`expf`, `log1pf`, plus `expf` again in
 /// the sigmoid) cost as much as a hidden layer; here one `e^{−|z|}` serves both values.
 pub fn bce(z: &[f32], y: &[f32], loss: &mut [f32], dz: &mut [f32]) {
-    for (((zb, yb), lb), db) in z.chunks(LANES).zip(y.chunks(LANES)).zip(loss.chunks_mut(LANES)).zip(dz.chunks_mut(LANES)) {
+    let full = z.len() / LANES * LANES;
+    for (((zb, yb), lb), db) in z[..full]
+        .chunks_exact(LANES)
+        .zip(y.chunks_exact(LANES))
+        .zip(loss.chunks_exact_mut(LANES))
+        .zip(dz.chunks_exact_mut(LANES))
+    {
         let (mut zl, mut yl) = ([0.0f32; LANES], [0.0f32; LANES]);
-        zl[..zb.len()].copy_from_slice(zb);
-        yl[..yb.len()].copy_from_slice(yb);
+        zl.copy_from_slice(zb);
+        yl.copy_from_slice(yb);
         let (l, d) = bce_lanes(zl, yl);
-        let n = lb.len();
-        lb.copy_from_slice(&l[..n]);
-        db.copy_from_slice(&d[..n]);
+        lb.copy_from_slice(&l);
+        db.copy_from_slice(&d);
+    }
+    // The last rows (all of them when a batch is smaller than LANES) one lane at a time: the
+    // same operations, so the same bits, without computing padding.
+    for r in full..z.len() {
+        let (l, d) = bce_lanes::<1>([z[r]], [y[r]]);
+        loss[r] = l[0];
+        dz[r] = d[0];
     }
 }
 
-type V = [f32; LANES];
+/// `N` lanes of f32: every lane function below is a sequence of element-wise loops over one,
+/// which the compiler vectorizes; the lane count never changes a lane's result.
+type V<const N: usize> = [f32; N];
 
 #[inline(always)]
-fn map(f: impl Fn(usize) -> f32) -> V {
-    let mut v = [0.0f32; LANES];
+fn map<const N: usize>(f: impl Fn(usize) -> f32) -> V<N> {
+    let mut v = [0.0f32; N];
     for (k, v) in v.iter_mut().enumerate() {
         *v = f(k);
     }
@@ -285,10 +300,10 @@ fn map(f: impl Fn(usize) -> f32) -> V {
 }
 
 #[inline(always)]
-fn bce_lanes(z: V, y: V) -> (V, V) {
-    let a: V = map(|k| f32::from_bits(z[k].to_bits() & 0x7fff_ffff));
+fn bce_lanes<const N: usize>(z: V<N>, y: V<N>) -> (V<N>, V<N>) {
+    let a: V<N> = map(|k| f32::from_bits(z[k].to_bits() & 0x7fff_ffff));
     let e = exp_neg(a);
-    let u: V = map(|k| 1.0 + e[k]);
+    let u: V<N> = map(|k| 1.0 + e[k]);
     let sp = ln_1p_unit(e, u);
     let loss = map(|k| (if z[k] > 0.0 { z[k] } else { 0.0 }) - y[k] * z[k] + sp[k]);
     let dz = map(|k| (if z[k] >= 0.0 { 1.0 } else { e[k] }) / u[k] - y[k]);
@@ -298,12 +313,12 @@ fn bce_lanes(z: V, y: V) -> (V, V) {
 /// `e^{−a}` for `a ≥ 0` (NaN stays NaN), Cephes' `expf` in lanes: Cody–Waite reduction by ln 2,
 /// degree-6 polynomial, 2ⁿ built in the exponent bits; `a` is clamped to 87 so 2ⁿ stays normal.
 #[inline(always)]
-fn exp_neg(a: V) -> V {
-    let v: V = map(|k| if a[k] > 87.0 { -87.0 } else { -a[k] });
-    let t: V = map(|k| v[k] * LOG2E + ROUND);
-    let kf: V = map(|k| t[k] - ROUND);
-    let r: V = map(|k| (v[k] - kf[k] * LN2_HI) - kf[k] * LN2_LO);
-    let mut p: V = map(|k| 1.987_569_1e-4 * r[k] + 1.398_199_9e-3);
+fn exp_neg<const N: usize>(a: V<N>) -> V<N> {
+    let v: V<N> = map(|k| if a[k] > 87.0 { -87.0 } else { -a[k] });
+    let t: V<N> = map(|k| v[k] * LOG2E + ROUND);
+    let kf: V<N> = map(|k| t[k] - ROUND);
+    let r: V<N> = map(|k| (v[k] - kf[k] * LN2_HI) - kf[k] * LN2_LO);
+    let mut p: V<N> = map(|k| 1.987_569_1e-4 * r[k] + 1.398_199_9e-3);
     p = map(|k| p[k] * r[k] + 8.333_452e-3);
     p = map(|k| p[k] * r[k] + 4.166_579_6e-2);
     p = map(|k| p[k] * r[k] + 1.666_666_5e-1);
@@ -319,11 +334,11 @@ fn exp_neg(a: V) -> V {
 /// reduced `x = u − 1` (or `u/2 − 1` above √2, both exact), times `e/(u − 1)` to restore the
 /// bits of `e` lost in rounding `u` (Goldberg's log1p correction); `e` itself when `u = 1`.
 #[inline(always)]
-fn ln_1p_unit(e: V, u: V) -> V {
-    let hi: V = map(|k| if u[k] < std::f32::consts::SQRT_2 { 0.0 } else { 1.0 });
-    let x: V = map(|k| if hi[k] == 0.0 { u[k] - 1.0 } else { u[k] * 0.5 - 1.0 });
-    let x2: V = map(|k| x[k] * x[k]);
-    let mut p: V = map(|k| 7.037_683_6e-2 * x[k] - 1.151_461e-1);
+fn ln_1p_unit<const N: usize>(e: V<N>, u: V<N>) -> V<N> {
+    let hi: V<N> = map(|k| if u[k] < std::f32::consts::SQRT_2 { 0.0 } else { 1.0 });
+    let x: V<N> = map(|k| if hi[k] == 0.0 { u[k] - 1.0 } else { u[k] * 0.5 - 1.0 });
+    let x2: V<N> = map(|k| x[k] * x[k]);
+    let mut p: V<N> = map(|k| 7.037_683_6e-2 * x[k] - 1.151_461e-1);
     p = map(|k| p[k] * x[k] + 1.167_699_9e-1);
     p = map(|k| p[k] * x[k] - 1.242_014_1e-1);
     p = map(|k| p[k] * x[k] + 1.424_932_3e-1);
@@ -331,7 +346,7 @@ fn ln_1p_unit(e: V, u: V) -> V {
     p = map(|k| p[k] * x[k] + 2.000_071_4e-1);
     p = map(|k| p[k] * x[k] - 2.499_999_4e-1);
     p = map(|k| p[k] * x[k] + 3.333_333_1e-1);
-    let mut l: V = map(|k| p[k] * x[k] * x2[k]);
+    let mut l: V<N> = map(|k| p[k] * x[k] * x2[k]);
     l = map(|k| l[k] + LN2_LO * hi[k]);
     l = map(|k| l[k] - 0.5 * x2[k]);
     l = map(|k| x[k] + l[k]);
@@ -365,30 +380,7 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 /// test below bounds its error against f64 tanh.
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
-    let ax = f32::from_bits(x.to_bits() & 0x7fff_ffff);
-    let s = ax * ax;
-    let small = ((((-5.704_988_7e-3 * s + 2.063_908_9e-2) * s - 5.373_971_6e-2) * s + 1.333_144_2e-1) * s
-        - 3.333_328_2e-1)
-        * s
-        * ax
-        + ax;
-    let v = if ax > 10.0 { 10.0 } else { ax };
-    let v2 = v + v;
-    let t = v2 * LOG2E + ROUND;
-    let n = (t.to_bits() as i32).wrapping_sub(ROUND.to_bits() as i32);
-    let k = t - ROUND;
-    let r = (v2 - k * LN2_HI) - k * LN2_LO;
-    let p = (((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 5.000_000_1e-1)
-        * (r * r)
-        + r
-        + 1.0;
-    let e = p * f32::from_bits((n.wrapping_add(127) as u32).wrapping_shl(23));
-    let large = 1.0 - 2.0 / (e + 1.0);
-    let y = if ax < 0.625 { small } else { large };
-    f32::from_bits(y.to_bits() | (x.to_bits() & 0x8000_0000))
+    tanh_lanes([x])[0]
 }
 
 #[cfg(test)]
