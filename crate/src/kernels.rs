@@ -171,16 +171,24 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
             let wi = &w[i * fan_out..(i + 1) * fan_out];
             let mut s = 0.0f32;
             if blocks > 0 {
-                let mut acc = [0.0f32; LANES];
+                // Lanes 0–3 and 4–7 as two 4-lane halves (one simd128 vector each).
+                let (mut lo, mut hi) = ([0.0f32; 4], [0.0f32; 4]);
                 for j0 in (0..blocks).step_by(LANES) {
-                    let (mut db, mut wb) = ([0.0f32; LANES], [0.0f32; LANES]);
-                    db.copy_from_slice(&dr[j0..j0 + LANES]);
-                    wb.copy_from_slice(&wi[j0..j0 + LANES]);
-                    for k in 0..LANES {
-                        acc[k] = acc[k] + db[k] * wb[k];
+                    let (mut dl, mut dh, mut wl, mut wh) = ([0.0f32; 4], [0.0f32; 4], [0.0f32; 4], [0.0f32; 4]);
+                    dl.copy_from_slice(&dr[j0..j0 + 4]);
+                    dh.copy_from_slice(&dr[j0 + 4..j0 + 8]);
+                    wl.copy_from_slice(&wi[j0..j0 + 4]);
+                    wh.copy_from_slice(&wi[j0 + 4..j0 + 8]);
+                    for k in 0..4 {
+                        lo[k] = lo[k] + dl[k] * wl[k];
+                        hi[k] = hi[k] + dh[k] * wh[k];
                     }
                 }
-                s = reduce(acc);
+                let mut u = [0.0f32; 4];
+                for k in 0..4 {
+                    u[k] = lo[k] + hi[k];
+                }
+                s = (u[0] + u[2]) + (u[1] + u[3]);
             }
             for (&d, &wj) in dr[blocks..].iter().zip(&wi[blocks..]) {
                 s = s + d * wj;
@@ -188,17 +196,6 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
             *p = s;
         }
     }
-}
-
-/// Pairwise sum of the lanes: `k + 4`, then `k + 2`, then `k + 1`.
-#[inline(always)]
-fn reduce(acc: [f32; LANES]) -> f32 {
-    let mut u = [0.0f32; 4];
-    for k in 0..4 {
-        u[k] = acc[k] + acc[k + 4];
-    }
-    let v = [u[0] + u[2], u[1] + u[3]];
-    v[0] + v[1]
 }
 
 /// Whether every value is finite, without an early exit so that it vectorizes (a step's
