@@ -201,11 +201,22 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
 /// Whether every value is finite, without an early exit so that it vectorizes (a step's
 /// divergence check runs over all of θ).
 pub fn all_finite(values: &[f32]) -> bool {
-    let mut bad = 0u32;
-    for v in values {
-        bad |= ((v.to_bits() & 0x7f80_0000) == 0x7f80_0000) as u32;
+    // The exponent field plus one unit carries into the sign bit only when it is all ones
+    // (infinity or NaN): additions and ORs only, in LANES independent lanes.
+    const EXP: u32 = 0x7f80_0000;
+    const ONE: u32 = 0x0080_0000;
+    let mut acc = [0u32; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    for c in &mut chunks {
+        for k in 0..LANES {
+            acc[k] |= (c[k].to_bits() & EXP) + ONE;
+        }
     }
-    bad == 0
+    let mut bad = acc.iter().fold(0, |m, &a| m | a);
+    for v in chunks.remainder() {
+        bad |= (v.to_bits() & EXP) + ONE;
+    }
+    bad & 0x8000_0000 == 0
 }
 
 /// tanh of every element of `z` into `a`, by [`tanh`]; blocks of [`LANES`] go through
