@@ -31,16 +31,39 @@ const ROWS: usize = 4;
 pub fn dense(a: &[f32], rows: usize, fan_in: usize, w: &[f32], fan_out: usize, b: Option<&[f32]>, z: &mut [f32]) {
     let full = rows / ROWS * ROWS;
     for r0 in (0..full).step_by(ROWS) {
-        dense_rows::<ROWS>(a, r0, fan_in, w, fan_out, b, z);
+        match (fan_in, fan_out) {
+            (16, 16) => dense_rows::<ROWS, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
+            (2, 16) => dense_rows::<ROWS, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
+            (16, 1) => dense_rows::<ROWS, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
+            _ => dense_rows::<ROWS, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
+        }
     }
     for r0 in full..rows {
-        dense_rows::<1>(a, r0, fan_in, w, fan_out, b, z);
+        match (fan_in, fan_out) {
+            (16, 16) => dense_rows::<1, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
+            (2, 16) => dense_rows::<1, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
+            (16, 1) => dense_rows::<1, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
+            _ => dense_rows::<1, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
+        }
     }
 }
 
-/// [`dense`] for rows `r0 .. r0 + R` at once.
+/// [`dense`] for rows `r0 .. r0 + R` at once. `IN`/`OUT` non-zero are the layer's sizes known
+/// at compile time (so the loops unroll and lose their bounds checks; common small shapes are
+/// dispatched to such copies); zero means "use `fan_in`/`fan_out`". The operations and their
+/// order are the same in every copy.
 #[inline(always)]
-fn dense_rows<const R: usize>(a: &[f32], r0: usize, fan_in: usize, w: &[f32], fan_out: usize, b: Option<&[f32]>, z: &mut [f32]) {
+fn dense_rows<const R: usize, const IN: usize, const OUT: usize>(
+    a: &[f32],
+    r0: usize,
+    fan_in: usize,
+    w: &[f32],
+    fan_out: usize,
+    b: Option<&[f32]>,
+    z: &mut [f32],
+) {
+    let fan_in = if IN > 0 { IN } else { fan_in };
+    let fan_out = if OUT > 0 { OUT } else { fan_out };
     let blocks = fan_out / LANES * LANES;
     let a = &a[r0 * fan_in..(r0 + R) * fan_in];
     let z = &mut z[r0 * fan_out..(r0 + R) * fan_out];
@@ -163,6 +186,18 @@ pub fn bias_grad(delta: &[f32], rows: usize, gb: &mut [f32]) {
 /// blocks), the lanes are reduced pairwise (`k` with `k + 4`, then `k + 2`, then `k + 1`), and
 /// the leftover `j` (width mod 8) are added last, in order.
 pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
+    match (fan_out, fan_in) {
+        (16, 16) => back_sized::<16, 16>(delta, rows, fan_out, w, fan_in, prev),
+        (1, 16) => back_sized::<1, 16>(delta, rows, fan_out, w, fan_in, prev),
+        _ => back_sized::<0, 0>(delta, rows, fan_out, w, fan_in, prev),
+    }
+}
+
+/// [`back`] with compile-time sizes when `OUT`/`IN` are non-zero (as in [`dense_rows`]).
+#[inline(always)]
+fn back_sized<const OUT: usize, const IN: usize>(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
+    let fan_out = if OUT > 0 { OUT } else { fan_out };
+    let fan_in = if IN > 0 { IN } else { fan_in };
     let blocks = fan_out / LANES * LANES;
     for r in 0..rows {
         let dr = &delta[r * fan_out..(r + 1) * fan_out];
