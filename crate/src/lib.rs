@@ -13,6 +13,7 @@ pub mod boundary;
 pub mod curvature;
 pub mod data;
 pub mod dual;
+pub mod kernels;
 pub mod lab;
 pub mod landscape;
 pub mod model;

@@ -9,14 +9,18 @@
 //!
 //! Hidden layers apply the activation; the single output is a logit (binary cross-entropy)
 //! or a prediction (mean squared error). The loss of a batch is the **mean** over its rows.
-//! A minibatch runs as matrix products (`ndarray::linalg::general_mat_mul`) into buffers
-//! allocated once per [`Workspace`], so a training step allocates nothing.
+//! A minibatch runs as matrix products into buffers allocated once per [`Workspace`], so a
+//! training step allocates nothing. For `f32` (the product) the products are the SIMD kernels
+//! of [`crate::kernels`], reached through [`Real::f32_slice`]/[`Real::f32_workspace`]; any other
+//! scalar type (f64 in tests, dual numbers) takes the generic `ndarray::linalg::general_mat_mul`
+//! path with the same math.
 
 use crate::data::Dataset;
 use crate::real::Real;
 use crate::rng::Mulberry32;
+use crate::kernels;
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
 /// Hidden-layer nonlinearity.
@@ -150,27 +154,61 @@ impl Mlp {
             .expect("layer layout matches θ")
     }
 
-    /// Forward pass over the first `rows` rows loaded in `ws`; returns the output column.
+    /// Forward pass over the first `rows` rows loaded in `ws`; leaves the output column in
+    /// the last layer's `z`.
     fn forward<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>) {
+        if let (Some(theta), Some(ws)) = (T::f32_slice(theta), T::f32_workspace(ws)) {
+            self.forward_f32(theta, rows, ws);
+            return;
+        }
         let last = self.layers.len() - 1;
         for (l, layer) in self.layers.iter().enumerate() {
             let w = self.kernel(theta, layer);
             let b = ArrayView1::from(&theta[layer.b_off..layer.b_off + layer.fan_out]);
-            let (z_lo, z_hi) = ws.z.split_at_mut(l);
-            let mut z = z_hi[0].slice_mut(s![..rows, ..]);
+            let mut z = view_mut(&mut ws.z[l], rows, layer.fan_out);
             for mut row in z.rows_mut() {
                 row.assign(&b);
             }
-            if l == 0 {
-                general_mat_mul(T::one(), &ws.x.slice(s![..rows, ..]), &w, T::one(), &mut z);
-            } else {
-                general_mat_mul(T::one(), &ws.a[l - 1].slice(s![..rows, ..]), &w, T::one(), &mut z);
-            }
-            let _ = z_lo;
+            let input = if l == 0 { view(&ws.x, rows, layer.fan_in) } else { view(&ws.a[l - 1], rows, layer.fan_in) };
+            general_mat_mul(T::one(), &input, &w, T::one(), &mut z);
             if l < last {
                 let act = self.activation;
-                let mut a = ws.a[l].slice_mut(s![..rows, ..]);
+                let mut a = view_mut(&mut ws.a[l], rows, layer.fan_out);
                 a.zip_mut_with(&z, |a, &z| *a = act.apply(z));
+            }
+        }
+    }
+
+    /// For f32 and binary cross-entropy: each row's loss into `ws.ell` and dℓ/dz into the
+    /// output layer's `delta`, by the SIMD kernel [`kernels::bce`]; returns whether it did.
+    fn output_losses_f32<T: Real>(&self, rows: usize, ws: &mut Workspace<T>) -> bool {
+        let last = self.layers.len() - 1;
+        match (self.loss, T::f32_workspace(ws)) {
+            (Loss::Bce, Some(ws)) => {
+                kernels::bce(&ws.z[last][..rows], &ws.y[..rows], &mut ws.ell[..rows], &mut ws.delta[last][..rows]);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Mlp::forward`] for f32 by the SIMD kernels (`z = b + a·W` with inputs summed in order).
+    fn forward_f32(&self, theta: &[f32], rows: usize, ws: &mut Workspace<f32>) {
+        let last = self.layers.len() - 1;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let w = &theta[layer.w_off..layer.b_off];
+            let b = &theta[layer.b_off..layer.b_off + layer.fan_out];
+            let n = rows * layer.fan_out;
+            let (a_lo, a_hi) = ws.a.split_at_mut(l);
+            let input = if l == 0 { &ws.x[..rows * layer.fan_in] } else { &a_lo[l - 1][..rows * layer.fan_in] };
+            let z = &mut ws.z[l][..n];
+            kernels::dense(input, rows, layer.fan_in, w, layer.fan_out, Some(b), z);
+            if l < last {
+                let a = &mut a_hi[0][..n];
+                match self.activation {
+                    Activation::Tanh => kernels::tanh_into(z, a),
+                    act => a.iter_mut().zip(z.iter()).for_each(|(a, &z)| *a = act.apply(z)),
+                }
             }
         }
     }
@@ -182,29 +220,36 @@ impl Mlp {
         let last = self.layers.len() - 1;
         let scale = T::one() / T::from_f64(rows as f64);
         let mut total = T::zero();
+        let fast = self.output_losses_f32(rows, ws);
         {
-            let z = ws.z[last].slice(s![..rows, 0]);
-            let mut delta = ws.delta[last].slice_mut(s![..rows, 0]);
+            let z = &ws.z[last];
+            let delta = &mut ws.delta[last];
             for r in 0..rows {
-                total = total + self.loss.value(z[r], ws.y[r]);
-                delta[r] = self.loss.dz(z[r], ws.y[r]) * scale;
+                if fast {
+                    total = total + ws.ell[r];
+                    delta[r] = delta[r] * scale;
+                } else {
+                    total = total + self.loss.value(z[r], ws.y[r]);
+                    delta[r] = self.loss.dz(z[r], ws.y[r]) * scale;
+                }
             }
+        }
+        if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), T::f32_workspace(ws)) {
+            self.backward_f32(theta, rows, ws, grad);
+            return total * scale;
         }
         for l in (0..self.layers.len()).rev() {
             let layer = self.layers[l];
             let (d_lo, d_hi) = ws.delta.split_at_mut(l);
-            let delta = d_hi[0].slice(s![..rows, ..]);
+            let delta = view(&d_hi[0], rows, layer.fan_out);
             {
                 let mut gw = ArrayViewMut2::from_shape(
                     (layer.fan_in, layer.fan_out),
                     &mut grad[layer.w_off..layer.b_off],
                 )
                 .expect("layer layout matches θ");
-                if l == 0 {
-                    general_mat_mul(T::one(), &ws.x.slice(s![..rows, ..]).t(), &delta, T::zero(), &mut gw);
-                } else {
-                    general_mat_mul(T::one(), &ws.a[l - 1].slice(s![..rows, ..]).t(), &delta, T::zero(), &mut gw);
-                }
+                let input = if l == 0 { view(&ws.x, rows, layer.fan_in) } else { view(&ws.a[l - 1], rows, layer.fan_in) };
+                general_mat_mul(T::one(), &input.t(), &delta, T::zero(), &mut gw);
             }
             let gb = &mut grad[layer.b_off..layer.b_off + layer.fan_out];
             gb.iter_mut().for_each(|g| *g = T::zero());
@@ -215,17 +260,42 @@ impl Mlp {
             }
             if l > 0 {
                 let w = self.kernel(theta, &layer);
-                let mut prev = d_lo[l - 1].slice_mut(s![..rows, ..]);
+                let mut prev = view_mut(&mut d_lo[l - 1], rows, layer.fan_in);
                 general_mat_mul(T::one(), &delta, &w.t(), T::zero(), &mut prev);
                 let act = self.activation;
-                let a = ws.a[l - 1].slice(s![..rows, ..]);
-                let z = ws.z[l - 1].slice(s![..rows, ..]);
+                let a = view(&ws.a[l - 1], rows, layer.fan_in);
+                let z = view(&ws.z[l - 1], rows, layer.fan_in);
                 ndarray::Zip::from(&mut prev).and(&a).and(&z).for_each(|d, &a, &z| {
                     *d = *d * act.derivative(a, z);
                 });
             }
         }
         total * scale
+    }
+
+    /// Back-propagation for f32 by the SIMD kernels, from the output errors in `ws.delta`.
+    fn backward_f32(&self, theta: &[f32], rows: usize, ws: &mut Workspace<f32>, grad: &mut [f32]) {
+        for l in (0..self.layers.len()).rev() {
+            let layer = self.layers[l];
+            let (fan_in, fan_out) = (layer.fan_in, layer.fan_out);
+            let (d_lo, d_hi) = ws.delta.split_at_mut(l);
+            let delta = &d_hi[0][..rows * fan_out];
+            let input = if l == 0 { &ws.x[..rows * fan_in] } else { &ws.a[l - 1][..rows * fan_in] };
+            kernels::weight_grad(input, rows, fan_in, delta, fan_out, &mut grad[layer.w_off..layer.b_off]);
+            kernels::bias_grad(delta, rows, &mut grad[layer.b_off..layer.b_off + fan_out]);
+            if l > 0 {
+                let prev = &mut d_lo[l - 1][..rows * fan_in];
+                kernels::back(delta, rows, fan_out, &theta[layer.w_off..layer.b_off], fan_in, prev);
+                let a = &ws.a[l - 1][..rows * fan_in];
+                match self.activation {
+                    Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * (1.0 - a * a)),
+                    act => {
+                        let z = &ws.z[l - 1][..rows * fan_in];
+                        prev.iter_mut().zip(a).zip(z).for_each(|((d, &a), &z)| *d = *d * act.derivative(a, z));
+                    }
+                }
+            }
+        }
     }
 
     /// Mean loss and accuracy (`z > 0` predicts 1; `None` for regression) over a whole data
@@ -240,10 +310,11 @@ impl Mlp {
             let rows = ws.capacity().min(n - start);
             ws.load_range(data, start, rows);
             self.forward(theta, rows, ws);
-            let z = ws.z[last].slice(s![..rows, 0]);
+            let fast = self.output_losses_f32(rows, ws);
+            let z = &ws.z[last];
             for r in 0..rows {
                 let y = ws.y[r];
-                loss_sum += self.loss.value(z[r], y).to_f64();
+                loss_sum += if fast { ws.ell[r] } else { self.loss.value(z[r], y) }.to_f64();
                 let predicted = if z[r] > T::zero() { T::one() } else { T::zero() };
                 if predicted == y {
                     correct += 1;
@@ -270,13 +341,11 @@ impl Mlp {
         let mut start = 0;
         while start < n {
             let rows = ws.capacity().min(n - start);
-            for r in 0..rows {
-                for d in 0..dim {
-                    ws.x[[r, d]] = T::from_f64(xs[(start + r) * dim + d] as f64);
-                }
+            for (x, &v) in ws.x.iter_mut().zip(&xs[start * dim..(start + rows) * dim]) {
+                *x = T::from_f64(v as f64);
             }
             self.forward(theta, rows, ws);
-            out.extend(ws.z[last].slice(s![..rows, 0]).iter().map(|v| v.to_f64() as f32));
+            out.extend(ws.z[last][..rows].iter().map(|v| v.to_f64() as f32));
             start += rows;
         }
         out
@@ -290,39 +359,55 @@ pub struct Eval {
     pub accuracy: Option<f64>,
 }
 
+/// Row-major `rows × width` view of the first rows of a buffer.
+fn view<T>(buf: &[T], rows: usize, width: usize) -> ArrayView2<'_, T> {
+    ArrayView2::from_shape((rows, width), &buf[..rows * width]).expect("workspace buffer holds rows × width")
+}
+
+fn view_mut<T>(buf: &mut [T], rows: usize, width: usize) -> ArrayViewMut2<'_, T> {
+    ArrayViewMut2::from_shape((rows, width), &mut buf[..rows * width]).expect("workspace buffer holds rows × width")
+}
+
 /// Buffers for up to `capacity` rows: inputs, targets, and per layer the pre-activations
-/// `z`, activations `a` and back-propagated errors `delta`. Allocated once, reused every step.
+/// `z`, activations `a` and back-propagated errors `delta` (each row-major `capacity × width`).
+/// Allocated once, reused every step.
 pub struct Workspace<T> {
-    x: Array2<T>,
+    cap: usize,
+    x: Vec<T>,
     y: Vec<T>,
-    z: Vec<Array2<T>>,
-    a: Vec<Array2<T>>,
-    delta: Vec<Array2<T>>,
+    z: Vec<Vec<T>>,
+    a: Vec<Vec<T>>,
+    delta: Vec<Vec<T>>,
+    /// Per-row losses (f32 path).
+    ell: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
     pub fn new(mlp: &Mlp, capacity: usize) -> Self {
         let cap = capacity.max(1);
-        let per_layer = |l: &Layer| Array2::zeros((cap, l.fan_out));
+        let per_layer = |l: &Layer| vec![T::zero(); cap * l.fan_out];
         Self {
-            x: Array2::zeros((cap, mlp.input_dim())),
+            cap,
+            x: vec![T::zero(); cap * mlp.input_dim()],
             y: vec![T::zero(); cap],
             z: mlp.layers.iter().map(per_layer).collect(),
             a: mlp.layers.iter().map(per_layer).collect(),
             delta: mlp.layers.iter().map(per_layer).collect(),
+            ell: vec![T::zero(); cap],
         }
     }
 
     pub fn capacity(&self) -> usize {
-        self.y.len()
+        self.cap
     }
 
     /// Copies the examples `idx` of `data` into the first `idx.len()` rows.
     pub fn load(&mut self, data: &Dataset, idx: &[u32]) {
+        let dim = data.dim;
         for (r, &i) in idx.iter().enumerate() {
             let i = i as usize;
-            for (d, &v) in data.row(i).iter().enumerate() {
-                self.x[[r, d]] = T::from_f64(v as f64);
+            for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i)) {
+                *x = T::from_f64(v as f64);
             }
             self.y[r] = T::from_f64(data.y[i] as f64);
         }
@@ -330,11 +415,12 @@ impl<T: Real> Workspace<T> {
 
     /// Copies examples `start .. start + rows` of `data` into the first rows.
     pub fn load_range(&mut self, data: &Dataset, start: usize, rows: usize) {
-        for r in 0..rows {
-            for (d, &v) in data.row(start + r).iter().enumerate() {
-                self.x[[r, d]] = T::from_f64(v as f64);
-            }
-            self.y[r] = T::from_f64(data.y[start + r] as f64);
+        let dim = data.dim;
+        for (x, &v) in self.x[..rows * dim].iter_mut().zip(&data.x[start * dim..(start + rows) * dim]) {
+            *x = T::from_f64(v as f64);
+        }
+        for (y, &v) in self.y[..rows].iter_mut().zip(&data.y[start..start + rows]) {
+            *y = T::from_f64(v as f64);
         }
     }
 }

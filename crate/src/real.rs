@@ -6,6 +6,7 @@
 //! differ in the last bit for a few percent of inputs. One implementation on both targets is
 //! what makes a run bit-identical natively and in the browser.
 
+use crate::model::Workspace;
 use ndarray::LinalgScalar;
 use std::fmt::Debug;
 use std::ops::Neg;
@@ -28,6 +29,23 @@ pub trait Real: LinalgScalar + Neg<Output = Self> + PartialOrd + Debug + Send + 
         } else {
             other
         }
+    }
+
+    /// The f32 fast path's door: `Some` (the same data) when `Self` is `f32`, so generic code
+    /// such as [`crate::model::Mlp::loss_grad`] can hand f32 data to the SIMD kernels of
+    /// [`crate::kernels`]. Every other type keeps the generic code: the default is `None`.
+    fn f32_slice(_values: &[Self]) -> Option<&[f32]> {
+        None
+    }
+
+    /// Mutable form of [`Real::f32_slice`].
+    fn f32_slice_mut(_values: &mut [Self]) -> Option<&mut [f32]> {
+        None
+    }
+
+    /// [`Real::f32_slice`] for a whole [`Workspace`].
+    fn f32_workspace(_ws: &mut Workspace<Self>) -> Option<&mut Workspace<f32>> {
+        None
     }
 }
 
@@ -55,6 +73,15 @@ impl Real for f32 {
     }
     fn is_finite(self) -> bool {
         f32::is_finite(self)
+    }
+    fn f32_slice(values: &[Self]) -> Option<&[f32]> {
+        Some(values)
+    }
+    fn f32_slice_mut(values: &mut [Self]) -> Option<&mut [f32]> {
+        Some(values)
+    }
+    fn f32_workspace(ws: &mut Workspace<Self>) -> Option<&mut Workspace<f32>> {
+        Some(ws)
     }
 }
 

@@ -340,15 +340,15 @@ mod pinned {
         let cases: [(&[(&str, &str)], [&str; 5]); 3] = [
             (
                 &[("dataset", "spiral"), ("label_noise", "0.1"), ("hidden", "8,8"), ("act", "relu"), ("optimizer", "adam"), ("weight_decay", "0.001"), ("warmup", "10"), ("lr", "0.01"), ("lr_rule", "sqrt"), ("base_batch", "4")],
-                ["93c0833c", "6913d018", "7284c793", "e65d22dd", "4536fe51"],
+                ["93c0833c", "6913d018", "7284c793", "c8077c50", "a9f5fa98"],
             ),
             (
                 &[("dataset", "sine"), ("noise", "0.1"), ("hidden", "16"), ("act", "sigmoid"), ("optimizer", "momentum"), ("momentum", "0.8"), ("lr", "0.05")],
-                ["17d77c8b", "3d511923", "5499c8a7", "7a396b1f", "ec917aee"],
+                ["17d77c8b", "3d511923", "5499c8a7", "84f969c2", "078e4cea"],
             ),
             (
                 &[("dataset", "circles"), ("seed", "7"), ("hidden", "4,4,4"), ("act", "tanh"), ("lr", "0.02"), ("lr_rule", "linear"), ("base_batch", "4"), ("warmup", "20")],
-                ["4d3ebb57", "0d1031c5", "5804d85c", "2182a8c2", "97705403"],
+                ["4d3ebb57", "0d1031c5", "5804d85c", "4e5b7c65", "fd408246"],
             ),
         ];
         for (pairs, expected) in cases {

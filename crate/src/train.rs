@@ -291,7 +291,7 @@ impl Trainer {
             self.optimizer.step(&mut self.theta, &self.grad, lr);
             self.step += 1;
             done += 1;
-            if !loss.is_finite() || self.theta.iter().any(|t| !t.is_finite()) {
+            if !loss.is_finite() || !crate::kernels::all_finite(&self.theta) {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }

@@ -9,6 +9,7 @@
 //! values are reported and replaced by defaults), slots are bounds-checked, drawing errors
 //! return a `JsError`.
 
+pub mod bench;
 mod measure;
 mod sweep;
 pub use sweep::{draw_sweep, SweepSession};

@@ -1,0 +1,48 @@
+// W1 benchmark page: the contract of the peer harness (shared bench README, "Plugging in another
+// implementation"). Each call resets or runs the Rust core through wasm; only the step loop
+// (benchW1) or the whole grid (benchLandscape) is inside the performance.now() interval.
+import init, { W1Bench } from '../pkg/batchscape.js';
+
+let bench = null;
+
+async function setup() {
+  await init();
+  bench = new W1Bench();
+  const [loss0] = bench.evaluate();
+  document.getElementById('loss0').textContent = loss0.toFixed(9);
+  const fingerprint = bench.fingerprint();
+  document.getElementById('fingerprint').textContent = fingerprint;
+  window.benchFingerprint = fingerprint;
+  document.getElementById('status').textContent = 'Ready: window.benchW1 and window.benchLandscape are defined.';
+}
+
+window.benchReady = setup();
+window.benchReady.catch((err) => {
+  window.benchError = String(err?.stack || err);
+  document.getElementById('status').textContent = `Failed to start: ${err?.message || err}`;
+});
+
+window.benchInfo = () => ({
+  name: 'batchscape',
+  impl: 'Rust core → wasm32 + simd128, f32, main thread',
+  fingerprint: window.benchFingerprint,
+});
+
+window.benchW1 = async ({ batchSize, steps }) => {
+  bench.reset(batchSize);
+  const t0 = performance.now();
+  bench.train(steps);
+  const ms = performance.now() - t0;
+  const [loss, trainAcc, , testAcc] = bench.evaluate();
+  return { ms, steps, batchSize, loss, trainAcc, testAcc };
+};
+
+window.benchLandscape = async ({ gridSize = 51 } = {}) => {
+  const t0 = performance.now();
+  const values = bench.landscape(gridSize);
+  const ms = performance.now() - t0;
+  let sum = 0;
+  for (const v of values) sum += v;
+  const c = (gridSize - 1) / 2;
+  return { ms, gridSize, lossMean: sum / values.length, lossCenter: values[c * gridSize + c] };
+};
