@@ -19,6 +19,9 @@
 //! **Orders:** `z[r][j] = ((b[j] + a[r][0]·w[0][j]) + a[r][1]·w[1][j]) + …` (inputs in order);
 //! weight and bias gradients sum the rows in order `r = 0, 1, …` starting from 0; back-propagated
 //! errors sum the outputs in order `j = 0, 1, …` starting from 0.
+// `acc = acc + a·b` spells out each addition's operands in the order the comments document;
+// the polynomial coefficients are quoted as Cephes publishes them.
+#![allow(clippy::assign_op_pattern, clippy::excessive_precision)]
 
 /// Columns per register block.
 pub const LANES: usize = 8;

@@ -288,10 +288,10 @@ impl Mlp {
                 kernels::back(delta, rows, fan_out, &theta[layer.w_off..layer.b_off], fan_in, prev);
                 let a = &ws.a[l - 1][..rows * fan_in];
                 match self.activation {
-                    Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d = *d * (1.0 - a * a)),
+                    Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d *= 1.0 - a * a),
                     act => {
                         let z = &ws.z[l - 1][..rows * fan_in];
-                        prev.iter_mut().zip(a).zip(z).for_each(|((d, &a), &z)| *d = *d * act.derivative(a, z));
+                        prev.iter_mut().zip(a).zip(z).for_each(|((d, &a), &z)| *d *= act.derivative(a, z));
                     }
                 }
             }
