@@ -46,8 +46,8 @@ export const SCENES = {
   },
   sharp: {
     title: 'Sharp vs flat minima (Keskar et al. 2017)',
-    text: 'With 20 % of the training labels flipped, a network can memorize noise. Both runs use Adam for the same 200 epochs. Keskar et al. found that large batches converge to sharp minima (large λ_max, high ε-sharpness) with a larger generalization gap, while small-batch noise keeps SGD in flat regions. Compare the slices, the sharpness table and the test accuracy below.',
-    pairs: { batch: '4,256', optimizer: 'adam', lr: '0.01', label_noise: '0.2', hidden: '32,32', epochs: '200', seed: '3' },
+    text: 'With 20 % of the training labels flipped, a network can memorize noise. Both runs use plain SGD with the same η for the same 200 epochs. Keskar et al. found that large batches converge to sharp minima (large λ_max, high ε-sharpness) that generalize worse, while small-batch noise keeps SGD in flat regions. Compare the slices, the sharpness table and the test accuracy below. Then switch the learning-rate rule to "linear": with η scaled up for the large batch, its minimum is no longer the sharper one here — much of the effect comes from the step size and the number of updates (Hoffer et al. 2017), not from the batch size alone.',
+    pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', epochs: '200', seed: '4' },
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.a && Number.isFinite(r.a.lambda_max));
       if (runs.length < 2) return 'Waiting for the sharpness of both runs…';
