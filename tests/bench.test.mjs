@@ -29,6 +29,10 @@ test('bench.html runs W1 in the browser with the reference numbers and the nativ
   const land = await page.evaluate(() => window.benchLandscape({ gridSize: 51 }));
   assert.ok(Math.abs(land.lossCenter - 0.718232220) < 1e-5, `landscape centre ${land.lossCenter}`);
   console.log(`# W1 in this browser: 2000 steps at B = 32 in ${w1.ms.toFixed(1)} ms (${(64000 / w1.ms).toFixed(0)} k examples/s); 51×51 landscape ${land.ms.toFixed(1)} ms`);
+  const an = await page.evaluate(() => window.benchAnalysis({ steps: 2000 }));
+  assert.ok(an.lambdaMax > 0 && Number.isFinite(an.bSimple) && an.bSimple > 0, JSON.stringify(an));
+  console.log(`# analysis in this browser at θ after 2000 steps (B = 32): λ_max ${an.lambdaMax.toFixed(3)} in ${an.lambdaMs.toFixed(1)} ms `
+    + `(${an.products} Hessian-vector products); exact B_simple ${an.bSimple.toFixed(1)} in ${an.bSimpleMs.toFixed(1)} ms`);
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(pageErrors, []);
   await context.close();

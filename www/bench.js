@@ -46,3 +46,17 @@ window.benchLandscape = async ({ gridSize = 51 } = {}) => {
   const c = (gridSize - 1) / 2;
   return { ms, gridSize, lossMean: sum / values.length, lossCenter: values[c * gridSize + c] };
 };
+
+// Issue 4's analysis benchmark (not part of the peer harness): λ_max and exact B_simple on W1's
+// network and data, at θ after `steps` steps at B = 32.
+window.benchAnalysis = async ({ steps = 2000 } = {}) => {
+  bench.reset(32);
+  bench.train(steps);
+  let t0 = performance.now();
+  const [lambdaMax, products] = bench.lambda_max();
+  const lambdaMs = performance.now() - t0;
+  t0 = performance.now();
+  const bSimple = bench.b_simple();
+  const bSimpleMs = performance.now() - t0;
+  return { lambdaMax, products, lambdaMs, bSimple, bSimpleMs };
+};

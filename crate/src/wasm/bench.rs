@@ -62,6 +62,26 @@ impl W1Bench {
         self.w1.landscape((n as usize).clamp(1, 201), &mut self.ws)
     }
 
+    /// λ_max of the training loss (full batch) at the current run's θ (θ0 without a run), by
+    /// power iteration on exact f32 Hessian-vector products from a seeded start:
+    /// `[λ_max, products used]` (issue 4's browser benchmark; the page's analysis uses f64).
+    pub fn lambda_max(&self) -> Vec<f64> {
+        let theta = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0);
+        let mut tape = crate::curvature::Tape::<f32>::new(&self.w1.mlp, &self.w1.split.train);
+        tape.set_point(theta);
+        let start: Vec<f32> = crate::curvature::gaussian_unit(self.w1.mlp.n_params(), &mut crate::rng::Mulberry32::new(3));
+        let e = crate::curvature::lambda_max(&mut tape, &start, crate::curvature::PowerConfig::default());
+        vec![e.value, e.iterations as f64]
+    }
+
+    /// Exact B_simple = tr(Σ)/‖G‖² at the current run's θ over the 512 training points (f64).
+    pub fn b_simple(&self) -> f64 {
+        let theta: Vec<f64> = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0).iter().map(|&x| x as f64).collect();
+        let mut tape = crate::curvature::Tape::<f64>::new(&self.w1.mlp, &self.w1.split.train);
+        tape.set_point(&theta);
+        crate::noise::b_simple_exact(&tape).b_simple
+    }
+
     /// [`W1::training_fingerprint`]: equal to the native one when wasm and native agree bit for bit.
     pub fn fingerprint(&self) -> String {
         self.w1.training_fingerprint()
