@@ -207,12 +207,25 @@ test('accessibility audit (axe-core): no serious or critical violations, light a
   }
 });
 
-test('at 360 px wide the page lays out without horizontal scrolling', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`, { viewport: { width: 360, height: 780 } });
+test('on a 360 px touch screen the page fits and a batch-size slider can be dragged by touch', async () => {
+  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`,
+    { viewport: { width: 360, height: 780 }, contextOptions: { hasTouch: true, isMobile: true } });
   await waitSettled(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow} px wider than the screen`);
   await page.screenshot({ path: artifactPath('page-360.png'), fullPage: true });
+  // A finger drags Run 1's slider to the right end: the full batch.
+  await page.locator('#batch-0').scrollIntoViewIfNeeded();
+  const box = await page.locator('#batch-0').boundingBox();
+  const cdp = await context.newCDPSession(page);
+  const y = box.y + box.height / 2;
+  const x0 = box.x + box.width / 2;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y }] });
+  for (let k = 1; k <= 8; k++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x0 + ((box.width / 2 - 2) * k) / 8, y }] });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForFunction(() => window.batchscape.runs[0]?.batch === 256 && window.batchscape.runs[0].state === 'finished');
   await context.close();
 });
 
