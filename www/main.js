@@ -478,6 +478,7 @@ function drawBoundaries() {
   const slots = activeSlots().filter((k) => state.runs[k]?.boundary?.length);
   const want = new Set(slots.map((k) => `boundary-${k}`));
   for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
+  let incomplete = false;
   for (const slot of slots) {
     let canvas = $(`boundary-${slot}`);
     if (!canvas) {
@@ -495,10 +496,16 @@ function drawBoundaries() {
     canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
     const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
     paint(canvas, 'boundary', f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
+    // Four maps at once can exceed a frame: the rest wait for the next one.
+    if (performance.now() - state.frameStart > FRAME_BUDGET_MS) {
+      incomplete = true;
+      break;
+    }
   }
   // Keep canvases in slot order.
   for (const slot of slots) host.append($(`boundary-${slot}`));
   setText('boundary-text', explainBoundaries(state));
+  return !incomplete;
 }
 
 /** Layer widths (input, hidden…, output) of the scenario's network. */
@@ -626,6 +633,7 @@ const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 6
 function draw() {
   state.rafPending = false;
   const t0 = performance.now();
+  state.frameStart = t0;
   let waitMs = 0;
   for (const name of Object.keys(VIEWS)) {
     if (!state.stale.has(name)) continue;
@@ -639,7 +647,11 @@ function draw() {
     state.lastDrawn[name] = performance.now();
     const v0 = performance.now();
     try {
-      VIEWS[name]();
+      // A view that returns false has more to draw: it stays stale for the next frame.
+      if (VIEWS[name]() === false) {
+        state.stale.add(name);
+        state.lastDrawn[name] = -Infinity;
+      }
     } catch (err) {
       showMessages([`Drawing failed: ${err.message || err}`]);
     }
@@ -822,7 +834,7 @@ function addExportButtons() {
 }
 
 function exportFigure(fig, format) {
-  const canvases = [...fig.querySelectorAll('canvas')];
+  const canvases = [...fig.querySelectorAll('canvas:not(.overlay)')];
   let n = 0;
   for (const c of canvases) {
     const name = `${slug()}-${c.id}`;
