@@ -83,6 +83,7 @@ test('flat vs sharp, dynamics, decision boundaries and cost show one row and one
   assert.equal(await page.locator('#sharpness tbody tr').count(), 3);
   assert.equal(await page.locator('#cost tbody tr').count(), 3);
   assert.equal(await page.locator('#boundaries canvas').count(), 3);
+  assert.equal(await page.locator('#boundaries').evaluate((el) => [...el.childNodes].filter((n) => n.nodeType !== 1).length), 0, 'only canvases');
   const rows = await page.$$eval('#sharpness tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
   for (const r of rows) {
     assert.ok(Number(r[2]) > 0, `λ_max of ${r[0]} is a positive number: ${r[2]}`);

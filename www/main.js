@@ -353,10 +353,14 @@ function drawHover() {
     const base = $(id);
     if (!overlay) continue;
     if (overlay.width !== base.width) { overlay.width = base.width; overlay.height = base.height; }
+    const frame = state.plotFrames[id];
+    // An untouched canvas costs nothing to composite: clear only what was drawn on.
+    if (!(state.hover && frame) && !overlayInked.has(id)) continue;
     const g = overlayContext(overlay);
     g.clearRect(0, 0, overlay.width, overlay.height);
-    const frame = state.plotFrames[id];
+    overlayInked.delete(id);
     if (!state.hover || !frame) continue;
+    overlayInked.add(id);
     for (const [slotKey, k] of Object.entries(state.hover.records)) {
       const slot = Number(slotKey);
       const point = hoverPoint(id, slot, k);
@@ -374,6 +378,7 @@ function drawHover() {
   }
 }
 
+const overlayInked = new Set();   // overlays with marks on them
 const overlayContexts = new Map();
 function overlayContext(canvas) {
   if (!overlayContexts.has(canvas)) overlayContexts.set(canvas, canvas.getContext('2d'));
@@ -503,7 +508,10 @@ function drawBoundaries() {
     }
   }
   // Keep canvases in slot order.
-  for (const slot of slots) host.append($(`boundary-${slot}`));
+  for (const slot of slots) {
+    const c = $(`boundary-${slot}`);
+    if (c) host.append(c);
+  }
   setText('boundary-text', explainBoundaries(state));
   return !incomplete;
 }
@@ -639,7 +647,9 @@ function draw() {
     if (!state.stale.has(name)) continue;
     if (performance.now() - t0 > FRAME_BUDGET_MS) break;
     const since = t0 - (state.lastDrawn[name] ?? -Infinity);
-    if (since < MIN_REDRAW_MS) {
+    // The first frame of a run the user just restarted is drawn at once (slider-to-frame latency).
+    const urgent = state.pendingInput && state.runs[state.pendingInput.slot]?.gen === state.pendingInput.gen;
+    if (since < MIN_REDRAW_MS && !urgent) {
       waitMs = Math.max(waitMs, MIN_REDRAW_MS - since);
       continue;
     }
@@ -657,7 +667,9 @@ function draw() {
     }
     (state.viewMs[name] ??= []).push(performance.now() - v0);
   }
+  const w0 = performance.now();
   flushWrites();
+  (state.viewMs.domWrites ??= []).push(performance.now() - w0);
   state.drawMs.push(performance.now() - t0);
   state.frames += 1;
   // Slider-to-frame latency: the first drawn frame of the run the slider restarted.

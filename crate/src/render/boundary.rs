@@ -96,7 +96,8 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
     chart
         .draw_series(pts.map(|(p, &y)| {
             let c = CLASS_COLORS[(y > 0.5) as usize];
-            Circle::new((p[0] as f64, p[1] as f64), 2, c.filled())
+            // A 4-pixel square: on a canvas one fillRect, far cheaper than an arc per point.
+            EmptyElement::at((p[0] as f64, p[1] as f64)) + Rectangle::new([(-2, -2), (2, 2)], c.filled())
         }))
         .map_err(err)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
