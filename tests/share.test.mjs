@@ -79,6 +79,7 @@ test('the native tool\'s settings load back into the page (and give the same run
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-')), 'settings.json');
   fs.writeFileSync(file, JSON.stringify(metrics.settings));
   const { page, context } = await openPage(browser, srv.url);
+  await waitSettled(page);   // the page is wired (wasm initialised) before the file is chosen
   await page.setInputFiles('#import-settings', file);
   await page.waitForFunction(() => new URLSearchParams(location.search).get('dataset') === 'xor');
   await waitSettled(page);
