@@ -1,26 +1,15 @@
 // End-to-end: the W1 bench page (bench.html) that the peer harness measures with `--url`.
 // Checks that the browser runs the very workload the native tests pin: the same training
-// fingerprint, and W1's reference loss after 2000 steps at B = 32 and at θ0 (copied here from
-// the benchmark's reference table, since a clone has no ../shared). Times are printed, not judged.
-import { test, before, after } from 'node:test';
+// fingerprint, and W1's reference loss after 2000 steps at B = 32 and at θ0 (values copied from
+// the W1 benchmark's published reference table). Times are printed, not judged.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage } from './lib/harness.mjs';
+import { openPage, useServedBrowser } from './lib/harness.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const env = useServedBrowser();
 
 test('bench.html runs W1 in the browser with the reference numbers and the native fingerprint', async () => {
-  const { page, context, consoleErrors, pageErrors } = await openPage(browser, `${srv.url}bench.html`);
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}bench.html`);
   await page.evaluate(() => window.benchReady);
   // Pinned natively in crate/src/w1.rs: the browser's W1 training is bit-identical.
   assert.equal(await page.evaluate(() => window.benchFingerprint), '6e2fd062');

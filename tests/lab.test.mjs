@@ -2,22 +2,11 @@
 // dynamics, decision boundaries and cost for several runs; each guided scene; one run
 // diverging while another goes on; main-thread responsiveness while four runs train; and
 // screenshots of every view at 1280 px and 390 px wide.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, canvasPixels, artifactPath } from './lib/harness.mjs';
+import { artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser } from './lib/harness.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const env = useServedBrowser();
 
 /** Waits until every active run has stopped and been diagnosed (sharpness, dynamics). */
 async function waitDiagnosed(page, timeout = 120_000) {
@@ -30,12 +19,6 @@ async function waitDiagnosed(page, timeout = 120_000) {
   }, null, { timeout });
 }
 
-function distinctColours(px) {
-  const seen = new Set();
-  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-  return seen.size;
-}
-
 const SCENES = [
   ['Noisy SGD', 'noisy', /B = 1 is \d+\.\d× as jagged as that of B = 256/],
   ['Linear scaling rule', 'scaling', /Measured with the linear rule: B = 16 \(η = 0\.1\) ended at/],
@@ -45,7 +28,7 @@ const SCENES = [
 ];
 
 test('each scene restores its state, shows its views and reads its own numbers', async () => {
-  const { page, context, consoleErrors, pageErrors } = await openPage(browser, srv.url);
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, env.srv.url);
   for (const [button, name, verdict] of SCENES) {
     await page.getByRole('button', { name: button }).click();
     assert.match(page.url(), new RegExp(`scene=${name}`));
@@ -78,7 +61,7 @@ test('each scene restores its state, shows its views and reads its own numbers',
 });
 
 test('flat vs sharp, dynamics, decision boundaries and cost show one row and one curve per run', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=4,32,256`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=4,32,256`);
   await waitDiagnosed(page);
   assert.equal(await page.locator('#sharpness tbody tr').count(), 3);
   assert.equal(await page.locator('#cost tbody tr').count(), 3);
@@ -134,7 +117,7 @@ test('flat vs sharp, dynamics, decision boundaries and cost show one row and one
 });
 
 test('a run whose scaled learning rate diverges is marked while the other run finishes', async () => {
-  const { page, context, pageErrors } = await openPage(browser, `${srv.url}?lr=3&lr_rule=linear&base_batch=16&batch=16,256`);
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?lr=3&lr_rule=linear&base_batch=16&batch=16,256`);
   await waitDiagnosed(page);
   const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => [f.batch, f.lr, f.state]));
   assert.deepEqual(runs, [[16, 3, 'finished'], [256, 48, 'diverged']]);
@@ -146,7 +129,7 @@ test('a run whose scaled learning rate diverges is marked while the other run fi
 });
 
 test('while four runs train the main thread stays responsive; slider-to-frame latency', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=1,4,64,256&epochs=120`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=1,4,64,256&epochs=120`);
   await page.waitForFunction(() => window.batchscape?.runs?.filter((f) => f?.state === 'running').length >= 3, null, { timeout: 60_000 });
   await page.evaluate(() => { window.__longTasks.length = 0; });
   const slider = page.getByRole('slider', { name: 'Run 3: Batch size' });

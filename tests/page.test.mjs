@@ -1,22 +1,11 @@
 // End-to-end: the lab page in Debian's headless Chromium. Loads it, lets the workers train
 // several runs at once, moves batch-size sliders by keyboard and by mouse, and checks what the
 // canvases show and what the page's numbers say.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, canvasPixels, pixelDiff, artifactPath } from './lib/harness.mjs';
+import { artifactPath, canvasPixels, distinctColours, openPage, pixelDiff, useServedBrowser } from './lib/harness.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const env = useServedBrowser();
 
 /**
  * Waits until every active run has stopped (finished or diverged) with the batch sizes
@@ -64,13 +53,6 @@ async function atlasOf(page) {
   });
 }
 
-/** Number of distinct colours in a canvas: a blank or flat canvas has very few. */
-function distinctColours(px) {
-  const seen = new Set();
-  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-  return seen.size;
-}
-
 /** The grid value under (α, β) on an atlas. */
 function valueAt(atlas, a, b) {
   const [n, a0, a1, b0, b1] = atlas.extent;
@@ -80,7 +62,7 @@ function valueAt(atlas, a, b) {
 }
 
 test('two runs train side by side, the views are drawn and explained, with no console errors', async () => {
-  const { page, consoleErrors, pageErrors, context, worstLongTask } = await openPage(browser, srv.url);
+  const { page, consoleErrors, pageErrors, context, worstLongTask } = await openPage(env.browser, env.srv.url);
   const runs = await waitSettled(page, [16, 256]);
   assert.deepEqual(runs.map((r) => [r.batch, r.state, r.step, r.steps]),
     [[16, 'finished', 960, 960], [256, 'finished', 60, 60]], '60 epochs of 256/B steps each');
@@ -106,7 +88,7 @@ test('two runs train side by side, the views are drawn and explained, with no co
 });
 
 test('on the plane through θ0 and both end points, each path starts at θ0 and ends in a basin', async () => {
-  const { page, context } = await openPage(browser, srv.url);
+  const { page, context } = await openPage(env.browser, env.srv.url);
   await waitSettled(page, [16, 256]);
   const atlas = await atlasOf(page);
   assert.equal(atlas.plane, 'endpoints');
@@ -128,7 +110,7 @@ test('on the plane through θ0 and both end points, each path starts at θ0 and 
 });
 
 test('moving one batch-size slider with the keyboard re-runs only that run', async () => {
-  const { page, context, consoleErrors } = await openPage(browser, srv.url);
+  const { page, context, consoleErrors } = await openPage(env.browser, env.srv.url);
   const first = await waitSettled(page, [16, 256]);
   const before = await canvasPixels(page, '#landscape');
   const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
@@ -153,7 +135,7 @@ test('moving one batch-size slider with the keyboard re-runs only that run', asy
 });
 
 test('dragging a slider with the mouse to the full batch, adding and removing runs', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=16`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16`);
   await waitSettled(page, [16]);
   const before = await canvasPixels(page, '#curves');
   const box = await page.locator('#batch-0').boundingBox();
@@ -180,7 +162,7 @@ test('dragging a slider with the mouse to the full batch, adding and removing ru
 });
 
 test('a diverging learning rate is marked and recovers when lowered', async () => {
-  const { page, context, pageErrors } = await openPage(browser, `${srv.url}?lr=1000`);
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?lr=1000`);
   const runs = await waitSettled(page, [16, 256]);
   assert.ok(runs.every((r) => r.state === 'diverged'), 'η = 1000 diverges at both batch sizes');
   assert.match(await page.textContent('#run-status-0'), /diverged at step \d+: .*learning rate η = 1000/);
@@ -203,7 +185,7 @@ test('hostile URL parameters are reported as text and break nothing', async () =
     bogus: '<script>window.__pwned=1</script>',
   });
   for (let k = 0; k < 300; k++) hostile.append(`k${k}`, 'x');
-  const { page, context, pageErrors } = await openPage(browser, `${srv.url}?${hostile}`);
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?${hostile}`);
   await waitSettled(page, [16, 256]);
   const box = page.locator('#messages');
   await box.waitFor({ state: 'visible' });

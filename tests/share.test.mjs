@@ -1,26 +1,15 @@
 // End-to-end: URL state, embedding, sharing and export, offline and accessibility — the
 // course-material side of the page (issue 7), in Debian's headless Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { serveDist, serveDir, launchBrowser, openPage, canvasPixels, artifactPath, REPO_ROOT, DIST_DIR } from './lib/harness.mjs';
+import { DIST_DIR, REPO_ROOT, artifactPath, canvasPixels, openPage, serveDir, useServedBrowser } from './lib/harness.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
+const env = useServedBrowser();
 
 /** Waits until every active run has stopped and the fine landscape is drawn. */
 async function waitSettled(target) {
@@ -50,7 +39,7 @@ function native(args) {
 }
 
 test('a URL with every key round-trips: same URL back, same numbers in a second page and in the native tool', async () => {
-  const { page, context, consoleErrors } = await openPage(browser, `${srv.url}?${EVERY_KEY}`);
+  const { page, context, consoleErrors } = await openPage(env.browser, `${env.srv.url}?${EVERY_KEY}`);
   await waitSettled(page);
   assert.deepEqual(sortedEntries(new URL(page.url()).search), sortedEntries(EVERY_KEY));
   assert.equal(await page.isVisible('#messages'), false, 'no setting was rejected');
@@ -66,7 +55,7 @@ test('a URL with every key round-trips: same URL back, same numbers in a second 
   const metrics = native(['--config', config]);
   assert.deepEqual(metrics.runs.map((r) => r.theta_fingerprint), first, 'browser ≡ native');
   console.log(`# every-key scenario: browser and native fingerprints ${first.join(', ')}`);
-  const again = await openPage(browser, page.url());
+  const again = await openPage(env.browser, page.url());
   await waitSettled(again.page);
   assert.deepEqual(await fingerprints(again.page), first);
   assert.deepEqual(consoleErrors, []);
@@ -78,7 +67,7 @@ test('the native tool\'s settings load back into the page (and give the same run
   const metrics = native(['--set', 'dataset=xor', '--set', 'batch=8,64', '--set', 'epochs=10', '--set', 'seed=3']);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-')), 'settings.json');
   fs.writeFileSync(file, JSON.stringify(metrics.settings));
-  const { page, context } = await openPage(browser, srv.url);
+  const { page, context } = await openPage(env.browser, env.srv.url);
   await waitSettled(page);   // the page is wired (wasm initialised) before the file is chosen
   await page.setInputFiles('#import-settings', file);
   await page.waitForFunction(() => new URLSearchParams(location.search).get('dataset') === 'xor');
@@ -88,7 +77,7 @@ test('the native tool\'s settings load back into the page (and give the same run
 });
 
 test('rejected URL values are named with the value used instead, and the URL shows what is in effect', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?lr=-3&dataset=%3Cscript%3E&colour=red&batch=16`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?lr=-3&dataset=%3Cscript%3E&colour=red&batch=16`);
   await waitSettled(page);
   const text = await page.textContent('#messages');
   assert.match(text, /`lr` = "-3" is not allowed.*using lr = 0\.2 instead/);
@@ -100,12 +89,12 @@ test('rejected URL values are named with the value used instead, and the URL sho
 
 test('embed mode in an iframe on another origin: only the chosen panels, working', async () => {
   const parentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-parent-'));
-  const src = `${srv.url}?batch=16,256&embed=controls,landscape,curves`;
+  const src = `${env.srv.url}?batch=16,256&embed=controls,landscape,curves`;
   fs.writeFileSync(path.join(parentDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course page</title>
 <h1>Lesson 4: batch size</h1><iframe id="bs" src="${src}" width="640" height="400" title="Batchscape" style="border:0"></iframe>`);
   const parent = await serveDir(parentDir);
-  assert.notEqual(new URL(parent.url).origin, new URL(srv.url).origin);
-  const { page, context, requests } = await openPage(browser, parent.url, { viewport: { width: 800, height: 560 } });
+  assert.notEqual(new URL(parent.url).origin, new URL(env.srv.url).origin);
+  const { page, context, requests } = await openPage(env.browser, parent.url, { viewport: { width: 800, height: 560 } });
   const frame = page.frame({ url: /embed=/ });
   await waitSettled(frame);
   assert.equal(await frame.isVisible('#landscape'), true);
@@ -132,7 +121,7 @@ test('embed mode in an iframe on another origin: only the chosen panels, working
 });
 
 test('exports: SVG from the plotters SVG backend, PNG, CSV and JSON of the runs', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   await waitSettled(page);
   const read = async (trigger) => {
     const [d] = await Promise.all([page.waitForEvent('download'), trigger()]);
@@ -164,7 +153,7 @@ test('exports: SVG from the plotters SVG backend, PNG, CSV and JSON of the runs'
 });
 
 test('keyboard only: every control is reachable by Tab, with a visible focus ring', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   await waitSettled(page);
   await page.locator('#scenario summary').click();
   const controls = await page.$$eval('button, input, select, summary, textarea', (els) => els
@@ -196,7 +185,7 @@ test('keyboard only: every control is reachable by Tab, with a visible focus rin
 
 test('accessibility audit (axe-core): no serious or critical violations, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`, { contextOptions: { bypassCSP: true, colorScheme } });
+    const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`, { contextOptions: { bypassCSP: true, colorScheme } });
     await waitSettled(page);
     await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
     const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
@@ -209,7 +198,7 @@ test('accessibility audit (axe-core): no serious or critical violations, light a
 });
 
 test('on a 360 px touch screen the page fits and a batch-size slider can be dragged by touch', async () => {
-  const { page, context } = await openPage(browser, `${srv.url}?batch=16,256`,
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`,
     { viewport: { width: 360, height: 780 }, contextOptions: { hasTouch: true, isMobile: true } });
   await waitSettled(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -231,10 +220,10 @@ test('on a 360 px touch screen the page fits and a batch-size slider can be drag
 });
 
 test('offline: every request stays on 127.0.0.1; sizes of a first load (printed)', async () => {
-  const { page, context, requests } = await openPage(browser, srv.url);
+  const { page, context, requests } = await openPage(env.browser, env.srv.url);
   await waitSettled(page);
-  const local = requests.filter((r) => r.startsWith(srv.url));
-  assert.deepEqual(requests.filter((r) => !r.startsWith(srv.url) && !r.startsWith('data:') && !r.startsWith('blob:')), []);
+  const local = requests.filter((r) => r.startsWith(env.srv.url));
+  assert.deepEqual(requests.filter((r) => !r.startsWith(env.srv.url) && !r.startsWith('data:') && !r.startsWith('blob:')), []);
   const files = [...new Set(local.map((r) => new URL(r).pathname))].map((p) => (p.endsWith('/') ? `${p}index.html` : p));
   let raw = 0;
   let gz = 0;

@@ -1,33 +1,15 @@
 // End-to-end: the sweep view in Debian's headless Chromium. Runs a small sweep to completion
 // (progress, charts, numbers, the generated summary), then cancels a second one midway.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, canvasPixels, artifactPath } from './lib/harness.mjs';
+import { artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser } from './lib/harness.mjs';
 
-let srv;
-let browser;
-
-before(async () => {
-  srv = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-});
-
-/** Number of distinct colours in a canvas: a blank or flat canvas has very few. */
-function distinctColours(px) {
-  const seen = new Set();
-  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-  return seen.size;
-}
+const env = useServedBrowser();
 
 const CANVASES = ['#sweep-acc', '#sweep-gap', '#sweep-lambda', '#sweep-steps'];
 
 test('a small sweep runs to the end, draws four charts with bands and explains them from its numbers', async () => {
-  const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(browser, `${srv.url}?n_train=64&n_test=128&epochs=20`);
+  const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=128&epochs=20`);
   await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
   assert.equal(await page.locator('#sweep-progress').getAttribute('aria-label'), 'Sweep progress');
@@ -91,7 +73,7 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
 });
 
 test('a sweep can be cancelled midway: progress stops, Run is enabled again and Cancel disabled', async () => {
-  const { page, context, consoleErrors, pageErrors } = await openPage(browser, `${srv.url}?n_train=256&epochs=60`);
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=256&epochs=60`);
   await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
   await page.locator('#sweep-seeds').selectOption('5');
   await page.locator('#sweep-run').click();

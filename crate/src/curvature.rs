@@ -37,30 +37,8 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 use serde::Serialize;
 
-/// σ(z), σ′ and σ″ of the hidden activations, the last two from the output `a` (and `z` for
-/// ReLU, whose σ″ is 0 almost everywhere). Must match `model.rs`'s activations exactly.
-fn act<T: Real>(f: Activation, z: T) -> T {
-    match f {
-        Activation::Tanh => z.tanh(),
-        Activation::Relu => z.max(T::zero()),
-        Activation::Sigmoid => sigmoid(z),
-    }
-}
-
-fn act_d1<T: Real>(f: Activation, a: T, z: T) -> T {
-    match f {
-        Activation::Tanh => T::one() - a * a,
-        Activation::Relu => {
-            if z > T::zero() {
-                T::one()
-            } else {
-                T::zero()
-            }
-        }
-        Activation::Sigmoid => a * (T::one() - a),
-    }
-}
-
+/// σ″ of the hidden activations from the output `a` (ReLU's is 0 almost everywhere); σ and σ′
+/// are the model's own ([`Activation::apply`], [`Activation::derivative`]).
 /// tanh″ = −2a(1 − a²); sigmoid″ = a(1 − a)(1 − 2a).
 fn act_d2<T: Real>(f: Activation, a: T) -> T {
     let two = T::from_f64(2.0);
@@ -71,16 +49,17 @@ fn act_d2<T: Real>(f: Activation, a: T) -> T {
     }
 }
 
-/// ℓ, ℓ′ and ℓ″ of one example on the output `z` (same formulas as `model.rs`).
+/// ℓ, ℓ′ (the model's own [`Loss::value`], [`Loss::dz`]) and ℓ″ of one example on the output `z`.
 /// BCE: ℓ″ = σ(z)(1 − σ(z)); MSE: ℓ″ = 2.
 fn loss_terms<T: Real>(loss: Loss, z: T, y: T) -> (T, T, T) {
-    match loss {
+    let d2 = match loss {
         Loss::Bce => {
             let s = sigmoid(z);
-            (z.max(T::zero()) - y * z + (-z.abs()).exp().ln_1p(), s - y, s * (T::one() - s))
+            s * (T::one() - s)
         }
-        Loss::Mse => ((z - y) * (z - y), T::from_f64(2.0) * (z - y), T::from_f64(2.0)),
-    }
+        Loss::Mse => T::from_f64(2.0),
+    };
+    (loss.value(z, y), loss.dz(z, y), d2)
 }
 
 /// One forward and backward pass over a whole data set at a point θ, kept so that repeated
@@ -181,7 +160,7 @@ impl<T: Real> Tape<T> {
             general_mat_mul(T::one(), &input, &w, T::one(), z);
             if l + 1 < n_layers {
                 let f = mlp.activation;
-                a_hi[0].zip_mut_with(z, |a, &z| *a = act(f, z));
+                a_hi[0].zip_mut_with(z, |a, &z| *a = f.apply(z));
             }
         }
         let last = n_layers - 1;
@@ -206,7 +185,7 @@ impl<T: Real> Tape<T> {
                 let f = mlp.activation;
                 let (d_lo, _) = self.delta.split_at_mut(l);
                 Zip::from(&mut d_lo[l - 1]).and(&self.e[l - 1]).and(&self.a[l - 1]).and(&self.z[l - 1]).for_each(
-                    |d, &e, &a, &z| *d = e * act_d1(f, a, z),
+                    |d, &e, &a, &z| *d = e * f.derivative(a, z),
                 );
             }
         }
@@ -237,7 +216,7 @@ impl<T: Real> Tape<T> {
             }
             if l + 1 < n_layers {
                 Zip::from(&mut ra_hi[0]).and(&*rz).and(&self.a[l]).and(&self.z[l]).for_each(|ra, &rz, &a, &z| {
-                    *ra = act_d1(f, a, z) * rz;
+                    *ra = f.derivative(a, z) * rz;
                 });
             }
         }
@@ -274,7 +253,7 @@ impl<T: Real> Tape<T> {
                     .and(&self.z[l - 1])
                     .and(&self.rz[l - 1])
                     .for_each(|rd, &re, &e, &a, &z, &rz| {
-                        *rd = re * act_d1(f, a, z) + e * act_d2(f, a) * rz;
+                        *rd = re * f.derivative(a, z) + e * act_d2(f, a) * rz;
                     });
             }
         }

@@ -33,7 +33,7 @@ pub enum Activation {
 }
 
 impl Activation {
-    fn apply<T: Real>(self, z: T) -> T {
+    pub(crate) fn apply<T: Real>(self, z: T) -> T {
         match self {
             Activation::Tanh => z.tanh(),
             Activation::Relu => z.max(T::zero()),
@@ -42,7 +42,7 @@ impl Activation {
     }
 
     /// dσ/dz, from the activation's output `a` (and its input `z`, for ReLU).
-    fn derivative<T: Real>(self, a: T, z: T) -> T {
+    pub(crate) fn derivative<T: Real>(self, a: T, z: T) -> T {
         match self {
             Activation::Tanh => T::one() - a * a,
             Activation::Relu => {
@@ -69,14 +69,14 @@ pub enum Loss {
 }
 
 impl Loss {
-    fn value<T: Real>(self, z: T, y: T) -> T {
+    pub(crate) fn value<T: Real>(self, z: T, y: T) -> T {
         match self {
             Loss::Bce => z.max(T::zero()) - y * z + (-z.abs()).exp().ln_1p(),
             Loss::Mse => (z - y) * (z - y),
         }
     }
 
-    fn dz<T: Real>(self, z: T, y: T) -> T {
+    pub(crate) fn dz<T: Real>(self, z: T, y: T) -> T {
         match self {
             Loss::Bce => sigmoid(z) - y,
             Loss::Mse => T::from_f64(2.0) * (z - y),

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -145,4 +146,28 @@ export function pixelDiff(a, b, { tolerance = 0 } = {}) {
     }
   }
   return differing / n;
+}
+
+/**
+ * Serves dist/ and launches Chromium once for a test file (node:test before/after hooks);
+ * the returned object holds `srv` and `browser` once the hooks have run.
+ */
+export function useServedBrowser() {
+  const env = {};
+  before(async () => {
+    env.srv = await serveDist();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.srv?.close();
+  });
+  return env;
+}
+
+/** Number of distinct colours in RGBA pixels: a blank or flat canvas has very few. */
+export function distinctColours(px) {
+  const seen = new Set();
+  for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+  return seen.size;
 }

@@ -523,6 +523,18 @@ pub fn svg_lines(
     })
 }
 
+/// A decision map from the page's arrays: `values` is n × n (2-D input) or n (a 1-D regression
+/// curve, the `true` case, drawn without a raster) over `frame` = `[x0, x1, y0, y1]`.
+fn decision_map_from(values: Vec<f32>, frame: &[f64], points: &[f32], labels: &[f32]) -> Result<(crate::boundary::DecisionMap, bool), JsError> {
+    if frame.len() < 4 || points.len() != 2 * labels.len() {
+        return Err(JsError::new("decision map: sizes do not match"));
+    }
+    let side = (values.len() as f64).sqrt().round() as usize;
+    let one_d = side * side != values.len();
+    let n = if one_d { values.len() } else { side };
+    Ok((crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values }, one_d))
+}
+
 /// Draws one run's decision map (`values` n × n over `frame` = `[x0, x1, y0, y1]`) with the
 /// points (`points` n × 2, `labels` 0/1) on it; `run` picks the title colour.
 #[wasm_bindgen]
@@ -535,14 +547,8 @@ pub fn draw_boundary(
     title: &str,
     run: u32,
 ) -> Result<(), JsError> {
-    if frame.len() < 4 || points.len() != 2 * labels.len() {
-        return Err(JsError::new("decision map: sizes do not match"));
-    }
-    let side = (values.len() as f64).sqrt().round() as usize;
-    // `values` is n × n (2-D input) or n (a 1-D regression curve, drawn without a raster).
-    let one_d = side * side != values.len();
-    let n = if one_d { values.len() } else { side };
-    let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
+    let (map, one_d) = decision_map_from(values, frame, points, labels)?;
+    let n = map.n;
     let root = canvas_area(canvas.clone())?;
     let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
     if one_d {
@@ -568,12 +574,7 @@ pub fn svg_boundary(
     title: &str,
     run: u32,
 ) -> Result<String, JsError> {
-    if frame.len() < 4 || points.len() != 2 * labels.len() {
-        return Err(JsError::new("decision map: sizes do not match"));
-    }
-    let side = (values.len() as f64).sqrt().round() as usize;
-    let n = if side * side == values.len() { side } else { values.len() };
-    let map = crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values };
+    let (map, _) = decision_map_from(values, frame, points, labels)?;
     let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
     to_svg(width, height, |root| render::draw_boundary(root, &view))
 }
