@@ -1,9 +1,11 @@
 // The page's wiring: URL and controls → workers (training, analysis) → frames → views.
-// The only module that imports the wasm package on the main thread (for drawing); all
-// numbers come from the workers, and all text reaches the DOM through textContent.
+// The only module that imports the wasm package on the main thread (settings files and SVG
+// exports); all numbers come from the workers, charts are painted in the draw worker
+// (painter.js), and all text reaches the DOM through textContent.
 import init, {
-  draw_boundary, draw_landscape, draw_lines, pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines,
+  pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines,
 } from '../pkg/batchscape.js';
+import { paint as paintInWorker, pending as paintsPending, reportErrorsTo, workerMs } from './painter.js';
 import { download, runsCsv, runsJson } from './export.js';
 import {
   costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes, showLr,
@@ -29,27 +31,30 @@ const state = {
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
-  painted: {},
+  painted: {},          // canvas id → { kind, args } of its last drawing (for SVG export)
   plotFrames: {},       // canvas id → plot frame of its last drawing (pixels ↔ data)
   hover: null,          // { source, records: { slot: record index } } while a chart is hovered
   exports: [],          // export clicks (panel, format, files) for the tests
-  embed: null,          // panels shown in embed mode          // canvas id → { kind, args } of its last drawing (for SVG export)
+  embed: null,          // panels shown in embed mode
   diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
   interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
   xAxis: 'epoch',
   plane: 'endpoints',
-  dirty: false,         // some view waits to be redrawn
-  stale: new Set(),     // which views
+  stale: new Set(),     // views waiting to be redrawn
   lastDrawn: {},        // view → time of its last redraw
   rafPending: false,
-  pendingInput: null,
-  scenarioId: 0,        // id of the newest scenario sent to the run workers   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
+  pendingInput: null,   // { slot, gen, at }: a slider moved at `at`, restarting run `slot`
+  scenarioId: 0,        // id of the newest scenario sent to the run workers
   frames: 0,
   drawMs: [],           // main-thread time of each redraw, for the tests to report
   viewMs: {},           // the same per view
-  latencies: [],
+  workerMs,             // the draw worker's time per drawing, per canvas id
+  latencies: [],         // slider-to-frame latency (ms) of each slider change
+  latencyParts: [],      // the same split: until the run's first frame arrives, then until it is shown
 };
 state.atlasFor = '';
+/** Some view waits to be redrawn, or a drawing is still in the draw worker. */
+Object.defineProperty(state, 'dirty', { get: () => state.stale.size > 0 || state.rafPending || paintsPending() > 0 });
 /** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
 state.runsKey = () => activeSlots().map((k) => `${k}:${state.gens[k]}`).join(',');
 window.batchscape = state;
@@ -291,19 +296,23 @@ function formatNumber(x, digits) {
   return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
 
-const PAINTERS = { landscape: draw_landscape, lines: draw_lines, boundary: draw_boundary };
 const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary };
 
 /**
- * Draws on a canvas with the wasm painter `kind` and remembers the arguments, so the same
- * picture can be exported as SVG by the same drawing code.
+ * Draws on a canvas with the wasm painter `kind` (in the draw worker) and remembers the
+ * arguments, so the same picture can be exported as SVG by the same drawing code.
+ * `shown()` runs once the picture is on the page; an `urgent` chart is drawn before the others.
  */
-function paint(canvas, kind, ...args) {
+function paint(canvas, kind, args, { shown = () => {}, urgent = false } = {}) {
   state.painted[canvas.id] = { kind, args };
-  const frame = PAINTERS[kind](canvas, ...args);
-  if (frame) state.plotFrames[canvas.id] = frame;
-  drawHover();
-  return frame;
+  paintInWorker(canvas, kind, args, {
+    urgent,
+    shown: (frame) => {
+      if (frame) state.plotFrames[canvas.id] = frame;
+      drawHover();
+      shown();
+    },
+  });
 }
 
 // ---------------------------------------------------------------- hover linking
@@ -441,7 +450,7 @@ function drawLandscape() {
   const paths = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) { paths.set(p, o); o += p.length; }
-  paint($('landscape'), 'landscape', a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]);
+  paint($('landscape'), 'landscape', [a.values, a.extent, paths, Uint32Array.from(lengths), colorsOf(slots), a.labels[0], a.labels[1]]);
   setText('landscape-text', explainLandscape(state, a));
 }
 
@@ -470,8 +479,21 @@ function drawCurves() {
     }
   }
   if (!lengths.length) return;
-  paint($('curves'), 'lines', Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
-    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false);
+  // Slider-to-frame latency: measured when the first picture with the restarted run is shown.
+  const p = state.pendingInput;
+  const restarted = p && state.runs[p.slot]?.gen === p.gen ? p : null;
+  if (restarted) state.pendingInput = null;
+  paint($('curves'), 'lines', [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths),
+    Uint32Array.from(colors), Uint8Array.from(dashed), labels, X_LABELS[state.xAxis], lossLabel(), false],
+  {
+    urgent: Boolean(restarted),
+    shown: () => {
+      if (!restarted || state.gens[restarted.slot] !== restarted.gen) return;
+      const now = performance.now();
+      state.latencies.push(now - restarted.at);
+      state.latencyParts.push({ toFrame: restarted.frameAt - restarted.at, toShown: now - restarted.frameAt });
+    },
+  });
   setText('curves-text', explainCurves(state));
 }
 
@@ -483,7 +505,6 @@ function drawBoundaries() {
   const slots = activeSlots().filter((k) => state.runs[k]?.boundary?.length);
   const want = new Set(slots.map((k) => `boundary-${k}`));
   for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
-  let incomplete = false;
   for (const slot of slots) {
     let canvas = $(`boundary-${slot}`);
     if (!canvas) {
@@ -500,12 +521,7 @@ function drawBoundaries() {
     boundaryDrawn.set(canvas, f);
     canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
     const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
-    paint(canvas, 'boundary', f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot);
-    // Four maps at once can exceed a frame: the rest wait for the next one.
-    if (performance.now() - state.frameStart > FRAME_BUDGET_MS) {
-      incomplete = true;
-      break;
-    }
+    paint(canvas, 'boundary', [f.boundary, state.inputFrame, state.inputs, state.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot]);
   }
   // Keep canvases in slot order.
   for (const slot of slots) {
@@ -513,7 +529,6 @@ function drawBoundaries() {
     if (c) host.append(c);
   }
   setText('boundary-text', explainBoundaries(state));
-  return !incomplete;
 }
 
 /** Layer widths (input, hidden…, output) of the scenario's network. */
@@ -564,15 +579,15 @@ function drawSharpness() {
     }
   }
   if (lengths.length) {
-    paint($('slices'), 'lines', Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
-      Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(), true);
+    paint($('slices'), 'lines', [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
+      Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(), true]);
   }
   const ip = state.interp;
   if (ip && ip.gens[0] === state.gens[ip.a] && ip.gens[1] === state.gens[ip.b]) {
     const [alpha, train, test] = profileColumns(ip.profile);
     const [ba, bb] = [state.runs[ip.a]?.batch, state.runs[ip.b]?.batch];
-    paint($('interp'), 'lines', Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
-      Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(), true);
+    paint($('interp'), 'lines', [Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
+      Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(), true]);
   }
   const body = $('sharpness').tBodies[0];
   const fmtNum = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : '—');
@@ -603,8 +618,8 @@ function drawDynamics() {
     }
     return [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors), Uint8Array.from(dashed), labels];
   };
-  paint($('dyn-lambda'), 'lines', ...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true);
-  paint($('dyn-noise'), 'lines', ...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true);
+  paint($('dyn-lambda'), 'lines', [...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true]);
+  paint($('dyn-noise'), 'lines', [...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true]);
   setText('dynamics-text', explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis }))));
 }
 
@@ -632,8 +647,9 @@ const VIEWS = {
   boundaries: drawBoundaries, cost: drawCost, scene: drawScene, announce,
   status: () => { for (const slot of activeSlots()) later(() => updateRunStatus(slot)); },
 };
-// A redraw of all views can exceed one frame's budget: views left over when it is spent wait
-// for the next animation frame, so no single task blocks the page for long.
+// Views prepare their data and hand the charts to the draw worker (painter.js), which keeps
+// each redraw short; still, views left over when this budget is spent wait for the next
+// animation frame, so no single task blocks the page for long.
 const FRAME_BUDGET_MS = 12;
 // While runs stream frames, a view is redrawn at most this often (the last frame always is).
 const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 600 : 150;
@@ -641,7 +657,6 @@ const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 6
 function draw() {
   state.rafPending = false;
   const t0 = performance.now();
-  state.frameStart = t0;
   let waitMs = 0;
   for (const name of Object.keys(VIEWS)) {
     if (!state.stale.has(name)) continue;
@@ -657,11 +672,7 @@ function draw() {
     state.lastDrawn[name] = performance.now();
     const v0 = performance.now();
     try {
-      // A view that returns false has more to draw: it stays stale for the next frame.
-      if (VIEWS[name]() === false) {
-        state.stale.add(name);
-        state.lastDrawn[name] = -Infinity;
-      }
+      VIEWS[name]();
     } catch (err) {
       showMessages([`Drawing failed: ${err.message || err}`]);
     }
@@ -672,14 +683,7 @@ function draw() {
   (state.viewMs.domWrites ??= []).push(performance.now() - w0);
   state.drawMs.push(performance.now() - t0);
   state.frames += 1;
-  // Slider-to-frame latency: the first drawn frame of the run the slider restarted.
-  const p = state.pendingInput;
-  if (p && state.runs[p.slot]?.gen === p.gen && !state.stale.has('curves')) {
-    state.latencies.push(performance.now() - p.at);
-    state.pendingInput = null;
-  }
-  state.dirty = state.stale.size > 0;
-  if (state.dirty) {
+  if (state.stale.size > 0) {
     if (waitMs > 0) setTimeout(requestDraw, waitMs);
     else requestDraw();
   }
@@ -697,7 +701,6 @@ function requestDraw() {
 /** Marks views as needing a redraw (all of them if none is named). */
 function scheduleDraw(...views) {
   for (const v of views.length ? views : Object.keys(VIEWS)) state.stale.add(v);
-  state.dirty = true;
   requestDraw();
 }
 
@@ -728,6 +731,13 @@ function onRunMessage(event, index) {
     delete msg.snapshots;
     state.runs[msg.slot] = msg;
     scheduleDraw('status', 'curves', 'boundaries', 'cost', 'scene', 'announce');
+    const p = state.pendingInput;
+    if (p?.slot === msg.slot && p.gen === msg.gen && p.frameAt === undefined) {
+      // The first frame of the run the user just restarted: drawn now, not at the next
+      // animation frame (the chart is painted in the draw worker; this task stays short).
+      p.frameAt = performance.now();
+      draw();
+    }
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
   }
@@ -918,6 +928,7 @@ function announce() {
 
 // ---------------------------------------------------------------- start
 async function start() {
+  reportErrorsTo((message) => showMessages([message]));
   await init();
   mountSweep(document.getElementById('sweep-view'), { scenarioPairs });
   state.pairs = urlPairs();

@@ -2,7 +2,7 @@
 // (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
 // (drawn here with the wasm `draw_sweep`) and a summary written from the measured numbers.
 // All text reaches the DOM through textContent.
-import { draw_sweep } from '../pkg/batchscape.js';
+import { paint } from './painter.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -182,8 +182,8 @@ export function mountSweep(figure, { scenarioPairs }) {
     count.textContent = t;
   };
 
-  /** Draws the four charts of the newest results, one per animation frame (short main-thread tasks). */
-  async function draw() {
+  /** Draws the four charts of the newest results (in the draw worker: see painter.js). */
+  function draw() {
     const r = state.results;
     if (!r) { rafPending = false; return; }
     const bs = r.batchSizes;
@@ -192,10 +192,9 @@ export function mountSweep(figure, { scenarioPairs }) {
     const nSeeds = Math.max(1, ...columns(r.bands.test_loss, n).count);
     const acc = columns(r.bands.test_acc, n, 100);
     const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, n).count.some((c) => c > 0);
-    let ms = 0;
-    for (const [k, c] of CHARTS.entries()) {
-      if (k > 0) await new Promise(requestAnimationFrame);
-      const t0 = performance.now();
+    const t0 = performance.now();
+    let shown = 0;
+    for (const c of CHARTS) {
       let band;
       let yLabel = c.yLabel;
       let log = c.log;
@@ -206,17 +205,16 @@ export function mountSweep(figure, { scenarioPairs }) {
       } else {
         band = columns(r.bands[c.metric], n);
       }
-      try {
-        draw_sweep(canvases[c.key], bs, band.mean, band.min, band.max, yLabel, log, COLOR,
-          nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`, nSeeds > 1 ? 'min–max across seeds' : '');
-      } catch (err) {
-        state.errors.push(String(err?.message || err));
-      }
-      ms += performance.now() - t0;
+      paint(canvases[c.key], 'sweep', [bs, band.mean, band.min, band.max, yLabel, log, COLOR,
+        nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`, nSeeds > 1 ? 'min–max across seeds' : ''],
+      {
+        shown: () => { if (++shown === CHARTS.length) state.drawnRuns = r.done; },
+        failed: (message) => state.errors.push(message),
+      });
     }
     lastDraw = performance.now();
-    state.drawMs.push(ms);
-    state.drawnRuns = r.done;
+    // Main-thread time to hand the four charts over (the drawing itself is in the worker).
+    state.drawMs.push(lastDraw - t0);
     rafPending = false;
     // Results that arrived while drawing are drawn next.
     if (state.results !== r) schedule();

@@ -38,7 +38,11 @@ async function handle(msg) {
     });
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
-    runs.set(msg.slot, { gen: msg.gen, lastFrame: -Infinity, ms: 0, steps: 0 });
+    const run = { gen: msg.gen, lastFrame: performance.now(), ms: 0, steps: 0 };
+    runs.set(msg.slot, run);
+    // A frame at once (step 0: the initial loss), so the page shows the restarted run without
+    // waiting for the other runs' training slices.
+    post(msg.slot, run, 0);
     if (!looping) loop();
   } else if (msg.type === 'stop' && session) {
     session.stop(msg.slot);

@@ -347,7 +347,8 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
                 }
             }
             let (xr, yr) = chart.plotting_area().get_pixel_range();
-            draw_legend(root, &v.series, (xr.end, yr.start))?;
+            let entries: Vec<(&str, Sample)> = v.series.iter().map(|s| (s.label, Sample::Line { color: s.color, dashed: s.dashed })).collect();
+            draw_legend(root, &entries, (xr.start, yr.start, xr.end, yr.end), (true, true))?;
             Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
         }};
     }
@@ -358,33 +359,59 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
     }
 }
 
-/// The legend of a line chart, in the upper right corner at `corner` (pixels): a line sample
-/// and the label of each labelled series. Drawn by hand rather than by plotters' series labels,
-/// which measure text through the font backend directly instead of through the drawing
-/// backend, so a backend cannot measure it cheaply (see the page's canvas backend).
-fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, series: &[Series], corner: (i32, i32)) -> Result<(), String> {
-    let entries: Vec<&Series> = series.iter().filter(|s| !s.label.is_empty()).collect();
+/// What a legend entry shows before its label.
+#[derive(Clone, Copy)]
+pub(crate) enum Sample {
+    /// A line (dashed or solid) in a series colour.
+    Line { color: RGBColor, dashed: bool },
+    /// A line with a dot on it (a series drawn as a line through points).
+    LineDot(RGBColor),
+    /// A filled swatch (a band).
+    Band(RGBAColor),
+}
+
+/// A legend box in one corner of the plot area `area` (pixels, `(x0, y0, x1, y1)`): a sample and
+/// the label of each entry, 8 px in from the corner. Drawn by hand rather than by plotters'
+/// series labels, which measure text through plotters' font code (on the web: a `<span>` added
+/// to the page, impossible in a worker) instead of through the drawing backend.
+pub(crate) fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(&str, Sample)],
+    area: (i32, i32, i32, i32),
+    (right, upper): (bool, bool),
+) -> Result<(), String> {
+    let entries: Vec<&(&str, Sample)> = entries.iter().filter(|(label, _)| !label.is_empty()).collect();
     if entries.is_empty() {
         return Ok(());
     }
     let style = ("sans-serif", 12).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
-    let width = entries.iter().map(|s| root.estimate_text_size(s.label, &style).map(|(w, _)| w).unwrap_or(0)).max().unwrap_or(0) as i32;
+    let width = entries.iter().map(|(label, _)| root.estimate_text_size(label, &style).map(|(w, _)| w).unwrap_or(0)).max().unwrap_or(0) as i32;
     let (row, pad, sample) = (16, 6, 20);
     let (w, h) = (width + sample + 3 * pad, entries.len() as i32 * row + pad);
-    let (x0, y0) = (corner.0 - w - 8, corner.1 + 8);
+    let x0 = if right { area.2 - w - 8 } else { area.0 + 8 };
+    let y0 = if upper { area.1 + 8 } else { area.3 - h - 8 };
     root.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], WHITE.mix(0.85).filled())).map_err(err)?;
     root.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], BLACK.mix(0.3))).map_err(err)?;
-    for (k, s) in entries.iter().enumerate() {
+    for (k, (label, kind)) in entries.iter().enumerate() {
         let y = y0 + pad / 2 + row * k as i32 + row / 2;
         let x = x0 + pad;
-        let stroke = s.color.stroke_width(2);
-        if s.dashed {
-            root.draw(&PathElement::new(vec![(x, y), (x + 7, y)], stroke)).map_err(err)?;
-            root.draw(&PathElement::new(vec![(x + 12, y), (x + sample, y)], stroke)).map_err(err)?;
-        } else {
-            root.draw(&PathElement::new(vec![(x, y), (x + sample, y)], stroke)).map_err(err)?;
+        match *kind {
+            Sample::Line { color, dashed: true } => {
+                root.draw(&PathElement::new(vec![(x, y), (x + 7, y)], color.stroke_width(2))).map_err(err)?;
+                root.draw(&PathElement::new(vec![(x + 12, y), (x + sample, y)], color.stroke_width(2))).map_err(err)?;
+            }
+            Sample::Line { color, dashed: false } => {
+                root.draw(&PathElement::new(vec![(x, y), (x + sample, y)], color.stroke_width(2))).map_err(err)?;
+            }
+            Sample::LineDot(color) => {
+                root.draw(&PathElement::new(vec![(x, y), (x + sample, y)], color.stroke_width(2))).map_err(err)?;
+                root.draw(&Circle::new((x + sample / 2, y), 3, color.filled())).map_err(err)?;
+            }
+            Sample::Band(fill) => {
+                root.draw(&Rectangle::new([(x, y - 5), (x + sample, y + 5)], fill.filled())).map_err(err)?;
+            }
         }
-        root.draw_text(s.label, &style, (x + sample + pad, y)).map_err(err)?;
+        root.draw_text(label, &style, (x + sample + pad, y)).map_err(err)?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! values), each series as its mean across seeds (line and dots) over a min–max band across
 //! seeds (a translucent filled polygon in the same colour).
 
-use super::{err, format_loss, frame_of, log_ticks, PlotFrame};
+use super::{draw_legend, err, format_loss, frame_of, log_ticks, PlotFrame, Sample};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -114,7 +114,7 @@ fn runs(n: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
 /// The corner of the plot holding the fewest data points (means and band edges), so the
 /// legend hides as little as possible (ties go to upper right, upper left, lower right), whether
 /// it is an upper one, and how many points it still holds.
-fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> (SeriesLabelPosition, bool, usize) {
+fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> ((bool, bool), usize) {
     let unit_y = |t: f64| if v.log_y { (t.ln() - y.0.ln()) / (y.1.ln() - y.0.ln()) } else { (t - y.0) / (y.1 - y.0) };
     let points: Vec<(f64, f64)> = v
         .series
@@ -127,16 +127,12 @@ fn legend_corner(v: &SweepView, x: (f64, f64), y: (f64, f64)) -> (SeriesLabelPos
         })
         .filter(|(u, w)| u.is_finite() && w.is_finite())
         .collect();
-    let corners = [
-        (SeriesLabelPosition::UpperRight, true, true),
-        (SeriesLabelPosition::UpperLeft, false, true),
-        (SeriesLabelPosition::LowerRight, true, false),
-        (SeriesLabelPosition::LowerLeft, false, false),
-    ];
+    // (right, upper)
+    let corners = [(true, true), (false, true), (true, false), (false, false)];
     let count = |right: bool, upper: bool| {
         points.iter().filter(|(u, w)| (if right { *u > 0.55 } else { *u < 0.45 }) && (if upper { *w > 0.6 } else { *w < 0.4 })).count()
     };
-    corners.into_iter().map(|(p, r, u)| (p, u, count(r, u))).min_by_key(|c| c.2).unwrap_or((SeriesLabelPosition::UpperRight, true, 0))
+    corners.into_iter().map(|(r, u)| ((r, u), count(r, u))).min_by_key(|c| c.1).unwrap_or(((true, true), 0))
 }
 
 /// Draws the sweep chart; returns the plot frame (x in log₂ B).
@@ -166,7 +162,8 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
     };
     // When even the emptiest corner holds data, make room for the legend on that side.
     let has_legend = !v.band_label.is_empty() || v.series.iter().any(|s| !s.label.is_empty());
-    let (corner, upper, clash) = legend_corner(v, (x0, x1), (y0, y1));
+    let (corner, clash) = legend_corner(v, (x0, x1), (y0, y1));
+    let upper = corner.1;
     let (y0, y1) = match (has_legend && clash > 0, upper, v.log_y) {
         (false, _, _) => (y0, y1),
         (true, true, true) => (y0, y1 * (y1 / y0).powf(0.45)),
@@ -216,6 +213,7 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
         .axis_desc_style(("sans-serif", 13))
         .draw()
         .map_err(err)?;
+    let mut legend: Vec<(&str, Sample)> = Vec::new();
     for (k, s) in v.series.iter().enumerate() {
         let n = s.batch_sizes.len().min(s.mean.len()).min(s.min.len()).min(s.max.len());
         let x = |i: usize| s.batch_sizes[i].max(1.0).log2();
@@ -225,9 +223,9 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
         for r in runs(n, band_ok) {
             let mut poly: Vec<(f64, f64)> = r.clone().map(|i| (x(i), s.max[i])).collect();
             poly.extend(r.clone().rev().map(|i| (x(i), s.min[i])));
-            let drawn = chart.draw_series([Polygon::new(poly, fill.filled())]).map_err(err)?;
-            if k == 0 && first_band && !v.band_label.is_empty() {
-                drawn.label(v.band_label).legend(move |(px, py)| Rectangle::new([(px, py - 5), (px + 16, py + 5)], fill.filled()));
+            chart.draw_series([Polygon::new(poly, fill.filled())]).map_err(err)?;
+            if k == 0 && first_band {
+                legend.push((v.band_label, Sample::Band(fill)));
             }
             first_band = false;
             // A band of one batch size has no width: show it as an error bar.
@@ -240,26 +238,16 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
         let mut first_line = true;
         for r in runs(n, |i| ok_y(s.mean[i])) {
             let pts: Vec<(f64, f64)> = r.map(|i| (x(i), s.mean[i])).collect();
-            let drawn = chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
-            if first_line && !s.label.is_empty() {
-                drawn.label(s.label).legend(move |(px, py)| {
-                    EmptyElement::at((px, py)) + PathElement::new(vec![(0, 0), (16, 0)], color.stroke_width(2)) + Circle::new((8, 0), 3, color.filled())
-                });
+            chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
+            if first_line {
+                legend.push((s.label, Sample::LineDot(color)));
             }
             first_line = false;
             chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, color.filled()))).map_err(err)?;
         }
     }
-    if has_legend {
-        chart
-            .configure_series_labels()
-            .position(corner)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(err)?;
-    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    draw_legend(root, &legend, (xr.start, yr.start, xr.end, yr.end), corner)?;
     Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), v.log_y))
 }
 

@@ -1,35 +1,37 @@
 //! A drawing backend wrapper that measures text with a canvas's `measureText` instead of
-//! plotters' web font code, which appends a `<span>` to the page and reads its size — a forced
-//! page layout per label, and with ~30 labels per chart the main thread's largest cost while
-//! runs stream. Everything else is delegated unchanged.
+//! plotters' web font code, which appends a `<span>` to the page and reads its size (a forced
+//! page layout per label, and impossible in a worker). Used for the SVG exports, so that their
+//! layout matches the canvas drawings of [`super::canvas::Canvas2d`], which measures the same
+//! way. Everything else is delegated unchanged.
 
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{CanvasRenderingContext2d, OffscreenCanvas};
+
+use super::canvas::{css_font, line_height};
 
 thread_local! {
-    /// One detached canvas, only ever used to measure text.
+    /// One small offscreen canvas (in the page or a worker), only ever used to measure text.
     static MEASURER: RefCell<Option<CanvasRenderingContext2d>> = const { RefCell::new(None) };
 }
 
 fn measurer() -> Option<CanvasRenderingContext2d> {
     MEASURER.with(|m| {
         if m.borrow().is_none() {
-            let ctx = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.create_element("canvas").ok())
-                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+            // Unchecked: see `canvas::context_of`.
+            let ctx = OffscreenCanvas::new(1, 1)
+                .ok()
                 .and_then(|c| c.get_context("2d").ok().flatten())
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+                .map(|c| c.unchecked_into::<CanvasRenderingContext2d>());
             *m.borrow_mut() = ctx;
         }
         m.borrow().clone()
     })
 }
 
-/// `inner` with text measured by the canvas (same font string as plotters-canvas draws with).
+/// `inner` with text measured by a canvas (the same font string the canvas backend draws with).
 pub struct Measured<B> {
     pub inner: B,
 }
@@ -85,11 +87,9 @@ impl<B: DrawingBackend> DrawingBackend for Measured<B> {
 
     fn estimate_text_size<T: BackendTextStyle>(&self, text: &str, style: &T) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
         let Some(ctx) = measurer() else { return self.inner.estimate_text_size(text, style) };
-        ctx.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+        ctx.set_font(&css_font(style));
         let width = ctx.measure_text(text).map(|m| m.width()).unwrap_or(0.0);
-        // The height plotters' DOM measurement reported: the line box of an inline block,
-        // about 1.2 × the font size for the sans-serif fonts used here.
-        Ok((width.ceil() as u32, (style.size() * 1.2).round() as u32))
+        Ok((width.ceil() as u32, line_height(style.size())))
     }
 
     fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result<(), DrawingErrorKind<Self::ErrorType>> {

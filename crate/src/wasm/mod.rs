@@ -1,6 +1,7 @@
 //! The only `#[wasm_bindgen]` code: an opaque training session (up to four runs) for the run
 //! worker, an atlas session (shared landscape, analysis) for the analysis worker, and drawing
-//! functions for the main thread. Data leaves as typed arrays (`Vec<f64>` / `Vec<f32>` become
+//! functions for the draw worker (on an `OffscreenCanvas`; they also accept a page `<canvas>`)
+//! and the main thread's SVG exports. Data leaves as typed arrays (`Vec<f64>` / `Vec<f32>` become
 //! `Float64Array` / `Float32Array`); lists of runs travel as concatenated arrays plus lengths.
 //!
 //! **Architecture Invariant:** no logic lives here that a native test cannot reach: every
@@ -10,6 +11,7 @@
 //! return a `JsError`.
 
 pub mod bench;
+mod canvas;
 mod measure;
 mod sweep;
 pub use sweep::{draw_sweep, SweepSession};
@@ -22,14 +24,28 @@ use crate::scenario::Scenario;
 use crate::settings::Settings;
 use crate::train::{Status, Trainer};
 use plotters::prelude::*;
+use canvas::{context_of, Canvas2d};
 use measure::Measured;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use web_sys::{CanvasRenderingContext2d, ImageData, OffscreenCanvas};
 
 /// Runs per page.
 pub const MAX_RUNS: usize = 4;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs when the module is instantiated (page and every worker): a panic — a bug, never bad
+/// input — is written to the console with its message and place before the module aborts,
+/// instead of leaving only "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| console_error(&format!("batchscape (wasm) panicked: {info}"))));
+}
 
 fn scenario_from(keys: &[String], values: &[String]) -> (Scenario, Vec<String>) {
     let (settings, errors) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
@@ -283,12 +299,13 @@ fn flatten_profile(p: &crate::landscape::Profile) -> Vec<f64> {
     [&p.alpha, &p.train_loss, &p.test_loss, &p.train_acc, &p.test_acc].into_iter().flatten().copied().collect()
 }
 
-type CanvasArea = DrawingArea<Measured<CanvasBackend>, plotters::coord::Shift>;
+type CanvasArea = DrawingArea<Canvas2d, plotters::coord::Shift>;
 
-fn canvas_area(canvas: HtmlCanvasElement) -> Result<CanvasArea, JsError> {
-    CanvasBackend::with_canvas_object(canvas)
-        .map(|inner| Measured { inner }.into_drawing_area())
-        .ok_or_else(|| JsError::new("the canvas has no 2-D context"))
+const NO_CONTEXT: &str = "expected a <canvas> or an OffscreenCanvas with a 2-D context";
+
+/// A drawing area on `canvas`, an `HTMLCanvasElement` or an `OffscreenCanvas`.
+fn canvas_area(canvas: &JsValue) -> Result<CanvasArea, JsError> {
+    Canvas2d::new(canvas).map(IntoDrawingArea::into_drawing_area).ok_or_else(|| JsError::new(NO_CONTEXT))
 }
 
 /// An SVG document drawn by `draw` (plotters' SVG backend, text measured as on the canvas).
@@ -361,7 +378,7 @@ fn with_landscape<R>(
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_landscape(
-    canvas: HtmlCanvasElement,
+    canvas: JsValue,
     values: &[f32],
     extent: &[f64],
     paths: &[f64],
@@ -371,7 +388,7 @@ pub fn draw_landscape(
     beta_label: &str,
 ) -> Result<Vec<f64>, JsError> {
     with_landscape(values, extent, paths, lengths, colors, alpha_label, beta_label, |view, n| {
-        let root = canvas_area(canvas.clone())?;
+        let root = canvas_area(&canvas)?;
         clear(&canvas)?;
         let frame = render::draw_landscape_with(&root, view, Cells::Raster);
         let frame = present(root, frame)?;
@@ -400,13 +417,8 @@ pub fn svg_landscape(
     })
 }
 
-fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
-    canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or_else(|| JsError::new("the canvas has no 2-D context"))
+fn context(canvas: &JsValue) -> Result<(CanvasRenderingContext2d, (u32, u32)), JsError> {
+    context_of(canvas).ok_or_else(|| JsError::new(NO_CONTEXT))
 }
 
 fn js_err(e: JsValue) -> JsError {
@@ -414,8 +426,9 @@ fn js_err(e: JsValue) -> JsError {
 }
 
 /// Makes the canvas transparent, for a drawing whose background is painted beneath afterwards.
-fn clear(canvas: &HtmlCanvasElement) -> Result<(), JsError> {
-    context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+fn clear(canvas: &JsValue) -> Result<(), JsError> {
+    let (ctx, (w, h)) = context(canvas)?;
+    ctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
     Ok(())
 }
 
@@ -423,14 +436,11 @@ fn clear(canvas: &HtmlCanvasElement) -> Result<(), JsError> {
 /// half a cell beyond the plot area on each side and is clipped to it) *beneath* what is
 /// already drawn, then a white background beneath everything: the raster counterpart of
 /// drawing one rectangle per cell, at a small fraction of the cost.
-fn paint_beneath(canvas: &HtmlCanvasElement, rgba: &[u8], n: usize, frame: &[f64]) -> Result<(), JsError> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsError::new("no document"))?;
-    let tile: HtmlCanvasElement = document.create_element("canvas").map_err(js_err)?.dyn_into().map_err(|_| JsError::new("no canvas"))?;
-    tile.set_width(n as u32);
-    tile.set_height(n as u32);
+fn paint_beneath(canvas: &JsValue, rgba: &[u8], n: usize, frame: &[f64]) -> Result<(), JsError> {
+    let tile = OffscreenCanvas::new(n as u32, n as u32).map_err(js_err)?;
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), n as u32, n as u32).map_err(js_err)?;
-    context(&tile)?.put_image_data(&image, 0.0, 0.0).map_err(js_err)?;
-    let ctx = context(canvas)?;
+    context(tile.unchecked_ref())?.0.put_image_data(&image, 0.0, 0.0).map_err(js_err)?;
+    let (ctx, (width, height)) = context(canvas)?;
     let [x0, y0, x1, y1] = [frame[0], frame[1], frame[2], frame[3]];
     let (cw, ch) = ((x1 - x0) / (n - 1).max(1) as f64, (y1 - y0) / (n - 1).max(1) as f64);
     ctx.save();
@@ -439,13 +449,13 @@ fn paint_beneath(canvas: &HtmlCanvasElement, rgba: &[u8], n: usize, frame: &[f64
     ctx.begin_path();
     ctx.rect(x0, y0, x1 - x0, y1 - y0);
     ctx.clip();
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&tile, x0 - cw / 2.0, y0 - ch / 2.0, x1 - x0 + cw, y1 - y0 + ch)
+    ctx.draw_image_with_offscreen_canvas_and_dw_and_dh(&tile, x0 - cw / 2.0, y0 - ch / 2.0, x1 - x0 + cw, y1 - y0 + ch)
         .map_err(js_err)?;
     ctx.restore();
     ctx.save();
     ctx.set_global_composite_operation("destination-over").map_err(js_err)?;
     ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    ctx.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
     ctx.restore();
     Ok(())
 }
@@ -484,7 +494,7 @@ fn with_lines<R>(
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_lines(
-    canvas: HtmlCanvasElement,
+    canvas: JsValue,
     xs: &[f64],
     ys: &[f64],
     lengths: &[u32],
@@ -496,7 +506,7 @@ pub fn draw_lines(
     log_y: bool,
 ) -> Result<Vec<f64>, JsError> {
     with_lines(xs, ys, lengths, colors, dashed, &labels, x_label, y_label, log_y, |view| {
-        let root = canvas_area(canvas)?;
+        let root = canvas_area(&canvas)?;
         let frame = render::draw_curves(&root, view);
         present(root, frame)
     })
@@ -539,7 +549,7 @@ fn decision_map_from(values: Vec<f32>, frame: &[f64], points: &[f32], labels: &[
 /// points (`points` n × 2, `labels` 0/1) on it; `run` picks the title colour.
 #[wasm_bindgen]
 pub fn draw_boundary(
-    canvas: HtmlCanvasElement,
+    canvas: JsValue,
     values: Vec<f32>,
     frame: &[f64],
     points: &[f32],
@@ -549,7 +559,7 @@ pub fn draw_boundary(
 ) -> Result<(), JsError> {
     let (map, one_d) = decision_map_from(values, frame, points, labels)?;
     let n = map.n;
-    let root = canvas_area(canvas.clone())?;
+    let root = canvas_area(&canvas)?;
     let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
     if one_d {
         let frame = render::draw_boundary(&root, &view);

@@ -7,7 +7,6 @@ use crate::render::{self, SweepSeries, SweepView};
 use crate::settings::Settings;
 use crate::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
 
 /// A sweep of the settings given (batch size over powers of two × seeds).
 #[wasm_bindgen]
@@ -87,7 +86,7 @@ impl SweepSession {
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn draw_sweep(
-    canvas: HtmlCanvasElement,
+    canvas: JsValue,
     batch_sizes: &[f64],
     mean: &[f64],
     min: &[f64],
@@ -108,7 +107,7 @@ pub fn draw_sweep(
         series: vec![SweepSeries { label, color: color(color_index), batch_sizes, mean, min, max }],
         log_y,
     };
-    let root = canvas_area(canvas)?;
+    let root = canvas_area(&canvas)?;
     let frame = render::draw_sweep(&root, &view);
     present(root, frame)
 }

@@ -1,0 +1,97 @@
+// Drawing without blocking the page: a chart is painted in the draw worker
+// (www/draw-worker.js) and comes back as a bitmap, which is copied onto the page's canvas
+// (about a millisecond). The canvas stays an ordinary 2-D canvas: PNG export, pixel reads and
+// hover overlays work as before.
+//
+// One drawing is in the worker at a time, and each canvas has at most one waiting: a newer
+// request replaces the waiting one, so a fast stream of frames never queues up stale work.
+// Waiting canvases are drawn oldest first, except that an urgent request (the chart that
+// answers the user's last input) goes before the others.
+
+let worker = null;
+const waiting = new Map();  // canvas id → its newest request (Map order: oldest waiting first)
+let busy = null;            // the request in the worker
+let seq = 0;
+let onError = (message) => console.error(message);
+
+/** Per canvas id: the draw worker's time for each drawing (ms), for tests and benchmarks. */
+export const workerMs = {};
+
+/** Where drawing errors are reported (a function of the message). */
+export function reportErrorsTo(fn) { onError = fn; }
+
+/**
+ * Paints `canvas` with the wasm painter `kind` ('landscape', 'lines', 'boundary', 'sweep') and
+ * its arguments (everything after the canvas). `shown(frame)` is called once the picture is
+ * on the canvas, with the painter's return value (the plot frame, if any); it is not called
+ * for a request that a newer one for the same canvas replaced. `failed(message)` is called
+ * instead if the painter throws (default: the function given to `reportErrorsTo`).
+ */
+export function paint(canvas, kind, args, { shown = () => {}, failed = null, urgent = false } = {}) {
+  if (!canvas.id) throw new Error('paint: the canvas needs an id');
+  const request = { id: canvas.id, seq: ++seq, kind, args, width: canvas.width, height: canvas.height, shown, failed, urgent };
+  // A replaced request keeps its place in the line (and its urgency).
+  const old = waiting.get(canvas.id);
+  if (old) request.urgent ||= old.urgent;
+  waiting.set(canvas.id, request);
+  if (!busy) sendNext();
+}
+
+/** Number of drawings in the worker or waiting for it (0: everything is shown). */
+export function pending() {
+  return waiting.size + (busy ? 1 : 0);
+}
+
+function sendNext() {
+  let next = null;
+  for (const r of waiting.values()) {
+    if (r.urgent) { next = r; break; }
+    next ??= r;
+  }
+  busy = next;
+  if (!next) return;
+  waiting.delete(next.id);
+  const { id, seq: s, kind, width, height, args } = next;
+  (worker ??= startWorker()).postMessage({ id, seq: s, kind, width, height, args });
+}
+
+function startWorker() {
+  const w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
+  w.onmessage = onMessage;
+  w.onerror = (e) => {
+    // The worker itself failed (its script did not load): report it and drop the drawing in
+    // it; the next drawing starts a fresh worker.
+    onError(`The draw worker failed: ${e.message}`);
+    w.terminate();
+    if (worker === w) worker = null;
+    busy = null;
+  };
+  return w;
+}
+
+function onMessage(event) {
+  const { id, seq: s, frame, bitmap, error, fatal, ms } = event.data;
+  if (fatal) {
+    // The wasm module trapped and may be unusable: the next drawing gets a fresh worker.
+    worker.terminate();
+    worker = null;
+  }
+  const request = busy;
+  busy = null;
+  if (ms !== undefined) (workerMs[id] ??= []).push(ms);
+  if (request?.seq === s) {
+    const canvas = document.getElementById(id);
+    if (error) (request.failed ?? onError)(`Drawing failed: ${error}`);
+    else if (canvas) {
+      const ctx = canvas.getContext('2d');
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0);
+      request.shown(frame);
+    }
+  }
+  bitmap?.close();
+  sendNext();
+}
+
+// Started at once, so that its wasm module is compiled before the first chart is due.
+worker = startWorker();
