@@ -60,11 +60,17 @@ export async function serveDist() {
 }
 
 // Runs in the page before any of its scripts: collect long-task durations.
+// `__longTasks` holds durations (ms); `__longTaskEntries` [startTime, duration] pairs, for a
+// test that counts only the tasks that started after some moment (entries arrive late).
 function installLongTaskObserver() {
   window.__longTasks = [];
+  window.__longTaskEntries = [];
   try {
     const obs = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      for (const entry of list.getEntries()) {
+        window.__longTasks.push(entry.duration);
+        window.__longTaskEntries.push([entry.startTime, entry.duration]);
+      }
     });
     obs.observe({ type: 'longtask', buffered: true });
   } catch {
