@@ -1,5 +1,6 @@
 // End-to-end: the sweep view in Debian's headless Chromium. Runs a small sweep to completion
 // (progress, charts, numbers, the generated summary), then cancels a second one midway.
+import fs from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser } from './lib/harness.mjs';
@@ -7,6 +8,12 @@ import { artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser
 const env = useServedBrowser();
 
 const CANVASES = ['#sweep-acc', '#sweep-gap', '#sweep-lambda', '#sweep-steps'];
+
+/** Waits (up to 10 s) until `ok()` holds in this process. */
+async function expect(ok) {
+  for (let t = 0; t < 200 && !ok(); t++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(ok(), 'condition not met within 10 s');
+}
 
 test('a small sweep runs to the end, draws four charts with bands and explains them from its numbers', async () => {
   const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=128&epochs=20`);
@@ -64,6 +71,27 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
     assert.ok(colours > 40, `${sel} shows a plot (${colours} colours)`);
   }
   await page.locator('#sweep-view').screenshot({ path: artifactPath('sweep-view.png') });
+  // SVG export: the same plotters drawing through the SVG backend, one file per chart.
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByRole('button', { name: /Export the Sweep.*as SVG/ }).click();
+  await page.waitForFunction(() => window.batchscape.exports.at(-1)?.panel === 'sweep');
+  assert.equal(await page.evaluate(() => window.batchscape.exports.at(-1).files), 4);
+  await expect(() => downloads.length === 4);
+  const acc = downloads.find((d) => d.suggestedFilename().endsWith('sweep-acc.svg'));
+  assert.ok(acc, `sweep-acc.svg among ${downloads.map((d) => d.suggestedFilename())}`);
+  const svg = fs.readFileSync(await acc.path(), 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName,
+      polygons: doc.querySelectorAll('polygon').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent.trim()) };
+  }, svg);
+  assert.equal(parsed.error, null);
+  assert.equal(parsed.root, 'svg');
+  assert.ok(parsed.polygons >= 1, 'the min–max band is a polygon');
+  for (const t of ['batch size B (log scale)', 'mean of 3 seeds', 'min–max across seeds', '64']) {
+    assert.ok(parsed.texts.includes(t), `"${t}" in the SVG (${parsed.texts.join(' | ')})`);
+  }
   await page.setViewportSize({ width: 390, height: 800 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.locator('#sweep-view').screenshot({ path: artifactPath('sweep-view-390.png') });

@@ -3,9 +3,11 @@
 // exports); all numbers come from the workers, charts are painted in the draw worker
 // (painter.js), and all text reaches the DOM through textContent.
 import init, {
-  pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines,
+  pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
 } from '../pkg/batchscape.js';
-import { paint as paintInWorker, pending as paintsPending, reportErrorsTo, workerMs } from './painter.js';
+import {
+  lastPainted, paint as paintInWorker, pending as paintsPending, reportErrorsTo, workerMs,
+} from './painter.js';
 import { download, runsCsv, runsJson } from './export.js';
 import {
   costRows, explainBoundaries, explainCost, explainCurves, explainDynamics, explainLandscape, explainSharpness, formatBytes, showLr,
@@ -31,7 +33,6 @@ const state = {
   runs: [],             // newest frame per slot
   gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
   atlas: null,          // newest shared landscape
-  painted: {},          // canvas id → { kind, args } of its last drawing (for SVG export)
   plotFrames: {},       // canvas id → plot frame of its last drawing (pixels ↔ data)
   hover: null,          // { source, records: { slot: record index } } while a chart is hovered
   exports: [],          // export clicks (panel, format, files) for the tests
@@ -296,15 +297,14 @@ function formatNumber(x, digits) {
   return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
 
-const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary };
+const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary, sweep: svg_sweep };
 
 /**
- * Draws on a canvas with the wasm painter `kind` (in the draw worker) and remembers the
- * arguments, so the same picture can be exported as SVG by the same drawing code.
+ * Draws on a canvas with the wasm painter `kind` (in the draw worker; painter.js remembers the
+ * arguments, so the same picture can be exported as SVG by the same drawing code).
  * `shown()` runs once the picture is on the page; an `urgent` chart is drawn before the others.
  */
 function paint(canvas, kind, args, { shown = () => {}, urgent = false } = {}) {
-  state.painted[canvas.id] = { kind, args };
   paintInWorker(canvas, kind, args, {
     urgent,
     shown: (frame) => {
@@ -426,7 +426,7 @@ function wireHover() {
 
 /** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
 function svgOf(canvas) {
-  const p = state.painted[canvas.id];
+  const p = lastPainted(canvas.id);
   return p ? SVG_PAINTERS[p.kind](canvas.width, canvas.height, ...p.args) : null;
 }
 

@@ -16,6 +16,11 @@ let onError = (message) => console.error(message);
 
 /** Per canvas id: the draw worker's time for each drawing (ms), for tests and benchmarks. */
 export const workerMs = {};
+// Per canvas id: { kind, args } of the newest drawing asked for (what an SVG export redraws).
+const latest = new Map();
+
+/** The painter kind and arguments of the newest drawing of the canvas `id`, or undefined. */
+export function lastPainted(id) { return latest.get(id); }
 
 /** Where drawing errors are reported (a function of the message). */
 export function reportErrorsTo(fn) { onError = fn; }
@@ -30,6 +35,7 @@ export function reportErrorsTo(fn) { onError = fn; }
 export function paint(canvas, kind, args, { shown = () => {}, failed = null, urgent = false } = {}) {
   if (!canvas.id) throw new Error('paint: the canvas needs an id');
   const request = { id: canvas.id, seq: ++seq, kind, args, width: canvas.width, height: canvas.height, shown, failed, urgent };
+  latest.set(canvas.id, { kind, args });
   // A replaced request keeps its place in the line (and its urgency).
   const old = waiting.get(canvas.id);
   if (old) request.urgent ||= old.urgent;

@@ -14,7 +14,7 @@ pub mod bench;
 mod canvas;
 mod measure;
 mod sweep;
-pub use sweep::{draw_sweep, SweepSession};
+pub use sweep::{draw_sweep, svg_sweep, SweepSession};
 
 use crate::lab::{plan_atlas, Atlas, PlaneKind};
 use crate::landscape::Extent;

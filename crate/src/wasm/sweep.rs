@@ -2,7 +2,7 @@
 //! [`draw_sweep`] (the main thread draws one metric's chart). Every method forwards to
 //! [`crate::sweep`] or [`crate::render::draw_sweep`]; nothing here panics on input.
 
-use super::{canvas_area, color, present};
+use super::{canvas_area, color, present, to_svg};
 use crate::render::{self, SweepSeries, SweepView};
 use crate::settings::Settings;
 use crate::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
@@ -97,17 +97,56 @@ pub fn draw_sweep(
     label: &str,
     band_label: &str,
 ) -> Result<Vec<f64>, JsError> {
+    with_sweep(batch_sizes, mean, min, max, y_label, log_y, color_index, label, band_label, |view| {
+        let root = canvas_area(&canvas)?;
+        let frame = render::draw_sweep(&root, view);
+        present(root, frame)
+    })
+}
+
+/// [`draw_sweep`] as an SVG document of `width × height` (the same drawing code).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn svg_sweep(
+    width: u32,
+    height: u32,
+    batch_sizes: &[f64],
+    mean: &[f64],
+    min: &[f64],
+    max: &[f64],
+    y_label: &str,
+    log_y: bool,
+    color_index: u32,
+    label: &str,
+    band_label: &str,
+) -> Result<String, JsError> {
+    with_sweep(batch_sizes, mean, min, max, y_label, log_y, color_index, label, band_label, |view| {
+        to_svg(width, height, |root| render::draw_sweep(root, view))
+    })
+}
+
+/// Builds a sweep chart's view from the page's arrays and hands it to `f`.
+#[allow(clippy::too_many_arguments)]
+fn with_sweep<R>(
+    batch_sizes: &[f64],
+    mean: &[f64],
+    min: &[f64],
+    max: &[f64],
+    y_label: &str,
+    log_y: bool,
+    color_index: u32,
+    label: &str,
+    band_label: &str,
+    f: impl FnOnce(&SweepView) -> Result<R, JsError>,
+) -> Result<R, JsError> {
     let n = batch_sizes.len();
     if mean.len() != n || min.len() != n || max.len() != n {
         return Err(JsError::new("sweep: mean, min and max must hold one number per batch size"));
     }
-    let view = SweepView {
+    f(&SweepView {
         y_label,
         band_label,
         series: vec![SweepSeries { label, color: color(color_index), batch_sizes, mean, min, max }],
         log_y,
-    };
-    let root = canvas_area(&canvas)?;
-    let frame = render::draw_sweep(&root, &view);
-    present(root, frame)
+    })
 }
