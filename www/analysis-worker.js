@@ -5,6 +5,10 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
+// While runs train, the coarse landscape follows them at most this often (the page redraws
+// it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
+// all the time, taking a core from the page and the draw worker on a two-core machine.
+const COARSE_EVERY_MS = 250;
 
 let ready = null;
 let atlas = null;
@@ -23,7 +27,9 @@ self.onmessage = (event) => {
   handle(event.data).catch((err) => self.postMessage({ type: 'error', message: String(err?.message || err) }));
 };
 
-const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const yieldToEvents = () => sleep(0);
+let lastCoarse = -Infinity;
 
 async function handle(msg) {
   ready ??= init();
@@ -66,11 +72,17 @@ async function work() {
   working = true;
   try {
     while (dirty && atlas) {
+      if (running.size) {
+        // Newer trajectories arriving meanwhile are all taken in by the next pass.
+        await sleep(Math.max(0, lastCoarse + COARSE_EVERY_MS - performance.now()));
+        if (!atlas) break;
+      }
       dirty = false;
       const v = version;
       atlas.plan(plane, COARSE);
       atlas.fill(COARSE);
       post(false);
+      lastCoarse = performance.now();
       await yieldToEvents();
       if (running.size || v !== version) continue;
       atlas.plan(plane, grid);
