@@ -1,7 +1,8 @@
 // The page's wiring: URL and controls → workers (training, analysis) → frames → views.
-// The only module that imports the wasm package on the main thread (settings files and SVG
-// exports); all numbers come from the workers, charts are painted in the draw worker
-// (painter.js), and all text reaches the DOM through textContent.
+// The only module that imports the wasm package on the main thread, and only instantiates it
+// when first needed (settings files and SVG exports); all numbers come from the workers,
+// charts are painted in the draw worker (painter.js), and all text reaches the DOM through
+// textContent.
 import init, {
   pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
 } from '../pkg/batchscape.js';
@@ -296,6 +297,10 @@ function formatNumber(x, digits) {
   const [int, frac] = String(Number(x.toFixed(digits))).split('.');
   return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
 }
+
+/** The wasm module on the main thread, instantiated on first use (not while the page loads). */
+let wasmReady = null;
+const wasm = () => (wasmReady ??= init());
 
 const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary, sweep: svg_sweep };
 
@@ -848,14 +853,15 @@ function addExportButtons() {
       b.type = 'button';
       b.textContent = format;
       b.setAttribute('aria-label', `Export the ${fig.querySelector('h2')?.textContent ?? name} view as ${format}`);
-      b.addEventListener('click', () => exportFigure(fig, format));
+      b.addEventListener('click', () => exportFigure(fig, format).catch((err) => showMessages([`Export failed: ${err.message || err}`])));
       bar.append(b);
     }
     fig.querySelector('figcaption').after(bar);
   }
 }
 
-function exportFigure(fig, format) {
+async function exportFigure(fig, format) {
+  if (format === 'SVG') await wasm();
   const canvases = [...fig.querySelectorAll('canvas:not(.overlay)')];
   let n = 0;
   for (const c of canvases) {
@@ -875,6 +881,7 @@ function exportFigure(fig, format) {
 async function importSettings(file) {
   try {
     const text = await file.text();
+    await wasm();
     const flat = pairs_from_settings_json(text);
     const params = new URLSearchParams();
     for (let i = 0; i + 1 < flat.length; i += 2) params.set(flat[i], flat[i + 1]);
@@ -909,7 +916,8 @@ function wireShareAndExport() {
   $('copy-embed').addEventListener('click', () => copyText($('embed-code').value, 'Snippet'));
   $('export-csv').addEventListener('click', () => download(`${slug()}.csv`, 'text/csv', runsCsv(state)));
   $('export-json').addEventListener('click', () => download(`${slug()}.json`, 'application/json', runsJson(state)));
-  $('export-settings').addEventListener('click', () => {
+  $('export-settings').addEventListener('click', async () => {
+    await wasm();
     const pairs = [...state.settings];
     download(`${slug()}-settings.json`, 'application/json', settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
   });
@@ -929,7 +937,6 @@ function announce() {
 // ---------------------------------------------------------------- start
 async function start() {
   reportErrorsTo((message) => showMessages([message]));
-  await init();
   mountSweep(document.getElementById('sweep-view'), { scenarioPairs });
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);
