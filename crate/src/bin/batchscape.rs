@@ -13,8 +13,8 @@
 //! `--dump` adds the data sets and each run's initial and final θ to
 //! `metrics.json`.
 //!
-//! Bad arguments exit with status 2 and a one-line message naming the argument, before anything
-//! is written. The files are written into a fresh temporary directory next to `DIR` and then
+//! Bad arguments exit with status 2 and a one-line message for each, naming the argument, before
+//! anything is written (every bad `--set` and `--config` is reported, not only the first). The files are written into a fresh temporary directory next to `DIR` and then
 //! renamed into place, so a failure while writing leaves no half-written output. The argument
 //! grammar is five flags, so it is parsed by hand rather than with a parser crate.
 
@@ -52,42 +52,66 @@ fn help() -> String {
     )
 }
 
-fn parse_args(argv: &[String]) -> Result<Command, String> {
+/// The command, or one message per bad argument (each one line, in the order given).
+fn parse_args(argv: &[String]) -> Result<Command, Vec<String>> {
     let mut it = argv.iter();
     match it.next().map(String::as_str) {
         Some("run") => {}
         Some("--help" | "-h" | "help") => return Ok(Command::Help(help())),
-        Some(other) => return Err(format!("unknown command `{}`; {USAGE}", other.escape_debug())),
-        None => return Err(USAGE.into()),
+        Some(other) => return Err(vec![format!("unknown command `{}`; {USAGE}", other.escape_debug())]),
+        None => return Err(vec![USAGE.into()]),
     }
     let mut settings = Settings::default();
     let mut out = None;
     let mut dump = false;
+    let mut errors = Vec::new();
+    let mut truncated = false;
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("`{name}` needs a value; {USAGE}"));
-        match arg.as_str() {
-            "--config" => {
-                let file = value("--config")?;
-                let text = std::fs::read_to_string(&file).map_err(|e| format!("--config {file}: {e}"))?;
-                settings.apply_json(&text).map_err(|e| format!("--config {file}: {e}"))?;
+        let Some(value) = (match arg.as_str() {
+            "--config" | "--set" | "--out" => it.next().cloned(),
+            _ => Some(String::new()),
+        }) else {
+            // A flag without its value ends the arguments.
+            errors.push(format!("`{arg}` needs a value; {USAGE}"));
+            truncated = true;
+            break;
+        };
+        let result = match arg.as_str() {
+            "--config" => std::fs::read_to_string(&value)
+                .map_err(|e| e.to_string())
+                .and_then(|text| settings.apply_json(&text).map_err(|e| e.to_string()))
+                .map_err(|e| format!("--config {value}: {e}")),
+            "--set" => match value.split_once('=') {
+                None => Err(format!("--set {}: expected key=value", value.escape_debug())),
+                Some((k, v)) => settings.set(k, v).map_err(|e| format!("--set {}: {e}", value.escape_debug())),
+            },
+            "--out" => {
+                out = Some(PathBuf::from(value));
+                Ok(())
             }
-            "--set" => {
-                let kv = value("--set")?;
-                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {}: expected key=value", kv.escape_debug()))?;
-                settings.set(k, v).map_err(|e| format!("--set {}: {e}", kv.escape_debug()))?;
+            "--dump" => {
+                dump = true;
+                Ok(())
             }
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--dump" => dump = true,
             "--help" | "-h" => return Ok(Command::Help(help())),
-            other => return Err(format!("unknown argument `{}`; {USAGE}", other.escape_debug())),
-        }
+            other => Err(format!("unknown argument `{}`; {USAGE}", other.escape_debug())),
+        };
+        errors.extend(result.err());
     }
-    settings.check().map_err(|e| format!("settings: {e}"))?;
-    let out: PathBuf = out.ok_or_else(|| format!("`--out DIR` is required; {USAGE}"))?;
-    if out.exists() && !out.is_dir() {
-        return Err(format!("--out {}: exists and is not a directory", out.display()));
+    // Cross-setting rules only make sense once every setting was read.
+    if errors.is_empty() {
+        errors.extend(settings.check().err().map(|e| format!("settings: {e}")));
     }
-    Ok(Command::Run(Args { settings, out, dump }))
+    match &out {
+        None if !truncated => errors.push(format!("`--out DIR` is required; {USAGE}")),
+        None => {}
+        Some(out) if out.exists() && !out.is_dir() => errors.push(format!("--out {}: exists and is not a directory", out.display())),
+        Some(_) => {}
+    }
+    match out {
+        Some(out) if errors.is_empty() => Ok(Command::Run(Args { settings, out, dump })),
+        _ => Err(errors),
+    }
 }
 
 /// Writes every file into a new temporary directory beside `out`, then moves them into `out`:
@@ -255,8 +279,10 @@ fn main() -> ExitCode {
             say(format_args!("{text}"));
             return ExitCode::SUCCESS;
         }
-        Err(msg) => {
-            eprintln!("batchscape: {msg}");
+        Err(messages) => {
+            for msg in messages {
+                eprintln!("batchscape: {msg}");
+            }
             return ExitCode::from(2);
         }
     };
@@ -277,7 +303,7 @@ mod tests {
         line.split_whitespace().map(String::from).collect()
     }
 
-    fn error(line: &str) -> String {
+    fn errors(line: &str) -> Vec<String> {
         match parse_args(&args(line)) {
             Err(e) => e,
             Ok(_) => panic!("`{line}` must be rejected"),
@@ -296,12 +322,22 @@ mod tests {
             ("run --config /no/such/file.json --out o", "--config /no/such/file.json"),
             ("run --out", "`--out` needs a value"),
             ("run --set lr=0.1", "`--out DIR` is required"),
-            ("run --frobnicate", "unknown argument `--frobnicate`"),
+            ("run --frobnicate --out o", "unknown argument `--frobnicate`"),
             ("walk", "unknown command `walk`"),
         ] {
-            let e = error(line);
-            assert!(e.contains(names), "`{line}` gave {e:?}");
-            assert!(!e.contains('\n'), "`{line}` gave more than one line: {e:?}");
+            let e = errors(line);
+            assert_eq!(e.len(), 1, "`{line}` gave {e:?}");
+            assert!(e[0].contains(names), "`{line}` gave {e:?}");
+            assert!(!e[0].contains('\n'), "`{line}` gave more than one line: {e:?}");
+        }
+    }
+
+    #[test]
+    fn every_bad_argument_is_reported_once_in_order() {
+        let e = errors("run --set lr=1e999 --set act=<script> --set batch=8 --frobnicate --set colour=red");
+        assert_eq!(e.len(), 5, "{e:?}");
+        for (msg, names) in e.iter().zip(["--set lr=1e999", "--set act=<script>", "unknown argument `--frobnicate`", "unknown setting `colour`", "`--out DIR` is required"]) {
+            assert!(msg.contains(names), "{msg:?} should name {names:?}");
         }
     }
 
