@@ -186,19 +186,21 @@ export function explainSharpness(state, runs) {
 }
 
 /** Reads λ_max against 2/η and B_simple against B at the end of each run. */
-export function explainDynamics(runs) {
+export function explainDynamics(runs, nTrain) {
   const parts = [];
   for (const { f, a } of runs) {
     const lam = last(a.history.lambda_max);
     const bs = last(a.history.b_simple);
     const limit = 2 / f.lr;
-    const where = !Number.isFinite(lam) ? 'could not be measured'
-      : lam > 1.1 * limit ? `is above the stability limit 2/η = ${fmt(limit, 2)}`
-        : lam > 0.8 * limit ? `hovers near the stability limit 2/η = ${fmt(limit, 2)} (edge of stability)`
-          : `stays below the stability limit 2/η = ${fmt(limit, 2)}`;
-    parts.push(`B = ${f.batch}: λ_max ends at ${fmt(lam, 2)} and ${where};`);
+    const where = lam > 1.1 * limit ? 'above' : lam > 0.8 * limit ? 'near' : 'below';
+    parts.push(Number.isFinite(lam)
+      ? `B = ${f.batch}: λ_max ends at ${fmt(lam, 2)}, ${where} the stability limit 2/η = ${fmt(limit, 2)}${where === 'near' ? ' (the edge of stability)' : ''};`
+      : `B = ${f.batch}: λ_max could not be measured;`);
     if (Number.isFinite(bs)) {
-      parts.push(`the noise scale B_simple ends at ${fmt(bs, 0)}, so B = ${f.batch} is ${f.batch < bs ? 'below' : 'above'} it: ${f.batch < bs ? 'a larger batch would still cut the steps needed almost proportionally' : 'a larger batch mostly spends more examples per step for little gain'}.`);
+      const advice = f.batch >= nTrain ? `B = ${f.batch} is already the whole training set`
+        : f.batch < bs ? 'a larger batch would still cut the steps needed almost proportionally'
+          : 'a larger batch mostly spends more examples per step for little gain';
+      parts.push(`the noise scale B_simple ends at ${fmt(bs, 0)}, so B = ${f.batch} is ${f.batch < bs ? 'below' : 'above'} it: ${advice}.`);
     }
   }
   return parts.join(' ');

@@ -625,7 +625,7 @@ function drawDynamics() {
   };
   paint($('dyn-lambda'), 'lines', [...series((h) => h.lambda_max, (f) => 2 / f.lr), 'step', 'λ_max (dashed: 2/η)', true]);
   paint($('dyn-noise'), 'lines', [...series((h) => h.b_simple, (f) => f.batch), 'step', 'B_simple (dashed: the run\'s B)', true]);
-  setText('dynamics-text', explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis }))));
+  setText('dynamics-text', explainDynamics(slots.map((slot) => ({ f: state.runs[slot], a: state.diag[slot].analysis })), state.nTrain));
 }
 
 /** A table row: the run's swatch and name, then `cells`. */

@@ -284,8 +284,10 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 pub fn format_loss(v: f64) -> String {
     if v == 0.0 {
         "0".to_string()
-    } else if v.abs() >= 100.0 || v.abs() < 0.001 {
+    } else if v.abs() >= 1e7 || v.abs() < 0.001 {
         format!("{v:.1e}")
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
     } else {
         format!("{:.3}", v).trim_end_matches('0').trim_end_matches('.').to_string()
     }
@@ -310,15 +312,19 @@ pub fn draw_curves<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Curves
     } else {
         (0.0, if y_hi.is_finite() { (y_hi * 1.05).max(1e-9) } else { 1.0 })
     };
+    // On a log axis plotters puts a key point at every 1…9 × 10ᵏ: only the "nice" ones of
+    // `log_ticks` get a label, and the minor grid lines are left out.
+    let nice = if v.log_y { log_ticks(y0, y1) } else { Vec::new() };
+    // Room for the widest tick label beside the rotated axis title, so they never overlap
+    // (B_simple reaches thousands; a loss stays below 10).
+    let tick_font: TextStyle = ("sans-serif", 13).into();
+    let widest = nice.iter().chain([y0, y1].iter()).map(|&t| root.estimate_text_size(&format_loss(t), &tick_font).map(|(w, _)| w).unwrap_or(0)).max().unwrap_or(0);
     let mut builder = ChartBuilder::on(root);
-    builder.margin(10).x_label_area_size(38).y_label_area_size(52);
+    builder.margin(10).x_label_area_size(38).y_label_area_size((widest as i32 + 30).max(52));
     let style = |s: &Series| s.color.stroke_width(2);
     macro_rules! body {
         ($chart:expr) => {{
             let mut chart = $chart;
-            // On a log axis plotters puts a key point at every 1…9 × 10ᵏ: only the "nice"
-            // ones of `log_ticks` get a label, and the minor grid lines are left out.
-            let nice = if v.log_y { log_ticks(y0, y1) } else { Vec::new() };
             let y_label = |y: &f64| {
                 if !v.log_y || nice.iter().any(|t| ((y - t) / t).abs() < 1e-6) {
                     format_loss(*y)
