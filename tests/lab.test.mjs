@@ -41,6 +41,15 @@ test('each scene restores its state, shows its views and reads its own numbers',
       assert.ok(distinctColours(await canvasPixels(page, id)) > 8, `${name}: ${id} is drawn`);
     }
     await page.screenshot({ path: artifactPath(`scene-${name}.png`), fullPage: true });
+    if (name === 'sharp') {
+      // The text reads the table: when ε-sharpness ranks the two minima the other way from
+      // λ_max (the slices then look the other way too), it says so.
+      const rows = await page.$$eval('#sharpness tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+      const [lamS, lamL, epsS, epsL] = [Number(rows[0][2]), Number(rows[1][2]), Number(rows[0][4]), Number(rows[1][4])];
+      const sharpText = await page.textContent('#sharpness-text');
+      assert.equal(/By ε-sharpness \(10⁻³\) it is the other way round/.test(sharpText), (lamL > lamS) !== (epsL > epsS),
+        `λ_max ${lamS} → ${lamL}, ε-sharpness ${epsS} → ${epsL}: ${sharpText}`);
+    }
   }
   // The edge-of-stability scene's claim, checked on the numbers: late λ_max near 2/η.
   await page.getByRole('button', { name: 'Edge of stability' }).click();

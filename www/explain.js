@@ -171,9 +171,17 @@ export function explainSharpness(state, runs) {
     } else {
       parts.push(`its generalization gap is ${fmt(gapL)} vs ${fmt(gapS)}.`);
     }
+    // λ_max looks along the single steepest direction; ε-sharpness (and the slices) probe a
+    // neighbourhood. When they rank the two minima differently, say so beside the numbers.
+    const eps = (r) => r.a.eps_sharpness?.find((x) => x.eps === 1e-3)?.phi;
+    const [es, el] = [eps(small), eps(large)];
+    const disagree = Number.isFinite(es) && Number.isFinite(el) && es !== el && (el > es) !== sharper;
+    if (disagree) {
+      parts.push(`By ε-sharpness (10⁻³) it is the other way round: ${fmt(el, 3)} % for B = ${large.f.batch} vs ${fmt(es, 3)} % for B = ${small.f.batch}, as the slices suggest; λ_max measures the one steepest direction, ε-sharpness the worst nearby point, and here they disagree.`);
+    }
     const usual = sharper && accDiff > 0;
     parts.push(usual
-      ? 'Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'
+      ? `Here the larger batch found the sharper minimum${disagree ? ' by λ_max' : ''} and generalizes worse, as Keskar et al. (2017) report.`
       : 'Here the usual pattern (larger batch → sharper minimum, lower test accuracy) does not show; try other seeds or label noise.');
     // Comparing minima is fair only if both runs converged: say so when one clearly did not.
     const [ls, ll] = [last(small.f.trainLoss), last(large.f.trainLoss)];
