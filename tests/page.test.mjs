@@ -199,3 +199,53 @@ test('hostile URL parameters are reported as text and break nothing', async () =
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('on a high-density screen (device pixel ratio 2) charts are drawn twice as fine; hover and SVG use chart pixels', async () => {
+  const { page, context, pageErrors, consoleErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256`,
+    { viewport: { width: 1280, height: 900 }, contextOptions: { deviceScaleFactor: 2 } });
+  await waitSettled(page, [16, 256]);
+  const sizes = await page.evaluate(() => ['landscape', 'curves', 'boundary-0', 'sweep-acc'].map((id) => {
+    const c = document.getElementById(id);
+    return [id, c.width, c.height, c.clientWidth];
+  }));
+  // (The sweep's charts are hidden until a sweep runs: no displayed size yet.)
+  assert.deepEqual(sizes, [['landscape', 1120, 960, 560], ['curves', 1120, 680, 560], ['boundary-0', 520, 520, 260], ['sweep-acc', 1120, 600, 0]],
+    'bitmaps are twice the displayed CSS size');
+  // The picture fills the whole bitmap: the colour bar sits at the right edge, not at 560 px.
+  const land = await canvasPixels(page, '#landscape');
+  const at = (x, y) => land.slice((y * 1120 + x) * 4, (y * 1120 + x) * 4 + 3);
+  const right = Array.from({ length: 80 }, (_, k) => at(960 + k, 400)).filter(([r, g, b]) => r + g + b < 700).length;
+  assert.ok(right > 20, `the colour bar is drawn near the right edge of the 2× bitmap (${right} coloured pixels)`);
+  assert.ok(distinctColours(land) > 100);
+  // Plot frames are in chart pixels (≤ 560), so hover marks land on the paths at either scale.
+  const frame = await page.evaluate(() => window.batchscape.plotFrames.curves);
+  assert.ok(frame[2] <= 560 && frame[2] > 400, `curves frame in chart pixels: ${frame.slice(0, 4)}`);
+  await page.locator('#curves').scrollIntoViewIfNeeded();
+  const box = await page.locator('#curves').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  const marked = await page.evaluate(() => {
+    const s = window.batchscape;
+    const o = document.getElementById('curves-overlay');
+    const d = o.getContext('2d').getImageData(0, 0, o.width, o.height).data;
+    // The mark of run 1 sits where its hovered record is, in chart pixels × 2.
+    const k = s.hover.records[0];
+    const f = s.runs[0];
+    const [px0, py0, px1, py1, x0, x1, y0, y1] = s.plotFrames.curves;
+    const x = px0 + ((f.epoch[k] - x0) / (x1 - x0)) * (px1 - px0);
+    const y = py1 - ((f.trainLoss[k] - y0) / (y1 - y0)) * (py1 - py0);
+    const i = (Math.round(2 * y) * o.width + Math.round(2 * x)) * 4;
+    return { size: [o.width, o.height], alpha: d[i + 3] };
+  });
+  assert.deepEqual(marked.size, [1120, 680]);
+  assert.ok(marked.alpha > 200, `the hover mark covers the hovered record (alpha ${marked.alpha})`);
+  await page.locator('figure:has(#curves)').screenshot({ path: artifactPath('view-curves-dpr2.png') });
+  // The SVG export has the chart size, not the bitmap size.
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: /Export the Training curves.*as SVG/ }).click()]);
+  const fs = await import('node:fs');
+  const svg = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(svg, /<svg[^>]*width="560"[^>]*height="340"/);
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});

@@ -11,7 +11,7 @@ const canvases = new Map();  // page canvas id → its OffscreenCanvas
 const ready = init();
 
 self.onmessage = async (event) => {
-  const { id, seq, kind, width, height, args } = event.data;
+  const { id, seq, kind, width, height, scale, args } = event.data;
   try {
     await ready;
     const painter = PAINTERS[kind];
@@ -22,7 +22,7 @@ self.onmessage = async (event) => {
     canvas.width = width;
     canvas.height = height;
     const t0 = performance.now();
-    const frame = painter(canvas, ...args) ?? null;
+    const frame = painter(canvas, scale, ...args) ?? null;
     const bitmap = canvas.transferToImageBitmap();
     self.postMessage({ id, seq, frame, bitmap, ms: performance.now() - t0 }, [bitmap]);
   } catch (err) {

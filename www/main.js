@@ -7,7 +7,7 @@ import init, {
   pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
 } from '../pkg/batchscape.js';
 import {
-  lastPainted, paint as paintInWorker, pending as paintsPending, reportErrorsTo, workerMs,
+  SCALE, chartSize, lastPainted, paint as paintInWorker, pending as paintsPending, reportErrorsTo, sizeCanvas, workerMs,
 } from './painter.js';
 import { download, runsCsv, runsJson } from './export.js';
 import {
@@ -346,7 +346,7 @@ function hoverFrom(id, event) {
   const frame = state.plotFrames[id];
   if (!event || !frame) { state.hover = null; drawHover(); return; }
   const r = canvas.getBoundingClientRect();
-  const px = ((event.clientX - r.left) * canvas.width) / r.width;
+  const px = ((event.clientX - r.left) * chartSize(canvas)[0]) / r.width;
   const [px0, , px1, , x0, x1] = frame;
   if (px < px0 || px > px1) { state.hover = null; drawHover(); return; }
   const x = x0 + ((px - px0) / (px1 - px0)) * (x1 - x0);
@@ -371,7 +371,9 @@ function drawHover() {
     // An untouched canvas costs nothing to composite: clear only what was drawn on.
     if (!(state.hover && frame) && !overlayInked.has(id)) continue;
     const g = overlayContext(overlay);
-    g.clearRect(0, 0, overlay.width, overlay.height);
+    // Marks are placed in chart pixels, like the plot frames; the overlay is as fine as the chart.
+    g.setTransform(overlay.width / chartSize(base)[0], 0, 0, overlay.height / chartSize(base)[1], 0, 0);
+    g.clearRect(0, 0, ...chartSize(base));
     overlayInked.delete(id);
     if (!state.hover || !frame) continue;
     overlayInked.add(id);
@@ -432,7 +434,7 @@ function wireHover() {
 /** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
 function svgOf(canvas) {
   const p = lastPainted(canvas.id);
-  return p ? SVG_PAINTERS[p.kind](canvas.width, canvas.height, ...p.args) : null;
+  return p ? SVG_PAINTERS[p.kind](...chartSize(canvas), ...p.args) : null;
 }
 
 function colorsOf(slots) { return Uint32Array.from(slots); }
@@ -515,8 +517,7 @@ function drawBoundaries() {
     if (!canvas) {
       canvas = document.createElement('canvas');
       canvas.id = `boundary-${slot}`;
-      canvas.width = 260;
-      canvas.height = 260;
+      sizeCanvas(canvas, 260, 260);
       canvas.setAttribute('role', 'img');
       host.append(canvas);
     }
@@ -937,6 +938,10 @@ function announce() {
 // ---------------------------------------------------------------- start
 async function start() {
   reportErrorsTo((message) => showMessages([message]));
+  // The page's chart canvases, as fine as the screen's pixels (their width and height
+  // attributes are the chart sizes in CSS pixels).
+  for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
+  state.scale = SCALE;
   mountSweep(document.getElementById('sweep-view'), { scenarioPairs });
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);

@@ -22,19 +22,43 @@ const latest = new Map();
 /** The painter kind and arguments of the newest drawing of the canvas `id`, or undefined. */
 export function lastPainted(id) { return latest.get(id); }
 
+/**
+ * Device pixels per chart pixel: charts are laid out in CSS pixels and drawn this many times
+ * finer, so they stay sharp on a high-density screen (capped at 2: 4× the pixels is plenty).
+ */
+export const SCALE = Math.min(2, Math.max(1, globalThis.devicePixelRatio || 1));
+
+/**
+ * Gives `canvas` a chart size of `width × height` CSS pixels: its bitmap is SCALE times that,
+ * and its displayed size stays the chart size (CSS scales it down).
+ */
+export function sizeCanvas(canvas, width, height) {
+  canvas.dataset.chartWidth = String(width);
+  canvas.dataset.chartHeight = String(height);
+  canvas.width = Math.round(width * SCALE);
+  canvas.height = Math.round(height * SCALE);
+}
+
+/** The chart size of `canvas` in CSS pixels (its bitmap size for a canvas never sized). */
+export function chartSize(canvas) {
+  return [Number(canvas.dataset.chartWidth) || canvas.width, Number(canvas.dataset.chartHeight) || canvas.height];
+}
+
 /** Where drawing errors are reported (a function of the message). */
 export function reportErrorsTo(fn) { onError = fn; }
 
 /**
  * Paints `canvas` with the wasm painter `kind` ('landscape', 'lines', 'boundary', 'sweep') and
- * its arguments (everything after the canvas). `shown(frame)` is called once the picture is
- * on the canvas, with the painter's return value (the plot frame, if any); it is not called
+ * its arguments (everything after the canvas and the scale). `shown(frame)` is called once the
+ * picture is on the canvas, with the painter's return value (the plot frame in chart pixels,
+ * if any); it is not called
  * for a request that a newer one for the same canvas replaced. `failed(message)` is called
  * instead if the painter throws (default: the function given to `reportErrorsTo`).
  */
 export function paint(canvas, kind, args, { shown = () => {}, failed = null, urgent = false } = {}) {
   if (!canvas.id) throw new Error('paint: the canvas needs an id');
-  const request = { id: canvas.id, seq: ++seq, kind, args, width: canvas.width, height: canvas.height, shown, failed, urgent };
+  const scale = canvas.width / chartSize(canvas)[0];
+  const request = { id: canvas.id, seq: ++seq, kind, args, width: canvas.width, height: canvas.height, scale, shown, failed, urgent };
   latest.set(canvas.id, { kind, args });
   // A replaced request keeps its place in the line (and its urgency).
   const old = waiting.get(canvas.id);
@@ -57,8 +81,8 @@ function sendNext() {
   busy = next;
   if (!next) return;
   waiting.delete(next.id);
-  const { id, seq: s, kind, width, height, args } = next;
-  (worker ??= startWorker()).postMessage({ id, seq: s, kind, width, height, args });
+  const { id, seq: s, kind, width, height, scale, args } = next;
+  (worker ??= startWorker()).postMessage({ id, seq: s, kind, width, height, scale, args });
 }
 
 function startWorker() {

@@ -2,7 +2,7 @@
 // (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
 // (drawn here with the wasm `draw_sweep`) and a summary written from the measured numbers.
 // All text reaches the DOM through textContent.
-import { paint } from './painter.js';
+import { paint, sizeCanvas } from './painter.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -153,7 +153,8 @@ export function mountSweep(figure, { scenarioPairs }) {
   const charts = el('div', { class: 'sweep-charts', hidden: true });
   const canvases = {};
   for (const c of CHARTS) {
-    const canvas = el('canvas', { id: `sweep-${c.key}`, width: 560, height: 300, role: 'img', 'aria-label': `${c.title} against batch size` });
+    const canvas = el('canvas', { id: `sweep-${c.key}`, role: 'img', 'aria-label': `${c.title} against batch size` });
+    sizeCanvas(canvas, 560, 300);
     canvases[c.key] = canvas;
     charts.append(el('div', { class: 'sweep-chart' }, [el('h3', { text: c.title }), canvas]));
   }

@@ -6,8 +6,10 @@
 //! is a `CanvasRenderingContext2D`, a class that does not exist in a worker; and it measures
 //! text by adding a `<span>` to the page. This backend differs from it in three ways, and in
 //! nothing else (the drawing calls are the same):
-//! - it takes either canvas (see [`Canvas2d::new`]);
-//! - it measures text with the context's own `measureText`;
+//! - it takes either canvas (see [`Canvas2d::new`]), at any device-pixel scale: a chart is laid
+//!   out in CSS pixels and drawn through a scaling transform, so it is sharp on a high-density
+//!   screen;
+//! - it measures text with the context's own `measureText`, and joins lines with round joins;
 //! - consecutive lines and paths of the same colour and width are stroked as **one** path
 //!   (a contour level, a grid, a dashed series), and a fill or stroke colour is set only when
 //!   it changes, which makes a chart of thousands of segments several times cheaper to draw.
@@ -78,10 +80,27 @@ pub struct Canvas2d {
     font: String,
 }
 
+/// A device-pixel scale as given by the page, made safe: finite, within 0.25 to 4 (else 1).
+pub fn sane_scale(scale: f64) -> f64 {
+    if scale.is_finite() && (0.25..=4.0).contains(&scale) {
+        scale
+    } else {
+        1.0
+    }
+}
+
 impl Canvas2d {
-    /// A backend drawing on `canvas` (see [`context_of`]); `None` if it has no 2-D context.
-    pub fn new(canvas: &JsValue) -> Option<Self> {
-        let (ctx, size) = context_of(canvas)?;
+    /// A backend drawing on `canvas` (see [`context_of`]) whose pixels are `scale` device pixels
+    /// per chart pixel: the chart is `width / scale × height / scale` and the context scales
+    /// it up. `None` if the canvas has no 2-D context.
+    pub fn new(canvas: &JsValue, scale: f64) -> Option<Self> {
+        let (ctx, (w, h)) = context_of(canvas)?;
+        let scale = sane_scale(scale);
+        ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0).ok()?;
+        // Round joins: a jagged small-batch path drawn with mitred joins grows spikes at every
+        // sharp turn (most visible on its dark outline).
+        ctx.set_line_join("round");
+        let size = ((f64::from(w) / scale).round() as u32, (f64::from(h) / scale).round() as u32);
         Some(Canvas2d { ctx, size, open: None, fill: String::new(), stroke: String::new(), line_width: 0, font: String::new() })
     }
 

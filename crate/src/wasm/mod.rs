@@ -303,9 +303,10 @@ type CanvasArea = DrawingArea<Canvas2d, plotters::coord::Shift>;
 
 const NO_CONTEXT: &str = "expected a <canvas> or an OffscreenCanvas with a 2-D context";
 
-/// A drawing area on `canvas`, an `HTMLCanvasElement` or an `OffscreenCanvas`.
-fn canvas_area(canvas: &JsValue) -> Result<CanvasArea, JsError> {
-    Canvas2d::new(canvas).map(IntoDrawingArea::into_drawing_area).ok_or_else(|| JsError::new(NO_CONTEXT))
+/// A drawing area on `canvas`, an `HTMLCanvasElement` or an `OffscreenCanvas`, with `scale`
+/// device pixels per chart pixel (the page's `devicePixelRatio`; 1 for a plain canvas).
+fn canvas_area(canvas: &JsValue, scale: f64) -> Result<CanvasArea, JsError> {
+    Canvas2d::new(canvas, scale).map(IntoDrawingArea::into_drawing_area).ok_or_else(|| JsError::new(NO_CONTEXT))
 }
 
 /// An SVG document drawn by `draw` (plotters' SVG backend, text measured as on the canvas).
@@ -379,6 +380,7 @@ fn with_landscape<R>(
 #[allow(clippy::too_many_arguments)]
 pub fn draw_landscape(
     canvas: JsValue,
+    scale: f64,
     values: &[f32],
     extent: &[f64],
     paths: &[f64],
@@ -388,7 +390,7 @@ pub fn draw_landscape(
     beta_label: &str,
 ) -> Result<Vec<f64>, JsError> {
     with_landscape(values, extent, paths, lengths, colors, alpha_label, beta_label, |view, n| {
-        let root = canvas_area(&canvas)?;
+        let root = canvas_area(&canvas, scale)?;
         clear(&canvas)?;
         let frame = render::draw_landscape_with(&root, view, Cells::Raster);
         let frame = present(root, frame)?;
@@ -495,6 +497,7 @@ fn with_lines<R>(
 #[allow(clippy::too_many_arguments)]
 pub fn draw_lines(
     canvas: JsValue,
+    scale: f64,
     xs: &[f64],
     ys: &[f64],
     lengths: &[u32],
@@ -506,7 +509,7 @@ pub fn draw_lines(
     log_y: bool,
 ) -> Result<Vec<f64>, JsError> {
     with_lines(xs, ys, lengths, colors, dashed, &labels, x_label, y_label, log_y, |view| {
-        let root = canvas_area(&canvas)?;
+        let root = canvas_area(&canvas, scale)?;
         let frame = render::draw_curves(&root, view);
         present(root, frame)
     })
@@ -550,6 +553,7 @@ fn decision_map_from(values: Vec<f32>, frame: &[f64], points: &[f32], labels: &[
 #[wasm_bindgen]
 pub fn draw_boundary(
     canvas: JsValue,
+    scale: f64,
     values: Vec<f32>,
     frame: &[f64],
     points: &[f32],
@@ -559,7 +563,7 @@ pub fn draw_boundary(
 ) -> Result<(), JsError> {
     let (map, one_d) = decision_map_from(values, frame, points, labels)?;
     let n = map.n;
-    let root = canvas_area(&canvas)?;
+    let root = canvas_area(&canvas, scale)?;
     let view = render::BoundaryView { map: &map, points, labels, title, run: run as usize };
     if one_d {
         let frame = render::draw_boundary(&root, &view);

@@ -87,6 +87,7 @@ impl SweepSession {
 #[allow(clippy::too_many_arguments)]
 pub fn draw_sweep(
     canvas: JsValue,
+    scale: f64,
     batch_sizes: &[f64],
     mean: &[f64],
     min: &[f64],
@@ -98,7 +99,7 @@ pub fn draw_sweep(
     band_label: &str,
 ) -> Result<Vec<f64>, JsError> {
     with_sweep(batch_sizes, mean, min, max, y_label, log_y, color_index, label, band_label, |view| {
-        let root = canvas_area(&canvas)?;
+        let root = canvas_area(&canvas, scale)?;
         let frame = render::draw_sweep(&root, view);
         present(root, frame)
     })
