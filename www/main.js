@@ -659,6 +659,10 @@ const VIEWS = {
 const FRAME_BUDGET_MS = 12;
 // While runs stream frames, a view is redrawn at most this often (the last frame always is).
 const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 600 : 150;
+// Views that change slowly while runs train (four decision maps, the cost table) are redrawn
+// less often: fewer canvases and tables to lay out, paint and hand to the compositor per second.
+const SLOW_VIEWS = new Set(['boundaries', 'cost']);
+const minRedrawMs = (name) => (SLOW_VIEWS.has(name) ? 4 * MIN_REDRAW_MS : MIN_REDRAW_MS);
 
 function draw() {
   state.rafPending = false;
@@ -670,8 +674,10 @@ function draw() {
     const since = t0 - (state.lastDrawn[name] ?? -Infinity);
     // The first frame of a run the user just restarted is drawn at once (slider-to-frame latency).
     const urgent = state.pendingInput && state.runs[state.pendingInput.slot]?.gen === state.pendingInput.gen;
-    if (since < MIN_REDRAW_MS && !urgent) {
-      waitMs = Math.max(waitMs, MIN_REDRAW_MS - since);
+    if (since < minRedrawMs(name) && !urgent) {
+      // Wake up when the first waiting view is due.
+      const due = minRedrawMs(name) - since;
+      waitMs = waitMs > 0 ? Math.min(waitMs, due) : due;
       continue;
     }
     state.stale.delete(name);
