@@ -7,7 +7,7 @@ import init, {
   pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
 } from '../pkg/batchscape.js';
 import {
-  SCALE, chartSize, lastPainted, paint as paintInWorker, pending as paintsPending, reportErrorsTo, sizeCanvas, workerMs,
+  chartSize, lastPainted, paint as paintInWorker, pending as paintsPending, reportErrorsTo, sizeCanvas, workerMs,
 } from './painter.js';
 import { download, runsCsv, runsJson } from './export.js';
 import {
@@ -664,16 +664,24 @@ const MIN_REDRAW_MS = matchMedia('(prefers-reduced-motion: reduce)').matches ? 6
 const SLOW_VIEWS = new Set(['boundaries', 'cost']);
 const minRedrawMs = (name) => (SLOW_VIEWS.has(name) ? 4 * MIN_REDRAW_MS : MIN_REDRAW_MS);
 
+/** The animation-frame entry point. */
 function draw() {
   state.rafPending = false;
+  drawNow();
+}
+
+/** Redraws the stale views that are due (called directly for an urgent frame). */
+function drawNow() {
   const t0 = performance.now();
   let waitMs = 0;
   for (const name of Object.keys(VIEWS)) {
     if (!state.stale.has(name)) continue;
     if (performance.now() - t0 > FRAME_BUDGET_MS) break;
     const since = t0 - (state.lastDrawn[name] ?? -Infinity);
-    // The first frame of a run the user just restarted is drawn at once (slider-to-frame latency).
-    const urgent = state.pendingInput && state.runs[state.pendingInput.slot]?.gen === state.pendingInput.gen;
+    // The first frame of a run the user just restarted is drawn at once (slider-to-frame
+    // latency); drawCurves consumes pendingInput, so the views after it wait their turn.
+    const p = state.pendingInput;
+    const urgent = p && state.runs[p.slot]?.gen === p.gen;
     if (since < minRedrawMs(name) && !urgent) {
       // Wake up when the first waiting view is due.
       const due = minRedrawMs(name) - since;
@@ -748,7 +756,7 @@ function onRunMessage(event, index) {
       // The first frame of the run the user just restarted: drawn now, not at the next
       // animation frame (the chart is painted in the draw worker; this task stays short).
       p.frameAt = performance.now();
-      draw();
+      drawNow();
     }
   } else if (msg.type === 'error') {
     showMessages([`Training failed: ${msg.message}`]);
@@ -947,7 +955,6 @@ async function start() {
   // The page's chart canvases, as fine as the screen's pixels (their width and height
   // attributes are the chart sizes in CSS pixels).
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
-  state.scale = SCALE;
   mountSweep(document.getElementById('sweep-view'), { scenarioPairs });
   state.pairs = urlPairs();
   const params = new URLSearchParams(location.search);
