@@ -23,7 +23,7 @@ async function waitSettled(page, batches, { lr } = {}) {
       return f && f.batch === want[i] && f.state !== 'running' && (lr === undefined || f.lr === lr);
     });
     // The fine atlas must be the one for these very runs (its paths end where the runs did).
-    return ok && !s.dirty && s.atlasFor === s.runsKey();
+    return ok && !s.dirty && s.atlasFor === s.runsKey;
   }, [batches, lr], { timeout: 90_000 });
   return page.evaluate(() => {
     const s = window.batchscape;

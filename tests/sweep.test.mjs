@@ -17,7 +17,7 @@ async function expect(ok) {
 
 test('a small sweep runs to the end, draws four charts with bands and explains them from its numbers', async () => {
   const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=128&epochs=20`);
-  await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
+  await page.waitForFunction(() => window.batchscape?.sweep && !document.getElementById('sweep-run').disabled);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
   assert.equal(await page.locator('#sweep-progress').getAttribute('aria-label'), 'Sweep progress');
   const tasksBefore = await page.evaluate(() => window.__longTasks.length);
@@ -25,13 +25,13 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
   assert.equal(await page.locator('#sweep-run').isDisabled(), true);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), false);
   await page.waitForFunction(() => {
-    const s = window.batchscapeSweep;
+    const s = window.batchscape.sweep;
     return !s.running && s.total > 0 && s.done === s.total;
   }, null, { timeout: 120_000 });
   // The charts of the last results are drawn over the next few animation frames.
-  await page.waitForFunction(() => window.batchscapeSweep.drawnRuns === window.batchscapeSweep.total);
+  await page.waitForFunction(() => window.batchscape.sweep.drawnRuns === window.batchscape.sweep.total);
   const s = await page.evaluate(() => {
-    const st = window.batchscapeSweep;
+    const st = window.batchscape.sweep;
     const r = st.results;
     return {
       done: st.done, total: st.total, ms: st.ms, errors: st.errors, drawMs: st.drawMs,
@@ -102,19 +102,19 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
 
 test('a sweep can be cancelled midway: progress stops, Run is enabled again and Cancel disabled', async () => {
   const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=256&epochs=60`);
-  await page.waitForFunction(() => window.batchscapeSweep && !document.getElementById('sweep-run').disabled);
+  await page.waitForFunction(() => window.batchscape?.sweep && !document.getElementById('sweep-run').disabled);
   await page.locator('#sweep-seeds').selectOption('5');
   await page.locator('#sweep-run').click();
-  await page.waitForFunction(() => window.batchscapeSweep.done >= 2, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.batchscape.sweep.done >= 2, null, { timeout: 60_000 });
   await page.locator('#sweep-cancel').click();
-  const at = await page.evaluate(() => ({ done: window.batchscapeSweep.done, total: window.batchscapeSweep.total }));
+  const at = await page.evaluate(() => ({ done: window.batchscape.sweep.done, total: window.batchscape.sweep.total }));
   assert.equal(at.total, 45, '9 batch sizes × 5 seeds');
   assert.ok(at.done < at.total, `cancelled midway (${at.done} of ${at.total})`);
   assert.equal(await page.locator('#sweep-cancel').isDisabled(), true);
   assert.equal(await page.locator('#sweep-run').isDisabled(), false);
   await page.waitForTimeout(1500);
   const later = await page.evaluate(() => ({
-    done: window.batchscapeSweep.done, running: window.batchscapeSweep.running,
+    done: window.batchscape.sweep.done, running: window.batchscape.sweep.running,
     value: document.getElementById('sweep-progress').value, count: document.getElementById('sweep-count').textContent,
   }));
   assert.equal(later.done, at.done, 'no more runs arrive after Cancel');

@@ -2,6 +2,7 @@
 // landscape they are drawn on — a coarse grid while runs train, the fine grid once all are
 // done, a few rows at a time so newer trajectories preempt it.
 import init, { AtlasSession } from '../pkg/batchscape.js';
+import { atlasMsg, diagnosisMsg, errorMsg, interpolationMsg } from './messages.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
@@ -24,7 +25,7 @@ let version = 0;             // bumps on every change; a fine pass aborts when i
 let working = false;
 
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage({ type: 'error', message: String(err?.message || err) }));
+  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err))));
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,11 +61,11 @@ async function handle(msg) {
 }
 
 function post(fine) {
-  const f = {
-    type: 'atlas', fine, plane, gens: [...gens],
+  const f = atlasMsg({
+    fine, plane, gens: [...gens],
     values: atlas.values(), extent: atlas.extent(), paths: atlas.paths(),
     lengths: atlas.path_lengths(), labels: atlas.labels(),
-  };
+  });
   self.postMessage(f, [f.values.buffer, f.extent.buffer, f.paths.buffer, f.lengths.buffer]);
 }
 
@@ -116,7 +117,7 @@ async function diagnose(v) {
     const json = atlas.diagnose(slot);
     const slice = atlas.slice(slot, SLICE.lo, SLICE.hi, SLICE.n);
     diagnosed[slot] = gens[slot];
-    self.postMessage({ type: 'diagnosis', slot, gen: gens[slot], analysis: json ? JSON.parse(json) : null, slice, ms: performance.now() - t0 },
+    self.postMessage(diagnosisMsg({ slot, gen: gens[slot], analysis: json ? JSON.parse(json) : null, slice, ms: performance.now() - t0 }),
       [slice.buffer]);
     await yieldToEvents();
   }
@@ -126,5 +127,5 @@ async function diagnose(v) {
   if (key === interpolated) return;
   const profile = atlas.interpolate(a, b, INTERP.lo, INTERP.hi, INTERP.n);
   interpolated = key;
-  self.postMessage({ type: 'interpolation', a, b, gens: [gens[a], gens[b]], profile }, [profile.buffer]);
+  self.postMessage(interpolationMsg({ a, b, gens: [gens[a], gens[b]], profile }), [profile.buffer]);
 }

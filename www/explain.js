@@ -1,8 +1,9 @@
 // Explanations generated from the measured numbers (never canned claims a seed could
 // contradict). Each function reads the page state and returns plain text.
 
-/** A learning rate as shown: three significant digits (0.0707, 1.6, 28.3). */
-export const showLr = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '—');
+import { formatBytes, showLr } from './format.js';
+
+export { formatBytes, showLr };
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
@@ -80,15 +81,6 @@ export function explainBoundaries(state) {
 }
 
 const BYTES = 4;
-
-/** Human-readable bytes. */
-export function formatBytes(n) {
-  if (!Number.isFinite(n)) return '—';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let u = 0;
-  while (n >= 1024 && u < units.length - 1) { n /= 1024; u += 1; }
-  return `${n < 10 && u ? n.toFixed(1) : Math.round(n)} ${units[u]}`;
-}
 
 /**
  * Memory one training step needs (bytes): activations kept for the backward pass

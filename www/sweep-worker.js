@@ -2,6 +2,9 @@
 // ~15 ms slices and posts progress and the bands so far after every finished run. A 'cancel'
 // (or a newer 'start') stops the current sweep at the next slice boundary.
 import init, { SweepSession } from '../pkg/batchscape.js';
+import {
+  errorMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
+} from './messages.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
 const PROGRESS_MS = 150;      // at most one progress-only message this often
@@ -15,7 +18,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage({ type: 'error', gen, message: String(err?.message || err) }));
+  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err), gen)));
 };
 
 async function handle(msg) {
@@ -23,7 +26,7 @@ async function handle(msg) {
     gen = msg.gen ?? gen + 1;
     session?.free();
     session = null;
-    self.postMessage({ type: 'cancelled', gen });
+    self.postMessage(sweepCancelledMsg(gen));
     return;
   }
   if (msg.type !== 'start') return;
@@ -40,11 +43,11 @@ async function handle(msg) {
 function results(s, mine, progress, t0) {
   const bands = {};
   for (const m of METRICS) bands[m] = s.band(m);
-  const r = {
-    type: 'results', gen: mine, done: progress[0], total: progress[1],
+  const r = sweepResultsMsg({
+    gen: mine, done: progress[0], total: progress[1],
     batchSizes: s.batch_sizes(), seeds: s.seeds(), targetFraction: s.target_fraction(),
     diverged: s.diverged(), errors: s.errors(), bands, ms: performance.now() - t0,
-  };
+  });
   const buffers = [r.batchSizes, r.seeds, r.diverged, ...Object.values(bands)].map((a) => a.buffer);
   self.postMessage(r, buffers);
 }
@@ -73,10 +76,10 @@ async function run(mine, s) {
       results(s, mine, progress, t0);
       lastPost = performance.now();
     } else if (performance.now() - lastPost >= PROGRESS_MS) {
-      self.postMessage({ type: 'progress', gen: mine, done: progress[0], total: progress[1], cellStep: progress[2], cellSteps: progress[3] });
+      self.postMessage(sweepProgressMsg({ gen: mine, done: progress[0], total: progress[1], cellStep: progress[2], cellSteps: progress[3] }));
       lastPost = performance.now();
     }
     await yieldToEvents();
   }
-  if (mine === gen) self.postMessage({ type: 'done', gen: mine, ms: performance.now() - t0 });
+  if (mine === gen) self.postMessage(sweepDoneMsg(mine, performance.now() - t0));
 }

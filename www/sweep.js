@@ -2,6 +2,7 @@
 // (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
 // (drawn here with the wasm `draw_sweep`) and a summary written from the measured numbers.
 // All text reaches the DOM through textContent.
+import { sweepCancelMsg, sweepStartMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 
 const SEED_CHOICES = [1, 3, 5];
@@ -162,7 +163,6 @@ export function mountSweep(figure, { scenarioPairs }) {
   figure.append(controls, charts, text);
 
   const state = { running: false, gen: 0, results: null, done: 0, total: 0, explanation: '', ms: NaN, drawMs: [], errors: [] };
-  window.batchscapeSweep = state;
   let worker = null;
   let rafPending = false;
   let lastDraw = -Infinity;
@@ -270,11 +270,11 @@ export function mountSweep(figure, { scenarioPairs }) {
     text.textContent = '';
     setRunning(true);
     count.textContent = 'Starting…';
-    worker.postMessage({ type: 'start', gen: state.gen, pairs: scenarioPairs(), seeds: Number(seeds.value) });
+    worker.postMessage(sweepStartMsg(state.gen, scenarioPairs(), Number(seeds.value)));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    worker?.postMessage({ type: 'cancel', gen: state.gen });
+    worker?.postMessage(sweepCancelMsg(state.gen));
     setRunning(false);
     showCount(state.done, state.total, ' — cancelled');
     cancel.blur();

@@ -2,6 +2,7 @@
 // short slices, and posts a frame per run (typed arrays, transferred) so the main thread only
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
+import { errorMsg, frameMsg, settingsMsg } from './messages.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
 const FRAME_MS = 120;    // at most one progress frame per run this often
@@ -18,7 +19,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage({ type: 'error', message: String(err?.message || err) }));
+  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err))));
 };
 
 async function handle(msg) {
@@ -32,10 +33,10 @@ async function handle(msg) {
       sessionKey = key;
       runs.clear();
     }
-    self.postMessage({
-      type: 'settings', id: msg.id, errors: session.errors(), settings: session.settings(),
+    self.postMessage(settingsMsg({
+      id: msg.id, errors: session.errors(), settings: session.settings(),
       inputFrame: session.input_frame(), inputs: session.train_points(), labels: session.train_labels(),
-    });
+    }));
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
     const run = { gen: msg.gen, lastFrame: performance.now(), ms: 0, steps: 0 };
@@ -53,8 +54,8 @@ async function handle(msg) {
 function post(slot, run, code) {
   const s = session;
   const [step, steps, batch, lr, nParams] = s.progress(slot);
-  const f = {
-    type: 'frame', slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams,
+  const f = frameMsg({
+    slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams,
     divergence: s.divergence(slot),
     fingerprint: s.fingerprint(slot),
     msPerStep: run.steps ? run.ms / run.steps : NaN,
@@ -66,7 +67,7 @@ function post(slot, run, code) {
     testAcc: s.history(slot, 'test_acc'),
     snapshots: s.snapshots(slot),
     boundary: s.decision_map(slot, BOUNDARY_N),
-  };
+  });
   const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots, f.boundary];
   self.postMessage(f, arrays.map((a) => a.buffer));
 }

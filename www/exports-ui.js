@@ -1,0 +1,97 @@
+// Exports and imports the user asks for: each figure as PNG (the canvas) or SVG (the same
+// drawing code through the wasm `svg_*` painters: SVG_PAINTERS, the one table of them), the
+// runs as CSV/JSON (export.js), the settings as a JSON file the native tool reads, and loading
+// such a file back. The only module that instantiates the wasm package on the main thread,
+// and only when first needed (not while the page loads).
+import init, {
+  pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
+} from '../pkg/batchscape.js';
+import { download, runsCsv, runsJson } from './export.js';
+import { chartSize, lastPainted } from './painter.js';
+import { telemetry } from './telemetry.js';
+import { $, showMessages } from './views/dom.js';
+
+/** The wasm module on the main thread, instantiated on first use. */
+let wasmReady = null;
+const wasm = () => (wasmReady ??= init());
+
+/** Chart kind (as painted by painter.js) → its SVG painter. */
+const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary, sweep: svg_sweep };
+
+/** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
+function svgOf(canvas) {
+  const p = lastPainted(canvas.id);
+  return p ? SVG_PAINTERS[p.kind](...chartSize(canvas), ...p.args) : null;
+}
+
+/** The file name stem: data set and batch sizes. */
+function slug(s) {
+  const b = s.batches.filter((x) => x !== undefined).join('-');
+  return `batchscape-${s.settings.get?.('dataset') ?? 'run'}-b${b}`;
+}
+
+async function exportFigure(store, fig, format) {
+  if (format === 'SVG') await wasm();
+  const canvases = [...fig.querySelectorAll('canvas:not(.overlay)')];
+  let n = 0;
+  for (const c of canvases) {
+    const name = `${slug(store.get())}-${c.id}`;
+    if (format === 'PNG') {
+      c.toBlob((blob) => blob && download(`${name}.png`, 'image/png', blob));
+      n += 1;
+    } else {
+      const svg = svgOf(c);
+      if (svg) { download(`${name}.svg`, 'image/svg+xml', svg); n += 1; }
+    }
+  }
+  if (!n) showMessages([`Nothing to export as ${format} in this view yet.`]);
+  telemetry.exports.push({ panel: fig.dataset.panel, format, files: n });
+}
+
+/** Adds PNG and SVG buttons under every figure that draws on canvases. */
+function addExportButtons(store) {
+  for (const fig of document.querySelectorAll('figure[data-panel]')) {
+    const name = fig.dataset.panel;
+    if (name === 'cost') continue;
+    const bar = document.createElement('div');
+    bar.className = 'export';
+    for (const format of ['PNG', 'SVG']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = format;
+      b.setAttribute('aria-label', `Export the ${fig.querySelector('h2')?.textContent ?? name} view as ${format}`);
+      b.addEventListener('click', () => exportFigure(store, fig, format).catch((err) => showMessages([`Export failed: ${err.message || err}`])));
+      bar.append(b);
+    }
+    fig.querySelector('figcaption').after(bar);
+  }
+}
+
+/** A settings file → its settings as URL pairs (through the core's settings table). */
+async function pairsFromFile(file) {
+  const text = await file.text();
+  await wasm();
+  const flat = pairs_from_settings_json(text);
+  const params = new URLSearchParams();
+  for (let i = 0; i + 1 < flat.length; i += 2) params.set(flat[i], flat[i + 1]);
+  return params;
+}
+
+/** `onImport(params)`: a settings file was loaded (its settings as URLSearchParams). */
+export function mountExports(store, { onImport }) {
+  addExportButtons(store);
+  $('export-csv').addEventListener('click', () => download(`${slug(store.get())}.csv`, 'text/csv', runsCsv(store.get())));
+  $('export-json').addEventListener('click', () => download(`${slug(store.get())}.json`, 'application/json', runsJson(store.get())));
+  $('export-settings').addEventListener('click', async () => {
+    await wasm();
+    const pairs = [...store.get().settings];
+    download(`${slug(store.get())}-settings.json`, 'application/json', settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
+  });
+  $('import-settings').addEventListener('change', (e) => {
+    const file = e.target.files[0];
+    if (file) {
+      pairsFromFile(file).then(onImport).catch((err) => showMessages([`Settings file not loaded: ${err.message || err}`]));
+    }
+    e.target.value = '';
+  });
+}

@@ -1,0 +1,106 @@
+// The store: the page's only mutable state, and who to tell when part of it changes.
+//
+//   const store = createStore(initialState());
+//   store.get()                      the state object (read it; never write it outside update)
+//   store.update(keys, (s) => {…})   change the state in `fn`, then tell the subscribers of `keys`
+//   store.set({ key: value, … })     shorthand: assign top-level fields and notify their keys
+//   store.subscribe(keys, fn)        fn(changedKeys) after every update naming one of `keys`;
+//                                    returns the unsubscribe function
+//
+// Keys name what changed, so each view redraws only for what it shows (see main.js, where the
+// views subscribe). Subscribers run synchronously, in subscription order. An update naming no
+// key changes state that no view shows yet: a restarted run keeps its old picture until its
+// first frame arrives (then 'runs' is notified).
+//
+// Keys: 'pairs' (the URL's settings), 'settings' (validated settings in effect), 'batches'
+// (the set of runs shown: a run was removed), 'controls' (a run's batch size or the set of
+// run slots changed in the controls), 'runs' (a run's newest frame), 'atlas', 'diag',
+// 'interp', 'xAxis', 'plane', 'scene', 'hover', 'plotFrames', 'embed'.
+
+export const MAX_RUNS = 4;
+
+/** The state a page starts with. */
+export function initialState() {
+  return {
+    pairs: [],            // settings from the URL, as [key, value]
+    overrides: new Map(), // settings changed in the page (batch, lr), sent instead of the URL's
+    settings: new Map(),  // the validated settings in effect (from the run worker)
+    nTrain: 256,
+    grid: 51,
+    lr: 0.2,
+    batches: [],          // batch size per run slot (undefined: slot unused)
+    extraStops: new Set(),// batch sizes from the URL that are not powers of two
+    scene: null,          // name of the scene shown, if any
+    runs: [],             // newest frame per slot
+    gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
+    atlas: null,          // newest shared landscape
+    atlasFor: '',         // the runs (slot:generation) the atlas was computed for
+    plotFrames: {},       // canvas id → plot frame of its last drawing (pixels ↔ data)
+    hover: null,          // { source, records: { slot: record index } } while a chart is hovered
+    embed: null,          // panels shown in embed mode
+    diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
+    interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
+    xAxis: 'epoch',
+    xAxisChosen: false,   // the x axis was chosen by the user or the URL (not by the budget)
+    plane: 'endpoints',
+    pendingInput: null,   // { slot, gen, at, frameAt }: a slider moved at `at`, restarting run `slot`
+    pendingScenario: false, // settings sent, not yet validated by the run worker
+    scenarioId: 0,        // id of the newest scenario sent to the run workers
+    inputFrame: null,     // the data set's input plane, points and labels (decision maps)
+    inputs: null,
+    labels: null,
+  };
+}
+
+/** A store around `state`: the only place the page's state changes. */
+export function createStore(state) {
+  const subscribers = [];
+  const notify = (keys) => {
+    if (!keys.length) return;
+    for (const s of [...subscribers]) if (keys.some((k) => s.keys.has(k))) s.fn(keys);
+  };
+  const asList = (keys) => (typeof keys === 'string' ? [keys] : [...keys]);
+  return {
+    get: () => state,
+    update(keys, fn) {
+      const result = fn(state);
+      notify(asList(keys));
+      return result;
+    },
+    set(patch) {
+      Object.assign(state, patch);
+      notify(Object.keys(patch));
+    },
+    subscribe(keys, fn) {
+      const s = { keys: new Set(asList(keys)), fn };
+      subscribers.push(s);
+      return () => { const i = subscribers.indexOf(s); if (i >= 0) subscribers.splice(i, 1); };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- reading the state
+// Small pure functions of a state, shared by the views (no view keeps its own copy).
+
+/** Slots of the runs shown, in order. */
+export const activeSlots = (s) => s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+
+/** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
+export const runsKey = (s) => activeSlots(s).map((k) => `${k}:${s.gens[k]}`).join(',');
+
+/** Current diagnosis of a slot (null if stale or missing). */
+export function diagOf(s, slot) {
+  const d = s.diag[slot];
+  return d && d.gen === s.gens[slot] && s.batches[slot] !== undefined ? d : null;
+}
+
+/** Slider stops: powers of two below N, N itself, and any other size a link asked for. */
+export function batchStops(s) {
+  const n = s.nTrain;
+  const stops = new Set([n]);
+  for (let b = 1; b < n; b *= 2) stops.add(b);
+  for (const b of s.extraStops) if (b >= 1 && b <= n) stops.add(b);
+  return [...stops].sort((a, b) => a - b);
+}
+
+export const runLabel = (slot) => `Run ${slot + 1}`;

@@ -1,0 +1,78 @@
+// The page's test surface: `window.batchscape`, a read-only API for the e2e tests and
+// benchmarks. Every getter returns a snapshot (a structured clone, frozen where it can be),
+// never a live store object; the tests read nothing else of the page but the DOM.
+//
+// | getter           | what                                                                       |
+// | ---------------- | -------------------------------------------------------------------------- |
+// | `runs`           | newest frame per run slot (`null`/absent: none): batch, lr, state, step,   |
+// |                  | steps, fingerprint, divergence, history arrays (epoch, stepAt, trainLoss…) |
+// | `batches`        | batch size per slot (`undefined`: slot unused)                             |
+// | `gens`           | generation per slot (a restarted run gets a new one)                       |
+// | `diag`           | per slot `{ slot, gen, analysis, slice }` from the analysis worker         |
+// | `atlas`          | the newest shared landscape `{ fine, plane, values, extent, paths, lengths }` |
+// | `atlasFor`       | the runs (`slot:gen,…`) that landscape was computed for                    |
+// | `runsKey`        | the current runs as `slot:gen,…` (equal to `atlasFor` when the map is theirs) |
+// | `pendingScenario`| settings sent, not yet validated by the run worker                          |
+// | `dirty`          | a view waits to be redrawn or a chart is still in the draw worker          |
+// | `lr`             | the learning rate in effect                                                 |
+// | `scene`          | the scene shown (`null`: none)                                             |
+// | `embed`          | the panels shown in embed mode (`null`: not embedded)                      |
+// | `hover`          | `{ source, records: { slot: record index } }` while a chart is hovered      |
+// | `plotFrames`     | canvas id → plot frame `[x0, y0, x1, y1, xmin, xmax, ymin, ymax, logY]`     |
+// | `runWorkers`     | number of run workers                                                       |
+// | `drawMs`, `viewMs`, `frames` | main-thread time per redraw, per view; number of redraws       |
+// | `latencies`, `latencyParts` | slider-to-frame latency (ms); split `{ toFrame, toShown }`      |
+// | `workerMs`       | the draw worker's time per drawing, per canvas id                           |
+// | `exports`        | export clicks `{ panel, format, files }`                                   |
+// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns }` (null before it is mounted) |
+import { pending as paintsPending, workerMs } from './painter.js';
+import { runsKey } from './store.js';
+import { telemetry } from './telemetry.js';
+
+/** A frozen deep copy of `value` (typed arrays are copies, which cannot be frozen). */
+function snapshot(value) {
+  const copy = structuredClone(value);
+  const freeze = (x) => {
+    if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || Object.isFrozen(x)) return x;
+    if (!(x instanceof Map) && !(x instanceof Set)) for (const v of Object.values(x)) freeze(v);
+    return Object.freeze(x);
+  };
+  return freeze(copy);
+}
+
+/**
+ * Installs `window.batchscape`. `page`: { scheduler, nRunWorkers, sweep: () => sweep state }.
+ */
+export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
+  const s = () => store.get();
+  const api = {};
+  const getters = {
+    runs: () => s().runs,
+    batches: () => s().batches,
+    gens: () => s().gens,
+    diag: () => s().diag,
+    atlas: () => s().atlas,
+    atlasFor: () => s().atlasFor,
+    runsKey: () => runsKey(s()),
+    pendingScenario: () => s().pendingScenario,
+    dirty: () => scheduler.dirty || paintsPending() > 0,
+    lr: () => s().lr,
+    scene: () => s().scene,
+    embed: () => s().embed,
+    hover: () => s().hover,
+    plotFrames: () => s().plotFrames,
+    runWorkers: () => nRunWorkers,
+    drawMs: () => telemetry.drawMs,
+    viewMs: () => telemetry.viewMs,
+    frames: () => telemetry.frames,
+    latencies: () => telemetry.latencies,
+    latencyParts: () => telemetry.latencyParts,
+    workerMs: () => workerMs,
+    exports: () => telemetry.exports,
+    sweep: () => sweep() ?? null,
+  };
+  for (const [name, get] of Object.entries(getters)) {
+    Object.defineProperty(api, name, { get: () => snapshot(get()), enumerable: true });
+  }
+  Object.defineProperty(window, 'batchscape', { value: Object.freeze(api), enumerable: true });
+}

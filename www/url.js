@@ -1,0 +1,107 @@
+// The page's URL: one table of the keys that belong to the page (not to the scenario
+// settings), and canonicalisation. Pure functions of their inputs (query strings, pairs, maps):
+// no `location` or `history` here, so node can test them; main.js applies their results.
+
+/** The page's own URL keys. `values`: the accepted values (others are ignored on load). */
+export const PAGE_KEYS = {
+  plane: { values: ['endpoints', 'random', 'pca'], fallback: 'endpoints', help: 'the landscape plane' },
+  x: { values: ['epoch', 'step', 'time'], fallback: null, help: 'x axis of the training curves (default: from the budget)' },
+  scene: { values: null, fallback: null, help: 'the guided scene shown (a name in scenes.js)' },
+  embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
+};
+export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
+
+/** At most this many URL parameters are read as settings. */
+export const MAX_PAIRS = 200;
+
+/** Panels an embed may show. */
+export const PANELS = ['controls', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
+
+/** A query string (`?a=1&b=2` or `a=1`) → its [key, value] pairs, in order. */
+export const pairsOf = (search) => [...new URLSearchParams(search)];
+
+/** A page key's value in `search` if it is one of its accepted values, else its fallback. */
+export function pageValue(search, key) {
+  const v = new URLSearchParams(search).get(key);
+  return PAGE_KEYS[key].values.includes(v) ? v : PAGE_KEYS[key].fallback;
+}
+
+/** The panels an `embed` value asks for (unknown ones dropped; none: the landscape). */
+export function embedPanels(value) {
+  const wanted = String(value ?? '').split(',').filter((p) => PANELS.includes(p));
+  return wanted.length ? wanted : ['landscape'];
+}
+
+/**
+ * Settings for the workers: the URL's pairs (at most MAX_PAIRS), minus page keys and keys the
+ * page overrides, then the overrides.
+ */
+export function scenarioPairs(pairs, overrides) {
+  const out = pairs.filter(([k]) => !overrides.has(k) && !(k in PAGE_KEYS)).slice(0, MAX_PAIRS);
+  for (const [k, v] of overrides) out.push([k, v]);
+  return out;
+}
+
+/**
+ * The query for the page's state on top of `search`: overrides set, `batch` from the run
+ * slots, `plane` unless it is the default, `x` when chosen; everything else in `search` kept.
+ */
+export function syncedQuery(search, { overrides, batches, plane, xAxis, xAxisChosen }) {
+  const params = new URLSearchParams(search);
+  for (const [k, v] of overrides) params.set(k, v);
+  params.set('batch', batches.filter((b) => b !== undefined).join(','));
+  if (plane !== 'endpoints') params.set('plane', plane); else params.delete('plane');
+  if (xAxisChosen) params.set('x', xAxis); else params.delete('x');
+  return params.toString();
+}
+
+/**
+ * The canonical query of the state in effect: every setting the URL (or the page) named gets
+ * its validated value from `settings` (a rejected one the value used instead), unknown keys are
+ * dropped (they were reported), page keys of `search` stay; then `syncedQuery` on top. A link
+ * copied afterwards restores exactly this state.
+ */
+export function canonicalQuery(search, state, settings) {
+  const params = new URLSearchParams();
+  const seen = new Set();
+  for (const [k] of [...state.pairs.slice(0, MAX_PAIRS), ...state.overrides]) {
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (settings.has(k)) params.set(k, settings.get(k));
+  }
+  const current = new URLSearchParams(search);
+  for (const k of PAGE_KEY_NAMES) if (current.has(k)) params.set(k, current.get(k));
+  return syncedQuery(params.toString(), state);
+}
+
+/** A scene's query: its settings, its name, and the plane if not the default. */
+export function sceneQuery(name, scenePairs, plane) {
+  const params = new URLSearchParams(scenePairs);
+  params.set('scene', name);
+  if (plane !== 'endpoints') params.set('plane', plane);
+  return params.toString();
+}
+
+/** The link to share: `href` without embed parameters. */
+export function shareUrl(href) {
+  const u = new URL(href);
+  u.searchParams.delete('embed');
+  return u.href;
+}
+
+/** The URL of an embed of `panels` (none: the landscape). */
+export function embedUrl(href, panels) {
+  const u = new URL(shareUrl(href));
+  u.searchParams.set('embed', panels.join(',') || 'landscape');
+  return u.href;
+}
+
+/** A rejection message from the settings, plus the value used instead (or "ignored"). */
+export function describeRejection(error, settings) {
+  const key = /^`([a-z_0-9]+)`/.exec(error)?.[1];
+  if (key && settings.has(key)) {
+    const used = settings.get(key);
+    return `${error} — using ${key} = ${used === '' ? '(empty)' : used} instead.`;
+  }
+  return `${error} — ignored.`;
+}

@@ -1,0 +1,49 @@
+// Decision boundaries: one small canvas per shown run (created and removed as runs come and
+// go) with its predictions over the input plane and the training points.
+import { explainBoundaries } from '../explain.js';
+import { activeSlots, runLabel } from '../store.js';
+import { sizeCanvas } from '../painter.js';
+import { paint } from './chart.js';
+import { $, setText } from './dom.js';
+
+/** The positional arguments of run `slot`'s `boundary` chart. */
+export function boundaryArgs(s, slot) {
+  const f = s.runs[slot];
+  const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
+  return [f.boundary, s.inputFrame, s.inputs, s.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot];
+}
+
+export function mountBoundaries(figure, store, scheduler) {
+  const host = figure.querySelector('#boundaries');
+  const drawn = new WeakMap();   // canvas → the frame it shows
+  function draw() {
+    const s = store.get();
+    const slots = activeSlots(s).filter((k) => s.runs[k]?.boundary?.length);
+    const want = new Set(slots.map((k) => `boundary-${k}`));
+    for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
+    for (const slot of slots) {
+      let canvas = $(`boundary-${slot}`);
+      if (!canvas) {
+        canvas = document.createElement('canvas');
+        canvas.id = `boundary-${slot}`;
+        sizeCanvas(canvas, 260, 260);
+        canvas.setAttribute('role', 'img');
+        host.append(canvas);
+      }
+      const f = s.runs[slot];
+      // Only runs with a new frame since this canvas was last drawn are redrawn.
+      if (drawn.get(canvas) === f) continue;
+      drawn.set(canvas, f);
+      canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
+      paint(store, canvas, 'boundary', boundaryArgs(s, slot));
+    }
+    // Keep canvases in slot order.
+    for (const slot of slots) {
+      const c = $(`boundary-${slot}`);
+      if (c) host.append(c);
+    }
+    setText('boundary-text', explainBoundaries(s));
+  }
+  scheduler.register('boundaries', draw, { slow: true });
+  store.subscribe(['runs', 'batches'], () => scheduler.mark('boundaries'));
+}

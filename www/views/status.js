@@ -1,0 +1,43 @@
+// Status lines of the run controls and the screen-reader summary once every run has finished.
+import { showLr } from '../format.js';
+import { activeSlots } from '../store.js';
+import { $, later } from './dom.js';
+
+/** The status line of run `slot`'s frame `f` (none yet: starting). */
+export function statusText(f) {
+  if (!f) return 'starting…';
+  if (f.state === 'diverged') return `η = ${showLr(f.lr)}: ${f.divergence}`;
+  if (f.state === 'running') return `η = ${showLr(f.lr)}: step ${f.step} of ${f.steps}…`;
+  return `η = ${showLr(f.lr)}: done, ${f.steps} steps`;
+}
+
+/** Writes run `slot`'s status line now. */
+export function updateRunStatus(s, slot) {
+  const f = s.runs[slot];
+  const el = $(`run-status-${slot}`);
+  if (!el) return;
+  el.classList.toggle('diverged', f?.state === 'diverged');
+  el.textContent = statusText(f);
+}
+
+/** One calm sentence for screen readers when every run has finished (null: not yet). */
+export function summaryText(s) {
+  const runs = activeSlots(s).map((k) => s.runs[k]);
+  if (!runs.length || runs.some((f) => !f || f.state === 'running')) return null;
+  const text = runs.map((f) => (f.state === 'diverged' ? `B = ${f.batch} diverged`
+    : `B = ${f.batch}: training loss ${f.trainLoss.at(-1).toFixed(3)}, test accuracy ${(100 * f.testAcc.at(-1)).toFixed(1)} %`)).join('; ');
+  return `All ${runs.length} runs finished. ${text}.`;
+}
+
+/** The 'announce' view (the live summary) and the 'status' view (every run's status line). */
+export function mountStatus(element, store, scheduler) {
+  scheduler.register('announce', () => {
+    const summary = summaryText(store.get());
+    if (summary !== null && element.textContent !== summary) element.textContent = summary;
+  });
+  scheduler.register('status', () => {
+    const s = store.get();
+    for (const slot of activeSlots(s)) later(() => updateRunStatus(s, slot));
+  });
+  store.subscribe(['runs', 'batches'], () => scheduler.mark('announce', 'status'));
+}

@@ -1,0 +1,131 @@
+// The page's side of the run and analysis workers: starting them, what the page sends
+// (messages.js), and their replies turned into store updates.
+//
+// Runs train in parallel: one run worker per spare core (at most one per run), each owning
+// the slots k with k mod n = its index. Every worker builds the same scenario from the same
+// settings, so a run's numbers do not depend on which worker trains it.
+import {
+  atlasScenarioMsg, planeMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
+} from './messages.js';
+import { MAX_RUNS, activeSlots } from './store.js';
+import { MAX_PAIRS, describeRejection, scenarioPairs } from './url.js';
+
+/**
+ * Starts the workers. `hooks`: { onSettings(settings) after validated settings are in the store
+ * (the URL is canonicalised there), showMessages(list), drawNow() for the urgent first frame }.
+ */
+export function startWorkers(store, hooks) {
+  const nRunWorkers = Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+  const runWorkers = Array.from({ length: nRunWorkers },
+    () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  const workerOf = (slot) => runWorkers[slot % nRunWorkers];
+  const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+
+  /** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
+  const pairs = () => scenarioPairs(store.get().pairs, store.get().overrides);
+
+  function sendScenario() {
+    const p = pairs();
+    const id = store.update('pendingScenario', (s) => {
+      s.pendingScenario = true;   // until the run worker has validated these settings
+      s.scenarioId += 1;
+      return s.scenarioId;
+    });
+    for (const w of runWorkers) w.postMessage(scenarioMsg(p, id));
+    analysisWorker.postMessage(atlasScenarioMsg(p, store.get().grid));
+  }
+
+  function startRun(slot) {
+    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; return s.gens[slot]; });
+    workerOf(slot).postMessage(runMsg(slot, gen, store.get().batches[slot]));
+  }
+
+  function stopRun(slot) {
+    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; return s.gens[slot]; });
+    workerOf(slot).postMessage(stopMsg(slot));
+    analysisWorker.postMessage(trajectoryMsg({ slot, gen, snapshots: new Float32Array(0), running: false }));
+  }
+
+  const setPlane = (plane) => analysisWorker.postMessage(planeMsg(plane));
+
+  /** Validated settings: into the store (controls follow), then messages, URL, and the runs. */
+  function onSettings(msg) {
+    const settings = settingsMap(msg.settings);
+    store.update(['settings', 'controls'], (s) => {
+      s.pendingScenario = false;
+      s.inputFrame = msg.inputFrame;
+      s.inputs = msg.inputs;
+      s.labels = msg.labels;
+      s.settings = settings;
+      s.nTrain = Number(settings.get('n_train'));
+      s.grid = Number(settings.get('grid'));
+      s.lr = Number(settings.get('lr'));
+      const wanted = settings.get('batch').split(',').map(Number).slice(0, MAX_RUNS);
+      s.extraStops = new Set(wanted);
+      s.batches = wanted.map((b) => Math.min(b, s.nTrain));
+      // Equal steps: epochs differ wildly between runs, so steps are the natural x axis.
+      if (!s.xAxisChosen) s.xAxis = settings.get('budget') === 'steps' ? 'step' : 'epoch';
+    });
+    const extra = store.get().pairs.length > MAX_PAIRS ? [`Only the first ${MAX_PAIRS} URL parameters were read.`] : [];
+    hooks.showMessages([...msg.errors.map((e) => describeRejection(e, settings)), ...extra]);
+    hooks.onSettings(settings);
+    for (const slot of activeSlots(store.get())) startRun(slot);
+  }
+
+  function onFrame(msg) {
+    if (msg.gen !== store.get().gens[msg.slot]) return;
+    analysisWorker.postMessage(
+      trajectoryMsg({ slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged' }),
+      [msg.snapshots.buffer],
+    );
+    delete msg.snapshots;
+    store.update('runs', (s) => { s.runs[msg.slot] = msg; });
+    const p = store.get().pendingInput;
+    if (p?.slot === msg.slot && p.gen === msg.gen && p.frameAt === undefined) {
+      // The first frame of the run the user just restarted: drawn now, not at the next
+      // animation frame (the chart is painted in the draw worker; this task stays short).
+      store.update([], () => { p.frameAt = performance.now(); });
+      hooks.drawNow();
+    }
+  }
+
+  function onRunMessage(event, index) {
+    const msg = event.data;
+    if (msg.type === 'settings') {
+      // Every worker validates the same settings; the first one speaks for all. A reply to an
+      // older scenario (the user is still dragging) would put the controls back: it is dropped.
+      if (index !== 0 || msg.id !== store.get().scenarioId) return;
+      onSettings(msg);
+    } else if (msg.type === 'frame') {
+      onFrame(msg);
+    } else if (msg.type === 'error') {
+      hooks.showMessages([`Training failed: ${msg.message}`]);
+    }
+  }
+  runWorkers.forEach((w, index) => { w.onmessage = (event) => onRunMessage(event, index); });
+
+  analysisWorker.onmessage = (event) => {
+    const msg = event.data;
+    const s = store.get();
+    if (msg.type === 'atlas') {
+      store.update('atlas', (st) => {
+        st.atlas = msg;
+        // Which runs (slot:generation) this landscape was computed for: tests and explanations
+        // compare it with runsKey() to know the map shows the current runs.
+        st.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
+      });
+    } else if (msg.type === 'diagnosis') {
+      if (msg.gen !== s.gens[msg.slot]) return;
+      store.update('diag', (st) => { st.diag[msg.slot] = msg; });
+    } else if (msg.type === 'interpolation') {
+      if (msg.gens[0] !== s.gens[msg.a] || msg.gens[1] !== s.gens[msg.b]) return;
+      store.update('interp', (st) => { st.interp = msg; });
+    } else if (msg.type === 'error') {
+      hooks.showMessages([`Analysis failed: ${msg.message}`]);
+    }
+  };
+
+  for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => hooks.showMessages([`A worker failed: ${e.message}`]);
+
+  return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, scenarioPairs: pairs };
+}
