@@ -1,0 +1,94 @@
+// Explanations (www/explain.js) from given numbers; expected sentences worked out by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  costRows, explainCost, explainCurves, explainDynamics, explainSharpness, memoryPerStep,
+} from '../../www/explain.js';
+
+const f64 = (...x) => Float64Array.from(x);
+const frame = (over) => ({ state: 'finished', lr: 0.1, steps: 10, divergence: '', ...over });
+
+test('curves: lowest training and test loss named with their numbers; a diverged run says how', () => {
+  const state = {
+    batches: [8, 256, 1],
+    runs: [
+      frame({ batch: 8, steps: 320, trainLoss: f64(0.7, 0.1), testLoss: f64(0.7, 0.3), testAcc: f64(0.5, 0.9) }),
+      frame({ batch: 256, steps: 10, trainLoss: f64(0.7, 0.4), testLoss: f64(0.7, 0.35), testAcc: f64(0.5, 0.85) }),
+      frame({ batch: 1, state: 'diverged', divergence: 'diverged at step 5', trainLoss: f64(0.7), testLoss: f64(0.7), testAcc: f64(0.5) }),
+    ],
+  };
+  assert.equal(explainCurves(state),
+    'Lowest training loss: B = 8 (0.100 after 320 steps). '
+    + 'B = 256 ended at 0.400 after 10 steps with the same η and the same number of epochs. '
+    // test loss 0.3 < 0.35 → B = 8; its accuracy 0.9 → 90.0 %
+    + 'Lowest test loss: B = 8 (0.300; test accuracy 90.0 %). '
+    + 'B = 1 diverged at step 5.');
+  assert.equal(explainCurves({ batches: [8], runs: [frame({ state: 'running' })] }), 'Training…');
+});
+
+test('memory per step: activations of the batch plus parameters, gradients and optimizer state', () => {
+  // B = 32, widths 2 + 16 + 1 = 19 → 32 · 19 · 4 B = 2432 B of activations;
+  // 100 parameters × 4 B × (θ, gradient, 2 Adam vectors) = 1600 B → 4032 B
+  assert.equal(memoryPerStep(32, [2, 16, 1], 100, 2), 4032);
+  // SGD: 100 · 4 · 2 = 800 B of state; B = 1: 19 · 4 = 76 B → 876 B
+  assert.equal(memoryPerStep(1, [2, 16, 1], 100), 876);
+});
+
+test('cost table: the common target, steps and examples to it, and its reading', () => {
+  const state = {
+    batches: [8, 64],
+    runs: [
+      frame({ batch: 8, msPerStep: 0.5, nParams: 100, trainLoss: f64(1, 0.5, 0.2), stepAt: f64(0, 10, 20) }),
+      frame({ batch: 64, msPerStep: 2, nParams: 100, trainLoss: f64(1, 0.6, 0.4), stepAt: f64(0, 2, 4) }),
+    ],
+  };
+  const table = costRows(state, [2, 16, 1], 0);
+  // target = 1.01 × the highest best loss = 1.01 × max(0.2, 0.4) = 0.404
+  assert.ok(Math.abs(table.target - 0.404) < 1e-12);
+  const [a, b] = table.rows;
+  // B = 8 first reaches ≤ 0.404 at its third record (0.2), step 20 → 160 examples;
+  // 1000 · 8 / 0.5 = 16 000 examples/s; memory 8 · 19 · 4 + 100 · 4 · 2 = 608 + 800 = 1408 B
+  assert.deepEqual([a.steps, a.examples, a.examplesPerSecond, a.memory], [20, 160, 16000, 1408]);
+  // B = 64 reaches 0.4 ≤ 0.404 at step 4 → 256 examples; 1000 · 64 / 2 = 32 000/s;
+  // memory 64 · 19 · 4 + 800 = 4864 + 800 = 5664 B
+  assert.deepEqual([b.steps, b.examples, b.examplesPerSecond, b.memory], [4, 256, 32000, 5664]);
+  const text = explainCost(table);
+  assert.ok(text.startsWith('Target: training loss 0.404. Fewest steps: B = 64 (4, vs 20 for B = 8). Fewest examples: B = 8 (160).'), text);
+});
+
+test('sharpness: the larger batch 3× sharper and 10 points worse reads as the usual pattern, with a caution', () => {
+  const small = { f: frame({ batch: 8, trainLoss: f64(0.2), testLoss: f64(0.3), testAcc: f64(0.9) }), a: { lambda_max: 2 } };
+  const large = { f: frame({ batch: 256, trainLoss: f64(0.4), testLoss: f64(0.7), testAcc: f64(0.8) }), a: { lambda_max: 6 } };
+  const text = explainSharpness({}, [large, small]);
+  // 6 / 2 = 3.0×; accuracy 90 − 80 = 10.0 points; gaps 0.7 − 0.4 = 0.300 and 0.3 − 0.2 = 0.100
+  assert.ok(text.startsWith('B = 256 ended 3.0× sharper (λ_max 6.00 vs 2.00) than B = 8; its test accuracy is 10.0 points lower and its generalization gap 0.300 vs 0.100.'), text);
+  assert.ok(text.includes('Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'));
+  // 0.4 > 1.5 · 0.2 = 0.3 and 0.4 − 0.2 = 0.2 > 0.05: not converged
+  assert.ok(text.includes('Caution: B = 256 has not converged (training loss 0.400 vs 0.200)'));
+  assert.ok(!text.includes('ε-sharpness (10⁻³) it is the other way round'));
+});
+
+test('sharpness: ε-sharpness ranking the minima the other way is said', () => {
+  const small = { f: frame({ batch: 8, trainLoss: f64(0.2), testLoss: f64(0.3), testAcc: f64(0.9) }), a: { lambda_max: 2, eps_sharpness: [{ eps: 1e-3, phi: 0.5 }] } };
+  const large = { f: frame({ batch: 256, trainLoss: f64(0.21), testLoss: f64(0.35), testAcc: f64(0.8) }), a: { lambda_max: 6, eps_sharpness: [{ eps: 1e-3, phi: 0.1 }] } };
+  const text = explainSharpness({}, [small, large]);
+  // λ_max says B = 256 is sharper (6 > 2), ε-sharpness says flatter (0.1 < 0.5)
+  assert.ok(text.includes('By ε-sharpness (10⁻³) it is the other way round: 0.100 % for B = 256 vs 0.500 % for B = 8'), text);
+  assert.ok(text.includes('sharper minimum by λ_max'));
+});
+
+test('dynamics: λ_max near 2/η and the batch below B_simple', () => {
+  const f = frame({ batch: 16, lr: 0.5 });
+  const a = { history: { lambda_max: [1, 3.9], b_simple: [10, 40] } };
+  // 2/η = 4; 3.9 is between 0.8 · 4 = 3.2 and 1.1 · 4 = 4.4 → near; 16 < 40 → below
+  assert.equal(explainDynamics([{ f, a }], 256),
+    'B = 16: λ_max ends at 3.90, near the stability limit 2/η = 4.00 (the edge of stability); '
+    + 'the noise scale B_simple ends at 40, so B = 16 is below it: a larger batch would still cut the steps needed almost proportionally.');
+  // the whole training set: B = 256 = N, above B_simple 40
+  const full = frame({ batch: 256, lr: 0.1 });
+  const b = { history: { lambda_max: [5], b_simple: [40] } };
+  // 2/η = 20; 5 < 0.8 · 20 = 16 → below
+  assert.equal(explainDynamics([{ f: full, a: b }], 256),
+    'B = 256: λ_max ends at 5.00, below the stability limit 2/η = 20.00; '
+    + 'the noise scale B_simple ends at 40, so B = 256 is above it: B = 256 is already the whole training set.');
+});

@@ -1,0 +1,80 @@
+// URL keys and canonicalisation (www/url.js), expectations worked out by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PAGE_KEY_NAMES, canonicalQuery, describeRejection, embedPanels, embedUrl, pageValue, pairsOf,
+  sceneQuery, scenarioPairs, shareUrl, syncedQuery,
+} from '../../www/url.js';
+
+test('the page keys are one table: plane, x, scene, embed', () => {
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed']);
+});
+
+test('a page key takes only its accepted values', () => {
+  assert.equal(pageValue('?plane=pca', 'plane'), 'pca');
+  assert.equal(pageValue('?plane=bogus', 'plane'), 'endpoints');
+  assert.equal(pageValue('', 'plane'), 'endpoints');
+  assert.equal(pageValue('?x=time', 'x'), 'time');
+  assert.equal(pageValue('?x=hours', 'x'), null);
+});
+
+test('embed panels: unknown ones dropped, the landscape when none is left', () => {
+  assert.deepEqual(embedPanels('curves,evil,landscape'), ['curves', 'landscape']);
+  assert.deepEqual(embedPanels('<script>'), ['landscape']);
+  assert.deepEqual(embedPanels(''), ['landscape']);
+});
+
+test('scenario pairs drop page keys and overridden keys, then append the overrides', () => {
+  const pairs = pairsOf('?batch=8,32&plane=pca&lr=0.5&x=step&seed=3');
+  const overrides = new Map([['lr', '0.1']]);
+  // plane and x are the page's; lr is overridden → batch, seed, then lr=0.1
+  assert.deepEqual(scenarioPairs(pairs, overrides), [['batch', '8,32'], ['seed', '3'], ['lr', '0.1']]);
+});
+
+test('scenario pairs read at most 200 URL parameters', () => {
+  const pairs = Array.from({ length: 250 }, (_, k) => [`k${k}`, String(k)]);
+  const out = scenarioPairs(pairs, new Map([['lr', '1']]));
+  // 200 from the URL (k0 … k199), then the override
+  assert.equal(out.length, 201);
+  assert.deepEqual(out[199], ['k199', '199']);
+  assert.deepEqual(out[200], ['lr', '1']);
+});
+
+test('the synced query: overrides, batch from the run slots, plane unless default, x when chosen', () => {
+  const q = syncedQuery('?seed=3&batch=1&plane=pca', {
+    overrides: new Map([['lr', '0.1']]), batches: [4, undefined, 16], plane: 'endpoints', xAxis: 'step', xAxisChosen: true,
+  });
+  // seed kept; batch replaced in place by 4,16 (the empty slot skipped); plane removed (default);
+  // lr and x appended in that order. URLSearchParams writes "," as %2C.
+  assert.equal(q, 'seed=3&batch=4%2C16&lr=0.1&x=step');
+});
+
+test('the canonical query keeps validated settings the URL named, drops unknown keys, keeps page keys', () => {
+  const search = '?lr=abc&bogus=1&batch=8,32&scene=noisy&plane=pca';
+  const state = {
+    pairs: pairsOf(search), overrides: new Map(), batches: [8, 32], plane: 'pca', xAxis: 'epoch', xAxisChosen: false,
+  };
+  const settings = new Map([['lr', '0.2'], ['batch', '8,32'], ['seed', '0']]);
+  // lr → the value in effect (0.2); bogus dropped; batch kept; seed not named → absent;
+  // page keys in table order: plane, then scene; x not chosen → absent.
+  assert.equal(canonicalQuery(search, state, settings), 'lr=0.2&batch=8%2C32&plane=pca&scene=noisy');
+});
+
+test('a scene query: its settings, its name, the plane if not the default', () => {
+  assert.equal(sceneQuery('noisy', { batch: '1,256', lr: '0.05' }, 'pca'), 'batch=1%2C256&lr=0.05&scene=noisy&plane=pca');
+  assert.equal(sceneQuery('eos', { batch: '256' }, 'endpoints'), 'batch=256&scene=eos');
+});
+
+test('share and embed links', () => {
+  const href = 'http://127.0.0.1:8000/?batch=8&embed=curves';
+  assert.equal(shareUrl(href), 'http://127.0.0.1:8000/?batch=8');
+  assert.equal(embedUrl(href, []), 'http://127.0.0.1:8000/?batch=8&embed=landscape');
+  assert.equal(embedUrl(href, ['curves', 'cost']), 'http://127.0.0.1:8000/?batch=8&embed=curves%2Ccost');
+});
+
+test('a rejection names the value used instead, or says it was ignored', () => {
+  const settings = new Map([['lr', '0.2'], ['hidden', '']]);
+  assert.equal(describeRejection('`lr` = abc is not a number', settings), '`lr` = abc is not a number — using lr = 0.2 instead.');
+  assert.equal(describeRejection('`hidden` = x: bad', settings), '`hidden` = x: bad — using hidden = (empty) instead.');
+  assert.equal(describeRejection('`nope` is not a setting', settings), '`nope` is not a setting — ignored.');
+});
