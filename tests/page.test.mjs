@@ -62,7 +62,7 @@ function valueAt(atlas, a, b) {
 }
 
 test('two runs train side by side, the views are drawn and explained, with no console errors', async () => {
-  const { page, consoleErrors, pageErrors, context, worstLongTask } = await openPage(env.browser, env.srv.url);
+  const { page, consoleErrors, pageErrors, context, worstLongTask, cspViolations } = await openPage(env.browser, env.srv.url);
   const runs = await waitSettled(page, [16, 256]);
   assert.deepEqual(runs.map((r) => [r.batch, r.state, r.step, r.steps]),
     [[16, 'finished', 960, 960], [256, 'finished', 60, 60]], '60 epochs of 256/B steps each');
@@ -82,6 +82,7 @@ test('two runs train side by side, the views are drawn and explained, with no co
   const drawMs = await page.evaluate(() => window.batchscape.drawMs);
   console.log(`# worst main-thread long task while loading and training: ${await worstLongTask()} ms; ` +
     `slowest frame draw ${Math.max(...drawMs).toFixed(1)} ms over ${drawMs.length} draws`);
+  assert.deepEqual(await cspViolations(), [], 'no Content-Security-Policy violation');
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(pageErrors, []);
   await context.close();

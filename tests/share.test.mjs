@@ -219,6 +219,33 @@ test('on a 360 px touch screen the page fits and a batch-size slider can be drag
   await context.close();
 });
 
+test('strict CSP: no \'unsafe-inline\', and no violation while the page loads, trains, hovers, shares and exports', async () => {
+  // The policy itself: only 'wasm-unsafe-eval' beyond 'self' (and data: images for the icon).
+  for (const file of ['index.html', 'bench.html']) {
+    const html = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    assert.ok(csp, `${file} has a CSP`);
+    assert.doesNotMatch(csp, /unsafe-inline/, `${file}: ${csp}`);
+    const quoted = [...csp.matchAll(/'[^']+'/g)].map((m) => m[0]);
+    assert.deepEqual([...new Set(quoted)].sort(), ["'none'", "'self'", "'wasm-unsafe-eval'"], `${file}: ${csp}`);
+  }
+  const { page, context, consoleErrors, pageErrors, cspViolations } = await openPage(env.browser, `${env.srv.url}?batch=16,256&scene=noisy`);
+  await waitSettled(page);
+  await page.locator('#curves').hover();
+  await page.getByRole('button', { name: 'Share or embed…' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export the Training curves.*as SVG/ }).click()]);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await cspViolations(), []);
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  // The listener does see a violation: an inline style attribute is blocked and reported.
+  await page.evaluate(() => document.body.setAttribute('style', 'outline: 1px solid red'));
+  await page.waitForFunction(() => window.__cspViolations.length > 0);
+  assert.deepEqual((await cspViolations()).map((v) => v.directive), ['style-src-attr']);
+  await context.close();
+});
+
 test('offline: every request stays on 127.0.0.1; sizes of a first load (printed)', async () => {
   const { page, context, requests } = await openPage(env.browser, env.srv.url);
   await waitSettled(page);

@@ -78,6 +78,15 @@ function installLongTaskObserver() {
   }
 }
 
+// Runs in the page before any of its scripts: collect Content-Security-Policy violations
+// (`__cspViolations`: { directive, blocked, sample } per event).
+function installCspListener() {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+}
+
 /**
  * Open url in a fresh browser context and record what goes wrong.
  * @param {import('playwright-core').Browser} browser
@@ -91,6 +100,7 @@ export async function openPage(browser, url, { viewport, contextOptions = {}, wa
     ...contextOptions,
   });
   await context.addInitScript(installLongTaskObserver);
+  await context.addInitScript(installCspListener);
   const page = await context.newPage();
   const consoleErrors = [];
   const pageErrors = [];
@@ -108,7 +118,9 @@ export async function openPage(browser, url, { viewport, contextOptions = {}, wa
     const tasks = await page.evaluate(() => window.__longTasks ?? []);
     return tasks.length ? Math.max(...tasks) : 0;
   };
-  return { context, page, consoleErrors, pageErrors, requests, worstLongTask };
+  // Content-Security-Policy violations reported so far.
+  const cspViolations = () => page.evaluate(() => window.__cspViolations ?? []);
+  return { context, page, consoleErrors, pageErrors, requests, worstLongTask, cspViolations };
 }
 
 /** Path for a test artifact (screenshots, logs) under tests/artifacts/ (git-ignored). */
