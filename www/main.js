@@ -84,14 +84,17 @@ mountCost(document.querySelector('[data-panel=cost]'), store, scheduler);
 mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler, { onPick: loadScene });
 mountStatus($('live-summary'), store, scheduler);
 
+// The tests' read-only view of the page (test-api.js); the sweep's state once it is mounted.
+let sweep = null;
+installTestApi(store, { scheduler, nRunWorkers: workers.nRunWorkers, sweep: () => sweep });
+
 // ---------------------------------------------------------------- start
 function start() {
   reportErrorsTo((message) => showMessages([message]));
   // The page's chart canvases, as fine as the screen's pixels (their width and height
   // attributes are the chart sizes in CSS pixels).
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
-  const sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs });
-  installTestApi(store, { scheduler, nRunWorkers: workers.nRunWorkers, sweep: () => sweep });
+  sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs });
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
   mountControls(document.querySelector('[data-panel=controls]'), store, {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,
