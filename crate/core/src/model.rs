@@ -11,7 +11,7 @@
 //! or a prediction (mean squared error). The loss of a batch is the **mean** over its rows.
 //! A minibatch runs as matrix products into buffers allocated once per [`Workspace`], so a
 //! training step allocates nothing. For `f32` (the product) the products are the SIMD kernels
-//! of [`crate::kernels`], reached through [`Real::f32_slice`]/[`Real::f32_workspace`]; any other
+//! of [`crate::kernels`], reached through [`Real::f32_slice`]/[`f32_workspace`]; any other
 //! scalar type (f64 in tests, dual numbers) takes the generic `ndarray::linalg::general_mat_mul`
 //! path with the same math.
 
@@ -157,7 +157,7 @@ impl Mlp {
     /// Forward pass over the first `rows` rows loaded in `ws`; leaves the output column in
     /// the last layer's `z`.
     fn forward<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>) {
-        if let (Some(theta), Some(ws)) = (T::f32_slice(theta), T::f32_workspace(ws)) {
+        if let (Some(theta), Some(ws)) = (T::f32_slice(theta), f32_workspace(ws)) {
             self.forward_f32(theta, rows, ws);
             return;
         }
@@ -183,7 +183,7 @@ impl Mlp {
     /// output layer's `delta`, by the SIMD kernel [`kernels::bce`]; returns whether it did.
     fn output_losses_f32<T: Real>(&self, rows: usize, ws: &mut Workspace<T>) -> bool {
         let last = self.layers.len() - 1;
-        match (self.loss, T::f32_workspace(ws)) {
+        match (self.loss, f32_workspace(ws)) {
             (Loss::Bce, Some(ws)) => {
                 kernels::bce(&ws.z[last][..rows], &ws.y[..rows], &mut ws.ell[..rows], &mut ws.delta[last][..rows]);
                 true
@@ -234,7 +234,7 @@ impl Mlp {
                 }
             }
         }
-        if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), T::f32_workspace(ws)) {
+        if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), f32_workspace(ws)) {
             self.backward_f32(theta, rows, ws, grad);
             return total * scale;
         }
@@ -366,6 +366,13 @@ fn view<T>(buf: &[T], rows: usize, width: usize) -> ArrayView2<'_, T> {
 
 fn view_mut<T>(buf: &mut [T], rows: usize, width: usize) -> ArrayViewMut2<'_, T> {
     ArrayViewMut2::from_shape((rows, width), &mut buf[..rows * width]).expect("workspace buffer holds rows × width")
+}
+
+/// The f32 fast path's door for a whole [`Workspace`] (as [`Real::f32_slice`] for slices):
+/// `Some` (the same buffers) when `T` is `f32`. Here rather than a `Real` method so that
+/// `real` does not depend on `model` (no import cycle).
+fn f32_workspace<T: Real>(ws: &mut Workspace<T>) -> Option<&mut Workspace<f32>> {
+    (ws as &mut dyn std::any::Any).downcast_mut::<Workspace<f32>>()
 }
 
 /// Buffers for up to `capacity` rows: inputs, targets, and per layer the pre-activations

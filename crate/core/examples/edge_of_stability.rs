@@ -7,12 +7,12 @@
 //! cargo run --release -p batchscape --example edge_of_stability -- [η=0.5] [steps=4000] [records=40] [n_train=512]
 //! ```
 
-use batchscape::analysis::series;
-use batchscape::curvature::PowerConfig;
-use batchscape::data::moons;
-use batchscape::model::{Activation, Loss, Mlp};
-use batchscape::rng::{Mulberry32, Streams};
-use batchscape::train::{RunSpec, Trainer};
+use batchscape_core::analysis::series;
+use batchscape_core::curvature::PowerConfig;
+use batchscape_core::data::moons;
+use batchscape_core::model::{Activation, Loss, Mlp};
+use batchscape_core::rng::{Mulberry32, Streams};
+use batchscape_core::train::{RunSpec, Trainer};
 use std::sync::Arc;
 
 fn main() {

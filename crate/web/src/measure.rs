@@ -1,7 +1,7 @@
 //! A drawing backend wrapper that measures text with a canvas's `measureText` instead of
 //! plotters' web font code, which appends a `<span>` to the page and reads its size (a forced
 //! page layout per label, and impossible in a worker). Used for the SVG exports, so that their
-//! layout matches the canvas drawings of [`super::canvas::Canvas2d`], which measures the same
+//! layout matches the canvas drawings of [`crate::canvas::Canvas2d`], which measures the same
 //! way. Everything else is delegated unchanged.
 
 use plotters::prelude::*;
@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, OffscreenCanvas};
 
-use super::canvas::{css_font, line_height};
+use crate::canvas::{css_font, line_height};
 
 thread_local! {
     /// One small offscreen canvas (in the page or a worker), only ever used to measure text.

@@ -254,7 +254,7 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &SweepVi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{to_svg, RUN_COLORS};
+    use crate::{to_svg, RUN_COLORS};
 
     fn view<'a>(bs: &'a [f64], mean: &'a [f64], min: &'a [f64], max: &'a [f64], log_y: bool) -> SweepView<'a> {
         SweepView {

@@ -18,14 +18,14 @@
 //! renamed into place, so a failure while writing leaves no half-written output. The argument
 //! grammar is five flags, so it is parsed by hand rather than with a parser crate.
 
-use batchscape::analysis::{analyze, AnalysisConfig};
-use batchscape::landscape::{interpolation, slice_along, Profile};
-use batchscape::model::Workspace;
-use batchscape::render::slices::{draw_profiles, ProfileSeries, ProfilesView};
-use batchscape::render::{self, CurvesView, LandscapeView, PathView, Series, RUN_COLORS};
-use batchscape::scenario::{RunReport, Scenario};
-use batchscape::settings::{Settings, KEYS};
-use batchscape::train::History;
+use batchscape_core::analysis::{analyze, AnalysisConfig};
+use batchscape_core::landscape::{interpolation, slice_along, Profile};
+use batchscape_core::model::Workspace;
+use batchscape_render::slices::{draw_profiles, ProfileSeries, ProfilesView};
+use batchscape_render::{self as render, CurvesView, LandscapeView, PathView, Series, RUN_COLORS};
+use batchscape_core::scenario::{RunReport, Scenario};
+use batchscape_core::settings::{Settings, KEYS};
+use batchscape_core::train::History;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -232,7 +232,7 @@ fn run(args: Args) -> Result<(), String> {
         "runs": runs.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
     });
     if args.dump {
-        let set = |d: &batchscape::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
+        let set = |d: &batchscape_core::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
         metrics["data"] = serde_json::json!({ "train": set(&scenario.split.train), "test": set(&scenario.split.test) });
     }
     let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;

@@ -2,8 +2,8 @@
 //! numbers swing with other processes): `perf stat -e task-clock,cycles:u
 //! target/release/deps/w1_fixed-* train 512 2000` or `… landscape 51 3`.
 
-use batchscape::model::Workspace;
-use batchscape::w1::W1;
+use batchscape_core::model::Workspace;
+use batchscape_core::w1::W1;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

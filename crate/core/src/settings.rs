@@ -589,7 +589,7 @@ mod tests {
     /// drift from the table.
     #[test]
     fn the_settings_document_lists_every_key_with_its_range() {
-        let doc = include_str!("../../docs/settings.md");
+        let doc = include_str!("../../../docs/settings.md");
         for spec in KEYS {
             let row = doc.lines().find(|l| l.starts_with(&format!("| `{}` |", spec.key)));
             let row = row.unwrap_or_else(|| panic!("docs/settings.md has no row for `{}`", spec.key));

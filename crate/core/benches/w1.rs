@@ -4,8 +4,8 @@
 //! `cargo bench -p batchscape --bench w1`. The browser numbers come from `bench.html` under
 //! the peer harness; these are the native ones, for profiling kernels without a browser.
 
-use batchscape::model::Workspace;
-use batchscape::w1::{W1, GRID};
+use batchscape_core::model::Workspace;
+use batchscape_core::w1::{W1, GRID};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::time::Duration;
 

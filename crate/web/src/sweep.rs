@@ -1,11 +1,11 @@
 //! The sweep's wasm boundary: [`SweepSession`] (the sweep worker trains it in slices) and
 //! [`draw_sweep`] (the main thread draws one metric's chart). Every method forwards to
-//! [`crate::sweep`] or [`crate::render::draw_sweep`]; nothing here panics on input.
+//! [`batchscape_core::sweep`] or [`batchscape_render::draw_sweep`]; nothing here panics on input.
 
-use super::{canvas_area, color, present, to_svg};
-use crate::render::{self, SweepSeries, SweepView};
-use crate::settings::Settings;
-use crate::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
+use crate::{canvas_area, color, present, to_svg};
+use batchscape_render::{self as render, SweepSeries, SweepView};
+use batchscape_core::settings::Settings;
+use batchscape_core::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
 use wasm_bindgen::prelude::*;
 
 /// A sweep of the settings given (batch size over powers of two × seeds).
@@ -22,7 +22,7 @@ fn progress_vec(p: SweepProgress) -> Vec<f64> {
 #[wasm_bindgen]
 impl SweepSession {
     /// Settings from parallel lists of keys and values (parsed leniently, as the page's
-    /// [`super::Session`]), `seeds` seeds per batch size (clamped to 1 ..= 10).
+    /// [`crate::Session`]), `seeds` seeds per batch size (clamped to 1 ..= 10).
     #[wasm_bindgen(constructor)]
     pub fn new(keys: Vec<String>, values: Vec<String>, seeds: u32) -> SweepSession {
         let (settings, errors) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
@@ -65,7 +65,7 @@ impl SweepSession {
     pub fn band(&self, metric: &str) -> Vec<f64> {
         let Some(m) = Metric::parse(metric) else { return vec![] };
         let bands = aggregate(self.sweep.plan(), self.sweep.cells(), m);
-        let col = |f: fn(&crate::sweep::Band) -> f64| bands.iter().map(f).collect::<Vec<f64>>();
+        let col = |f: fn(&batchscape_core::sweep::Band) -> f64| bands.iter().map(f).collect::<Vec<f64>>();
         [col(|b| b.mean), col(|b| b.min), col(|b| b.max), col(|b| b.n as f64)].concat()
     }
 

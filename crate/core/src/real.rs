@@ -6,13 +6,12 @@
 //! differ in the last bit for a few percent of inputs. One implementation on both targets is
 //! what makes a run bit-identical natively and in the browser.
 
-use crate::model::Workspace;
 use ndarray::LinalgScalar;
 use std::fmt::Debug;
 use std::ops::Neg;
 
 /// A floating-point scalar with the few functions the models need, all from `libm`.
-pub trait Real: LinalgScalar + Neg<Output = Self> + PartialOrd + Debug + Send + Sync {
+pub trait Real: LinalgScalar + Neg<Output = Self> + PartialOrd + Debug + Send + Sync + 'static {
     fn from_f64(x: f64) -> Self;
     fn to_f64(self) -> f64;
     fn tanh(self) -> Self;
@@ -40,11 +39,6 @@ pub trait Real: LinalgScalar + Neg<Output = Self> + PartialOrd + Debug + Send + 
 
     /// Mutable form of [`Real::f32_slice`].
     fn f32_slice_mut(_values: &mut [Self]) -> Option<&mut [f32]> {
-        None
-    }
-
-    /// [`Real::f32_slice`] for a whole [`Workspace`].
-    fn f32_workspace(_ws: &mut Workspace<Self>) -> Option<&mut Workspace<f32>> {
         None
     }
 }
@@ -79,9 +73,6 @@ impl Real for f32 {
     }
     fn f32_slice_mut(values: &mut [Self]) -> Option<&mut [f32]> {
         Some(values)
-    }
-    fn f32_workspace(ws: &mut Workspace<Self>) -> Option<&mut Workspace<f32>> {
-        Some(ws)
     }
 }
 

@@ -2,7 +2,7 @@
 //! log axis above, accuracy below, training solid and test dashed, one colour per run.
 
 use super::{draw_curves, CurvesView, PlotFrame, Series};
-use crate::landscape::Profile;
+use batchscape_core::landscape::Profile;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -47,7 +47,7 @@ pub fn draw_profiles<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Prof
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{to_svg, RUN_COLORS};
+    use crate::{to_svg, RUN_COLORS};
 
     #[test]
     fn a_profile_svg_has_both_panels_and_every_label() {

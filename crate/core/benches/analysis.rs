@@ -5,19 +5,19 @@
 //!
 //! `cargo bench -p batchscape --bench analysis`
 
-use batchscape::analysis::{analyze, AnalysisConfig};
-use batchscape::curvature::{gaussian_unit, hvp_dual, lambda_max, PowerConfig, Tape};
-use batchscape::data::moons;
-use batchscape::model::{Activation, Loss, Mlp, Workspace};
-use batchscape::noise::b_simple_exact;
-use batchscape::rng::{Mulberry32, Streams};
-use batchscape::train::{RunSpec, Trainer};
+use batchscape_core::analysis::{analyze, AnalysisConfig};
+use batchscape_core::curvature::{gaussian_unit, hvp_dual, lambda_max, PowerConfig, Tape};
+use batchscape_core::data::moons;
+use batchscape_core::model::{Activation, Loss, Mlp, Workspace};
+use batchscape_core::noise::b_simple_exact;
+use batchscape_core::rng::{Mulberry32, Streams};
+use batchscape_core::train::{RunSpec, Trainer};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::sync::Arc;
 
 #[allow(clippy::type_complexity)]
-fn w1() -> (Mlp, batchscape::data::Split, Vec<f32>, Vec<f32>, Vec<Vec<f32>>, Vec<u32>) {
+fn w1() -> (Mlp, batchscape_core::data::Split, Vec<f32>, Vec<f32>, Vec<Vec<f32>>, Vec<u32>) {
     let split = moons(512, 512, 0.2, &mut Mulberry32::new(Streams::W1.data));
     let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
     let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));

@@ -1,11 +1,11 @@
 //! The W1 benchmark's boundary for `bench.html`: one [`W1`] workload, a run that can be reset
 //! to θ0, and the 51×51 landscape. The page times each call with `performance.now()`; every
-//! method forwards to [`crate::w1`], [`crate::train`] or [`crate::model`], the same code the
+//! method forwards to [`batchscape_core::w1`], [`batchscape_core::train`] or [`batchscape_core::model`], the same code the
 //! product's page runs, so the numbers measure the product.
 
-use crate::model::Workspace;
-use crate::train::Trainer;
-use crate::w1::W1;
+use batchscape_core::model::Workspace;
+use batchscape_core::train::Trainer;
+use batchscape_core::w1::W1;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -67,19 +67,19 @@ impl W1Bench {
     /// `[λ_max, products used]` (issue 4's browser benchmark; the page's analysis uses f64).
     pub fn lambda_max(&self) -> Vec<f64> {
         let theta = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0);
-        let mut tape = crate::curvature::Tape::<f32>::new(&self.w1.mlp, &self.w1.split.train);
+        let mut tape = batchscape_core::curvature::Tape::<f32>::new(&self.w1.mlp, &self.w1.split.train);
         tape.set_point(theta);
-        let start: Vec<f32> = crate::curvature::gaussian_unit(self.w1.mlp.n_params(), &mut crate::rng::Mulberry32::new(3));
-        let e = crate::curvature::lambda_max(&mut tape, &start, crate::curvature::PowerConfig::default());
+        let start: Vec<f32> = batchscape_core::curvature::gaussian_unit(self.w1.mlp.n_params(), &mut batchscape_core::rng::Mulberry32::new(3));
+        let e = batchscape_core::curvature::lambda_max(&mut tape, &start, batchscape_core::curvature::PowerConfig::default());
         vec![e.value, e.iterations as f64]
     }
 
     /// Exact B_simple = tr(Σ)/‖G‖² at the current run's θ over the 512 training points (f64).
     pub fn b_simple(&self) -> f64 {
         let theta: Vec<f64> = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0).iter().map(|&x| x as f64).collect();
-        let mut tape = crate::curvature::Tape::<f64>::new(&self.w1.mlp, &self.w1.split.train);
+        let mut tape = batchscape_core::curvature::Tape::<f64>::new(&self.w1.mlp, &self.w1.split.train);
         tape.set_point(&theta);
-        crate::noise::b_simple_exact(&tape).b_simple
+        batchscape_core::noise::b_simple_exact(&tape).b_simple
     }
 
     /// [`W1::training_fingerprint`]: equal to the native one when wasm and native agree bit for bit.

@@ -9,7 +9,7 @@ mod contour;
 pub mod slices;
 mod sweep;
 
-use crate::landscape::Extent;
+use batchscape_core::landscape::Extent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -2,7 +2,7 @@
 //! tints through white at ½), the ½ contour, and the training points on top.
 
 use super::{contour_segments, err, raster, Cells, PlotFrame, RUN_COLORS};
-use crate::boundary::DecisionMap;
+use batchscape_core::boundary::DecisionMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -5,10 +5,14 @@
 //! `Float64Array` / `Float32Array`); lists of runs travel as concatenated arrays plus lengths.
 //!
 //! **Architecture Invariant:** no logic lives here that a native test cannot reach: every
-//! method forwards to [`crate::scenario`], [`crate::train`], [`crate::lab`] or
-//! [`crate::render`]. Nothing here panics on input: settings are parsed leniently (rejected
+//! method forwards to [`batchscape_core::scenario`], [`batchscape_core::train`], [`batchscape_core::lab`] or
+//! [`batchscape_render`]. Nothing here panics on input: settings are parsed leniently (rejected
 //! values are reported and replaced by defaults), slots are bounds-checked, drawing errors
 //! return a `JsError`.
+
+// The boundary exists only in the browser; natively this crate is empty (its logic is in the
+// core and render crates, where native tests reach it).
+#![cfg(target_arch = "wasm32")]
 
 pub mod bench;
 mod canvas;
@@ -16,13 +20,13 @@ mod measure;
 mod sweep;
 pub use sweep::{draw_sweep, svg_sweep, SweepSession};
 
-use crate::lab::{plan_atlas, Atlas, PlaneKind};
-use crate::landscape::Extent;
-use crate::model::Workspace;
-use crate::render::{self, Cells, CurvesView, LandscapeView, PathView, PlotFrame, Series, RUN_COLORS};
-use crate::scenario::Scenario;
-use crate::settings::Settings;
-use crate::train::{Status, Trainer};
+use batchscape_core::lab::{plan_atlas, Atlas, PlaneKind};
+use batchscape_core::landscape::Extent;
+use batchscape_core::model::Workspace;
+use batchscape_render::{self as render, Cells, CurvesView, LandscapeView, PathView, PlotFrame, Series, RUN_COLORS};
+use batchscape_core::scenario::Scenario;
+use batchscape_core::settings::Settings;
+use batchscape_core::train::{Status, Trainer};
 use plotters::prelude::*;
 use canvas::{context_of, Canvas2d};
 use measure::Measured;
@@ -150,13 +154,13 @@ impl Session {
 
     /// The input box decision maps cover: `[x_min, x_max, y_min, y_max]`.
     pub fn input_frame(&self) -> Vec<f64> {
-        crate::boundary::frame_of(&self.scenario.split.train).into_iter().flat_map(|(a, b)| [a, b]).collect()
+        batchscape_core::boundary::frame_of(&self.scenario.split.train).into_iter().flat_map(|(a, b)| [a, b]).collect()
     }
 
     /// The training points a decision map shows (row-major `n × 2`; see
-    /// [`crate::boundary::points_of`]) and, separately, their labels.
+    /// [`batchscape_core::boundary::points_of`]) and, separately, their labels.
     pub fn train_points(&self) -> Vec<f32> {
-        crate::boundary::points_of(&self.scenario.split.train)
+        batchscape_core::boundary::points_of(&self.scenario.split.train)
     }
 
     pub fn train_labels(&self) -> Vec<f32> {
@@ -164,16 +168,16 @@ impl Session {
     }
 
     /// Run `slot`'s predictions on an `n × n` grid over [`Session::input_frame`] (see
-    /// [`crate::boundary::decision_map`]); empty without a run.
+    /// [`batchscape_core::boundary::decision_map`]); empty without a run.
     pub fn decision_map(&self, slot: u32, n: u32) -> Vec<f32> {
         let Some(t) = self.run(slot) else { return vec![] };
-        let frame = crate::boundary::frame_of(&self.scenario.split.train);
-        crate::boundary::decision_map(&self.scenario.mlp, t.theta(), &frame, (n as usize).clamp(2, 201)).values
+        let frame = batchscape_core::boundary::frame_of(&self.scenario.split.train);
+        batchscape_core::boundary::decision_map(&self.scenario.mlp, t.theta(), &frame, (n as usize).clamp(2, 201)).values
     }
 
     /// FNV-1a 32 of run `slot`'s current θ (compare with the native tool's `theta_fingerprint`).
     pub fn fingerprint(&self, slot: u32) -> String {
-        self.run(slot).map(|t| format!("{:08x}", crate::rng::fnv1a_f32(t.theta()))).unwrap_or_default()
+        self.run(slot).map(|t| format!("{:08x}", batchscape_core::rng::fnv1a_f32(t.theta()))).unwrap_or_default()
     }
 }
 
@@ -217,13 +221,13 @@ impl AtlasSession {
     }
 
     /// The flat-vs-sharp and dynamics numbers of run `slot` at its last snapshot, as JSON
-    /// ([`crate::analysis::RunAnalysis`]; NaN becomes null). Empty without a trajectory.
+    /// ([`batchscape_core::analysis::RunAnalysis`]; NaN becomes null). Empty without a trajectory.
     pub fn diagnose(&self, slot: u32) -> String {
         let (Some(theta), Some(snaps), Some(steps)) = (self.end_of(slot), self.trajectories.get(slot as usize), self.steps.get(slot as usize)) else {
             return String::new();
         };
-        let cfg = crate::analysis::AnalysisConfig::default();
-        let a = crate::analysis::analyze(&self.scenario.mlp, &self.scenario.split.train, theta, snaps, steps, &cfg, self.scenario.streams.dirs);
+        let cfg = batchscape_core::analysis::AnalysisConfig::default();
+        let a = batchscape_core::analysis::analyze(&self.scenario.mlp, &self.scenario.split.train, theta, snaps, steps, &cfg, self.scenario.streams.dirs);
         serde_json::to_string(&a).unwrap_or_default()
     }
 
@@ -233,7 +237,7 @@ impl AtlasSession {
     pub fn slice(&mut self, slot: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
         let Some(theta) = self.end_of(slot).map(<[f32]>::to_vec) else { return vec![] };
         let n = (n as usize).clamp(2, 401);
-        let (_, p) = crate::landscape::slice_along(&self.scenario.mlp, &self.scenario.split, &theta, self.scenario.streams.dirs, (lo, hi), n, &mut self.ws);
+        let (_, p) = batchscape_core::landscape::slice_along(&self.scenario.mlp, &self.scenario.split, &theta, self.scenario.streams.dirs, (lo, hi), n, &mut self.ws);
         flatten_profile(&p)
     }
 
@@ -242,7 +246,7 @@ impl AtlasSession {
     pub fn interpolate(&mut self, a: u32, b: u32, lo: f64, hi: f64, n: u32) -> Vec<f64> {
         let (Some(ta), Some(tb)) = (self.end_of(a).map(<[f32]>::to_vec), self.end_of(b).map(<[f32]>::to_vec)) else { return vec![] };
         let n = (n as usize).clamp(2, 401);
-        let p = crate::landscape::interpolation(&self.scenario.mlp, &self.scenario.split, &ta, &tb, (lo, hi), n, &mut self.ws);
+        let p = batchscape_core::landscape::interpolation(&self.scenario.mlp, &self.scenario.split, &ta, &tb, (lo, hi), n, &mut self.ws);
         flatten_profile(&p)
     }
 
@@ -295,7 +299,7 @@ impl AtlasSession {
     }
 }
 
-fn flatten_profile(p: &crate::landscape::Profile) -> Vec<f64> {
+fn flatten_profile(p: &batchscape_core::landscape::Profile) -> Vec<f64> {
     [&p.alpha, &p.train_loss, &p.test_loss, &p.train_acc, &p.test_acc].into_iter().flatten().copied().collect()
 }
 
@@ -538,14 +542,14 @@ pub fn svg_lines(
 
 /// A decision map from the page's arrays: `values` is n × n (2-D input) or n (a 1-D regression
 /// curve, the `true` case, drawn without a raster) over `frame` = `[x0, x1, y0, y1]`.
-fn decision_map_from(values: Vec<f32>, frame: &[f64], points: &[f32], labels: &[f32]) -> Result<(crate::boundary::DecisionMap, bool), JsError> {
+fn decision_map_from(values: Vec<f32>, frame: &[f64], points: &[f32], labels: &[f32]) -> Result<(batchscape_core::boundary::DecisionMap, bool), JsError> {
     if frame.len() < 4 || points.len() != 2 * labels.len() {
         return Err(JsError::new("decision map: sizes do not match"));
     }
     let side = (values.len() as f64).sqrt().round() as usize;
     let one_d = side * side != values.len();
     let n = if one_d { values.len() } else { side };
-    Ok((crate::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values }, one_d))
+    Ok((batchscape_core::boundary::DecisionMap { n, x: (frame[0], frame[1]), y: (frame[2], frame[3]), values }, one_d))
 }
 
 /// Draws one run's decision map (`values` n × n over `frame` = `[x0, x1, y0, y1]`) with the
