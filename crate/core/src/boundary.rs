@@ -3,11 +3,15 @@
 
 use crate::data::Dataset;
 use crate::model::{sigmoid, Loss, Mlp, Workspace};
+use serde::{Deserialize, Serialize};
 
 /// Predictions of one parameter vector over a square grid of the (2-D) input plane, or along
 /// the axis of a 1-D input.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecisionMap {
+    /// The input's dimension: 2, a map over the input plane (`n × n` values); 1, a fitted
+    /// curve along the input's axis (`n` values).
+    pub dim: usize,
     /// Grid points per axis.
     pub n: usize,
     /// `(min, max)` of the first input.
@@ -16,6 +20,22 @@ pub struct DecisionMap {
     pub y: (f64, f64),
     /// 2-D: `values[j·n + i]` = P(class 1) at (xᵢ, yⱼ); 1-D: the prediction at xᵢ (`n` values).
     pub values: Vec<f32>,
+}
+
+impl DecisionMap {
+    /// Checks that the values fill the grid its dimension says.
+    pub fn check(&self) -> Result<(), String> {
+        let want = match self.dim {
+            1 => self.n,
+            2 => self.n.saturating_mul(self.n),
+            d => return Err(format!("decision map: dimension {d} (1 or 2 expected)")),
+        };
+        if self.values.len() == want {
+            Ok(())
+        } else {
+            Err(format!("decision map: {} values where {want} were expected", self.values.len()))
+        }
+    }
 }
 
 /// The box the map covers: the data's bounds with a margin of 10 % on each side, so points on
@@ -64,7 +84,7 @@ pub fn decision_map(mlp: &Mlp, theta: &[f32], frame: &[(f64, f64)], n: usize) ->
         Loss::Mse => out,
     };
     let y = if dim == 1 { frame.get(1).copied().unwrap_or((-1.0, 1.0)) } else { frame[1] };
-    DecisionMap { n, x: frame[0], y, values }
+    DecisionMap { dim: if dim == 1 { 1 } else { 2 }, n, x: frame[0], y, values }
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
         .draw()
         .map_err(err)?;
     let n = v.map.n.max(2);
-    if v.map.values.len() == n * n {
+    if v.map.dim == 2 && v.map.values.len() == n * n {
         let (dx, dy) = ((x1 - x0) / (n - 1) as f64, (y1 - y0) / (n - 1) as f64);
         if cells == Cells::Rectangles {
             chart
@@ -81,7 +81,7 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
             }))
             .map_err(err)?;
     }
-    if v.map.values.len() == n {
+    if v.map.dim == 1 {
         // 1-D regression: the fitted curve, and the (input, target) points.
         let line: Vec<(f64, f64)> = v.map.values.iter().enumerate().filter(|(_, y)| y.is_finite())
             .map(|(i, &y)| (x0 + (x1 - x0) * i as f64 / (n - 1) as f64, y as f64)).collect();

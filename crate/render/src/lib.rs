@@ -7,6 +7,7 @@
 mod boundary;
 mod contour;
 pub mod slices;
+pub mod spec;
 mod sweep;
 
 use batchscape_core::landscape::Extent;
@@ -17,6 +18,7 @@ use plotters::style::colors::colormaps::ViridisRGB;
 
 pub use boundary::{boundary_rgba, draw_boundary, draw_boundary_with, BoundaryView, CLASS_COLORS};
 pub use contour::contour_segments;
+pub use spec::Chart;
 pub use sweep::{draw_sweep, SweepSeries, SweepView};
 
 /// The run palette: Okabe & Ito's colour-blind-safe colours (vermillion, blue, bluish green,
@@ -29,7 +31,7 @@ pub const REFERENCE_COLOR: RGBColor = RGBColor(80, 80, 80);
 
 /// Where a chart's plotting area landed, so the page can map the pointer to data coordinates
 /// (hover) without redrawing: pixel box `[x0, y0, x1, y1]` and data ranges.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct PlotFrame {
     pub pixels: [i32; 4],
     pub x: (f64, f64),
