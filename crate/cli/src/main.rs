@@ -6,10 +6,12 @@
 //! ```
 //! Settings start from the defaults; `--config` and `--set` apply in the order given (the keys of
 //! `docs/settings.md`). Writes `DIR/metrics.json` (`{"settings": {...}, "runs": [...]}`, one run
-//! per batch size in `batch`; fields in `docs/metrics.md`), `DIR/landscape-b<B>.svg` and
-//! `DIR/curves.svg`, plus the analysis figures `DIR/slices.svg` (a 1-D slice through every
-//! run's end point along one filter-normalized direction) and, with two or more runs,
-//! `DIR/interpolation.svg` (from the first run's end point, α = 0, to the last one's, α = 1).
+//! per batch size in `batch`; fields in `docs/metrics.md`), the page's pictures:
+//! `DIR/landscape.svg` (the page's shared plane through θ0 and the first two runs' end points,
+//! every run's path on it) and `DIR/curves.svg`, plus the analysis figures `DIR/slices.svg` (a
+//! 1-D slice through every run's end point along one filter-normalized direction) and, with two
+//! or more finished runs, `DIR/interpolation.svg` (the page's pair: from the first finished
+//! run's end point, α = 0, to the second's, α = 1).
 //! `--dump` adds the data sets and each run's initial and final θ to
 //! `metrics.json`.
 //!
@@ -22,7 +24,10 @@ use batchscape_core::analysis::{analyze, AnalysisConfig};
 use batchscape_core::landscape::{interpolation, slice_along, Profile};
 use batchscape_core::model::Workspace;
 use batchscape_render::slices::{draw_profiles, ProfileSeries, ProfilesView};
-use batchscape_render::{self as render, CurvesView, LandscapeView, PathView, Series, RUN_COLORS};
+use batchscape_core::facts::{interpolation_pair, limits, loss_label, INTERPOLATION, SLICE};
+use batchscape_core::lab::{plan_atlas, PlaneKind};
+use batchscape_render::spec::LandscapeChart;
+use batchscape_render::{self as render, Chart, CurvesView, Series, RUN_COLORS};
 use batchscape_core::scenario::{RunReport, Scenario};
 use batchscape_core::settings::{Settings, KEYS};
 use batchscape_core::train::History;
@@ -168,16 +173,6 @@ fn run(args: Args) -> Result<(), String> {
         let start = std::time::Instant::now();
         trainer.advance(usize::MAX);
         let wall_ms = start.elapsed().as_secs_f64() * 1e3;
-        let land = scenario.landscape(trainer.history(), trainer.theta(), args.settings.grid);
-        let view = LandscapeView {
-            n: land.grid.n,
-            extent: land.grid.extent,
-            values: &land.grid.values,
-            paths: vec![PathView { points: &land.path, color: RUN_COLORS[runs.len() % 4] }],
-            alpha_label: &land.plane.alpha_label,
-            beta_label: &land.plane.beta_label,
-        };
-        files.push((format!("landscape-b{b}.svg"), render::to_svg(640, 540, |r| render::draw_landscape(r, &view))?));
         let report = RunReport::for_run(&scenario, &trainer);
         say(format_args!(
             "B = {:>4}  η = {:<10} {:<9} steps {:>6}  train loss {:.6}  test loss {:.6}  train acc {}  test acc {}  θ {}  {:.0} ms",
@@ -220,16 +215,28 @@ fn run(args: Args) -> Result<(), String> {
         series.push(Series { label: l_train, xs: &h.epoch, ys: &h.train_loss, color: RUN_COLORS[k % 4], dashed: false });
         series.push(Series { label: l_test, xs: &h.epoch, ys: &h.test_loss, color: RUN_COLORS[k % 4], dashed: true });
     }
-    let y_label = if args.settings.dataset.is_regression() { "loss (MSE)" } else { "loss (BCE)" };
+    let y_label = loss_label(scenario.mlp.loss);
     let curves = CurvesView { series, x_label: "epoch", y_label, log_y: false };
     files.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
-    files.extend(profile_figures(&scenario, &args.settings.batch, &ends, y_label)?);
+    // The page's landscape: one shared plane (θ0 and the first two runs' end points) with every
+    // run's path, on the settings' grid.
+    let trajectories: Vec<Vec<Vec<f32>>> = runs.iter().map(|(h, _)| h.theta.clone()).collect();
+    let mut atlas = plan_atlas(&scenario, PlaneKind::Endpoints, &trajectories, limits::clamp(args.settings.grid, limits::GRID_N));
+    let mut ws = Workspace::new(&scenario.mlp, 256);
+    atlas.grid.fill_rows(&scenario.mlp, &atlas.plane, &scenario.split.train, &mut ws, usize::MAX);
+    let landscape = LandscapeChart::of_atlas(&atlas);
+    files.push(("landscape.svg".into(), Chart::Landscape(landscape.clone()).to_svg(640, 540)?));
+    let finished: Vec<usize> = runs.iter().enumerate().filter(|(_, (_, r))| r["diverged"] != true).map(|(k, _)| k).collect();
+    let (profile_files, interpolation) = profile_figures(&scenario, &args.settings.batch, &ends, &finished, y_label)?;
+    files.extend(profile_files);
 
     let mut metrics = serde_json::json!({
         "settings": args.settings.to_json(),
         "n_params": scenario.mlp.n_params(),
         "loss": if args.settings.dataset.is_regression() { "mse" } else { "bce" },
         "runs": runs.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+        "landscape": json_of(&landscape)?,
+        "interpolation": interpolation,
     });
     if args.dump {
         let set = |d: &batchscape_core::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
@@ -240,15 +247,22 @@ fn run(args: Args) -> Result<(), String> {
     write_all(&args.out, &files)
 }
 
-/// `slices.svg` (every run's end point, one shared direction, α ∈ [−1, 1]) and, with two or
-/// more runs, `interpolation.svg` (first run's end → last run's end, α ∈ [−1, 2], Keskar et al.).
-/// Diverged end points (non-finite θ) are left out.
-fn profile_figures(scenario: &Scenario, batches: &[usize], ends: &[Vec<f32>], loss: &str) -> Result<Vec<(String, String)>, String> {
+/// `slices.svg` (every run's end point, one shared direction, over [`SLICE`]) and, with two
+/// or more finished runs, `interpolation.svg` between the pair [`interpolation_pair`] picks (the
+/// page's pair, in the page's order) over [`INTERPOLATION`]; also that interpolation's numbers
+/// for `metrics.json` (`null` without a pair). Diverged end points (non-finite θ) are left out.
+fn profile_figures(
+    scenario: &Scenario,
+    batches: &[usize],
+    ends: &[Vec<f32>],
+    finished: &[usize],
+    loss: &str,
+) -> Result<(Vec<(String, String)>, serde_json::Value), String> {
     let finite = |t: &[f32]| t.iter().all(|v| v.is_finite());
     let mut ws = Workspace::new(&scenario.mlp, 256);
     let mut slices: Vec<(String, Profile, usize)> = Vec::new();
     for (k, (b, theta)) in batches.iter().zip(ends).enumerate().filter(|(_, (_, t))| finite(t)) {
-        let (_, p) = slice_along(&scenario.mlp, &scenario.split, theta, scenario.streams.dirs, (-1.0, 1.0), 41, &mut ws);
+        let (_, p) = slice_along(&scenario.mlp, &scenario.split, theta, scenario.streams.dirs, (SLICE.lo, SLICE.hi), SLICE.n, &mut ws);
         slices.push((format!("B={b}"), p, k));
     }
     let loss_label = format!("{loss}, log");
@@ -259,16 +273,18 @@ fn profile_figures(scenario: &Scenario, batches: &[usize], ends: &[Vec<f32>], lo
         loss_label: &loss_label,
     };
     files.push(("slices.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
-    if let (Some(a), Some(b), true) = (ends.first(), ends.last(), ends.len() >= 2) {
-        if finite(a) && finite(b) {
-            let p = interpolation(&scenario.mlp, &scenario.split, a, b, (-1.0, 2.0), 61, &mut ws);
-            let label = format!("B={} → B={}", batches[0], batches[batches.len() - 1]);
-            let x_label = format!("α: (1 − α)·θ(B={}) + α·θ(B={})", batches[0], batches[batches.len() - 1]);
-            let view = ProfilesView { series: vec![ProfileSeries { label: &label, profile: &p, color: RUN_COLORS[1] }], x_label: &x_label, loss_label: &loss_label };
-            files.push(("interpolation.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
-        }
+    let finished: Vec<usize> = finished.iter().copied().filter(|&k| ends.get(k).is_some_and(|t| finite(t))).collect();
+    let mut numbers = serde_json::Value::Null;
+    if let Some((a, b)) = interpolation_pair(&finished) {
+        let range = (INTERPOLATION.lo, INTERPOLATION.hi);
+        let p = interpolation(&scenario.mlp, &scenario.split, &ends[a], &ends[b], range, INTERPOLATION.n, &mut ws);
+        let label = format!("B={} → B={}", batches[a], batches[b]);
+        let x_label = format!("α: (1−α)·θ(B={}) + α·θ(B={})", batches[a], batches[b]);
+        let view = ProfilesView { series: vec![ProfileSeries { label: &label, profile: &p, color: RUN_COLORS[1] }], x_label: &x_label, loss_label: &loss_label };
+        files.push(("interpolation.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
+        numbers = serde_json::json!({ "a": a, "b": b, "batch_a": batches[a], "batch_b": batches[b], "profile": json_of(&p)? });
     }
-    Ok(files)
+    Ok((files, numbers))
 }
 
 fn main() -> ExitCode {

@@ -6,6 +6,9 @@
 
 use crate::model::{Loss, Mlp};
 use crate::optim::Method;
+use crate::rng::fnv1a_f32;
+use crate::scenario::Scenario;
+use crate::train::{Status, Trainer};
 use serde::Serialize;
 
 /// Bytes per number: training runs in f32.
@@ -92,6 +95,70 @@ pub mod limits {
     /// `n` clamped to `(lo, hi)`.
     pub fn clamp(n: usize, (lo, hi): (usize, usize)) -> usize {
         n.clamp(lo, hi)
+    }
+}
+
+/// What the page needs to know of a scenario once, beside its settings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioFacts {
+    /// The batch sizes the sliders offer ([`batch_stops`], the settings' own sizes included).
+    pub batch_stops: Vec<usize>,
+    pub loss_label: &'static str,
+    pub input_dim: usize,
+    pub n_train: usize,
+    pub n_params: usize,
+    pub max_runs: usize,
+    pub slice: ProfileRange,
+    pub interpolation: ProfileRange,
+}
+
+/// The [`ScenarioFacts`] of `scenario`.
+pub fn scenario_facts(scenario: &Scenario) -> ScenarioFacts {
+    let s = &scenario.settings;
+    ScenarioFacts {
+        batch_stops: batch_stops(s.n_train, &s.batch),
+        loss_label: loss_label(scenario.mlp.loss),
+        input_dim: scenario.mlp.input_dim(),
+        n_train: s.n_train,
+        n_params: scenario.mlp.n_params(),
+        max_runs: MAX_RUNS,
+        slice: SLICE,
+        interpolation: INTERPOLATION,
+    }
+}
+
+/// Where a run stands, for a progress frame.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunProgress {
+    pub step: usize,
+    /// The steps it will train in all.
+    pub steps: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub n_params: usize,
+    /// [`memory_per_step`] of this run.
+    pub memory_per_step: usize,
+    /// Empty unless it diverged: "diverged at step k: why; a hint".
+    pub divergence: String,
+    /// FNV-1a 32 of its current θ (the native tool's `theta_fingerprint`).
+    pub fingerprint: String,
+}
+
+/// The [`RunProgress`] of `run`, a run of `scenario`.
+pub fn run_progress(scenario: &Scenario, run: &Trainer) -> RunProgress {
+    let spec = run.spec();
+    RunProgress {
+        step: run.step(),
+        steps: spec.steps,
+        batch: spec.batch_size,
+        lr: spec.lr,
+        n_params: scenario.mlp.n_params(),
+        memory_per_step: memory_per_step(&scenario.mlp, spec.batch_size, scenario.settings.optimizer),
+        divergence: match run.status() {
+            Status::Diverged { step, reason, hint } => format!("diverged at step {step}: {reason}; {hint}"),
+            _ => String::new(),
+        },
+        fingerprint: format!("{:08x}", fnv1a_f32(run.theta())),
     }
 }
 

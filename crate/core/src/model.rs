@@ -312,10 +312,10 @@ impl Mlp {
             self.forward(theta, rows, ws);
             let fast = self.output_losses_f32(rows, ws);
             let z = &ws.z[last];
-            for r in 0..rows {
+            for (r, &zr) in z.iter().enumerate().take(rows) {
                 let y = ws.y[r];
-                loss_sum += if fast { ws.ell[r] } else { self.loss.value(z[r], y) }.to_f64();
-                let predicted = if z[r] > T::zero() { T::one() } else { T::zero() };
+                loss_sum += if fast { ws.ell[r] } else { self.loss.value(zr, y) }.to_f64();
+                let predicted = if zr > T::zero() { T::one() } else { T::zero() };
                 if predicted == y {
                     correct += 1;
                 }

@@ -13,6 +13,7 @@ use crate::{
     CurvesView, LandscapeView, PathView, PlotFrame, Series, REFERENCE_COLOR, RUN_COLORS,
 };
 use batchscape_core::boundary::DecisionMap;
+use batchscape_core::lab::Atlas;
 use batchscape_core::landscape::Extent;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -207,6 +208,27 @@ impl Chart {
 }
 
 impl LandscapeChart {
+    /// The shared landscape of all runs (the page's and the tool's picture): the atlas's grid
+    /// and every run's projected path, coloured by its slot.
+    pub fn of_atlas(atlas: &Atlas) -> Self {
+        let e = atlas.grid.extent;
+        LandscapeChart {
+            n: atlas.grid.n,
+            alpha: e.alpha,
+            beta: e.beta,
+            values: atlas.grid.values.clone(),
+            paths: atlas
+                .paths
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.is_empty())
+                .map(|(k, p)| PathSpec { run: Some(k), points: p.iter().flat_map(|&(a, b)| [a, b]).collect() })
+                .collect(),
+            alpha_label: atlas.plane.alpha_label.clone(),
+            beta_label: atlas.plane.beta_label.clone(),
+        }
+    }
+
     fn view<'a>(&'a self, points: &'a [Vec<(f64, f64)>]) -> LandscapeView<'a> {
         LandscapeView {
             n: self.n,

@@ -1,9 +1,7 @@
-//! The sweep's wasm boundary: [`SweepSession`] (the sweep worker trains it in slices) and
-//! [`draw_sweep`] (the main thread draws one metric's chart). Every method forwards to
-//! [`batchscape_core::sweep`] or [`batchscape_render::draw_sweep`]; nothing here panics on input.
+//! The sweep worker's boundary: [`SweepSession`], trained in slices. Every method forwards
+//! to [`batchscape_core::sweep`]; nothing here panics on input. Its charts are ordinary
+//! `sweep` charts ([`crate::draw::draw`]).
 
-use crate::{canvas_area, color, present, to_svg};
-use batchscape_render::{self as render, SweepSeries, SweepView};
 use batchscape_core::settings::Settings;
 use batchscape_core::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
 use wasm_bindgen::prelude::*;
@@ -22,7 +20,7 @@ fn progress_vec(p: SweepProgress) -> Vec<f64> {
 #[wasm_bindgen]
 impl SweepSession {
     /// Settings from parallel lists of keys and values (parsed leniently, as the page's
-    /// [`crate::Session`]), `seeds` seeds per batch size (clamped to 1 ..= 10).
+    /// [`crate::run::Session`]), `seeds` seeds per batch size (clamped to 1 ..= 10).
     #[wasm_bindgen(constructor)]
     pub fn new(keys: Vec<String>, values: Vec<String>, seeds: u32) -> SweepSession {
         let (settings, errors) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
@@ -79,75 +77,4 @@ impl SweepSession {
         let Some(m) = Metric::parse(metric) else { return vec![] };
         self.sweep.cells().iter().map(|c| m.of(c)).collect()
     }
-}
-
-/// Draws one metric of a sweep: per batch size (`batch_sizes`), the mean and the min–max band
-/// (NaN: nothing at that B), in run colour `color`. Returns the plot frame (x in log₂ B).
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn draw_sweep(
-    canvas: JsValue,
-    scale: f64,
-    batch_sizes: &[f64],
-    mean: &[f64],
-    min: &[f64],
-    max: &[f64],
-    y_label: &str,
-    log_y: bool,
-    color_index: u32,
-    label: &str,
-    band_label: &str,
-) -> Result<Vec<f64>, JsError> {
-    with_sweep(batch_sizes, mean, min, max, y_label, log_y, color_index, label, band_label, |view| {
-        let root = canvas_area(&canvas, scale)?;
-        let frame = render::draw_sweep(&root, view);
-        present(root, frame)
-    })
-}
-
-/// [`draw_sweep`] as an SVG document of `width × height` (the same drawing code).
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn svg_sweep(
-    width: u32,
-    height: u32,
-    batch_sizes: &[f64],
-    mean: &[f64],
-    min: &[f64],
-    max: &[f64],
-    y_label: &str,
-    log_y: bool,
-    color_index: u32,
-    label: &str,
-    band_label: &str,
-) -> Result<String, JsError> {
-    with_sweep(batch_sizes, mean, min, max, y_label, log_y, color_index, label, band_label, |view| {
-        to_svg(width, height, |root| render::draw_sweep(root, view))
-    })
-}
-
-/// Builds a sweep chart's view from the page's arrays and hands it to `f`.
-#[allow(clippy::too_many_arguments)]
-fn with_sweep<R>(
-    batch_sizes: &[f64],
-    mean: &[f64],
-    min: &[f64],
-    max: &[f64],
-    y_label: &str,
-    log_y: bool,
-    color_index: u32,
-    label: &str,
-    band_label: &str,
-    f: impl FnOnce(&SweepView) -> Result<R, JsError>,
-) -> Result<R, JsError> {
-    let n = batch_sizes.len();
-    if mean.len() != n || min.len() != n || max.len() != n {
-        return Err(JsError::new("sweep: mean, min and max must hold one number per batch size"));
-    }
-    f(&SweepView {
-        y_label,
-        band_label,
-        series: vec![SweepSeries { label, color: color(color_index), batch_sizes, mean, min, max }],
-        log_y,
-    })
 }
