@@ -110,10 +110,10 @@ pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out
     for j0 in (0..blocks).step_by(LANES) {
         let full = fan_in / ROWS * ROWS;
         for i0 in (0..full).step_by(ROWS) {
-            weight_grad_block::<ROWS>(a, rows, fan_in, i0, delta, fan_out, j0, gw);
+            weight_grad_block::<ROWS>(Rows { data: a, width: fan_in }, Rows { data: delta, width: fan_out }, rows, (i0, j0), gw);
         }
         for i0 in full..fan_in {
-            weight_grad_block::<1>(a, rows, fan_in, i0, delta, fan_out, j0, gw);
+            weight_grad_block::<1>(Rows { data: a, width: fan_in }, Rows { data: delta, width: fan_out }, rows, (i0, j0), gw);
         }
     }
     // Narrow layers (the single output): lanes run along the inputs instead.
@@ -142,20 +142,18 @@ pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out
     }
 }
 
+/// A row-major matrix: `data[r · width + c]`.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    data: &'a [f32],
+    width: usize,
+}
+
 /// [`weight_grad`] for kernel rows `i0 .. i0 + R` and columns `j0 .. j0 + LANES`: each block
 /// of `delta` is loaded once per example for `R` kernel rows.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn weight_grad_block<const R: usize>(
-    a: &[f32],
-    rows: usize,
-    fan_in: usize,
-    i0: usize,
-    delta: &[f32],
-    fan_out: usize,
-    j0: usize,
-    gw: &mut [f32],
-) {
+fn weight_grad_block<const R: usize>(a: Rows, delta: Rows, rows: usize, (i0, j0): (usize, usize), gw: &mut [f32]) {
+    let (Rows { data: a, width: fan_in }, Rows { data: delta, width: fan_out }) = (a, delta);
     let mut acc = [[0.0f32; LANES]; R];
     for r in 0..rows {
         let d = &delta[r * fan_out + j0..r * fan_out + j0 + LANES];
