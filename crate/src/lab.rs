@@ -13,22 +13,13 @@ use crate::landscape::pca::pca_plane;
 use crate::landscape::{Extent, Grid, Plane};
 use crate::scenario::Scenario;
 
-/// Which plane the lab's landscape uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlaneKind {
-    Endpoints,
-    Random,
-    Pca,
-}
-
-impl PlaneKind {
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "endpoints" => Some(Self::Endpoints),
-            "random" => Some(Self::Random),
-            "pca" => Some(Self::Pca),
-            _ => None,
-        }
+crate::settings::named_enum! {
+    /// Which plane the lab's landscape uses (the page key `plane`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum PlaneKind {
+        Endpoints = "endpoints",
+        Random = "random",
+        Pca = "pca",
     }
 }
 

@@ -12,6 +12,89 @@ use crate::train::{Budget, LrRule};
 use serde::Serialize;
 use std::fmt;
 
+/// A settings enum's names: the one (variant, "name") list that [`named_enum!`] turns into
+/// `parse`, `name`, `Display`, serde and the `Choice` list of [`KEYS`].
+pub trait Named: Sized + Copy + 'static {
+    /// Every name, in the order of the variants (the key's `Choice` list).
+    const NAMES: &'static [&'static str];
+    fn name(self) -> &'static str;
+    fn from_name(name: &str) -> Option<Self>;
+}
+
+/// Declares an enum whose variants each have a settings name, written once:
+///
+/// ```ignore
+/// named_enum! {
+///     /// Which update rule.
+///     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///     pub enum Method {
+///         Sgd = "sgd",
+///         Momentum = "momentum",
+///         Adam = "adam",
+///     }
+/// }
+/// ```
+///
+/// yields the enum (doc comments and attributes kept), `ALL` (every variant, in order),
+/// `name()`, `parse(&str)`, `Display` (the name), serde (de)serialisation as the name (serde's
+/// own derive, with `#[serde(rename = "name")]` on each variant) and [`Named`], from which the
+/// settings table takes the key's choices. Hand-written `macro_rules!` rather than a derive
+/// crate: it is forty lines, compiles for wasm32 with nothing new, and serde already covers
+/// the (de)serialisation.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in the order of the settings table.
+            pub const ALL: [Self; [$($text),+].len()] = [$(Self::$variant),+];
+
+            /// The settings name (the key's value in a URL, `--set` and JSON).
+            pub fn name(self) -> &'static str {
+                <Self as $crate::settings::Named>::name(self)
+            }
+
+            /// The variant of a settings name (exact, case-sensitive).
+            pub fn parse(name: &str) -> Option<Self> {
+                <Self as $crate::settings::Named>::from_name(name)
+            }
+        }
+
+        impl $crate::settings::Named for $name {
+            const NAMES: &'static [&'static str] = &[$($text),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $text, )+
+                }
+            }
+
+            fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $( $text => Some(Self::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+pub(crate) use named_enum;
+
 /// What a key accepts.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
@@ -33,21 +116,21 @@ pub struct KeySpec {
 /// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
 pub const KEYS: &[KeySpec] = &[
     KeySpec { key: "seed", kind: Kind::Int { min: 0, max: u32::MAX as i64 }, help: "seed of the data, init, shuffle and direction streams" },
-    KeySpec { key: "dataset", kind: Kind::Choice(&["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]), help: "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)" },
+    KeySpec { key: "dataset", kind: Kind::Choice(<DatasetKind as Named>::NAMES), help: "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)" },
     KeySpec { key: "n_train", kind: Kind::Int { min: 64, max: 4096 }, help: "training examples N" },
     KeySpec { key: "n_test", kind: Kind::Int { min: 64, max: 4096 }, help: "test examples" },
     KeySpec { key: "noise", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "standard deviation of the noise on the inputs (classification) or the target (regression)" },
     KeySpec { key: "label_noise", kind: Kind::Float { min: 0.0, max: 0.5 }, help: "fraction of training labels flipped (classification only)" },
     KeySpec { key: "hidden", kind: Kind::IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, help: "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)" },
-    KeySpec { key: "act", kind: Kind::Choice(&["tanh", "relu", "sigmoid"]), help: "hidden activation" },
-    KeySpec { key: "optimizer", kind: Kind::Choice(&["sgd", "momentum", "adam"]), help: "update rule: SGD, heavy-ball momentum, Adam" },
+    KeySpec { key: "act", kind: Kind::Choice(<Activation as Named>::NAMES), help: "hidden activation" },
+    KeySpec { key: "optimizer", kind: Kind::Choice(<Method as Named>::NAMES), help: "update rule: SGD, heavy-ball momentum, Adam" },
     KeySpec { key: "momentum", kind: Kind::Float { min: 0.0, max: 0.999 }, help: "momentum μ (optimizer=momentum only)" },
     KeySpec { key: "weight_decay", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "decoupled weight decay λ: θ ← θ − ηλθ each step" },
     KeySpec { key: "lr", kind: Kind::Float { min: 1e-5, max: 1e3 }, help: "learning rate η₀ (at base_batch under the linear and sqrt rules)" },
-    KeySpec { key: "lr_rule", kind: Kind::Choice(&["fixed", "linear", "sqrt"]), help: "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)" },
+    KeySpec { key: "lr_rule", kind: Kind::Choice(<LrRule as Named>::NAMES), help: "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)" },
     KeySpec { key: "base_batch", kind: Kind::Int { min: 1, max: 4096 }, help: "base batch size B₀ of the learning-rate rule" },
     KeySpec { key: "warmup", kind: Kind::Int { min: 0, max: 100_000 }, help: "linear warm-up steps W (0: none)" },
-    KeySpec { key: "budget", kind: Kind::Choice(&["epochs", "steps"]), help: "what runs share: equal epochs or equal steps" },
+    KeySpec { key: "budget", kind: Kind::Choice(<Budget as Named>::NAMES), help: "what runs share: equal epochs or equal steps" },
     KeySpec { key: "epochs", kind: Kind::Int { min: 1, max: 2000 }, help: "passes over the training set per run (budget=epochs)" },
     KeySpec { key: "steps", kind: Kind::Int { min: 1, max: 1_000_000 }, help: "updates per run (budget=steps)" },
     KeySpec { key: "batch", kind: Kind::IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, help: "batch size of each run (at most n_train), e.g. 8,256" },
@@ -197,18 +280,6 @@ fn choice<T>(name: &str, parse: impl Fn(&str) -> Option<T>, fallback: T) -> T {
     parse(name).unwrap_or(fallback)
 }
 
-fn activation_name(a: Activation) -> &'static str {
-    match a {
-        Activation::Tanh => "tanh",
-        Activation::Relu => "relu",
-        Activation::Sigmoid => "sigmoid",
-    }
-}
-
-fn parse_activation(name: &str) -> Option<Activation> {
-    [Activation::Tanh, Activation::Relu, Activation::Sigmoid].into_iter().find(|&a| activation_name(a) == name)
-}
-
 impl Settings {
     /// Sets one key from text. Unknown keys and out-of-range values are errors; on error the
     /// settings are unchanged. Cross-key rules (batch ≤ n_train, …) are checked by [`Settings::check`].
@@ -228,7 +299,7 @@ impl Settings {
             ("noise", Parsed::Float(x)) => self.noise = x,
             ("label_noise", Parsed::Float(x)) => self.label_noise = x,
             ("hidden", Parsed::List(l)) => self.hidden = as_usize(l),
-            ("act", Parsed::Text(s)) => self.act = choice(s, parse_activation, self.act),
+            ("act", Parsed::Text(s)) => self.act = choice(s, Activation::parse, self.act),
             ("optimizer", Parsed::Text(s)) => self.optimizer = choice(s, Method::parse, self.optimizer),
             ("momentum", Parsed::Float(x)) => self.momentum = x,
             ("weight_decay", Parsed::Float(x)) => self.weight_decay = x,
@@ -259,7 +330,7 @@ impl Settings {
             "noise" => self.noise.to_string(),
             "label_noise" => self.label_noise.to_string(),
             "hidden" => list(&self.hidden),
-            "act" => activation_name(self.act).into(),
+            "act" => self.act.name().into(),
             "optimizer" => self.optimizer.name().into(),
             "momentum" => self.momentum.to_string(),
             "weight_decay" => self.weight_decay.to_string(),
@@ -467,7 +538,7 @@ mod tests {
         };
         assert!(choices("dataset").iter().all(|n| DatasetKind::parse(n).is_some_and(|k| k.name() == *n)));
         assert_eq!(choices("dataset").len(), DatasetKind::ALL.len());
-        assert!(choices("act").iter().all(|n| parse_activation(n).is_some()));
+        assert!(choices("act").iter().all(|n| Activation::parse(n).is_some()));
         assert!(choices("optimizer").iter().all(|n| Method::parse(n).is_some()));
         assert!(choices("lr_rule").iter().all(|n| LrRule::parse(n).is_some()));
         assert!(choices("budget").iter().all(|n| Budget::parse(n).is_some()));

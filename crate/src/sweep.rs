@@ -97,38 +97,21 @@ impl CellResult {
     }
 }
 
-/// A per-cell number the sweep aggregates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    TestAcc,
-    TrainAcc,
-    TestLoss,
-    TrainLoss,
-    Gap,
-    LambdaMax,
-    StepsToTarget,
+crate::settings::named_enum! {
+    /// A per-cell number the sweep aggregates.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Metric {
+        TestAcc = "test_acc",
+        TrainAcc = "train_acc",
+        TestLoss = "test_loss",
+        TrainLoss = "train_loss",
+        Gap = "gap",
+        LambdaMax = "lambda_max",
+        StepsToTarget = "steps_to_target",
+    }
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] =
-        [Metric::TestAcc, Metric::TrainAcc, Metric::TestLoss, Metric::TrainLoss, Metric::Gap, Metric::LambdaMax, Metric::StepsToTarget];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::TestAcc => "test_acc",
-            Metric::TrainAcc => "train_acc",
-            Metric::TestLoss => "test_loss",
-            Metric::TrainLoss => "train_loss",
-            Metric::Gap => "gap",
-            Metric::LambdaMax => "lambda_max",
-            Metric::StepsToTarget => "steps_to_target",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Metric> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
-    }
-
     pub fn of(self, c: &CellResult) -> f64 {
         match self {
             Metric::TestAcc => c.final_test_acc,
