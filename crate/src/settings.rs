@@ -1,7 +1,12 @@
 //! One settings type for a scenario and its runs, used by the page, the URL and the native
-//! tool alike. **One table** ([`KEYS`]) names every key, its range and its help; parsing from
-//! `key=value` text (URL, `--set`) and from JSON (`--config`) both go through [`Settings::set`],
-//! so the three spellings cannot drift apart.
+//! tool alike. **One table** (the `settings_table!` invocation below) writes each key once —
+//! field type, default, range, help — and yields the [`Settings`] struct, its `Default`,
+//! [`KEYS`] and `set`/`get`; enum values are named once, beside each enum ([`named_enum!`]).
+//! Parsing from `key=value` text (URL, `--set`) and from JSON (`--config`) both go through
+//! [`Settings::set`], so the three spellings cannot drift apart. A [`Scenario`] takes only
+//! [`Checked`] settings, which only validation produces.
+//!
+//! [`Scenario`]: crate::scenario::Scenario
 //!
 //! Errors are values that name the key, the value and what is allowed. Nothing here panics.
 
@@ -113,29 +118,149 @@ pub struct KeySpec {
     pub help: &'static str,
 }
 
-/// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
-pub const KEYS: &[KeySpec] = &[
-    KeySpec { key: "seed", kind: Kind::Int { min: 0, max: u32::MAX as i64 }, help: "seed of the data, init, shuffle and direction streams" },
-    KeySpec { key: "dataset", kind: Kind::Choice(<DatasetKind as Named>::NAMES), help: "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)" },
-    KeySpec { key: "n_train", kind: Kind::Int { min: 64, max: 4096 }, help: "training examples N" },
-    KeySpec { key: "n_test", kind: Kind::Int { min: 64, max: 4096 }, help: "test examples" },
-    KeySpec { key: "noise", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "standard deviation of the noise on the inputs (classification) or the target (regression)" },
-    KeySpec { key: "label_noise", kind: Kind::Float { min: 0.0, max: 0.5 }, help: "fraction of training labels flipped (classification only)" },
-    KeySpec { key: "hidden", kind: Kind::IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, help: "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)" },
-    KeySpec { key: "act", kind: Kind::Choice(<Activation as Named>::NAMES), help: "hidden activation" },
-    KeySpec { key: "optimizer", kind: Kind::Choice(<Method as Named>::NAMES), help: "update rule: SGD, heavy-ball momentum, Adam" },
-    KeySpec { key: "momentum", kind: Kind::Float { min: 0.0, max: 0.999 }, help: "momentum μ (optimizer=momentum only)" },
-    KeySpec { key: "weight_decay", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "decoupled weight decay λ: θ ← θ − ηλθ each step" },
-    KeySpec { key: "lr", kind: Kind::Float { min: 1e-5, max: 1e3 }, help: "learning rate η₀ (at base_batch under the linear and sqrt rules)" },
-    KeySpec { key: "lr_rule", kind: Kind::Choice(<LrRule as Named>::NAMES), help: "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)" },
-    KeySpec { key: "base_batch", kind: Kind::Int { min: 1, max: 4096 }, help: "base batch size B₀ of the learning-rate rule" },
-    KeySpec { key: "warmup", kind: Kind::Int { min: 0, max: 100_000 }, help: "linear warm-up steps W (0: none)" },
-    KeySpec { key: "budget", kind: Kind::Choice(<Budget as Named>::NAMES), help: "what runs share: equal epochs or equal steps" },
-    KeySpec { key: "epochs", kind: Kind::Int { min: 1, max: 2000 }, help: "passes over the training set per run (budget=epochs)" },
-    KeySpec { key: "steps", kind: Kind::Int { min: 1, max: 1_000_000 }, help: "updates per run (budget=steps)" },
-    KeySpec { key: "batch", kind: Kind::IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, help: "batch size of each run (at most n_train), e.g. 8,256" },
-    KeySpec { key: "grid", kind: Kind::Int { min: 5, max: 101 }, help: "landscape grid points per axis" },
-];
+/// The one settings table: one row per key, each written once as
+///
+/// ```text
+/// key: FieldType = default, Kind { range }, "help";
+/// ```
+///
+/// From the rows come the [`Settings`] struct (fields in row order, documented by their help;
+/// its serde form is the JSON of `--config` and `metrics.json`), its `Default`, [`KEYS`] (the
+/// key, its range and help: `--help`, the page, the URL and `docs/settings.md`'s check) and the
+/// per-key arms of [`Settings::set`] and [`Settings::get`]. A `Choice` key takes its names from
+/// its field's enum ([`Named`], written by [`named_enum!`]); text ↔ value goes through the
+/// field type's [`Field`] impl. A plain `macro_rules!` (no derive crate): a derive would need a
+/// proc-macro crate of our own for what this does in thirty lines.
+macro_rules! settings_table {
+    (@kind $ty:ty, Choice) => { Kind::Choice(<$ty as Named>::NAMES) };
+    (@kind $ty:ty, $kind:ident { $($range:tt)* }) => { Kind::$kind { $($range)* } };
+    ( $( $key:ident : $ty:ty = $default:expr, $kind:ident $({ $($range:tt)* })?, $help:literal; )+ ) => {
+        /// The scenario and its runs. Field names are the keys of [`KEYS`]; the derived JSON
+        /// form is the `--config` form. Any value can be written into the public fields; what
+        /// a [`Scenario`](crate::scenario::Scenario) takes is the validated [`Checked`].
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        pub struct Settings {
+            $( #[doc = $help] pub $key: $ty, )+
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Self { $( $key: $default, )+ }
+            }
+        }
+
+        /// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
+        pub const KEYS: &[KeySpec] = &[
+            $( KeySpec { key: stringify!($key), kind: settings_table!(@kind $ty, $kind $({ $($range)* })?), help: $help }, )+
+        ];
+
+        impl Settings {
+            /// Stores a value that the key's row accepted; false (nothing stored) if the row's
+            /// kind does not fit its field type, which `every_key_round_trips_through_text` rules out.
+            fn store(&mut self, key: &str, parsed: Parsed) -> bool {
+                match key {
+                    $( stringify!($key) => match <$ty as Field>::from_parsed(parsed) {
+                        Some(v) => { self.$key = v; true }
+                        None => false,
+                    }, )+
+                    _ => false,
+                }
+            }
+
+            /// The value of `key` as text, in the form [`Settings::set`] accepts.
+            pub fn get(&self, key: &str) -> Option<String> {
+                match key {
+                    $( stringify!($key) => Some(Field::to_text(&self.$key)), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+settings_table! {
+    seed: u32 = 1, Int { min: 0, max: u32::MAX as i64 }, "seed of the data, init, shuffle and direction streams";
+    dataset: DatasetKind = DatasetKind::Moons, Choice, "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)";
+    n_train: usize = 256, Int { min: 64, max: 4096 }, "training examples N";
+    n_test: usize = 256, Int { min: 64, max: 4096 }, "test examples";
+    noise: f64 = 0.2, Float { min: 0.0, max: 1.0 }, "standard deviation of the noise on the inputs (classification) or the target (regression)";
+    label_noise: f64 = 0.0, Float { min: 0.0, max: 0.5 }, "fraction of training labels flipped (classification only)";
+    hidden: Vec<usize> = vec![16, 16], IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)";
+    act: Activation = Activation::Tanh, Choice, "hidden activation";
+    optimizer: Method = Method::Sgd, Choice, "update rule: SGD, heavy-ball momentum, Adam";
+    momentum: f64 = 0.9, Float { min: 0.0, max: 0.999 }, "momentum μ (optimizer=momentum only)";
+    weight_decay: f64 = 0.0, Float { min: 0.0, max: 1.0 }, "decoupled weight decay λ: θ ← θ − ηλθ each step";
+    lr: f64 = 0.2, Float { min: 1e-5, max: 1e3 }, "learning rate η₀ (at base_batch under the linear and sqrt rules)";
+    lr_rule: LrRule = LrRule::Fixed, Choice, "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)";
+    base_batch: usize = 16, Int { min: 1, max: 4096 }, "base batch size B₀ of the learning-rate rule";
+    warmup: usize = 0, Int { min: 0, max: 100_000 }, "linear warm-up steps W (0: none)";
+    budget: Budget = Budget::Epochs, Choice, "what runs share: equal epochs or equal steps";
+    epochs: usize = 60, Int { min: 1, max: 2000 }, "passes over the training set per run (budget=epochs)";
+    steps: usize = 1000, Int { min: 1, max: 1_000_000 }, "updates per run (budget=steps)";
+    batch: Vec<usize> = vec![16, 256], IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, "batch size of each run (at most n_train), e.g. 8,256";
+    grid: usize = 51, Int { min: 5, max: 101 }, "landscape grid points per axis";
+}
+
+/// A field type of the table: built from what its key's [`Kind`] parsed, written back as the
+/// text [`Settings::set`] accepts.
+trait Field: Sized {
+    fn from_parsed(parsed: Parsed) -> Option<Self>;
+    fn to_text(&self) -> String;
+}
+
+/// Integer fields: `Kind::Int` values, which the range keeps within the type.
+macro_rules! int_fields {
+    ($($int:ty),+) => {$(
+        impl Field for $int {
+            fn from_parsed(parsed: Parsed) -> Option<Self> {
+                match parsed {
+                    Parsed::Int(n) => <$int>::try_from(n).ok(),
+                    _ => None,
+                }
+            }
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )+};
+}
+int_fields!(u32, usize);
+
+impl Field for f64 {
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::Float(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Field for Vec<usize> {
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::List(l) => l.into_iter().map(|n| usize::try_from(n).ok()).collect(),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T: Named> Field for T {
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::Text(name) => T::from_name(name),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.name().into()
+    }
+}
 
 /// A rejected value: the key, the value (at most 40 characters of it) and what is allowed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -156,59 +281,6 @@ impl fmt::Display for SettingsError {
 }
 
 impl std::error::Error for SettingsError {}
-
-/// The scenario and its runs. Field names are the keys of [`KEYS`]; the derived JSON form is
-/// the `--config` form. Valid whenever built through [`Settings::set`] and [`Settings::check`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Settings {
-    pub seed: u32,
-    pub dataset: DatasetKind,
-    pub n_train: usize,
-    pub n_test: usize,
-    pub noise: f64,
-    pub label_noise: f64,
-    pub hidden: Vec<usize>,
-    pub act: Activation,
-    pub optimizer: Method,
-    pub momentum: f64,
-    pub weight_decay: f64,
-    pub lr: f64,
-    pub lr_rule: LrRule,
-    pub base_batch: usize,
-    pub warmup: usize,
-    pub budget: Budget,
-    pub epochs: usize,
-    pub steps: usize,
-    pub batch: Vec<usize>,
-    pub grid: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            seed: 1,
-            dataset: DatasetKind::Moons,
-            n_train: 256,
-            n_test: 256,
-            noise: 0.2,
-            label_noise: 0.0,
-            hidden: vec![16, 16],
-            act: Activation::Tanh,
-            optimizer: Method::Sgd,
-            momentum: 0.9,
-            weight_decay: 0.0,
-            lr: 0.2,
-            lr_rule: LrRule::Fixed,
-            base_batch: 16,
-            warmup: 0,
-            budget: Budget::Epochs,
-            epochs: 60,
-            steps: 1000,
-            batch: vec![16, 256],
-            grid: 51,
-        }
-    }
-}
 
 fn spec(key: &str) -> Option<&'static KeySpec> {
     KEYS.iter().find(|s| s.key == key)
@@ -274,12 +346,6 @@ fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
     }
 }
 
-/// The enum of a choice the table accepted. The table's names and the enums' names are tested
-/// to agree, so the fallback is never taken.
-fn choice<T>(name: &str, parse: impl Fn(&str) -> Option<T>, fallback: T) -> T {
-    parse(name).unwrap_or(fallback)
-}
-
 impl Settings {
     /// Sets one key from text. Unknown keys and out-of-range values are errors; on error the
     /// settings are unchanged. Cross-key rules (batch ≤ n_train, …) are checked by [`Settings::check`].
@@ -289,62 +355,12 @@ impl Settings {
             value: clip(value),
             allowed: format!("the settings are {}", KEYS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")),
         })?;
-        let p = parse(spec, value)?;
-        let as_usize = |l: Vec<i64>| l.into_iter().map(|n| n as usize).collect::<Vec<_>>();
-        match (spec.key, p) {
-            ("seed", Parsed::Int(n)) => self.seed = n as u32,
-            ("dataset", Parsed::Text(s)) => self.dataset = choice(s, DatasetKind::parse, self.dataset),
-            ("n_train", Parsed::Int(n)) => self.n_train = n as usize,
-            ("n_test", Parsed::Int(n)) => self.n_test = n as usize,
-            ("noise", Parsed::Float(x)) => self.noise = x,
-            ("label_noise", Parsed::Float(x)) => self.label_noise = x,
-            ("hidden", Parsed::List(l)) => self.hidden = as_usize(l),
-            ("act", Parsed::Text(s)) => self.act = choice(s, Activation::parse, self.act),
-            ("optimizer", Parsed::Text(s)) => self.optimizer = choice(s, Method::parse, self.optimizer),
-            ("momentum", Parsed::Float(x)) => self.momentum = x,
-            ("weight_decay", Parsed::Float(x)) => self.weight_decay = x,
-            ("lr", Parsed::Float(x)) => self.lr = x,
-            ("lr_rule", Parsed::Text(s)) => self.lr_rule = choice(s, LrRule::parse, self.lr_rule),
-            ("base_batch", Parsed::Int(n)) => self.base_batch = n as usize,
-            ("warmup", Parsed::Int(n)) => self.warmup = n as usize,
-            ("budget", Parsed::Text(s)) => self.budget = choice(s, Budget::parse, self.budget),
-            ("epochs", Parsed::Int(n)) => self.epochs = n as usize,
-            ("steps", Parsed::Int(n)) => self.steps = n as usize,
-            ("batch", Parsed::List(l)) => self.batch = as_usize(l),
-            ("grid", Parsed::Int(n)) => self.grid = n as usize,
-            // Every key of KEYS has an arm above with its kind; a new key without one is
-            // caught by `every_key_round_trips_through_text`.
-            (key, _) => return Err(SettingsError { key: key.into(), value: clip(value), allowed: "a setter (internal error)".into() }),
+        let parsed = parse(spec, value)?;
+        if self.store(spec.key, parsed) {
+            Ok(())
+        } else {
+            Err(SettingsError { key: spec.key.into(), value: clip(value), allowed: spec.kind.allowed() })
         }
-        Ok(())
-    }
-
-    /// The value of `key` as text, in the form [`Settings::set`] accepts.
-    pub fn get(&self, key: &str) -> Option<String> {
-        let list = |l: &[usize]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
-        Some(match key {
-            "seed" => self.seed.to_string(),
-            "dataset" => self.dataset.name().into(),
-            "n_train" => self.n_train.to_string(),
-            "n_test" => self.n_test.to_string(),
-            "noise" => self.noise.to_string(),
-            "label_noise" => self.label_noise.to_string(),
-            "hidden" => list(&self.hidden),
-            "act" => self.act.name().into(),
-            "optimizer" => self.optimizer.name().into(),
-            "momentum" => self.momentum.to_string(),
-            "weight_decay" => self.weight_decay.to_string(),
-            "lr" => self.lr.to_string(),
-            "lr_rule" => self.lr_rule.name().into(),
-            "base_batch" => self.base_batch.to_string(),
-            "warmup" => self.warmup.to_string(),
-            "budget" => self.budget.name().into(),
-            "epochs" => self.epochs.to_string(),
-            "steps" => self.steps.to_string(),
-            "batch" => list(&self.batch),
-            "grid" => self.grid.to_string(),
-            _ => return None,
-        })
     }
 
     /// Every rule: each field in its key's range (fields are public, so they are re-parsed
