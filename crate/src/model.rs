@@ -313,6 +313,7 @@ impl Mlp {
             self.forward(theta, rows, ws);
             let fast = self.output_losses_f32(rows, ws);
             let z = &ws.z[last];
+            #[allow(clippy::needless_range_loop)] // r indexes y, ell and z alike
             for r in 0..rows {
                 let y = ws.y[r];
                 loss_sum += if fast { ws.ell[r] } else { self.loss.value(z[r], y) }.to_f64();

@@ -337,7 +337,8 @@ mod pinned {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn runs_have_pinned_fingerprints_on_every_target() {
         let common = [("n_train", "128"), ("n_test", "64"), ("budget", "steps"), ("steps", "150"), ("batch", "4,64")];
-        let cases: [(&[(&str, &str)], [&str; 5]); 3] = [
+        type Case<'a> = (&'a [(&'a str, &'a str)], [&'a str; 5]);
+        let cases: [Case; 3] = [
             (
                 &[("dataset", "spiral"), ("label_noise", "0.1"), ("hidden", "8,8"), ("act", "relu"), ("optimizer", "adam"), ("weight_decay", "0.001"), ("warmup", "10"), ("lr", "0.01"), ("lr_rule", "sqrt"), ("base_batch", "4")],
                 ["93c0833c", "6913d018", "7284c793", "c8077c50", "a9f5fa98"],
