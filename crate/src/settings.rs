@@ -364,16 +364,21 @@ impl Settings {
     }
 
     /// Every rule: each field in its key's range (fields are public, so they are re-parsed
-    /// through the table), then the cross-key rules. Returns the first violation.
-    pub fn check(&self) -> Result<(), SettingsError> {
-        for spec in KEYS {
-            let text = self.get(spec.key).unwrap_or_default();
-            parse(spec, &text)?;
-        }
-        match self.cross_errors().into_iter().next() {
+    /// through the table), then the cross-key rules. The settings as [`Checked`], the only
+    /// form a [`Scenario`](crate::scenario::Scenario) accepts, or the first violation.
+    pub fn check(&self) -> Result<Checked, SettingsError> {
+        match self.violations().into_iter().next() {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => Ok(Checked(self.clone())),
         }
+    }
+
+    /// Every violation, in table order, then the cross-key ones (empty: [`Settings::check`] passes).
+    pub fn violations(&self) -> Vec<SettingsError> {
+        let mut errors: Vec<SettingsError> =
+            KEYS.iter().filter_map(|spec| parse(spec, &self.get(spec.key).unwrap_or_default()).err()).collect();
+        errors.extend(self.cross_errors());
+        errors
     }
 
     /// Violations of the rules that involve two keys: every batch size at most `n_train`;
@@ -399,20 +404,20 @@ impl Settings {
 
     /// Applies `key=value` pairs in order (a later pair overrides an earlier one) and checks
     /// the result; the first rejection is the error. Used where bad input must stop the work.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, SettingsError> {
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Checked, SettingsError> {
         let mut s = Self::default();
         for (k, v) in pairs {
             s.set(k, v)?;
         }
-        s.check()?;
-        Ok(s)
+        s.check()
     }
 
     /// Applies `key=value` pairs in order; returns the settings and every rejected pair
     /// (the rejected key keeps its default). Cross-key violations are repaired: batch sizes
     /// are clamped to `n_train`, label noise on a regression set becomes 0. Used by the page,
-    /// which must never fail to start.
-    pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<SettingsError>) {
+    /// which must never fail to start. The result is checked: every value kept passed its key's
+    /// range and the repairs satisfy the cross-key rules (the default fallback is never taken).
+    pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Checked, Vec<SettingsError>) {
         let mut s = Self::default();
         let mut errors = Vec::new();
         for (k, v) in pairs {
@@ -427,7 +432,13 @@ impl Settings {
             }
             errors.push(e);
         }
-        (s, errors)
+        match s.check() {
+            Ok(checked) => (checked, errors),
+            Err(e) => {
+                errors.push(e);
+                (Checked::default(), errors)
+            }
+        }
     }
 
     /// Settings from a JSON object of `key: value` (numbers, strings, or arrays for lists),
@@ -502,12 +513,81 @@ impl Settings {
     }
 }
 
+/// Settings that passed every rule of [`Settings::check`]: each key in its range, every batch
+/// size at most `n_train`, no label noise on a regression set. Only validation makes one
+/// ([`Settings::check`], the strict [`Settings::from_pairs`], the page's lenient
+/// [`Settings::from_pairs_lenient`]); the field is private, and it reads as [`Settings`]
+/// through `Deref`. [`Scenario::new`](crate::scenario::Scenario::new) takes `&Checked`, so
+/// unchecked settings reaching a scenario is a type error:
+///
+/// ```compile_fail,E0308
+/// use batchscape::{scenario::Scenario, settings::Settings};
+/// let s = Settings { lr: f64::NAN, ..Settings::default() };
+/// let scenario = Scenario::new(&s); // error[E0308]: expected `&Checked`, found `&Settings`
+/// ```
+///
+/// and so is forging one without the check:
+///
+/// ```compile_fail,E0423
+/// use batchscape::settings::{Checked, Settings};
+/// let forged = Checked(Settings::default()); // error[E0423]: the field is private
+/// ```
+///
+/// The way through is the check:
+///
+/// ```
+/// use batchscape::{scenario::Scenario, settings::Settings};
+/// let mut s = Settings::default();
+/// s.set("n_train", "300").unwrap();
+/// let scenario = Scenario::new(&s.check().unwrap());
+/// assert_eq!(scenario.split.train.x.len(), 300 * 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked(Settings);
+
+impl Checked {
+    pub fn settings(&self) -> &Settings {
+        &self.0
+    }
+
+    pub fn into_settings(self) -> Settings {
+        self.0
+    }
+
+    /// The same settings with another seed: every `u32` is a valid seed and no cross-key rule
+    /// reads it, so the result needs no check (a sweep's scenario per seed).
+    pub fn with_seed(&self, seed: u32) -> Checked {
+        Checked(Settings { seed, ..self.0.clone() })
+    }
+}
+
+/// The defaults, which pass the check (`check_accepts_the_defaults_and_rejects_out_of_range_fields`).
+impl Default for Checked {
+    fn default() -> Self {
+        Checked(Settings::default())
+    }
+}
+
+impl PartialEq<Settings> for Checked {
+    fn eq(&self, other: &Settings) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Settings;
+
+    fn deref(&self) -> &Settings {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Settings with every key away from its default.
-    fn unusual() -> Settings {
+    fn unusual() -> Checked {
         let pairs = [
             ("seed", "4000000000"), ("dataset", "spiral"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
             ("label_noise", "0.125"), ("hidden", "8,4,2"), ("act", "relu"), ("optimizer", "adam"), ("momentum", "0.5"),
@@ -529,7 +609,7 @@ mod tests {
         assert_eq!(pairs.len(), KEYS.len());
         let t = Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(s, t);
-        assert_eq!(Settings::from_pairs(Settings::default().to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), Settings::default());
+        assert_eq!(Settings::from_pairs(Settings::default().to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), Checked::default());
     }
 
     #[test]
@@ -544,6 +624,67 @@ mod tests {
         let mut t = Settings::default();
         t.apply_json(&json.to_string()).unwrap();
         assert_eq!(s, t);
+    }
+
+    /// Each key alone: setting its unusual text changes that key only, `get` gives the text
+    /// back, and the JSON of that one key applied to the defaults gives the same settings.
+    #[test]
+    fn each_key_round_trips_alone_through_set_get_and_json() {
+        let u = unusual();
+        let json = u.to_json();
+        for spec in KEYS {
+            let text = u.get(spec.key).unwrap();
+            let mut s = Settings::default();
+            s.set(spec.key, &text).unwrap();
+            assert_eq!(s.get(spec.key).unwrap(), text, "{}", spec.key);
+            for other in KEYS.iter().filter(|o| o.key != spec.key) {
+                assert_eq!(s.get(other.key), Settings::default().get(other.key), "setting {} changed {}", spec.key, other.key);
+            }
+            let mut t = Settings::default();
+            t.apply_json(&serde_json::json!({ spec.key: json[spec.key] }).to_string()).unwrap();
+            assert_eq!(t, s, "{} through JSON", spec.key);
+            let default = Settings::default().get(spec.key).unwrap();
+            s.set(spec.key, &default).unwrap();
+            assert_eq!(s, Settings::default(), "{} back to its default", spec.key);
+        }
+        assert_eq!(Settings::default().get("nope"), None);
+    }
+
+    /// Every named enum: the name of each variant parses back to it, is its `Display`, is its
+    /// JSON string both ways, and the settings keys offer exactly these names in this order.
+    #[test]
+    fn every_enum_name_round_trips() {
+        fn round_trip<T>(all: &[T])
+        where
+            T: Named + PartialEq + fmt::Debug + fmt::Display + Serialize + serde::de::DeserializeOwned,
+        {
+            assert_eq!(all.len(), T::NAMES.len());
+            for (&v, &name) in all.iter().zip(T::NAMES) {
+                assert_eq!(v.name(), name);
+                assert_eq!(T::from_name(name), Some(v));
+                assert_eq!(v.to_string(), name);
+                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name));
+                assert_eq!(serde_json::from_value::<T>(serde_json::json!(name)).unwrap(), v);
+                assert_eq!(T::from_name(&name.to_uppercase()), None, "names are case-sensitive");
+            }
+            assert!(serde_json::from_value::<T>(serde_json::json!("nope")).is_err());
+        }
+        round_trip(&DatasetKind::ALL);
+        round_trip(&Activation::ALL);
+        round_trip(&Method::ALL);
+        round_trip(&LrRule::ALL);
+        round_trip(&Budget::ALL);
+        round_trip(&crate::lab::PlaneKind::ALL);
+        round_trip(&crate::sweep::Metric::ALL);
+        let choices = |key| match spec(key).unwrap().kind {
+            Kind::Choice(c) => c,
+            _ => panic!("{key} is a choice"),
+        };
+        assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]);
+        assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
+        assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
+        assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
+        assert_eq!(choices("budget"), ["epochs", "steps"]);
     }
 
     #[test]
@@ -605,7 +746,7 @@ mod tests {
             assert!(!e.to_string().is_empty());
             assert_eq!(s, Settings::default());
             let (lenient, errors) = Settings::from_pairs_lenient([(k, v)]);
-            assert_eq!((lenient, errors.len()), (Settings::default(), 1), "{k}={v:?}");
+            assert_eq!((lenient, errors.len()), (Checked::default(), 1), "{k}={v:?}");
             assert_eq!(Settings::from_pairs([(k, v)]).unwrap_err(), e);
         }
     }
@@ -658,9 +799,31 @@ mod tests {
         assert!(Settings::default().check().is_ok());
     }
 
+    /// `check` is the way to a [`Checked`] (what `Scenario::new` takes; the doc comment of
+    /// `Checked` shows the unchecked call failing to compile): an out-of-range field is refused
+    /// with the message `set` gives for the same text, every violation is listed, and what
+    /// passes reads as the settings it checked.
+    #[test]
+    fn check_accepts_the_defaults_and_rejects_out_of_range_fields() {
+        assert_eq!(Settings::default().check().unwrap(), Checked::default());
+        assert!(Checked::default().violations().is_empty());
+        let s = Settings { lr: 5000.0, ..Settings::default() };
+        let e = s.check().unwrap_err();
+        assert_eq!(e.to_string(), "`lr` = \"5000\" is not allowed: expected a finite number in [0.00001, 1000]");
+        assert_eq!(Settings::default().set("lr", "5000").unwrap_err(), e);
+        let s = Settings { grid: 3, n_train: 64, batch: vec![8, 128], dataset: DatasetKind::Sine, label_noise: 0.2, ..Settings::default() };
+        let keys: Vec<String> = s.violations().into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["grid", "batch", "label_noise"]);
+        assert_eq!(s.check().unwrap_err().to_string(), "`grid` = \"3\" is not allowed: expected an integer in 5..=101");
+        let ok = Settings { lr: 0.5, ..Settings::default() }.check().unwrap();
+        assert_eq!((ok.lr, ok.settings().lr, ok.clone().into_settings().lr), (0.5, 0.5, 0.5));
+        assert_eq!(ok.with_seed(9).seed, 9);
+        assert_eq!(ok.with_seed(9).check().unwrap(), ok.with_seed(9));
+    }
+
     #[test]
     fn steps_and_learning_rates_follow_the_budget_and_the_rule() {
-        let mut s = Settings::from_pairs([("n_train", "256"), ("epochs", "10"), ("lr", "0.1"), ("base_batch", "16")]).unwrap();
+        let mut s = Settings::from_pairs([("n_train", "256"), ("epochs", "10"), ("lr", "0.1"), ("base_batch", "16")]).unwrap().into_settings();
         assert_eq!((s.steps_for(16), s.steps_for(256), s.steps_for(100)), (160, 10, 20));
         assert_eq!(s.lr_for(64), 0.1);
         s.set("lr_rule", "linear").unwrap();
