@@ -154,9 +154,16 @@ macro_rules! settings_table {
             $( KeySpec { key: stringify!($key), kind: settings_table!(@kind $ty, $kind $({ $($range)* })?), help: $help }, )+
         ];
 
+        // A row whose kind does not fit its field type (`lr: f64 = 0.2, Int { .. }`) is a
+        // compile error, not a setter that always refuses.
+        $( const _: () = assert!(
+            <$ty as Field>::KIND == settings_table!(@kind $ty, $kind $({ $($range)* })?).tag(),
+            concat!("the kind of `", stringify!($key), "` does not fit its field type"),
+        ); )+
+
         impl Settings {
-            /// Stores a value that the key's row accepted; false (nothing stored) if the row's
-            /// kind does not fit its field type, which `every_key_round_trips_through_text` rules out.
+            /// Stores a value that the key's row accepted; false (nothing stored) only if the
+            /// value does not fit the field, which the row's kind (checked at compile time) rules out.
             fn store(&mut self, key: &str, parsed: Parsed) -> bool {
                 match key {
                     $( stringify!($key) => match <$ty as Field>::from_parsed(parsed) {
@@ -204,6 +211,8 @@ settings_table! {
 /// A field type of the table: built from what its key's [`Kind`] parsed, written back as the
 /// text [`Settings::set`] accepts.
 trait Field: Sized {
+    /// The [`Kind::tag`] of the rows this type can hold.
+    const KIND: u8;
     fn from_parsed(parsed: Parsed) -> Option<Self>;
     fn to_text(&self) -> String;
 }
@@ -212,6 +221,7 @@ trait Field: Sized {
 macro_rules! int_fields {
     ($($int:ty),+) => {$(
         impl Field for $int {
+            const KIND: u8 = 0;
             fn from_parsed(parsed: Parsed) -> Option<Self> {
                 match parsed {
                     Parsed::Int(n) => <$int>::try_from(n).ok(),
@@ -227,6 +237,7 @@ macro_rules! int_fields {
 int_fields!(u32, usize);
 
 impl Field for f64 {
+    const KIND: u8 = 1;
     fn from_parsed(parsed: Parsed) -> Option<Self> {
         match parsed {
             Parsed::Float(x) => Some(x),
@@ -239,6 +250,7 @@ impl Field for f64 {
 }
 
 impl Field for Vec<usize> {
+    const KIND: u8 = 3;
     fn from_parsed(parsed: Parsed) -> Option<Self> {
         match parsed {
             Parsed::List(l) => l.into_iter().map(|n| usize::try_from(n).ok()).collect(),
@@ -251,6 +263,7 @@ impl Field for Vec<usize> {
 }
 
 impl<T: Named> Field for T {
+    const KIND: u8 = 2;
     fn from_parsed(parsed: Parsed) -> Option<Self> {
         match parsed {
             Parsed::Text(name) => T::from_name(name),
@@ -292,6 +305,16 @@ fn clip(text: &str) -> String {
 }
 
 impl Kind {
+    /// Which kind, without its range (what the table's compile-time row check compares).
+    const fn tag(&self) -> u8 {
+        match self {
+            Kind::Int { .. } => 0,
+            Kind::Float { .. } => 1,
+            Kind::Choice(_) => 2,
+            Kind::IntList { .. } => 3,
+        }
+    }
+
     /// Human-readable description of what is allowed.
     pub fn allowed(&self) -> String {
         match *self {
