@@ -233,7 +233,8 @@ mod tests {
         let mut s = Settings::default();
         s.set("epochs", "2").unwrap();
         s.set("n_train", "64").unwrap();
-        let sc = Scenario::new(&s);
+        s.set("batch", "16").unwrap();
+        let sc = Scenario::new(&s.check().unwrap());
         let mut t = sc.trainer(16);
         t.advance(usize::MAX);
         let h = t.history();

@@ -14,48 +14,29 @@
 use crate::rng::Mulberry32;
 use std::f64::consts::PI;
 
-/// The toy data sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DatasetKind {
-    /// Two interleaving half circles (W1's moons), 2-D, two classes.
-    Moons,
-    /// An outer circle of radius 1 (label 0) around an inner one of radius 0.5 (label 1).
-    Circles,
-    /// Two interleaved spiral arms, 2-D, two classes.
-    Spiral,
-    /// Four quadrants: label 1 where x₀·x₁ > 0.
-    Xor,
-    /// Two Gaussian blobs centred at (−1, 0) (label 0) and (1, 0) (label 1), each of
-    /// standard deviation 0.5 before the input noise.
-    Blobs,
-    /// 1-D regression: x ~ U[−π, π], y = sin x + noise.
-    Sine,
-    /// 1-D regression: x ~ U[−1, 1], y = 1.5·x − 0.5 + noise.
-    Linear,
+crate::settings::named_enum! {
+    /// The toy data sets (`dataset=` values).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum DatasetKind {
+        /// Two interleaving half circles (W1's moons), 2-D, two classes.
+        Moons = "moons",
+        /// An outer circle of radius 1 (label 0) around an inner one of radius 0.5 (label 1).
+        Circles = "circles",
+        /// Two interleaved spiral arms, 2-D, two classes.
+        Spiral = "spiral",
+        /// Four quadrants: label 1 where x₀·x₁ > 0.
+        Xor = "xor",
+        /// Two Gaussian blobs centred at (−1, 0) (label 0) and (1, 0) (label 1), each of
+        /// standard deviation 0.5 before the input noise.
+        Blobs = "blobs",
+        /// 1-D regression: x ~ U[−π, π], y = sin x + noise.
+        Sine = "sine",
+        /// 1-D regression: x ~ U[−1, 1], y = 1.5·x − 0.5 + noise.
+        Linear = "linear",
+    }
 }
 
 impl DatasetKind {
-    /// Every kind, in the order of the settings table.
-    pub const ALL: [DatasetKind; 7] = [Self::Moons, Self::Circles, Self::Spiral, Self::Xor, Self::Blobs, Self::Sine, Self::Linear];
-
-    /// The settings name (`dataset=` value).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Moons => "moons",
-            Self::Circles => "circles",
-            Self::Spiral => "spiral",
-            Self::Xor => "xor",
-            Self::Blobs => "blobs",
-            Self::Sine => "sine",
-            Self::Linear => "linear",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
     /// Regression sets are fitted with mean squared error, classification sets with binary
     /// cross-entropy.
     pub fn is_regression(self) -> bool {

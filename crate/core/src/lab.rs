@@ -13,22 +13,13 @@ use crate::landscape::pca::pca_plane;
 use crate::landscape::{Extent, Grid, Plane};
 use crate::scenario::Scenario;
 
-/// Which plane the lab's landscape uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlaneKind {
-    Endpoints,
-    Random,
-    Pca,
-}
-
-impl PlaneKind {
-    pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "endpoints" => Some(Self::Endpoints),
-            "random" => Some(Self::Random),
-            "pca" => Some(Self::Pca),
-            _ => None,
-        }
+crate::settings::named_enum! {
+    /// Which plane the lab's landscape uses (the page key `plane`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum PlaneKind {
+        Endpoints = "endpoints",
+        Random = "random",
+        Pca = "pca",
     }
 }
 
@@ -117,7 +108,7 @@ mod tests {
     fn the_endpoints_plane_holds_theta0_and_both_end_points_exactly() {
         let mut s = Settings::default();
         s.set("epochs", "5").unwrap();
-        let sc = Scenario::new(&s);
+        let sc = Scenario::new(&s.check().unwrap());
         let runs = vec![trajectory(&sc, 4), trajectory(&sc, 256)];
         let atlas = plan_atlas(&sc, PlaneKind::Endpoints, &runs, 5);
         let (a0, b0) = atlas.plane.project(&sc.theta0);
@@ -169,7 +160,8 @@ mod tests {
         s.set("epochs", "3").unwrap();
         s.set("n_train", "64").unwrap();
         s.set("n_test", "64").unwrap();
-        let sc = Scenario::new(&s);
+        s.set("batch", "8,32").unwrap();
+        let sc = Scenario::new(&s.check().unwrap());
         let runs = vec![trajectory(&sc, 8), trajectory(&sc, 32)];
         let atlas = plan_atlas(&sc, PlaneKind::Pca, &runs, 5);
         assert!(atlas.plane.alpha_label.contains("principal component"));
@@ -184,7 +176,7 @@ mod tests {
 
     #[test]
     fn runs_without_snapshots_get_empty_paths_and_the_plane_still_exists() {
-        let sc = Scenario::new(&Settings::default());
+        let sc = Scenario::new(&Settings::default().check().unwrap());
         let atlas = plan_atlas(&sc, PlaneKind::Endpoints, &[vec![], vec![]], 3);
         assert!(atlas.paths.iter().all(Vec::is_empty));
         assert_eq!(atlas.grid.n, 3);

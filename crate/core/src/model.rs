@@ -23,13 +23,14 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
-/// Hidden-layer nonlinearity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    Tanh,
-    Relu,
-    Sigmoid,
+crate::settings::named_enum! {
+    /// Hidden-layer nonlinearity (`act=` values).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Activation {
+        Tanh = "tanh",
+        Relu = "relu",
+        Sigmoid = "sigmoid",
+    }
 }
 
 impl Activation {

@@ -26,31 +26,17 @@ pub const ADAM_BETA2: f64 = 0.999;
 /// Adam's ε, added to √v̂.
 pub const ADAM_EPS: f64 = 1e-8;
 
-/// Which update rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    Sgd,
-    Momentum,
-    Adam,
+crate::settings::named_enum! {
+    /// Which update rule (`optimizer=` values).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Method {
+        Sgd = "sgd",
+        Momentum = "momentum",
+        Adam = "adam",
+    }
 }
 
 impl Method {
-    pub const ALL: [Method; 3] = [Method::Sgd, Method::Momentum, Method::Adam];
-
-    /// The settings name (`optimizer=` value).
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::Sgd => "sgd",
-            Method::Momentum => "momentum",
-            Method::Adam => "adam",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
-    }
-
     /// Optimizer state per parameter, in numbers: 0 (SGD), 1 (v), 2 (m and v).
     pub fn state_per_param(self) -> usize {
         match self {

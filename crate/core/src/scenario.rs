@@ -10,7 +10,7 @@ use crate::data::Split;
 use crate::landscape::{Extent, Grid, Plane};
 use crate::model::{Mlp, Workspace};
 use crate::rng::{fnv1a_f32, Mulberry32, Streams};
-use crate::settings::{Settings, SettingsError};
+use crate::settings::{Checked, Settings, SettingsError};
 use crate::train::{History, RunSpec, Status, Trainer};
 use serde::Serialize;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ pub const N_RECORDS: usize = 120;
 
 /// Everything the runs of one scenario share. All runs start from `theta0`.
 pub struct Scenario {
-    pub settings: Settings,
+    pub settings: Checked,
     pub streams: Streams,
     pub split: Arc<Split>,
     pub mlp: Mlp,
@@ -28,9 +28,9 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// The scenario of `settings`, which should be valid (every constructor of [`Settings`]
-    /// that parses input checks them; [`Scenario::try_new`] checks fields written directly).
-    pub fn new(settings: &Settings) -> Self {
+    /// The scenario of `settings`, which are valid by type: [`Checked`] comes only from
+    /// [`Settings::check`] and the parsers ([`Scenario::try_new`] checks for you).
+    pub fn new(settings: &Checked) -> Self {
         let streams = Streams::from_seed(settings.seed);
         let split = settings.data_spec().generate(streams.data);
         let mlp = Mlp::new(settings.dataset.input_dim(), &settings.hidden, settings.act, settings.loss());
@@ -40,8 +40,7 @@ impl Scenario {
 
     /// [`Scenario::new`] after [`Settings::check`].
     pub fn try_new(settings: &Settings) -> Result<Self, SettingsError> {
-        settings.check()?;
-        Ok(Self::new(settings))
+        Ok(Self::new(&settings.check()?))
     }
 
     /// The run of batch size `batch_size` (clamped to 1 ..= N) under these settings.
@@ -63,7 +62,7 @@ impl Scenario {
 
     /// The settings of one run: the scenario's, with `batch` = [B].
     pub fn run_settings(&self, batch_size: usize) -> Settings {
-        Settings { batch: vec![self.spec(batch_size).batch_size], ..self.settings.clone() }
+        Settings { batch: vec![self.spec(batch_size).batch_size], ..self.settings.settings().clone() }
     }
 
     pub fn trainer(&self, batch_size: usize) -> Trainer {
@@ -286,7 +285,7 @@ mod tests {
     /// the moons generator and Glorot init on the seed's streams.
     #[test]
     fn default_settings_build_the_moons_scenario_as_before() {
-        let sc = Scenario::new(&Settings::default());
+        let sc = Scenario::new(&Settings::default().check().unwrap());
         let streams = Streams::from_seed(1);
         assert_eq!(*sc.split, crate::data::moons(256, 256, 0.2, &mut Mulberry32::new(streams.data)));
         assert_eq!(sc.mlp.n_params(), 337);
@@ -300,7 +299,7 @@ mod tests {
         let mut settings = Settings::default();
         settings.set("lr", "1000").unwrap();
         settings.set("grid", "5").unwrap();
-        let scenario = Scenario::new(&settings);
+        let scenario = Scenario::new(&settings.check().unwrap());
         let mut t = scenario.trainer(16);
         assert!(matches!(t.advance(usize::MAX), Status::Diverged { .. }));
         let land = scenario.landscape(t.history(), t.theta(), 5);
@@ -337,7 +336,8 @@ mod pinned {
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn runs_have_pinned_fingerprints_on_every_target() {
         let common = [("n_train", "128"), ("n_test", "64"), ("budget", "steps"), ("steps", "150"), ("batch", "4,64")];
-        let cases: [(&[(&str, &str)], [&str; 5]); 3] = [
+        type Case<'a> = (&'a [(&'a str, &'a str)], [&'a str; 5]);
+        let cases: [Case; 3] = [
             (
                 &[("dataset", "spiral"), ("label_noise", "0.1"), ("hidden", "8,8"), ("act", "relu"), ("optimizer", "adam"), ("weight_decay", "0.001"), ("warmup", "10"), ("lr", "0.01"), ("lr_rule", "sqrt"), ("base_batch", "4")],
                 ["93c0833c", "6913d018", "7284c793", "c8077c50", "a9f5fa98"],

@@ -1,7 +1,12 @@
 //! One settings type for a scenario and its runs, used by the page, the URL and the native
-//! tool alike. **One table** ([`KEYS`]) names every key, its range and its help; parsing from
-//! `key=value` text (URL, `--set`) and from JSON (`--config`) both go through [`Settings::set`],
-//! so the three spellings cannot drift apart.
+//! tool alike. **One table** (the `settings_table!` invocation below) writes each key once —
+//! field type, default, range, help — and yields the [`Settings`] struct, its `Default`,
+//! [`KEYS`] and `set`/`get`; enum values are named once, beside each enum ([`named_enum!`]).
+//! Parsing from `key=value` text (URL, `--set`) and from JSON (`--config`) both go through
+//! [`Settings::set`], so the three spellings cannot drift apart. A [`Scenario`] takes only
+//! [`Checked`] settings, which only validation produces.
+//!
+//! [`Scenario`]: crate::scenario::Scenario
 //!
 //! Errors are values that name the key, the value and what is allowed. Nothing here panics.
 
@@ -11,6 +16,89 @@ use crate::optim::{Method, OptimConfig};
 use crate::train::{Budget, LrRule};
 use serde::Serialize;
 use std::fmt;
+
+/// A settings enum's names: the one (variant, "name") list that [`named_enum!`] turns into
+/// `parse`, `name`, `Display`, serde and the `Choice` list of [`KEYS`].
+pub trait Named: Sized + Copy + 'static {
+    /// Every name, in the order of the variants (the key's `Choice` list).
+    const NAMES: &'static [&'static str];
+    fn name(self) -> &'static str;
+    fn from_name(name: &str) -> Option<Self>;
+}
+
+/// Declares an enum whose variants each have a settings name, written once:
+///
+/// ```ignore
+/// named_enum! {
+///     /// Which update rule.
+///     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///     pub enum Method {
+///         Sgd = "sgd",
+///         Momentum = "momentum",
+///         Adam = "adam",
+///     }
+/// }
+/// ```
+///
+/// yields the enum (doc comments and attributes kept), `ALL` (every variant, in order),
+/// `name()`, `parse(&str)`, `Display` (the name), serde (de)serialisation as the name (serde's
+/// own derive, with `#[serde(rename = "name")]` on each variant) and [`Named`], from which the
+/// settings table takes the key's choices. Hand-written `macro_rules!` rather than a derive
+/// crate: it is forty lines, compiles for wasm32 with nothing new, and serde already covers
+/// the (de)serialisation.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in the order of the settings table.
+            pub const ALL: [Self; [$($text),+].len()] = [$(Self::$variant),+];
+
+            /// The settings name (the key's value in a URL, `--set` and JSON).
+            pub fn name(self) -> &'static str {
+                <Self as $crate::settings::Named>::name(self)
+            }
+
+            /// The variant of a settings name (exact, case-sensitive).
+            pub fn parse(name: &str) -> Option<Self> {
+                <Self as $crate::settings::Named>::from_name(name)
+            }
+        }
+
+        impl $crate::settings::Named for $name {
+            const NAMES: &'static [&'static str] = &[$($text),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $text, )+
+                }
+            }
+
+            fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $( $text => Some(Self::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+pub(crate) use named_enum;
 
 /// What a key accepts.
 #[derive(Clone, Copy, Debug)]
@@ -30,29 +118,162 @@ pub struct KeySpec {
     pub help: &'static str,
 }
 
-/// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
-pub const KEYS: &[KeySpec] = &[
-    KeySpec { key: "seed", kind: Kind::Int { min: 0, max: u32::MAX as i64 }, help: "seed of the data, init, shuffle and direction streams" },
-    KeySpec { key: "dataset", kind: Kind::Choice(&["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]), help: "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)" },
-    KeySpec { key: "n_train", kind: Kind::Int { min: 64, max: 4096 }, help: "training examples N" },
-    KeySpec { key: "n_test", kind: Kind::Int { min: 64, max: 4096 }, help: "test examples" },
-    KeySpec { key: "noise", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "standard deviation of the noise on the inputs (classification) or the target (regression)" },
-    KeySpec { key: "label_noise", kind: Kind::Float { min: 0.0, max: 0.5 }, help: "fraction of training labels flipped (classification only)" },
-    KeySpec { key: "hidden", kind: Kind::IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, help: "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)" },
-    KeySpec { key: "act", kind: Kind::Choice(&["tanh", "relu", "sigmoid"]), help: "hidden activation" },
-    KeySpec { key: "optimizer", kind: Kind::Choice(&["sgd", "momentum", "adam"]), help: "update rule: SGD, heavy-ball momentum, Adam" },
-    KeySpec { key: "momentum", kind: Kind::Float { min: 0.0, max: 0.999 }, help: "momentum μ (optimizer=momentum only)" },
-    KeySpec { key: "weight_decay", kind: Kind::Float { min: 0.0, max: 1.0 }, help: "decoupled weight decay λ: θ ← θ − ηλθ each step" },
-    KeySpec { key: "lr", kind: Kind::Float { min: 1e-5, max: 1e3 }, help: "learning rate η₀ (at base_batch under the linear and sqrt rules)" },
-    KeySpec { key: "lr_rule", kind: Kind::Choice(&["fixed", "linear", "sqrt"]), help: "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)" },
-    KeySpec { key: "base_batch", kind: Kind::Int { min: 1, max: 4096 }, help: "base batch size B₀ of the learning-rate rule" },
-    KeySpec { key: "warmup", kind: Kind::Int { min: 0, max: 100_000 }, help: "linear warm-up steps W (0: none)" },
-    KeySpec { key: "budget", kind: Kind::Choice(&["epochs", "steps"]), help: "what runs share: equal epochs or equal steps" },
-    KeySpec { key: "epochs", kind: Kind::Int { min: 1, max: 2000 }, help: "passes over the training set per run (budget=epochs)" },
-    KeySpec { key: "steps", kind: Kind::Int { min: 1, max: 1_000_000 }, help: "updates per run (budget=steps)" },
-    KeySpec { key: "batch", kind: Kind::IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, help: "batch size of each run (at most n_train), e.g. 8,256" },
-    KeySpec { key: "grid", kind: Kind::Int { min: 5, max: 101 }, help: "landscape grid points per axis" },
-];
+/// The one settings table: one row per key, each written once as
+///
+/// ```text
+/// key: FieldType = default, Kind { range }, "help";
+/// ```
+///
+/// From the rows come the [`Settings`] struct (fields in row order, documented by their help;
+/// its serde form is the JSON of `--config` and `metrics.json`), its `Default`, [`KEYS`] (the
+/// key, its range and help: `--help`, the page, the URL and `docs/settings.md`'s check) and the
+/// per-key arms of [`Settings::set`] and [`Settings::get`]. A `Choice` key takes its names from
+/// its field's enum ([`Named`], written by [`named_enum!`]); text ↔ value goes through the
+/// field type's [`Field`] impl. A plain `macro_rules!` (no derive crate): a derive would need a
+/// proc-macro crate of our own for what this does in thirty lines.
+macro_rules! settings_table {
+    (@kind $ty:ty, Choice) => { Kind::Choice(<$ty as Named>::NAMES) };
+    (@kind $ty:ty, $kind:ident { $($range:tt)* }) => { Kind::$kind { $($range)* } };
+    ( $( $key:ident : $ty:ty = $default:expr, $kind:ident $({ $($range:tt)* })?, $help:literal; )+ ) => {
+        /// The scenario and its runs. Field names are the keys of [`KEYS`]; the derived JSON
+        /// form is the `--config` form. Any value can be written into the public fields; what
+        /// a [`Scenario`](crate::scenario::Scenario) takes is the validated [`Checked`].
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        pub struct Settings {
+            $( #[doc = $help] pub $key: $ty, )+
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Self { $( $key: $default, )+ }
+            }
+        }
+
+        /// Every setting, its range and meaning. URL query keys, JSON keys and `--set` keys are these.
+        pub const KEYS: &[KeySpec] = &[
+            $( KeySpec { key: stringify!($key), kind: settings_table!(@kind $ty, $kind $({ $($range)* })?), help: $help }, )+
+        ];
+
+        // A row whose kind does not fit its field type (`lr: f64 = 0.2, Int { .. }`) is a
+        // compile error, not a setter that always refuses.
+        $( const _: () = assert!(
+            <$ty as Field>::KIND == settings_table!(@kind $ty, $kind $({ $($range)* })?).tag(),
+            concat!("the kind of `", stringify!($key), "` does not fit its field type"),
+        ); )+
+
+        impl Settings {
+            /// Stores a value that the key's row accepted; false (nothing stored) only if the
+            /// value does not fit the field, which the row's kind (checked at compile time) rules out.
+            fn store(&mut self, key: &str, parsed: Parsed) -> bool {
+                match key {
+                    $( stringify!($key) => match <$ty as Field>::from_parsed(parsed) {
+                        Some(v) => { self.$key = v; true }
+                        None => false,
+                    }, )+
+                    _ => false,
+                }
+            }
+
+            /// The value of `key` as text, in the form [`Settings::set`] accepts.
+            pub fn get(&self, key: &str) -> Option<String> {
+                match key {
+                    $( stringify!($key) => Some(Field::to_text(&self.$key)), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+settings_table! {
+    seed: u32 = 1, Int { min: 0, max: u32::MAX as i64 }, "seed of the data, init, shuffle and direction streams";
+    dataset: DatasetKind = DatasetKind::Moons, Choice, "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)";
+    n_train: usize = 256, Int { min: 64, max: 4096 }, "training examples N";
+    n_test: usize = 256, Int { min: 64, max: 4096 }, "test examples";
+    noise: f64 = 0.2, Float { min: 0.0, max: 1.0 }, "standard deviation of the noise on the inputs (classification) or the target (regression)";
+    label_noise: f64 = 0.0, Float { min: 0.0, max: 0.5 }, "fraction of training labels flipped (classification only)";
+    hidden: Vec<usize> = vec![16, 16], IntList { min_len: 0, max_len: 4, min: 1, max: 64 }, "hidden layer widths, e.g. 16,16 (depth = number of entries; empty: linear/logistic model)";
+    act: Activation = Activation::Tanh, Choice, "hidden activation";
+    optimizer: Method = Method::Sgd, Choice, "update rule: SGD, heavy-ball momentum, Adam";
+    momentum: f64 = 0.9, Float { min: 0.0, max: 0.999 }, "momentum μ (optimizer=momentum only)";
+    weight_decay: f64 = 0.0, Float { min: 0.0, max: 1.0 }, "decoupled weight decay λ: θ ← θ − ηλθ each step";
+    lr: f64 = 0.2, Float { min: 1e-5, max: 1e3 }, "learning rate η₀ (at base_batch under the linear and sqrt rules)";
+    lr_rule: LrRule = LrRule::Fixed, Choice, "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)";
+    base_batch: usize = 16, Int { min: 1, max: 4096 }, "base batch size B₀ of the learning-rate rule";
+    warmup: usize = 0, Int { min: 0, max: 100_000 }, "linear warm-up steps W (0: none)";
+    budget: Budget = Budget::Epochs, Choice, "what runs share: equal epochs or equal steps";
+    epochs: usize = 60, Int { min: 1, max: 2000 }, "passes over the training set per run (budget=epochs)";
+    steps: usize = 1000, Int { min: 1, max: 1_000_000 }, "updates per run (budget=steps)";
+    batch: Vec<usize> = vec![16, 256], IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, "batch size of each run (at most n_train), e.g. 8,256";
+    grid: usize = 51, Int { min: 5, max: 101 }, "landscape grid points per axis";
+}
+
+/// A field type of the table: built from what its key's [`Kind`] parsed, written back as the
+/// text [`Settings::set`] accepts.
+trait Field: Sized {
+    /// The [`Kind::tag`] of the rows this type can hold.
+    const KIND: u8;
+    fn from_parsed(parsed: Parsed) -> Option<Self>;
+    fn to_text(&self) -> String;
+}
+
+/// Integer fields: `Kind::Int` values, which the range keeps within the type.
+macro_rules! int_fields {
+    ($($int:ty),+) => {$(
+        impl Field for $int {
+            const KIND: u8 = 0;
+            fn from_parsed(parsed: Parsed) -> Option<Self> {
+                match parsed {
+                    Parsed::Int(n) => <$int>::try_from(n).ok(),
+                    _ => None,
+                }
+            }
+            fn to_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )+};
+}
+int_fields!(u32, usize);
+
+impl Field for f64 {
+    const KIND: u8 = 1;
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::Float(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Field for Vec<usize> {
+    const KIND: u8 = 3;
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::List(l) => l.into_iter().map(|n| usize::try_from(n).ok()).collect(),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl<T: Named> Field for T {
+    const KIND: u8 = 2;
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::Text(name) => T::from_name(name),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        self.name().into()
+    }
+}
 
 /// A rejected value: the key, the value (at most 40 characters of it) and what is allowed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -74,59 +295,6 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// The scenario and its runs. Field names are the keys of [`KEYS`]; the derived JSON form is
-/// the `--config` form. Valid whenever built through [`Settings::set`] and [`Settings::check`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Settings {
-    pub seed: u32,
-    pub dataset: DatasetKind,
-    pub n_train: usize,
-    pub n_test: usize,
-    pub noise: f64,
-    pub label_noise: f64,
-    pub hidden: Vec<usize>,
-    pub act: Activation,
-    pub optimizer: Method,
-    pub momentum: f64,
-    pub weight_decay: f64,
-    pub lr: f64,
-    pub lr_rule: LrRule,
-    pub base_batch: usize,
-    pub warmup: usize,
-    pub budget: Budget,
-    pub epochs: usize,
-    pub steps: usize,
-    pub batch: Vec<usize>,
-    pub grid: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            seed: 1,
-            dataset: DatasetKind::Moons,
-            n_train: 256,
-            n_test: 256,
-            noise: 0.2,
-            label_noise: 0.0,
-            hidden: vec![16, 16],
-            act: Activation::Tanh,
-            optimizer: Method::Sgd,
-            momentum: 0.9,
-            weight_decay: 0.0,
-            lr: 0.2,
-            lr_rule: LrRule::Fixed,
-            base_batch: 16,
-            warmup: 0,
-            budget: Budget::Epochs,
-            epochs: 60,
-            steps: 1000,
-            batch: vec![16, 256],
-            grid: 51,
-        }
-    }
-}
-
 fn spec(key: &str) -> Option<&'static KeySpec> {
     KEYS.iter().find(|s| s.key == key)
 }
@@ -137,6 +305,16 @@ fn clip(text: &str) -> String {
 }
 
 impl Kind {
+    /// Which kind, without its range (what the table's compile-time row check compares).
+    const fn tag(&self) -> u8 {
+        match self {
+            Kind::Int { .. } => 0,
+            Kind::Float { .. } => 1,
+            Kind::Choice(_) => 2,
+            Kind::IntList { .. } => 3,
+        }
+    }
+
     /// Human-readable description of what is allowed.
     pub fn allowed(&self) -> String {
         match *self {
@@ -191,24 +369,6 @@ fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
     }
 }
 
-/// The enum of a choice the table accepted. The table's names and the enums' names are tested
-/// to agree, so the fallback is never taken.
-fn choice<T>(name: &str, parse: impl Fn(&str) -> Option<T>, fallback: T) -> T {
-    parse(name).unwrap_or(fallback)
-}
-
-fn activation_name(a: Activation) -> &'static str {
-    match a {
-        Activation::Tanh => "tanh",
-        Activation::Relu => "relu",
-        Activation::Sigmoid => "sigmoid",
-    }
-}
-
-fn parse_activation(name: &str) -> Option<Activation> {
-    [Activation::Tanh, Activation::Relu, Activation::Sigmoid].into_iter().find(|&a| activation_name(a) == name)
-}
-
 impl Settings {
     /// Sets one key from text. Unknown keys and out-of-range values are errors; on error the
     /// settings are unchanged. Cross-key rules (batch ≤ n_train, …) are checked by [`Settings::check`].
@@ -218,75 +378,30 @@ impl Settings {
             value: clip(value),
             allowed: format!("the settings are {}", KEYS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")),
         })?;
-        let p = parse(spec, value)?;
-        let as_usize = |l: Vec<i64>| l.into_iter().map(|n| n as usize).collect::<Vec<_>>();
-        match (spec.key, p) {
-            ("seed", Parsed::Int(n)) => self.seed = n as u32,
-            ("dataset", Parsed::Text(s)) => self.dataset = choice(s, DatasetKind::parse, self.dataset),
-            ("n_train", Parsed::Int(n)) => self.n_train = n as usize,
-            ("n_test", Parsed::Int(n)) => self.n_test = n as usize,
-            ("noise", Parsed::Float(x)) => self.noise = x,
-            ("label_noise", Parsed::Float(x)) => self.label_noise = x,
-            ("hidden", Parsed::List(l)) => self.hidden = as_usize(l),
-            ("act", Parsed::Text(s)) => self.act = choice(s, parse_activation, self.act),
-            ("optimizer", Parsed::Text(s)) => self.optimizer = choice(s, Method::parse, self.optimizer),
-            ("momentum", Parsed::Float(x)) => self.momentum = x,
-            ("weight_decay", Parsed::Float(x)) => self.weight_decay = x,
-            ("lr", Parsed::Float(x)) => self.lr = x,
-            ("lr_rule", Parsed::Text(s)) => self.lr_rule = choice(s, LrRule::parse, self.lr_rule),
-            ("base_batch", Parsed::Int(n)) => self.base_batch = n as usize,
-            ("warmup", Parsed::Int(n)) => self.warmup = n as usize,
-            ("budget", Parsed::Text(s)) => self.budget = choice(s, Budget::parse, self.budget),
-            ("epochs", Parsed::Int(n)) => self.epochs = n as usize,
-            ("steps", Parsed::Int(n)) => self.steps = n as usize,
-            ("batch", Parsed::List(l)) => self.batch = as_usize(l),
-            ("grid", Parsed::Int(n)) => self.grid = n as usize,
-            // Every key of KEYS has an arm above with its kind; a new key without one is
-            // caught by `every_key_round_trips_through_text`.
-            (key, _) => return Err(SettingsError { key: key.into(), value: clip(value), allowed: "a setter (internal error)".into() }),
+        let parsed = parse(spec, value)?;
+        if self.store(spec.key, parsed) {
+            Ok(())
+        } else {
+            Err(SettingsError { key: spec.key.into(), value: clip(value), allowed: spec.kind.allowed() })
         }
-        Ok(())
-    }
-
-    /// The value of `key` as text, in the form [`Settings::set`] accepts.
-    pub fn get(&self, key: &str) -> Option<String> {
-        let list = |l: &[usize]| l.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
-        Some(match key {
-            "seed" => self.seed.to_string(),
-            "dataset" => self.dataset.name().into(),
-            "n_train" => self.n_train.to_string(),
-            "n_test" => self.n_test.to_string(),
-            "noise" => self.noise.to_string(),
-            "label_noise" => self.label_noise.to_string(),
-            "hidden" => list(&self.hidden),
-            "act" => activation_name(self.act).into(),
-            "optimizer" => self.optimizer.name().into(),
-            "momentum" => self.momentum.to_string(),
-            "weight_decay" => self.weight_decay.to_string(),
-            "lr" => self.lr.to_string(),
-            "lr_rule" => self.lr_rule.name().into(),
-            "base_batch" => self.base_batch.to_string(),
-            "warmup" => self.warmup.to_string(),
-            "budget" => self.budget.name().into(),
-            "epochs" => self.epochs.to_string(),
-            "steps" => self.steps.to_string(),
-            "batch" => list(&self.batch),
-            "grid" => self.grid.to_string(),
-            _ => return None,
-        })
     }
 
     /// Every rule: each field in its key's range (fields are public, so they are re-parsed
-    /// through the table), then the cross-key rules. Returns the first violation.
-    pub fn check(&self) -> Result<(), SettingsError> {
-        for spec in KEYS {
-            let text = self.get(spec.key).unwrap_or_default();
-            parse(spec, &text)?;
-        }
-        match self.cross_errors().into_iter().next() {
+    /// through the table), then the cross-key rules. The settings as [`Checked`], the only
+    /// form a [`Scenario`](crate::scenario::Scenario) accepts, or the first violation.
+    pub fn check(&self) -> Result<Checked, SettingsError> {
+        match self.violations().into_iter().next() {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => Ok(Checked(self.clone())),
         }
+    }
+
+    /// Every violation, in table order, then the cross-key ones (empty: [`Settings::check`] passes).
+    pub fn violations(&self) -> Vec<SettingsError> {
+        let mut errors: Vec<SettingsError> =
+            KEYS.iter().filter_map(|spec| parse(spec, &self.get(spec.key).unwrap_or_default()).err()).collect();
+        errors.extend(self.cross_errors());
+        errors
     }
 
     /// Violations of the rules that involve two keys: every batch size at most `n_train`;
@@ -312,20 +427,20 @@ impl Settings {
 
     /// Applies `key=value` pairs in order (a later pair overrides an earlier one) and checks
     /// the result; the first rejection is the error. Used where bad input must stop the work.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, SettingsError> {
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Checked, SettingsError> {
         let mut s = Self::default();
         for (k, v) in pairs {
             s.set(k, v)?;
         }
-        s.check()?;
-        Ok(s)
+        s.check()
     }
 
     /// Applies `key=value` pairs in order; returns the settings and every rejected pair
     /// (the rejected key keeps its default). Cross-key violations are repaired: batch sizes
     /// are clamped to `n_train`, label noise on a regression set becomes 0. Used by the page,
-    /// which must never fail to start.
-    pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<SettingsError>) {
+    /// which must never fail to start. The result is checked: every value kept passed its key's
+    /// range and the repairs satisfy the cross-key rules (the default fallback is never taken).
+    pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Checked, Vec<SettingsError>) {
         let mut s = Self::default();
         let mut errors = Vec::new();
         for (k, v) in pairs {
@@ -340,7 +455,13 @@ impl Settings {
             }
             errors.push(e);
         }
-        (s, errors)
+        match s.check() {
+            Ok(checked) => (checked, errors),
+            Err(e) => {
+                errors.push(e);
+                (Checked::default(), errors)
+            }
+        }
     }
 
     /// Settings from a JSON object of `key: value` (numbers, strings, or arrays for lists),
@@ -415,12 +536,81 @@ impl Settings {
     }
 }
 
+/// Settings that passed every rule of [`Settings::check`]: each key in its range, every batch
+/// size at most `n_train`, no label noise on a regression set. Only validation makes one
+/// ([`Settings::check`], the strict [`Settings::from_pairs`], the page's lenient
+/// [`Settings::from_pairs_lenient`]); the field is private, and it reads as [`Settings`]
+/// through `Deref`. [`Scenario::new`](crate::scenario::Scenario::new) takes `&Checked`, so
+/// unchecked settings reaching a scenario is a type error:
+///
+/// ```compile_fail,E0308
+/// use batchscape_core::{scenario::Scenario, settings::Settings};
+/// let s = Settings { lr: f64::NAN, ..Settings::default() };
+/// let scenario = Scenario::new(&s); // error[E0308]: expected `&Checked`, found `&Settings`
+/// ```
+///
+/// and so is forging one without the check:
+///
+/// ```compile_fail,E0423
+/// use batchscape_core::settings::{Checked, Settings};
+/// let forged = Checked(Settings::default()); // error[E0423]: the field is private
+/// ```
+///
+/// The way through is the check:
+///
+/// ```
+/// use batchscape_core::{scenario::Scenario, settings::Settings};
+/// let mut s = Settings::default();
+/// s.set("n_train", "300").unwrap();
+/// let scenario = Scenario::new(&s.check().unwrap());
+/// assert_eq!(scenario.split.train.x.len(), 300 * 2);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checked(Settings);
+
+impl Checked {
+    pub fn settings(&self) -> &Settings {
+        &self.0
+    }
+
+    pub fn into_settings(self) -> Settings {
+        self.0
+    }
+
+    /// The same settings with another seed: every `u32` is a valid seed and no cross-key rule
+    /// reads it, so the result needs no check (a sweep's scenario per seed).
+    pub fn with_seed(&self, seed: u32) -> Checked {
+        Checked(Settings { seed, ..self.0.clone() })
+    }
+}
+
+/// The defaults, which pass the check (`check_accepts_the_defaults_and_rejects_out_of_range_fields`).
+impl Default for Checked {
+    fn default() -> Self {
+        Checked(Settings::default())
+    }
+}
+
+impl PartialEq<Settings> for Checked {
+    fn eq(&self, other: &Settings) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Settings;
+
+    fn deref(&self) -> &Settings {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Settings with every key away from its default.
-    fn unusual() -> Settings {
+    fn unusual() -> Checked {
         let pairs = [
             ("seed", "4000000000"), ("dataset", "spiral"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
             ("label_noise", "0.125"), ("hidden", "8,4,2"), ("act", "relu"), ("optimizer", "adam"), ("momentum", "0.5"),
@@ -442,7 +632,7 @@ mod tests {
         assert_eq!(pairs.len(), KEYS.len());
         let t = Settings::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(s, t);
-        assert_eq!(Settings::from_pairs(Settings::default().to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), Settings::default());
+        assert_eq!(Settings::from_pairs(Settings::default().to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), Checked::default());
     }
 
     #[test]
@@ -459,6 +649,67 @@ mod tests {
         assert_eq!(s, t);
     }
 
+    /// Each key alone: setting its unusual text changes that key only, `get` gives the text
+    /// back, and the JSON of that one key applied to the defaults gives the same settings.
+    #[test]
+    fn each_key_round_trips_alone_through_set_get_and_json() {
+        let u = unusual();
+        let json = u.to_json();
+        for spec in KEYS {
+            let text = u.get(spec.key).unwrap();
+            let mut s = Settings::default();
+            s.set(spec.key, &text).unwrap();
+            assert_eq!(s.get(spec.key).unwrap(), text, "{}", spec.key);
+            for other in KEYS.iter().filter(|o| o.key != spec.key) {
+                assert_eq!(s.get(other.key), Settings::default().get(other.key), "setting {} changed {}", spec.key, other.key);
+            }
+            let mut t = Settings::default();
+            t.apply_json(&serde_json::json!({ spec.key: json[spec.key] }).to_string()).unwrap();
+            assert_eq!(t, s, "{} through JSON", spec.key);
+            let default = Settings::default().get(spec.key).unwrap();
+            s.set(spec.key, &default).unwrap();
+            assert_eq!(s, Settings::default(), "{} back to its default", spec.key);
+        }
+        assert_eq!(Settings::default().get("nope"), None);
+    }
+
+    /// Every named enum: the name of each variant parses back to it, is its `Display`, is its
+    /// JSON string both ways, and the settings keys offer exactly these names in this order.
+    #[test]
+    fn every_enum_name_round_trips() {
+        fn round_trip<T>(all: &[T])
+        where
+            T: Named + PartialEq + fmt::Debug + fmt::Display + Serialize + serde::de::DeserializeOwned,
+        {
+            assert_eq!(all.len(), T::NAMES.len());
+            for (&v, &name) in all.iter().zip(T::NAMES) {
+                assert_eq!(v.name(), name);
+                assert_eq!(T::from_name(name), Some(v));
+                assert_eq!(v.to_string(), name);
+                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name));
+                assert_eq!(serde_json::from_value::<T>(serde_json::json!(name)).unwrap(), v);
+                assert_eq!(T::from_name(&name.to_uppercase()), None, "names are case-sensitive");
+            }
+            assert!(serde_json::from_value::<T>(serde_json::json!("nope")).is_err());
+        }
+        round_trip(&DatasetKind::ALL);
+        round_trip(&Activation::ALL);
+        round_trip(&Method::ALL);
+        round_trip(&LrRule::ALL);
+        round_trip(&Budget::ALL);
+        round_trip(&crate::lab::PlaneKind::ALL);
+        round_trip(&crate::sweep::Metric::ALL);
+        let choices = |key| match spec(key).unwrap().kind {
+            Kind::Choice(c) => c,
+            _ => panic!("{key} is a choice"),
+        };
+        assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]);
+        assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
+        assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
+        assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
+        assert_eq!(choices("budget"), ["epochs", "steps"]);
+    }
+
     #[test]
     fn every_choice_in_the_table_names_a_variant() {
         let choices = |key| match spec(key).unwrap().kind {
@@ -467,7 +718,7 @@ mod tests {
         };
         assert!(choices("dataset").iter().all(|n| DatasetKind::parse(n).is_some_and(|k| k.name() == *n)));
         assert_eq!(choices("dataset").len(), DatasetKind::ALL.len());
-        assert!(choices("act").iter().all(|n| parse_activation(n).is_some()));
+        assert!(choices("act").iter().all(|n| Activation::parse(n).is_some()));
         assert!(choices("optimizer").iter().all(|n| Method::parse(n).is_some()));
         assert!(choices("lr_rule").iter().all(|n| LrRule::parse(n).is_some()));
         assert!(choices("budget").iter().all(|n| Budget::parse(n).is_some()));
@@ -518,7 +769,7 @@ mod tests {
             assert!(!e.to_string().is_empty());
             assert_eq!(s, Settings::default());
             let (lenient, errors) = Settings::from_pairs_lenient([(k, v)]);
-            assert_eq!((lenient, errors.len()), (Settings::default(), 1), "{k}={v:?}");
+            assert_eq!((lenient, errors.len()), (Checked::default(), 1), "{k}={v:?}");
             assert_eq!(Settings::from_pairs([(k, v)]).unwrap_err(), e);
         }
     }
@@ -571,9 +822,31 @@ mod tests {
         assert!(Settings::default().check().is_ok());
     }
 
+    /// `check` is the way to a [`Checked`] (what `Scenario::new` takes; the doc comment of
+    /// `Checked` shows the unchecked call failing to compile): an out-of-range field is refused
+    /// with the message `set` gives for the same text, every violation is listed, and what
+    /// passes reads as the settings it checked.
+    #[test]
+    fn check_accepts_the_defaults_and_rejects_out_of_range_fields() {
+        assert_eq!(Settings::default().check().unwrap(), Checked::default());
+        assert!(Checked::default().violations().is_empty());
+        let s = Settings { lr: 5000.0, ..Settings::default() };
+        let e = s.check().unwrap_err();
+        assert_eq!(e.to_string(), "`lr` = \"5000\" is not allowed: expected a finite number in [0.00001, 1000]");
+        assert_eq!(Settings::default().set("lr", "5000").unwrap_err(), e);
+        let s = Settings { grid: 3, n_train: 64, batch: vec![8, 128], dataset: DatasetKind::Sine, label_noise: 0.2, ..Settings::default() };
+        let keys: Vec<String> = s.violations().into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["grid", "batch", "label_noise"]);
+        assert_eq!(s.check().unwrap_err().to_string(), "`grid` = \"3\" is not allowed: expected an integer in 5..=101");
+        let ok = Settings { lr: 0.5, ..Settings::default() }.check().unwrap();
+        assert_eq!((ok.lr, ok.settings().lr, ok.clone().into_settings().lr), (0.5, 0.5, 0.5));
+        assert_eq!(ok.with_seed(9).seed, 9);
+        assert_eq!(ok.with_seed(9).check().unwrap(), ok.with_seed(9));
+    }
+
     #[test]
     fn steps_and_learning_rates_follow_the_budget_and_the_rule() {
-        let mut s = Settings::from_pairs([("n_train", "256"), ("epochs", "10"), ("lr", "0.1"), ("base_batch", "16")]).unwrap();
+        let mut s = Settings::from_pairs([("n_train", "256"), ("epochs", "10"), ("lr", "0.1"), ("base_batch", "16")]).unwrap().into_settings();
         assert_eq!((s.steps_for(16), s.steps_for(256), s.steps_for(100)), (160, 10, 20));
         assert_eq!(s.lr_for(64), 0.1);
         s.set("lr_rule", "linear").unwrap();

@@ -25,7 +25,7 @@
 use crate::curvature::{gaussian_unit, lambda_max, PowerConfig, Tape};
 use crate::rng::{fnv1a_f32, Mulberry32};
 use crate::scenario::Scenario;
-use crate::settings::Settings;
+use crate::settings::{Checked, Settings};
 use crate::train::{Status, Trainer};
 use serde::Serialize;
 
@@ -97,38 +97,21 @@ impl CellResult {
     }
 }
 
-/// A per-cell number the sweep aggregates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    TestAcc,
-    TrainAcc,
-    TestLoss,
-    TrainLoss,
-    Gap,
-    LambdaMax,
-    StepsToTarget,
+crate::settings::named_enum! {
+    /// A per-cell number the sweep aggregates.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Metric {
+        TestAcc = "test_acc",
+        TrainAcc = "train_acc",
+        TestLoss = "test_loss",
+        TrainLoss = "train_loss",
+        Gap = "gap",
+        LambdaMax = "lambda_max",
+        StepsToTarget = "steps_to_target",
+    }
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] =
-        [Metric::TestAcc, Metric::TrainAcc, Metric::TestLoss, Metric::TrainLoss, Metric::Gap, Metric::LambdaMax, Metric::StepsToTarget];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Metric::TestAcc => "test_acc",
-            Metric::TrainAcc => "train_acc",
-            Metric::TestLoss => "test_loss",
-            Metric::TrainLoss => "train_loss",
-            Metric::Gap => "gap",
-            Metric::LambdaMax => "lambda_max",
-            Metric::StepsToTarget => "steps_to_target",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Metric> {
-        Self::ALL.into_iter().find(|m| m.name() == name)
-    }
-
     pub fn of(self, c: &CellResult) -> f64 {
         match self {
             Metric::TestAcc => c.final_test_acc,
@@ -201,7 +184,7 @@ impl SweepProgress {
 
 /// A sweep in progress: trains one cell at a time, in slices.
 pub struct Sweep {
-    settings: Settings,
+    settings: Checked,
     plan: SweepPlan,
     cells: Vec<CellResult>,
     /// The scenario of the seed in progress (rebuilt when the seed changes).
@@ -210,8 +193,8 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// A sweep of `plan` under `settings` (which should be valid, as [`Scenario::new`] needs).
-    pub fn new(settings: &Settings, plan: SweepPlan) -> Self {
+    /// A sweep of `plan` under `settings`.
+    pub fn new(settings: &Checked, plan: SweepPlan) -> Self {
         Self { settings: settings.clone(), plan, cells: Vec::new(), scenario: None, trainer: None }
     }
 
@@ -230,8 +213,8 @@ impl Sweep {
     }
 
     /// The scenario of `seed`: the sweep's settings with the seed replaced.
-    pub fn scenario_of(settings: &Settings, seed: u32) -> Scenario {
-        Scenario::new(&Settings { seed, ..settings.clone() })
+    pub fn scenario_of(settings: &Checked, seed: u32) -> Scenario {
+        Scenario::new(&settings.with_seed(seed))
     }
 
     /// Trains up to `max_steps` more steps, starting cells as needed; returns early when a cell
@@ -313,7 +296,7 @@ pub fn final_lambda_max(sc: &Scenario, theta: &[f32]) -> f64 {
 mod tests {
     use super::*;
 
-    fn tiny() -> Settings {
+    fn tiny() -> Checked {
         Settings::from_pairs([("n_train", "64"), ("n_test", "64"), ("epochs", "4"), ("hidden", "8"), ("seed", "7"), ("batch", "8")]).unwrap()
     }
 
@@ -330,7 +313,7 @@ mod tests {
         assert_eq!(plan.cell(20), (6, 2));
         assert_eq!(SweepPlan::new(&tiny(), 0).seeds.len(), 1);
         assert_eq!(SweepPlan::new(&tiny(), 99).seeds.len(), MAX_SEEDS);
-        let wrap = Settings { seed: u32::MAX, ..tiny() };
+        let wrap = tiny().with_seed(u32::MAX);
         assert_eq!(SweepPlan::new(&wrap, 2).seeds, vec![u32::MAX, 0]);
     }
 

@@ -65,34 +65,20 @@ impl Sampler {
     }
 }
 
-/// How a run's learning rate follows from the base η₀ at base batch size B₀.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LrRule {
-    /// η = η₀ whatever B.
-    Fixed,
-    /// η = η₀·B/B₀.
-    Linear,
-    /// η = η₀·√(B/B₀).
-    Sqrt,
+crate::settings::named_enum! {
+    /// How a run's learning rate follows from the base η₀ at base batch size B₀ (`lr_rule=`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum LrRule {
+        /// η = η₀ whatever B.
+        Fixed = "fixed",
+        /// η = η₀·B/B₀.
+        Linear = "linear",
+        /// η = η₀·√(B/B₀).
+        Sqrt = "sqrt",
+    }
 }
 
 impl LrRule {
-    pub const ALL: [LrRule; 3] = [LrRule::Fixed, LrRule::Linear, LrRule::Sqrt];
-
-    /// The settings name (`lr_rule=` value).
-    pub fn name(self) -> &'static str {
-        match self {
-            LrRule::Fixed => "fixed",
-            LrRule::Linear => "linear",
-            LrRule::Sqrt => "sqrt",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.name() == name)
-    }
-
     /// The learning rate for batch size `b` given η₀ = `lr0` at B₀ = `base_batch`.
     pub fn lr(self, lr0: f64, b: usize, base_batch: usize) -> f64 {
         let ratio = b as f64 / base_batch.max(1) as f64;
@@ -104,28 +90,18 @@ impl LrRule {
     }
 }
 
-/// What is held equal across the runs of a scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Budget {
-    /// Every run makes `epochs` passes: `epochs·⌊N/B⌋` steps.
-    Epochs,
-    /// Every run makes the same number of steps.
-    Steps,
+crate::settings::named_enum! {
+    /// What is held equal across the runs of a scenario (`budget=`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Budget {
+        /// Every run makes `epochs` passes: `epochs·⌊N/B⌋` steps.
+        Epochs = "epochs",
+        /// Every run makes the same number of steps.
+        Steps = "steps",
+    }
 }
 
 impl Budget {
-    pub fn name(self) -> &'static str {
-        match self {
-            Budget::Epochs => "epochs",
-            Budget::Steps => "steps",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [Budget::Epochs, Budget::Steps].into_iter().find(|b| b.name() == name)
-    }
-
     /// Steps of a run with batch size `b` on `n` examples: `epochs·max(1, ⌊n/b⌋)` or `steps`.
     pub fn steps_for(self, epochs: usize, steps: usize, n: usize, b: usize) -> usize {
         match self {

@@ -32,7 +32,7 @@ pub mod run;
 pub mod settings_io;
 pub mod sweep;
 
-use batchscape_core::settings::Settings;
+use batchscape_core::settings::Checked;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -51,8 +51,8 @@ pub fn start() {
 
 /// Settings from parallel lists of keys and values, parsed leniently as the page does: the
 /// settings in effect and one message per rejected pair.
-pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Settings, Vec<String>) {
-    let (settings, errors) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Checked, Vec<String>) {
+    let (settings, errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     (settings, errors.iter().map(ToString::to_string).collect())
 }
 
