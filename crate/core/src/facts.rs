@@ -232,6 +232,22 @@ mod tests {
     }
 
     #[test]
+    fn a_sine_scenario_with_adam_reports_the_hand_computed_memory() {
+        // The page's two old bugs: input width taken as 2, and the optimizer read from a key
+        // that does not exist (so Adam's state was never counted).
+        let mut s = crate::settings::Settings::default();
+        s.set("dataset", "sine").unwrap();
+        s.set("optimizer", "adam").unwrap();
+        s.set("batch", "32").unwrap();
+        let scenario = Scenario::new(&s.check().unwrap());
+        let run = scenario.trainer(32);
+        // Same network as above (1 input, 16, 16, 1 output): 9488 bytes at B = 32 with Adam.
+        assert_eq!(run_progress(&scenario, &run).memory_per_step, 9488);
+        assert_eq!(scenario_facts(&scenario).input_dim, 1);
+        assert_eq!(scenario_facts(&scenario).loss_label, "loss (mean squared error)");
+    }
+
+    #[test]
     fn memory_per_step_uses_the_real_input_width() {
         // Two inputs (moons), hidden 8, one output: widths 2 + 8 + 1 = 11; params (2·8+8)+(8+1) = 33.
         let mlp = Mlp::new(2, &[8], Activation::Tanh, Loss::Bce);
