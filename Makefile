@@ -4,7 +4,7 @@
 #   make test    set up (+ Debian chromium), cargo test --workspace, build, node --test tests/
 #
 # Other targets: setup, setup-test, build, cargo-test, e2e, test-wasm, clean, distclean, help.
-# Variables: PORT (serve; a busy port falls back to a free one), CRATE (default batchscape),
+# Variables: PORT (serve; a busy port falls back to a free one), CRATE (the wasm crate, default batchscape-web),
 #            CARGO, NODE, NPM (tool commands).
 # RUSTFLAGS is deliberately never set here: it would replace .cargo/config.toml's rustflags.
 
@@ -20,16 +20,18 @@ MAKEFLAGS += --no-print-directory --no-builtin-rules
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-CRATE ?= batchscape
+CRATE ?= batchscape-web
+# The JS package's name: the wasm crate's library name (dist/pkg/batchscape.js).
+PKG := batchscape
 CARGO ?= cargo
 NODE ?= node
 NPM ?= npm
 PORT ?= 8000
-export PORT CRATE
+export PORT CRATE PKG
 
 DIST := dist
 STAMPS := .stamps
-WASM_OUT := $(DIST)/pkg/$(CRATE)_bg.wasm
+WASM_OUT := $(DIST)/pkg/$(PKG)_bg.wasm
 STATIC_STAMP := $(DIST)/.static.stamp
 # Inside node_modules/, so deleting node_modules also forgets that npm ci ran.
 NPM_STAMP := node_modules/.batchscape-npm-ci.stamp
@@ -118,7 +120,7 @@ e2e: build $(NPM_STAMP) | setup-chromium
 test-wasm: setup-rust setup-chromium
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	CHROMEDRIVER=/usr/bin/chromedriver \
-	$(CARGO) test --target wasm32-unknown-unknown -p $(CRATE)
+	$(CARGO) test --target wasm32-unknown-unknown -p batchscape-core
 
 # ---- housekeeping --------------------------------------------------------
 

@@ -19,7 +19,9 @@ case ":$PATH:" in
 esac
 export PATH
 
-CRATE="${CRATE:-batchscape}"
+CRATE="${CRATE:-batchscape-web}"
+# The library name of the wasm crate, and so of the JS package (dist/pkg/$PKG.js).
+PKG="${PKG:-batchscape}"
 DIST="${DIST:-dist}"
 WASM_TARGET=wasm32-unknown-unknown
 # cargo honours CARGO_TARGET_DIR; default is ./target
@@ -33,7 +35,7 @@ build_wasm() {
   rm -rf "$DIST/pkg"
   mkdir -p "$DIST"
   wasm-bindgen --target web --remove-name-section --remove-producers-section \
-    --out-dir "$DIST/pkg" "$TARGET_DIR/$WASM_TARGET/release/$CRATE.wasm"
+    --out-dir "$DIST/pkg" "$TARGET_DIR/$WASM_TARGET/release/$PKG.wasm"
 }
 
 build_static() {

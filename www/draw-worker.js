@@ -2,27 +2,30 @@
 // OffscreenCanvas per page canvas, and sends the picture back as an ImageBitmap (transferred,
 // not copied). The main thread then only copies the bitmap onto its canvas, so drawing a chart
 // (text, contours, thousands of line segments) never blocks the page. See www/painter.js.
-import init, { draw_boundary, draw_landscape, draw_lines, draw_sweep } from '../pkg/batchscape.js';
+import init, { draw, Target } from '../pkg/batchscape.js';
 
-const PAINTERS = { landscape: draw_landscape, lines: draw_lines, boundary: draw_boundary, sweep: draw_sweep };
 const canvases = new Map();  // page canvas id → its OffscreenCanvas
 // Compiled at once, so the first chart does not wait for it; awaited in every message
 // (set synchronously, so no early message is lost).
 const ready = init();
 
 self.onmessage = async (event) => {
-  const { id, seq, kind, width, height, scale, args } = event.data;
+  const { id, seq, width, height, scale, chart } = event.data;
   try {
     await ready;
-    const painter = PAINTERS[kind];
-    if (!painter) throw new Error(`unknown chart kind ${kind}`);
     let canvas = canvases.get(id);
     if (!canvas) canvases.set(id, (canvas = new OffscreenCanvas(width, height)));
     // Setting a size also clears the canvas, as a fresh page canvas would be.
     canvas.width = width;
     canvas.height = height;
     const t0 = performance.now();
-    const frame = painter(canvas, scale, ...args) ?? null;
+    const target = Target.canvas(canvas, scale);
+    let frame;
+    try {
+      ({ frame } = draw(target, chart));
+    } finally {
+      target.free();
+    }
     const bitmap = canvas.transferToImageBitmap();
     self.postMessage({ id, seq, frame, bitmap, ms: performance.now() - t0 }, [bitmap]);
   } catch (err) {

@@ -16,11 +16,11 @@ let onError = (message) => console.error(message);
 
 /** Per canvas id: the draw worker's time for each drawing (ms), for tests and benchmarks. */
 export const workerMs = {};
-// Per canvas id: { kind, args } of the newest drawing asked for (what an SVG export redraws).
+// Per canvas id: the chart of the newest drawing asked for (what an SVG export redraws).
 const latest = new Map();
 
-/** The painter kind and arguments of the newest drawing of the canvas `id`, or undefined. */
-export function lastPainted(id) { return latest.get(id); }
+/** The chart (see `paint`) of the newest drawing of the canvas `id`, or undefined. */
+export function lastChart(id) { return latest.get(id); }
 
 /**
  * Device pixels per chart pixel: charts are laid out in CSS pixels and drawn this many times
@@ -48,18 +48,23 @@ export function chartSize(canvas) {
 export function reportErrorsTo(fn) { onError = fn; }
 
 /**
- * Paints `canvas` with the wasm painter `kind` ('landscape', 'lines', 'boundary', 'sweep') and
- * its arguments (everything after the canvas and the scale). `shown(frame)` is called once the
- * picture is on the canvas, with the painter's return value (the plot frame in chart pixels,
- * if any); it is not called
- * for a request that a newer one for the same canvas replaced. `failed(message)` is called
- * instead if the painter throws (default: the function given to `reportErrorsTo`).
+ * Paints `canvas` with `chart`, a plain object in the shape of the Rust type
+ * `batchscape_render::Chart` (crate/render/src/spec.rs), tagged by `kind`:
+ * - `{kind: 'lines', series: [{x, y, run, dashed, label}], x_label, y_label, log_y}`
+ * - `{kind: 'landscape', n, alpha: [lo, hi], beta: [lo, hi], values, paths: [{run, points}], alpha_label, beta_label}`
+ * - `{kind: 'boundary', map: {dim, n, x, y, values}, points, labels, title, run}`
+ * - `{kind: 'sweep', series: [{run, label, batch_sizes, mean, min, max}], y_label, band_label, log_y}`
+ * (`run`: a run slot 0–3 for its colour, null for the reference colour). `shown(frame)` is
+ * called once the picture is on the canvas, with the plot frame in chart pixels
+ * (`{x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y}`); it is not called for a request that
+ * a newer one for the same canvas replaced. `failed(message)` is called instead if drawing
+ * fails (default: the function given to `reportErrorsTo`).
  */
-export function paint(canvas, kind, args, { shown = () => {}, failed = null, urgent = false } = {}) {
+export function paint(canvas, chart, { shown = () => {}, failed = null, urgent = false } = {}) {
   if (!canvas.id) throw new Error('paint: the canvas needs an id');
   const scale = canvas.width / chartSize(canvas)[0];
-  const request = { id: canvas.id, seq: ++seq, kind, args, width: canvas.width, height: canvas.height, scale, shown, failed, urgent };
-  latest.set(canvas.id, { kind, args });
+  const request = { id: canvas.id, seq: ++seq, chart, width: canvas.width, height: canvas.height, scale, shown, failed, urgent };
+  latest.set(canvas.id, chart);
   // A replaced request keeps its place in the line (and its urgency).
   const old = waiting.get(canvas.id);
   if (old) request.urgent ||= old.urgent;
@@ -81,8 +86,8 @@ function sendNext() {
   busy = next;
   if (!next) return;
   waiting.delete(next.id);
-  const { id, seq: s, kind, width, height, scale, args } = next;
-  (worker ??= startWorker()).postMessage({ id, seq: s, kind, width, height, scale, args });
+  const { id, seq: s, width, height, scale, chart } = next;
+  (worker ??= startWorker()).postMessage({ id, seq: s, width, height, scale, chart });
 }
 
 function startWorker() {

@@ -1,0 +1,257 @@
+//! The flat-vs-sharp and dynamics numbers of one run: λ_max, the Hessian trace, ε-sharpness
+//! (at the run's end point), the gradient noise scale (exact and two-batch), and λ_max and
+//! B_simple over training, computed from the θ snapshots the trainer keeps
+//! ([`crate::train::History::theta`]).
+//!
+//! All of it is measured on the **training set, full batch**, in f64 (ε-sharpness compares
+//! losses that differ by ~1e-6 relative, below f32's resolution of a mean over hundreds of
+//! examples). Every random draw comes from seeds derived from the scenario's dirs stream, so a
+//! seed and the settings determine every number.
+
+use crate::curvature::{eps_sharpness, gaussian_unit, hutchinson_trace, lambda_max, PowerConfig, Tape, SHARPNESS_STEPS};
+use crate::data::Dataset;
+use crate::model::Mlp;
+use crate::noise::{b_simple_exact, b_simple_two_batch, TwoBatchConfig};
+use crate::rng::Mulberry32;
+use serde::Serialize;
+
+/// How much work the analysis does.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AnalysisConfig {
+    pub power: PowerConfig,
+    /// Rademacher vectors for Hutchinson's trace estimate.
+    pub trace_samples: usize,
+    /// Box half-widths ε of the ε-sharpness (Keskar et al. 2017 use 1e-3 and 5e-4).
+    pub eps: Vec<f64>,
+    pub sharpness_steps: usize,
+    /// Batch sizes of the two-batch estimator are `N/small_div` and `N/2`.
+    pub small_div: usize,
+    pub n_pairs: usize,
+    /// Snapshots analysed over training: about this many, evenly spaced, always the last.
+    pub history_points: usize,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        Self {
+            power: PowerConfig::default(),
+            trace_samples: 32,
+            eps: vec![1e-3, 5e-4],
+            sharpness_steps: SHARPNESS_STEPS,
+            small_div: 16,
+            n_pairs: 16,
+            history_points: 30,
+        }
+    }
+}
+
+/// ε-sharpness φ (percent) at one ε.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct EpsSharpness {
+    pub eps: f64,
+    pub phi: f64,
+}
+
+/// λ_max and B_simple at recorded steps of a run (`step[k]` is the trainer's step count).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AnalysisHistory {
+    pub step: Vec<u32>,
+    pub lambda_max: Vec<f64>,
+    pub b_simple: Vec<f64>,
+}
+
+/// One run's analysis, as `metrics.json` holds it. Values are NaN (JSON null) when θ is not
+/// finite.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunAnalysis {
+    pub lambda_max: f64,
+    /// Hessian-vector products the power iteration used.
+    pub lambda_max_iterations: usize,
+    /// Hutchinson's estimate and its standard error.
+    pub hessian_trace: f64,
+    pub hessian_trace_se: f64,
+    pub eps_sharpness: Vec<EpsSharpness>,
+    pub b_simple: f64,
+    pub b_simple_two_batch: f64,
+    pub history: AnalysisHistory,
+}
+
+/// Independent seeds for each use of randomness, derived from the dirs stream's seed.
+struct Seeds {
+    power: u32,
+    trace: u32,
+    sharpness: u32,
+    two_batch: u32,
+}
+
+impl Seeds {
+    fn from(dirs_seed: u32) -> Self {
+        let mut r = Mulberry32::new(dirs_seed ^ 0xA11A_5EED);
+        Self { power: r.next_u32(), trace: r.next_u32(), sharpness: r.next_u32(), two_batch: r.next_u32() }
+    }
+}
+
+fn to_f64(theta: &[f32]) -> Vec<f64> {
+    theta.iter().map(|&x| x as f64).collect()
+}
+
+fn is_finite(theta: &[f32]) -> bool {
+    theta.iter().all(|v| v.is_finite() && v.abs() < 1e15)
+}
+
+/// Indices of about `points` evenly spaced snapshots out of `n`, always including the last.
+fn sample_indices(n: usize, points: usize) -> Vec<usize> {
+    if n == 0 {
+        return vec![];
+    }
+    let every = n.div_ceil(points.max(1)).max(1);
+    let mut idx: Vec<usize> = (0..n).step_by(every).collect();
+    if idx.last() != Some(&(n - 1)) {
+        idx.push(n - 1);
+    }
+    idx
+}
+
+/// λ_max and exact B_simple at each of `snapshots` (full batch on `data`), warm-starting each
+/// power iteration from the previous snapshot's eigenvector (neighbouring snapshots have
+/// similar top eigenvectors, so this takes a few products instead of tens). Non-finite
+/// snapshots give NaN.
+pub fn series(mlp: &Mlp, data: &Dataset, snapshots: &[Vec<f32>], power: PowerConfig, dirs_seed: u32) -> (Vec<f64>, Vec<f64>) {
+    let mut tape = Tape::<f64>::new(mlp, data);
+    let mut start: Vec<f64> = gaussian_unit(mlp.n_params(), &mut Mulberry32::new(Seeds::from(dirs_seed).power));
+    let (mut lams, mut bs) = (Vec::new(), Vec::new());
+    for theta in snapshots {
+        if !is_finite(theta) {
+            lams.push(f64::NAN);
+            bs.push(f64::NAN);
+            continue;
+        }
+        tape.set_point(&to_f64(theta));
+        let e = lambda_max(&mut tape, &start, power);
+        if e.value.is_finite() {
+            start = e.vector;
+        }
+        lams.push(e.value);
+        bs.push(b_simple_exact(&tape).b_simple);
+    }
+    (lams, bs)
+}
+
+/// The analysis of a run ending at `theta` with recorded snapshots `snapshots` taken at
+/// `steps` (same length), on the training set `train`.
+pub fn analyze(mlp: &Mlp, train: &Dataset, theta: &[f32], snapshots: &[Vec<f32>], steps: &[u32], cfg: &AnalysisConfig, dirs_seed: u32) -> RunAnalysis {
+    let seeds = Seeds::from(dirs_seed);
+    let idx = sample_indices(snapshots.len().min(steps.len()), cfg.history_points);
+    let picked: Vec<Vec<f32>> = idx.iter().map(|&i| snapshots[i].clone()).collect();
+    let (lams, bs) = series(mlp, train, &picked, cfg.power, dirs_seed);
+    let history = AnalysisHistory { step: idx.iter().map(|&i| steps[i]).collect(), lambda_max: lams, b_simple: bs };
+    let nan_eps = || cfg.eps.iter().map(|&eps| EpsSharpness { eps, phi: f64::NAN }).collect();
+    if !is_finite(theta) || train.is_empty() {
+        return RunAnalysis {
+            lambda_max: f64::NAN,
+            lambda_max_iterations: 0,
+            hessian_trace: f64::NAN,
+            hessian_trace_se: f64::NAN,
+            eps_sharpness: nan_eps(),
+            b_simple: f64::NAN,
+            b_simple_two_batch: f64::NAN,
+            history,
+        };
+    }
+    let theta = to_f64(theta);
+    let mut tape = Tape::<f64>::new(mlp, train);
+    tape.set_point(&theta);
+    let start: Vec<f64> = gaussian_unit(mlp.n_params(), &mut Mulberry32::new(seeds.power));
+    let eig = lambda_max(&mut tape, &start, cfg.power);
+    let (trace, trace_se) = hutchinson_trace(&mut tape, cfg.trace_samples, &mut Mulberry32::new(seeds.trace));
+    let b_simple = b_simple_exact(&tape).b_simple;
+    let n = train.len();
+    let two = TwoBatchConfig { b_small: (n / cfg.small_div.max(1)).max(1), b_big: (n / 2).max(2), n_pairs: cfg.n_pairs };
+    let b_two = b_simple_two_batch(mlp, train, &theta, two, &mut Mulberry32::new(seeds.two_batch)).map_or(f64::NAN, |s| s.b_simple);
+    let mut rng = Mulberry32::new(seeds.sharpness);
+    let eps_sharpness =
+        cfg.eps.iter().map(|&eps| EpsSharpness { eps, phi: eps_sharpness(&mut tape, &theta, eps, cfg.sharpness_steps, &mut rng) }).collect();
+    RunAnalysis {
+        lambda_max: eig.value,
+        lambda_max_iterations: eig.iterations,
+        hessian_trace: trace,
+        hessian_trace_se: trace_se,
+        eps_sharpness,
+        b_simple,
+        b_simple_two_batch: b_two,
+        history,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::settings::Settings;
+
+    /// The edge of stability (Cohen et al. 2021) on W1's moons MLP (2-16-16-1 tanh, BCE, W1's 512
+    /// training points and θ0): under full-batch gradient descent at η = 0.5, λ_max rises from
+    /// 1.70 (progressive sharpening), overshoots 2/η = 4 briefly (4.51 at step 200, a loss spike)
+    /// and from then on hovers at or just below 2/η instead of growing further. The 4000-step
+    /// curve is printed by `cargo run --release --example edge_of_stability -- 0.5 4000 40`.
+    #[test]
+    fn lambda_max_along_full_batch_gradient_descent_stays_at_about_two_over_eta() {
+        use crate::data::moons;
+        use crate::model::{Activation, Loss};
+        use crate::rng::Streams;
+        use crate::train::{RunSpec, Trainer};
+        let split = std::sync::Arc::new(moons(512, 64, 0.2, &mut Mulberry32::new(Streams::W1.data)));
+        let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
+        let theta0 = mlp.init_glorot(&mut Mulberry32::new(Streams::W1.init));
+        let lr = 0.5;
+        let edge = 2.0 / lr;
+        let spec = RunSpec::sgd(512, lr, 800, 8);
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, Streams::W1.shuffle);
+        t.advance(usize::MAX);
+        let h = t.history();
+        let (lams, _) = series(&mlp, &split.train, &h.theta, PowerConfig::default(), Streams::W1.dirs);
+        assert!(lams[0] < 0.5 * edge, "starts well below 2/η: {lams:?}");
+        assert!(lams.iter().cloned().fold(f64::MIN, f64::max) > 0.95 * edge, "sharpening reaches the edge: {lams:?}");
+        for (step, lam) in h.step.iter().zip(&lams).filter(|(s, _)| **s >= 500) {
+            assert!(*lam <= 1.02 * edge && *lam >= 0.9 * edge, "step {step}: λ_max {lam} vs 2/η = {edge}: {lams:?}");
+        }
+    }
+
+    #[test]
+    fn sampled_snapshots_are_evenly_spaced_and_end_with_the_last() {
+        assert_eq!(sample_indices(10, 4), vec![0, 3, 6, 9]);
+        assert_eq!(sample_indices(11, 4), vec![0, 3, 6, 9, 10]);
+        assert_eq!(sample_indices(3, 30), vec![0, 1, 2]);
+        assert!(sample_indices(0, 5).is_empty());
+    }
+
+    /// A short run analysed end to end: finite numbers, the history's last λ_max is the end
+    /// point's (same θ, same start vector up to the warm start, tolerance of the stopping rule),
+    /// and a diverged θ gives NaN instead of a panic.
+    #[test]
+    fn a_run_is_analysed_with_finite_numbers_and_a_diverged_one_with_nan() {
+        let mut s = Settings::default();
+        s.set("epochs", "2").unwrap();
+        s.set("n_train", "64").unwrap();
+        s.set("batch", "16").unwrap();
+        let sc = Scenario::new(&s.check().unwrap());
+        let mut t = sc.trainer(16);
+        t.advance(usize::MAX);
+        let h = t.history();
+        let cfg = AnalysisConfig { history_points: 4, trace_samples: 8, n_pairs: 4, ..AnalysisConfig::default() };
+        let a = analyze(&sc.mlp, &sc.split.train, t.theta(), &h.theta, &h.step, &cfg, sc.streams.dirs);
+        assert!(a.lambda_max > 0.0 && a.hessian_trace.is_finite() && a.b_simple > 0.0 && a.b_simple_two_batch.is_finite());
+        assert_eq!(a.eps_sharpness.len(), 2);
+        assert!(a.eps_sharpness.iter().all(|e| e.phi >= 0.0), "{:?}", a.eps_sharpness);
+        // The larger box holds the smaller one, so its sharpness is at least as large (up to the
+        // ascent's randomness, which cannot make the larger box's vertex-seeking ascent worse here).
+        assert!(a.eps_sharpness[0].phi >= a.eps_sharpness[1].phi);
+        let last = *a.history.lambda_max.last().unwrap();
+        assert!((last - a.lambda_max).abs() < 1e-2 * a.lambda_max, "{last} vs {}", a.lambda_max);
+        assert_eq!(a.history.step.last(), h.step.last());
+        let bad = vec![f32::NAN; sc.mlp.n_params()];
+        let d = analyze(&sc.mlp, &sc.split.train, &bad, std::slice::from_ref(&bad), &[0], &cfg, 1);
+        assert!(d.lambda_max.is_nan() && d.history.lambda_max[0].is_nan());
+        assert!(serde_json::to_string(&d).unwrap().contains("\"lambda_max\":null"));
+    }
+}

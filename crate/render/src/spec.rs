@@ -1,0 +1,307 @@
+//! Charts as data: a [`Chart`] is everything one picture needs, owned and (de)serialisable, so
+//! the page's draw worker receives it as one typed object (through `serde-wasm-bindgen`) and the
+//! native tool builds the same value. Drawing a chart on any backend, SVG or canvas, is one
+//! call ([`Chart::draw`]); the page's canvas paints heatmap cells as one raster beneath the
+//! axes ([`Chart::raster`], [`Cells::Raster`]).
+//!
+//! **Architecture Invariant:** a `Chart` is validated before anything is drawn
+//! ([`Chart::check`]): mismatched lengths are an error value naming the field, never a panic.
+
+use crate::sweep::{SweepSeries, SweepView};
+use crate::{
+    boundary_rgba, draw_boundary_with, draw_curves, draw_landscape_with, draw_sweep, landscape_rgba, BoundaryView, Cells,
+    CurvesView, LandscapeView, PathView, PlotFrame, Series, REFERENCE_COLOR, RUN_COLORS,
+};
+use batchscape_core::boundary::DecisionMap;
+use batchscape_core::lab::Atlas;
+use batchscape_core::landscape::Extent;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Run colour `k` (0–3, [`RUN_COLORS`]); `None` or any other index is the neutral reference
+/// colour (guides such as 2/η).
+pub fn run_color(run: Option<usize>) -> RGBColor {
+    run.and_then(|k| RUN_COLORS.get(k)).copied().unwrap_or(REFERENCE_COLOR)
+}
+
+/// One picture, tagged by its kind (`{"kind": "lines", …}` in JSON and JS).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Chart {
+    Landscape(LandscapeChart),
+    Lines(LinesChart),
+    Boundary(BoundaryChart),
+    Sweep(SweepChart),
+}
+
+/// A loss grid with paths on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LandscapeChart {
+    /// Grid points per axis.
+    pub n: usize,
+    /// `(min, max)` of the first and second plane coordinates.
+    pub alpha: (f64, f64),
+    pub beta: (f64, f64),
+    /// `values[j·n + i]`: the loss at (αᵢ, βⱼ).
+    pub values: Vec<f32>,
+    pub paths: Vec<PathSpec>,
+    pub alpha_label: String,
+    pub beta_label: String,
+}
+
+/// A run's path on a landscape: `points` = `[α₀, β₀, α₁, β₁, …]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathSpec {
+    pub run: Option<usize>,
+    pub points: Vec<f64>,
+}
+
+/// A line chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinesChart {
+    pub series: Vec<LineSpec>,
+    pub x_label: String,
+    pub y_label: String,
+    /// Logarithmic y axis (non-positive values are skipped).
+    #[serde(default)]
+    pub log_y: bool,
+}
+
+/// One line: `x` and `y` of equal length, a run colour (`None`: the reference colour), dashed
+/// or not, and a legend label (empty: not in the legend).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineSpec {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub run: Option<usize>,
+    #[serde(default)]
+    pub dashed: bool,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// One run's decision map with the training points on it (`points` `[x₀, y₀, …]`, `labels`
+/// 0/1 per point).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoundaryChart {
+    pub map: DecisionMap,
+    pub points: Vec<f32>,
+    pub labels: Vec<f32>,
+    pub title: String,
+    /// The run whose colour the title takes.
+    pub run: usize,
+}
+
+/// One sweep metric against the batch size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepChart {
+    pub series: Vec<SweepSpec>,
+    pub y_label: String,
+    /// Legend label of the min–max band (empty: no legend entry).
+    #[serde(default)]
+    pub band_label: String,
+    #[serde(default)]
+    pub log_y: bool,
+}
+
+/// Per batch size, the mean and the min–max band (NaN: no value at that B).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    pub run: Option<usize>,
+    #[serde(default)]
+    pub label: String,
+    pub batch_sizes: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub min: Vec<f64>,
+    pub max: Vec<f64>,
+}
+
+fn same_len(what: &str, a: usize, b: usize) -> Result<(), String> {
+    if a == b {
+        Ok(())
+    } else {
+        Err(format!("{what}: {a} values where {b} were expected"))
+    }
+}
+
+impl Chart {
+    /// Checks every length the drawing relies on.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Chart::Landscape(c) => {
+                same_len("landscape values", c.values.len(), c.n.saturating_mul(c.n))?;
+                if c.n < 2 {
+                    return Err("landscape: at least 2 grid points per axis".into());
+                }
+                for (k, p) in c.paths.iter().enumerate() {
+                    if p.points.len() % 2 != 0 {
+                        return Err(format!("landscape path {k}: an odd number of coordinates"));
+                    }
+                }
+                Ok(())
+            }
+            Chart::Lines(c) => c.series.iter().enumerate().try_for_each(|(k, s)| same_len(&format!("line {k} y"), s.y.len(), s.x.len())),
+            Chart::Boundary(c) => {
+                c.map.check()?;
+                same_len("boundary points", c.points.len(), 2 * c.labels.len())
+            }
+            Chart::Sweep(c) => c.series.iter().enumerate().try_for_each(|(k, s)| {
+                let n = s.batch_sizes.len();
+                same_len(&format!("sweep series {k} mean"), s.mean.len(), n)?;
+                same_len(&format!("sweep series {k} min"), s.min.len(), n)?;
+                same_len(&format!("sweep series {k} max"), s.max.len(), n)
+            }),
+        }
+    }
+
+    /// Draws the chart on `root` and returns where its plot landed. With [`Cells::Raster`] the
+    /// heatmap cells (landscape, 2-D decision map) are left out, for [`Chart::raster`] beneath.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cells: Cells) -> Result<PlotFrame, String> {
+        self.check()?;
+        match self {
+            Chart::Landscape(c) => {
+                let points: Vec<Vec<(f64, f64)>> = c.paths.iter().map(|p| p.points.chunks_exact(2).map(|q| (q[0], q[1])).collect()).collect();
+                draw_landscape_with(root, &c.view(&points), cells)
+            }
+            Chart::Lines(c) => {
+                let series = c
+                    .series
+                    .iter()
+                    .map(|s| Series { label: &s.label, xs: &s.x, ys: &s.y, color: run_color(s.run), dashed: s.dashed })
+                    .collect();
+                draw_curves(root, &CurvesView { series, x_label: &c.x_label, y_label: &c.y_label, log_y: c.log_y })
+            }
+            Chart::Boundary(c) => draw_boundary_with(root, &c.view(), cells),
+            Chart::Sweep(c) => {
+                let series = c
+                    .series
+                    .iter()
+                    .map(|s| SweepSeries {
+                        label: &s.label,
+                        color: run_color(s.run),
+                        batch_sizes: &s.batch_sizes,
+                        mean: &s.mean,
+                        min: &s.min,
+                        max: &s.max,
+                    })
+                    .collect();
+                draw_sweep(root, &SweepView { y_label: &c.y_label, band_label: &c.band_label, series, log_y: c.log_y })
+            }
+        }
+    }
+
+    /// The heatmap cells as an `n × n` RGBA image, top row first, and `n`; `None` for charts
+    /// without cells (lines, sweeps, a 1-D fitted curve).
+    pub fn raster(&self) -> Option<(Vec<u8>, usize)> {
+        match self {
+            Chart::Landscape(c) => Some((landscape_rgba(&c.view(&[])), c.n)),
+            Chart::Boundary(c) if c.map.dim == 2 => Some((boundary_rgba(&c.map), c.map.n)),
+            _ => None,
+        }
+    }
+
+    /// The chart as an SVG document of `width × height` (cells as rectangles).
+    pub fn to_svg(&self, width: u32, height: u32) -> Result<String, String> {
+        crate::to_svg(width, height, |root| self.draw(root, Cells::Rectangles).map(|_| ()))
+    }
+}
+
+impl LandscapeChart {
+    /// The shared landscape of all runs (the page's and the tool's picture): the atlas's grid
+    /// and every run's projected path, coloured by its slot.
+    pub fn of_atlas(atlas: &Atlas) -> Self {
+        let e = atlas.grid.extent;
+        LandscapeChart {
+            n: atlas.grid.n,
+            alpha: e.alpha,
+            beta: e.beta,
+            values: atlas.grid.values.clone(),
+            paths: atlas
+                .paths
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.is_empty())
+                .map(|(k, p)| PathSpec { run: Some(k), points: p.iter().flat_map(|&(a, b)| [a, b]).collect() })
+                .collect(),
+            alpha_label: atlas.plane.alpha_label.clone(),
+            beta_label: atlas.plane.beta_label.clone(),
+        }
+    }
+
+    fn view<'a>(&'a self, points: &'a [Vec<(f64, f64)>]) -> LandscapeView<'a> {
+        LandscapeView {
+            n: self.n,
+            extent: Extent { alpha: self.alpha, beta: self.beta },
+            values: &self.values,
+            paths: points.iter().zip(&self.paths).map(|(p, s)| PathView { points: p, color: run_color(s.run) }).collect(),
+            alpha_label: &self.alpha_label,
+            beta_label: &self.beta_label,
+        }
+    }
+}
+
+impl BoundaryChart {
+    fn view(&self) -> BoundaryView<'_> {
+        BoundaryView { map: &self.map, points: &self.points, labels: &self.labels, title: &self.title, run: self.run }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines() -> Chart {
+        Chart::Lines(LinesChart {
+            series: vec![LineSpec { x: vec![0.0, 1.0, 2.0], y: vec![1.0, 0.5, 0.25], run: Some(1), dashed: false, label: "train B=8".into() }],
+            x_label: "epoch".into(),
+            y_label: "loss".into(),
+            log_y: true,
+        })
+    }
+
+    #[test]
+    fn a_chart_round_trips_through_json_with_its_kind_tag() {
+        let json = serde_json::to_value(lines()).unwrap();
+        assert_eq!(json["kind"], "lines");
+        assert_eq!(serde_json::from_value::<Chart>(json).unwrap(), lines());
+    }
+
+    #[test]
+    fn mismatched_lengths_are_errors_naming_the_field_not_panics() {
+        let Chart::Lines(mut c) = lines() else { unreachable!() };
+        c.series[0].y.pop();
+        let e = Chart::Lines(c).to_svg(200, 100).unwrap_err();
+        assert_eq!(e, "line 0 y: 2 values where 3 were expected");
+        let bad = Chart::Landscape(LandscapeChart {
+            n: 3,
+            alpha: (-1.0, 1.0),
+            beta: (-1.0, 1.0),
+            values: vec![1.0; 8],
+            paths: vec![],
+            alpha_label: String::new(),
+            beta_label: String::new(),
+        });
+        assert_eq!(bad.to_svg(200, 100).unwrap_err(), "landscape values: 8 values where 9 were expected");
+    }
+
+    #[test]
+    fn the_svg_draws_the_series_in_its_run_colour() {
+        let svg = lines().to_svg(320, 200).unwrap();
+        let RGBColor(r, g, b) = RUN_COLORS[1];
+        assert!(svg.contains(&format!("#{r:02X}{g:02X}{b:02X}")), "run 1's colour in the SVG");
+        assert!(svg.contains("train B=8"));
+    }
+
+    #[test]
+    fn a_decision_map_carries_its_dimension_and_only_a_plane_has_a_raster() {
+        let curve = DecisionMap { dim: 1, n: 4, x: (0.0, 1.0), y: (0.0, 1.0), values: vec![0.0, 0.1, 0.2, 0.3] };
+        let chart = |map: DecisionMap| Chart::Boundary(BoundaryChart { map, points: vec![], labels: vec![], title: "t".into(), run: 0 });
+        assert!(chart(curve.clone()).raster().is_none());
+        // Four values are a 2 × 2 plane only when the map says so (no guessing from squares).
+        let plane = DecisionMap { dim: 2, n: 2, ..curve.clone() };
+        assert_eq!(chart(plane).raster().map(|(rgba, n)| (rgba.len(), n)), Some((16, 2)));
+        let wrong = DecisionMap { dim: 2, ..curve };
+        assert!(chart(wrong).check().is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! The analysis worker's boundary: [`AtlasSession`], every run's trajectory in; the shared
+//! landscape, the diagnoses, the slices and the interpolation, and the cost table out.
+
+use crate::{lenient_settings, to_js};
+use batchscape_core::analysis::{analyze, AnalysisConfig};
+use batchscape_core::facts::{cost_table, interpolation_pair, limits, CostInput, INTERPOLATION, SLICE};
+use batchscape_core::lab::{plan_atlas, Atlas, PlaneKind};
+use batchscape_core::landscape::{interpolation, slice_along};
+use batchscape_core::model::Workspace;
+use batchscape_core::scenario::Scenario;
+use batchscape_core::slots::Slots;
+use batchscape_render::spec::LandscapeChart;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A run as the analysis sees it.
+#[derive(Default)]
+struct Track {
+    /// θ snapshots.
+    snapshots: Vec<Vec<f32>>,
+    /// The trainer's step at each snapshot.
+    steps: Vec<u32>,
+    /// For the cost table: batch size, finished, and the training-loss history by step.
+    batch: usize,
+    finished: bool,
+    loss_steps: Vec<f64>,
+    train_loss: Vec<f64>,
+}
+
+/// The interpolation between two runs' end points.
+#[derive(Serialize)]
+struct Interpolation {
+    a: usize,
+    b: usize,
+    profile: batchscape_core::landscape::Profile,
+}
+
+#[wasm_bindgen]
+pub struct AtlasSession {
+    scenario: Scenario,
+    tracks: Slots<Track>,
+    atlas: Option<Atlas>,
+    ws: Workspace<f32>,
+}
+
+#[wasm_bindgen]
+impl AtlasSession {
+    #[wasm_bindgen(constructor)]
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> AtlasSession {
+        let (settings, _) = lenient_settings(&keys, &values);
+        let scenario = Scenario::new(&settings);
+        let ws = Workspace::new(&scenario.mlp, 256);
+        AtlasSession { scenario, tracks: Slots::new(), atlas: None, ws }
+    }
+
+    fn track(&mut self, slot: u32) -> Option<&mut Track> {
+        if self.tracks.get(slot as usize).is_none() {
+            self.tracks.set(slot as usize, Track::default());
+        }
+        self.tracks.get_mut(slot as usize)
+    }
+
+    /// Replaces run `slot`'s trajectory: concatenated snapshots (as the run worker's
+    /// `Session.snapshots`) and the step of each.
+    pub fn set_trajectory(&mut self, slot: u32, flat: &[f32], steps: &[f64]) {
+        let p = self.scenario.mlp.n_params();
+        if let Some(t) = self.track(slot) {
+            t.snapshots = flat.chunks_exact(p).map(<[f32]>::to_vec).collect();
+            t.steps = steps.iter().map(|&x| x as u32).collect();
+        }
+    }
+
+    /// Run `slot`'s batch size, whether it finished, and its training-loss history (`steps`,
+    /// `train_loss`: the run worker's history columns), for [`AtlasSession::cost`].
+    pub fn set_losses(&mut self, slot: u32, batch: u32, finished: bool, steps: Vec<f64>, train_loss: Vec<f64>) {
+        if let Some(t) = self.track(slot) {
+            (t.batch, t.finished, t.loss_steps, t.train_loss) = (batch as usize, finished, steps, train_loss);
+        }
+    }
+
+    /// Forgets run `slot`.
+    pub fn clear(&mut self, slot: u32) {
+        self.tracks.clear(slot as usize);
+    }
+
+    fn end_of(&self, slot: u32) -> Option<&[f32]> {
+        self.tracks.get(slot as usize).and_then(|t| t.snapshots.last()).map(Vec::as_slice)
+    }
+
+    /// The flat-vs-sharp and dynamics numbers of run `slot` at its last snapshot
+    /// ([`batchscape_core::analysis::RunAnalysis`]); `undefined` without a trajectory.
+    pub fn diagnose(&self, slot: u32) -> Result<JsValue, JsError> {
+        let Some(t) = self.tracks.get(slot as usize).filter(|t| !t.snapshots.is_empty()) else { return Ok(JsValue::UNDEFINED) };
+        let theta = &t.snapshots[t.snapshots.len() - 1];
+        let a = analyze(&self.scenario.mlp, &self.scenario.split.train, theta, &t.snapshots, &t.steps, &AnalysisConfig::default(), self.scenario.streams.dirs);
+        to_js(&a)
+    }
+
+    /// The 1-D slice through run `slot`'s end point along the scenario's filter-normalized
+    /// direction (the same for every run) over [`SLICE`]: a
+    /// [`batchscape_core::landscape::Profile`]; `undefined` without a trajectory.
+    pub fn slice(&mut self, slot: u32) -> Result<JsValue, JsError> {
+        let Some(theta) = self.end_of(slot).map(<[f32]>::to_vec) else { return Ok(JsValue::UNDEFINED) };
+        let n = limits::clamp(SLICE.n, limits::PROFILE_N);
+        let (_, p) = slice_along(&self.scenario.mlp, &self.scenario.split, &theta, self.scenario.streams.dirs, (SLICE.lo, SLICE.hi), n, &mut self.ws);
+        to_js(&p)
+    }
+
+    /// The interpolation between the pair [`interpolation_pair`] picks among `finished` (the
+    /// finished, not diverged slots): `{a, b, profile}` over [`INTERPOLATION`], `null` without two.
+    pub fn interpolation(&mut self, finished: &[u32]) -> Result<JsValue, JsError> {
+        let slots: Vec<usize> = finished.iter().map(|&k| k as usize).collect();
+        let Some((a, b)) = interpolation_pair(&slots) else { return Ok(JsValue::NULL) };
+        let (Some(ta), Some(tb)) = (self.end_of(a as u32).map(<[f32]>::to_vec), self.end_of(b as u32).map(<[f32]>::to_vec)) else {
+            return Ok(JsValue::NULL);
+        };
+        let n = limits::clamp(INTERPOLATION.n, limits::PROFILE_N);
+        let profile = interpolation(&self.scenario.mlp, &self.scenario.split, &ta, &tb, (INTERPOLATION.lo, INTERPOLATION.hi), n, &mut self.ws);
+        to_js(&Interpolation { a, b, profile })
+    }
+
+    /// The cost table ([`batchscape_core::facts::CostTable`]) of the runs given by
+    /// [`AtlasSession::set_losses`].
+    pub fn cost(&self) -> Result<JsValue, JsError> {
+        let runs: Vec<CostInput> = self
+            .tracks
+            .iter()
+            .filter(|(_, t)| t.batch > 0)
+            .map(|(slot, t)| CostInput { slot, batch: t.batch, finished: t.finished, steps: &t.loss_steps, train_loss: &t.train_loss })
+            .collect();
+        to_js(&cost_table(&runs))
+    }
+
+    /// Plans the landscape of all trajectories on plane `kind` (`endpoints`, `pca` or
+    /// `random`; an unknown kind means `endpoints`) with an `n × n` grid (clamped to
+    /// [`limits::GRID_N`]).
+    pub fn plan(&mut self, kind: &str, n: u32) {
+        let kind = PlaneKind::parse(kind).unwrap_or(PlaneKind::Endpoints);
+        let trajectories: Vec<Vec<Vec<f32>>> =
+            (0..batchscape_core::facts::MAX_RUNS).map(|k| self.tracks.get(k).map(|t| t.snapshots.clone()).unwrap_or_default()).collect();
+        self.atlas = Some(plan_atlas(&self.scenario, kind, &trajectories, limits::clamp(n as usize, limits::GRID_N)));
+    }
+
+    /// Fills up to `rows` more rows; returns whether the grid is complete.
+    pub fn fill(&mut self, rows: u32) -> bool {
+        match self.atlas.as_mut() {
+            Some(a) => {
+                a.grid.fill_rows(&self.scenario.mlp, &a.plane, &self.scenario.split.train, &mut self.ws, rows as usize);
+                a.grid.is_done()
+            }
+            None => true,
+        }
+    }
+
+    /// The landscape as a chart ([`LandscapeChart`]: grid, extent, every run's path by slot,
+    /// axis labels), ready for the draw worker; `undefined` before [`AtlasSession::plan`].
+    pub fn landscape(&self) -> Result<JsValue, JsError> {
+        match &self.atlas {
+            Some(a) => to_js(&LandscapeChart::of_atlas(a)),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Batchscape's wasm boundary: one module per worker, each a thin, typed layer over the core
+//! and render crates.
+//!
+//! | module | used by | what |
+//! | --- | --- | --- |
+//! | [`run`] | run worker (`www/worker.js`) | [`run::Session`]: a scenario and its runs by slot |
+//! | [`atlas`] | analysis worker | [`atlas::AtlasSession`]: the shared landscape, diagnoses, profiles, the cost table |
+//! | [`draw`] | draw worker, main thread (SVG) | [`draw::draw`]: a typed [`batchscape_render::Chart`] on a canvas or as SVG |
+//! | [`sweep`] | sweep worker | [`sweep::SweepSession`]: a batch-size × seed sweep |
+//! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
+//! | [`bench`] | `bench.html` | the W1 benchmark |
+//!
+//! Values cross as typed arrays (`Vec<f32>` → `Float32Array`) or as plain objects through
+//! `serde-wasm-bindgen` (the structs they come from are the types); no positional lists.
+//!
+//! **Architecture Invariant:** no logic lives here that a native test cannot reach: every
+//! method forwards to the core (`scenario`, `train`, `lab`, `facts`, `slots`) or to render.
+//! Nothing here panics on input: settings are parsed leniently (rejected values are reported
+//! and replaced by defaults), slots and sizes are checked by the core, bad charts and drawing
+//! errors return a `JsError`.
+
+// The boundary exists only in the browser; natively this crate is empty (its logic is in the
+// core and render crates, where native tests reach it).
+#![cfg(target_arch = "wasm32")]
+
+pub mod atlas;
+pub mod bench;
+mod canvas;
+pub mod draw;
+mod measure;
+pub mod run;
+pub mod settings_io;
+pub mod sweep;
+
+use batchscape_core::settings::Checked;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs when the module is instantiated (page and every worker): a panic — a bug, never bad
+/// input — is written to the console with its message and place before the module aborts,
+/// instead of leaving only "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| console_error(&format!("batchscape (wasm) panicked: {info}"))));
+}
+
+/// Settings from parallel lists of keys and values, parsed leniently as the page does: the
+/// settings in effect and one message per rejected pair.
+pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Checked, Vec<String>) {
+    let (settings, errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    (settings, errors.iter().map(ToString::to_string).collect())
+}
+
+/// A Rust value as a plain JS value (maps as objects, not `Map`s).
+pub(crate) fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| JsError::new(&e.to_string()))
+}

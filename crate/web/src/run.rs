@@ -1,0 +1,120 @@
+//! The run worker's boundary: [`Session`], a scenario and up to four runs of it by slot.
+
+use crate::{lenient_settings, to_js};
+use batchscape_core::boundary::{decision_map, frame_of, points_of};
+use batchscape_core::facts::{limits, run_progress, scenario_facts};
+use batchscape_core::scenario::Scenario;
+use batchscape_core::slots::Slots;
+use batchscape_core::train::{Status, Trainer};
+use wasm_bindgen::prelude::*;
+
+/// A scenario and its runs, addressed by slot. Create one per settings change.
+#[wasm_bindgen]
+pub struct Session {
+    scenario: Scenario,
+    errors: Vec<String>,
+    runs: Slots<Trainer>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Settings from parallel lists of keys and values (e.g. a URL's query). Rejected pairs
+    /// keep the default and are listed by [`Session::errors`].
+    #[wasm_bindgen(constructor)]
+    pub fn new(keys: Vec<String>, values: Vec<String>) -> Session {
+        let (settings, errors) = lenient_settings(&keys, &values);
+        Session { scenario: Scenario::new(&settings), errors, runs: Slots::new() }
+    }
+
+    /// One message per rejected setting.
+    pub fn errors(&self) -> Vec<String> {
+        self.errors.clone()
+    }
+
+    /// The settings in effect as the JSON object the native tool's `--config` reads.
+    pub fn settings_json(&self) -> String {
+        serde_json::to_string_pretty(&self.scenario.settings.to_json()).unwrap_or_default()
+    }
+
+    /// The settings in effect as `[[key, value], …]`.
+    pub fn settings(&self) -> Result<JsValue, JsError> {
+        to_js(&self.scenario.settings.to_pairs())
+    }
+
+    /// [`batchscape_core::facts::ScenarioFacts`]: batch-size stops, loss label, input width,
+    /// analysis ranges…
+    pub fn facts(&self) -> Result<JsValue, JsError> {
+        to_js(&scenario_facts(&self.scenario))
+    }
+
+    /// Starts (or restarts) run `slot` with batch size `batch` (clamped to 1 ..= N) from θ0.
+    pub fn start(&mut self, slot: u32, batch: u32) {
+        self.runs.set(slot as usize, self.scenario.trainer(batch as usize));
+    }
+
+    /// Forgets run `slot`.
+    pub fn stop(&mut self, slot: u32) {
+        self.runs.clear(slot as usize);
+    }
+
+    fn run(&self, slot: u32) -> Option<&Trainer> {
+        self.runs.get(slot as usize)
+    }
+
+    /// Runs up to `max_steps` steps of `slot`: 0 running, 1 finished, 2 diverged, 3 no run.
+    pub fn advance(&mut self, slot: u32, max_steps: u32) -> u32 {
+        match self.runs.get_mut(slot as usize).map(|t| t.advance(max_steps as usize)) {
+            Some(Status::Running) => 0,
+            Some(Status::Finished) => 1,
+            Some(Status::Diverged { .. }) => 2,
+            None => 3,
+        }
+    }
+
+    /// [`batchscape_core::facts::RunProgress`] of run `slot` (step, steps, batch, η, memory per
+    /// step, divergence, fingerprint); `undefined` without a run.
+    pub fn progress(&self, slot: u32) -> Result<JsValue, JsError> {
+        match self.run(slot) {
+            Some(t) => to_js(&run_progress(&self.scenario, t)),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// History column of run `slot`: `step`, `epoch`, `train_loss`, `test_loss`, `train_acc`, `test_acc`.
+    pub fn history(&self, slot: u32, column: &str) -> Vec<f64> {
+        let Some(h) = self.run(slot).map(Trainer::history) else { return vec![] };
+        match column {
+            "step" => h.step.iter().map(|&s| s as f64).collect(),
+            "epoch" => h.epoch.clone(),
+            "train_loss" => h.train_loss.clone(),
+            "test_loss" => h.test_loss.clone(),
+            "train_acc" => h.train_acc.clone(),
+            "test_acc" => h.test_acc.clone(),
+            _ => vec![],
+        }
+    }
+
+    /// The θ snapshots of run `slot` recorded so far, concatenated (`n_snapshots × n_params`).
+    pub fn snapshots(&self, slot: u32) -> Vec<f32> {
+        self.run(slot).map(|t| t.history().theta.concat()).unwrap_or_default()
+    }
+
+    /// The training points a decision map shows (row-major `n × 2`; see
+    /// [`batchscape_core::boundary::points_of`]).
+    pub fn train_points(&self) -> Vec<f32> {
+        points_of(&self.scenario.split.train)
+    }
+
+    /// The training labels, one per point of [`Session::train_points`].
+    pub fn train_labels(&self) -> Vec<f32> {
+        self.scenario.split.train.y.clone()
+    }
+
+    /// Run `slot`'s [`batchscape_core::boundary::DecisionMap`] (its dimension, grid, box and
+    /// values) on `n` points per axis (clamped to [`limits::BOUNDARY_N`]); `undefined` without a run.
+    pub fn decision_map(&self, slot: u32, n: u32) -> Result<JsValue, JsError> {
+        let Some(t) = self.run(slot) else { return Ok(JsValue::UNDEFINED) };
+        let frame = frame_of(&self.scenario.split.train);
+        to_js(&decision_map(&self.scenario.mlp, t.theta(), &frame, limits::clamp(n as usize, limits::BOUNDARY_N)))
+    }
+}
