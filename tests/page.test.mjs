@@ -43,13 +43,9 @@ async function waitSettled(page, batches, { lr } = {}) {
 async function atlasOf(page) {
   return page.evaluate(() => {
     const a = window.batchscape.atlas;
-    const paths = [];
-    let at = 0;
-    a.lengths.forEach((len, slot) => {
-      if (len) paths.push({ slot, points: Array.from(a.paths.subarray(at * 2, (at + len) * 2)) });
-      at += len;
-    });
-    return { values: Array.from(a.values), extent: Array.from(a.extent), paths, plane: a.plane };
+    const c = a.chart;
+    const paths = c.paths.filter((p) => p.points.length).map((p) => ({ slot: p.run, points: Array.from(p.points) }));
+    return { values: Array.from(c.values), extent: [c.n, ...c.alpha, ...c.beta], paths, plane: a.plane };
   });
 }
 
@@ -220,7 +216,7 @@ test('on a high-density screen (device pixel ratio 2) charts are drawn twice as 
   assert.ok(distinctColours(land) > 100);
   // Plot frames are in chart pixels (≤ 560), so hover marks land on the paths at either scale.
   const frame = await page.evaluate(() => window.batchscape.plotFrames.curves);
-  assert.ok(frame[2] <= 560 && frame[2] > 400, `curves frame in chart pixels: ${frame.slice(0, 4)}`);
+  assert.ok(frame.x1 <= 560 && frame.x1 > 400, `curves frame in chart pixels: ${JSON.stringify(frame)}`);
   await page.locator('#curves').scrollIntoViewIfNeeded();
   const box = await page.locator('#curves').boundingBox();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
@@ -231,7 +227,7 @@ test('on a high-density screen (device pixel ratio 2) charts are drawn twice as 
     // The mark of run 1 sits where its hovered record is, in chart pixels × 2.
     const k = s.hover.records[0];
     const f = s.runs[0];
-    const [px0, py0, px1, py1, x0, x1, y0, y1] = s.plotFrames.curves;
+    const { x0: px0, y0: py0, x1: px1, y1: py1, x_min: x0, x_max: x1, y_min: y0, y_max: y1 } = s.plotFrames.curves;
     const x = px0 + ((f.epoch[k] - x0) / (x1 - x0)) * (px1 - px0);
     const y = py1 - ((f.trainLoss[k] - y0) / (y1 - y0)) * (py1 - py0);
     const i = (Math.round(2 * y) * o.width + Math.round(2 * x)) * 4;

@@ -2,7 +2,7 @@
 // landscape they are drawn on — a coarse grid while runs train, the fine grid once all are
 // done, a few rows at a time so newer trajectories preempt it.
 import init, { AtlasSession } from '../pkg/batchscape.js';
-import { atlasMsg, diagnosisMsg, errorMsg, interpolationMsg } from './messages.js';
+import { atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg } from './messages.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
@@ -45,8 +45,13 @@ async function handle(msg) {
     diagnosed.fill(0);
     interpolated = '';
   } else if (msg.type === 'trajectory' && atlas) {
-    atlas.set_trajectory(msg.slot, msg.snapshots);
-    if (msg.steps) atlas.set_steps(msg.slot, msg.steps);
+    atlas.set_trajectory(msg.slot, msg.snapshots, msg.steps ?? new Float64Array(0));
+    if (msg.batch !== undefined) {
+      atlas.set_losses(msg.slot, msg.batch, !msg.running && !msg.diverged, msg.lossSteps, msg.trainLoss);
+    } else if (!msg.snapshots.length) {
+      atlas.clear(msg.slot);
+    }
+    self.postMessage(costMsg(atlas.cost()));
     gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
     if (msg.diverged) diverged.add(msg.slot); else diverged.delete(msg.slot);
@@ -61,12 +66,7 @@ async function handle(msg) {
 }
 
 function post(fine) {
-  const f = atlasMsg({
-    fine, plane, gens: [...gens],
-    values: atlas.values(), extent: atlas.extent(), paths: atlas.paths(),
-    lengths: atlas.path_lengths(), labels: atlas.labels(),
-  });
-  self.postMessage(f, [f.values.buffer, f.extent.buffer, f.paths.buffer, f.lengths.buffer]);
+  self.postMessage(atlasMsg({ fine, plane, gens: [...gens], chart: atlas.landscape() }));
 }
 
 async function work() {
@@ -100,13 +100,11 @@ async function work() {
   }
 }
 
-const SLICE = { lo: -1, hi: 1, n: 41 };
-const INTERP = { lo: -1, hi: 2, n: 61 };
-
 /**
  * Flat vs sharp and dynamics for every finished run not yet diagnosed (λ_max, trace,
  * ε-sharpness, B_simple and their histories; a slice through its end point), then the
- * interpolation between the first two runs. Stops early when something newer arrives.
+ * interpolation between the pair the core picks (ranges and pair: the core's `facts`).
+ * Stops early when something newer arrives.
  */
 async function diagnose(v) {
   const done = gens.flatMap((g, k) => (g && !running.has(k) && !diverged.has(k) ? [k] : []));
@@ -114,18 +112,16 @@ async function diagnose(v) {
     if (v !== version) return;
     if (diagnosed[slot] === gens[slot]) continue;
     const t0 = performance.now();
-    const json = atlas.diagnose(slot);
-    const slice = atlas.slice(slot, SLICE.lo, SLICE.hi, SLICE.n);
+    const analysis = atlas.diagnose(slot) ?? null;
+    const slice = atlas.slice(slot);
     diagnosed[slot] = gens[slot];
-    self.postMessage(diagnosisMsg({ slot, gen: gens[slot], analysis: json ? JSON.parse(json) : null, slice, ms: performance.now() - t0 }),
-      [slice.buffer]);
+    self.postMessage(diagnosisMsg({ slot, gen: gens[slot], analysis, slice, ms: performance.now() - t0 }));
     await yieldToEvents();
   }
-  if (v !== version || done.length < 2) return;
-  const [a, b] = done;
-  const key = `${a}:${gens[a]},${b}:${gens[b]}`;
+  if (v !== version) return;
+  const key = done.map((k) => `${k}:${gens[k]}`).join(',');
   if (key === interpolated) return;
-  const profile = atlas.interpolate(a, b, INTERP.lo, INTERP.hi, INTERP.n);
+  const ip = atlas.interpolation(Uint32Array.from(done));
   interpolated = key;
-  self.postMessage(interpolationMsg({ a, b, gens: [gens[a], gens[b]], profile }), [profile.buffer]);
+  if (ip) self.postMessage(interpolationMsg({ a: ip.a, b: ip.b, gens: [gens[ip.a], gens[ip.b]], profile: ip.profile }));
 }

@@ -42,23 +42,19 @@ export function explainCurves(state) {
 /** Where the runs ended on the map, read from the grid. */
 export function explainLandscape(state, atlas) {
   if (!atlas.fine) return 'Training: the map follows the runs on a coarse grid; the fine grid comes when all runs have finished.';
-  const [n, a0, a1, b0, b1] = atlas.extent;
+  const { n, alpha: [a0, a1], beta: [b0, b1], values, paths } = atlas.chart;
   const at = (a, b) => {
     const i = Math.round(((a - a0) / (a1 - a0)) * (n - 1));
     const j = Math.round(((b - b0) / (b1 - b0)) * (n - 1));
-    return atlas.values[j * n + i];
+    return values[j * n + i];
   };
-  const min = Math.min(...atlas.values.filter(Number.isFinite));
+  const min = Math.min(...values.filter(Number.isFinite));
   const parts = [`Lowest loss on this plane: ${fmt(min)}.`];
-  let offset = 0;
-  atlas.lengths.forEach((len, slot) => {
-    if (len && state.batches[slot] !== undefined && state.runs[slot]) {
-      const a = atlas.paths[(offset + len - 1) * 2];
-      const b = atlas.paths[(offset + len - 1) * 2 + 1];
-      parts.push(`B = ${state.runs[slot].batch} ends where the map shows ${fmt(at(a, b))}.`);
+  for (const { run: slot, points } of paths) {
+    if (points.length && state.batches[slot] !== undefined && state.runs[slot]) {
+      parts.push(`B = ${state.runs[slot].batch} ends where the map shows ${fmt(at(points.at(-2), points.at(-1)))}.`);
     }
-    offset += len;
-  });
+  }
   if (atlas.plane === 'random') parts.push('Random directions are nearly orthogonal to the paths, so the paths barely move on this plane.');
   else parts.push('The map is exact on the plane; points of a path between its ends lie off the plane and are shown by their projection.');
   return parts.join(' ');
@@ -69,7 +65,7 @@ export function explainBoundaries(state) {
   const runs = finished(state).filter(({ f }) => f.state === 'finished');
   if (!runs.length) return 'Training: the maps follow each run as it learns.';
   const parts = runs.map(({ f }) => {
-    const share = f.boundary.filter((p) => p >= 0.5).length / f.boundary.length;
+    const share = f.boundary.values.filter((p) => p >= 0.5).length / f.boundary.values.length;
     return `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, ` +
       `${fmt(100 * share, 0)} % of the plane called class 1.`;
   });
@@ -80,42 +76,26 @@ export function explainBoundaries(state) {
   return parts.join(' ');
 }
 
-const BYTES = 4;
-
 /**
- * Memory one training step needs (bytes): activations kept for the backward pass
- * (B × Σ layer widths, inputs included), plus parameters, gradients and optimizer state
- * (`stateSlots` vectors of n_params: 0 for SGD, 1 momentum, 2 Adam).
+ * The cost table: one row per shown run, its measured time per step and the core's numbers
+ * (memory per step in the run's frame; steps and examples to the common target from the
+ * analysis worker's `facts::cost_table`, whose target is 1.01 × the highest of the finished
+ * runs' best training losses). Steps are NaN until the run finished and reached the target.
  */
-export function memoryPerStep(batch, widths, nParams, stateSlots = 0) {
-  const activations = batch * widths.reduce((a, w) => a + w, 0) * BYTES;
-  return activations + nParams * BYTES * (2 + stateSlots);
-}
-
-/** The first recorded step where `loss` ≤ target, or NaN. */
-function stepsTo(f, target) {
-  const k = f.trainLoss.findIndex((l) => l <= target);
-  return k < 0 ? NaN : f.stepAt[k];
-}
-
-/**
- * The cost table: one row per run. The target is the highest of the runs' best training
- * losses (×1.01), so that every finished run reaches it.
- */
-export function costRows(state, widths, stateSlots) {
+export function costRows(state) {
   const runs = state.batches.flatMap((b, slot) => (b !== undefined && state.runs[slot] ? [{ slot, f: state.runs[slot] }] : []));
-  const done = runs.filter(({ f }) => f.state === 'finished');
-  const target = done.length ? 1.01 * Math.max(...done.map(({ f }) => Math.min(...f.trainLoss))) : NaN;
+  const core = new Map((state.cost?.rows ?? []).map((r) => [r.slot, r]));
   const rows = runs.map(({ slot, f }) => {
-    const steps = f.state === 'finished' ? stepsTo(f, target) : NaN;
+    const c = core.get(slot);
+    const steps = f.state === 'finished' && c?.batch === f.batch && Number.isFinite(c.steps) ? c.steps : NaN;
     return {
       slot, batch: f.batch, lr: f.lr, msPerStep: f.msPerStep,
       examplesPerSecond: (1000 * f.batch) / f.msPerStep,
-      memory: memoryPerStep(f.batch, widths, f.nParams, stateSlots),
+      memory: f.memory,
       steps, examples: steps * f.batch,
     };
   });
-  return { target, rows };
+  return { target: state.cost?.target ?? NaN, rows };
 }
 
 /** Reads the cost table. */

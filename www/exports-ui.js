@@ -1,13 +1,13 @@
 // Exports and imports the user asks for: each figure as PNG (the canvas) or SVG (the same
-// drawing code through the wasm `svg_*` painters: SVG_PAINTERS, the one table of them), the
+// chart through the wasm `draw` with an SVG target), the
 // runs as CSV/JSON (export.js), the settings as a JSON file the native tool reads, and loading
 // such a file back. The only module that instantiates the wasm package on the main thread,
 // and only when first needed (not while the page loads).
 import init, {
-  pairs_from_settings_json, settings_json_from_pairs, svg_boundary, svg_landscape, svg_lines, svg_sweep,
+  Target, draw, pairs_from_settings_json, settings_json_from_pairs,
 } from '../pkg/batchscape.js';
 import { download, runsCsv, runsJson } from './export.js';
-import { chartSize, lastPainted } from './painter.js';
+import { chartSize, lastChart } from './painter.js';
 import { telemetry } from './telemetry.js';
 import { $, showMessages } from './views/dom.js';
 
@@ -15,13 +15,16 @@ import { $, showMessages } from './views/dom.js';
 let wasmReady = null;
 const wasm = () => (wasmReady ??= init());
 
-/** Chart kind (as painted by painter.js) → its SVG painter. */
-const SVG_PAINTERS = { landscape: svg_landscape, lines: svg_lines, boundary: svg_boundary, sweep: svg_sweep };
-
-/** The SVG of what canvas `id` shows (plotters' SVG backend), or null if nothing is drawn. */
+/** The SVG of what `canvas` shows (the same chart through plotters' SVG backend), or null if nothing is drawn. */
 function svgOf(canvas) {
-  const p = lastPainted(canvas.id);
-  return p ? SVG_PAINTERS[p.kind](...chartSize(canvas), ...p.args) : null;
+  const chart = lastChart(canvas.id);
+  if (!chart) return null;
+  const target = Target.svg(...chartSize(canvas));
+  try {
+    return draw(target, chart).svg;
+  } finally {
+    target.free();
+  }
 }
 
 /** The file name stem: data set and batch sizes. */
@@ -71,10 +74,7 @@ function addExportButtons(store) {
 async function pairsFromFile(file) {
   const text = await file.text();
   await wasm();
-  const flat = pairs_from_settings_json(text);
-  const params = new URLSearchParams();
-  for (let i = 0; i + 1 < flat.length; i += 2) params.set(flat[i], flat[i + 1]);
-  return params;
+  return new URLSearchParams(pairs_from_settings_json(text));
 }
 
 /** `onImport(params)`: a settings file was loaded (its settings as URLSearchParams). */

@@ -84,6 +84,12 @@ mountCost(document.querySelector('[data-panel=cost]'), store, scheduler);
 mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler, { onPick: loadScene });
 mountStatus($('live-summary'), store, scheduler);
 
+// The run palette is the core's (render::RUN_COLORS, sent with the settings): the swatches'
+// colours (style.css --run-0 … --run-3) follow it; CSSOM, so no inline style is needed.
+store.subscribe(['palette'], () => {
+  (store.get().palette ?? []).slice(0, 4).forEach((c, k) => document.documentElement.style.setProperty(`--run-${k}`, c));
+});
+
 // The tests' read-only view of the page (test-api.js); the sweep's state once it is mounted.
 let sweep = null;
 installTestApi(store, { scheduler, nRunWorkers: workers.nRunWorkers, sweep: () => sweep });

@@ -6,7 +6,7 @@
 //   page → run worker        scenarioMsg, runMsg, stopMsg
 //   run worker → page        settingsMsg, frameMsg, errorMsg
 //   page → analysis worker   atlasScenarioMsg, trajectoryMsg, planeMsg
-//   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, errorMsg
+//   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
 //   page → sweep worker      sweepStartMsg, sweepCancelMsg
 //   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
 
@@ -22,28 +22,32 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
 
 // ---------------------------------------------------------------- run worker → page
 /**
- * The validated settings of scenario `id`: `errors` (rejections), `settings` as a flat
- * `[k, v, k, v…]` list, the data set's input frame, training points and labels.
- * @param {{ id: number, errors: string[], settings: string[], inputFrame: Float64Array, inputs: Float64Array, labels: Float64Array }} m
+ * @typedef {{ batch_stops: number[], loss_label: string, input_dim: number, n_train: number, n_params: number,
+ *   max_runs: number, slice: {lo: number, hi: number, n: number}, interpolation: {lo: number, hi: number, n: number} }} Facts
+ * the core's `facts::ScenarioFacts`: what the views show of a scenario, computed once in Rust
  */
-export const settingsMsg = ({ id, errors, settings, inputFrame, inputs, labels }) => ({ type: 'settings', id, errors, settings, inputFrame, inputs, labels });
+/**
+ * The validated settings of scenario `id`: `errors` (rejections), `settings` as `[key, value]`
+ * pairs, the core's facts of the scenario, the run palette (CSS colours by slot, then the
+ * reference colour), the training points and labels (decision maps).
+ * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array }} m
+ */
+export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels }) => ({ type: 'settings', id, errors, settings, facts, palette, inputs, labels });
 
-/** `[k, v, k, v…]` → Map. @param {string[]} flat */
-export function settingsMap(flat) {
-  const settings = new Map();
-  for (let i = 0; i + 1 < flat.length; i += 2) settings.set(flat[i], flat[i + 1]);
-  return settings;
-}
+/** `[[k, v], …]` → Map. @param {Pairs} pairs */
+export const settingsMap = (pairs) => new Map(pairs);
 
 /**
- * A run's progress: its state, step counts, history (typed arrays), θ snapshots and decision map.
+ * A run's progress: its state, step counts, memory per step (bytes, from the core), history
+ * (typed arrays), θ snapshots and decision map (the core's `DecisionMap`: `{dim, n, x, y, values}`).
  * @param {{ slot: number, gen: number, state: 'running'|'finished'|'diverged'|'stopped', step: number, steps: number,
- *   batch: number, lr: number, nParams: number, divergence: string, fingerprint: string, msPerStep: number,
+ *   batch: number, lr: number, nParams: number, memory: number, divergence: string, fingerprint: string, msPerStep: number,
  *   epoch: Float64Array, stepAt: Float64Array, trainLoss: Float64Array, testLoss: Float64Array,
- *   trainAcc: Float64Array, testAcc: Float64Array, snapshots: Float32Array, boundary: Float64Array }} f
+ *   trainAcc: Float64Array, testAcc: Float64Array, snapshots: Float32Array,
+ *   boundary: {dim: number, n: number, x: number[], y: number[], values: number[]} }} f
  */
 export const frameMsg = (f) => ({
-  type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams,
+  type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory,
   divergence: f.divergence, fingerprint: f.fingerprint, msPerStep: f.msPerStep,
   epoch: f.epoch, stepAt: f.stepAt, trainLoss: f.trainLoss, testLoss: f.testLoss, trainAcc: f.trainAcc, testAcc: f.testAcc,
   snapshots: f.snapshots, boundary: f.boundary,
@@ -56,14 +60,17 @@ export const errorMsg = (message, gen) => (gen === undefined ? { type: 'error', 
 /** New settings for the analysis worker, with the fine grid's size. @param {Pairs} pairs @param {number} grid */
 export const atlasScenarioMsg = (pairs, grid) => ({ type: 'scenario', pairs, grid });
 /**
- * Run `slot`'s θ snapshots (empty: the run is gone) and the steps they were taken at.
- * @param {{ slot: number, gen: number, snapshots: Float32Array, steps?: Float64Array, running: boolean, diverged?: boolean }} t
+ * Run `slot`'s θ snapshots (empty: the run is gone) and the steps they were taken at, and for
+ * the cost table its batch size and training-loss history (`lossSteps`, `trainLoss`).
+ * @param {{ slot: number, gen: number, snapshots: Float32Array, steps?: Float64Array, running: boolean, diverged?: boolean,
+ *   batch?: number, lossSteps?: Float64Array, trainLoss?: Float64Array }} t
  */
-export function trajectoryMsg({ slot, gen, snapshots, steps, running, diverged }) {
+export function trajectoryMsg({ slot, gen, snapshots, steps, running, diverged, batch, lossSteps, trainLoss }) {
   const m = { type: 'trajectory', slot, gen, snapshots };
   if (steps !== undefined) m.steps = steps;
   m.running = running;
   if (diverged !== undefined) m.diverged = diverged;
+  if (batch !== undefined) Object.assign(m, { batch, lossSteps, trainLoss });
   return m;
 }
 /** The landscape plane. @param {'endpoints'|'random'|'pca'} plane */
@@ -71,19 +78,25 @@ export const planeMsg = (plane) => ({ type: 'plane', plane });
 
 // ---------------------------------------------------------------- analysis worker → page
 /**
- * The shared landscape: grid values, extent `[n, a0, a1, b0, b1]`, projected paths (x, y per
- * point, run after run), path lengths per slot, axis labels; `gens`: the runs it is for.
- * @param {{ fine: boolean, plane: string, gens: number[], values: Float64Array, extent: Float64Array,
- *   paths: Float64Array, lengths: Uint32Array, labels: string[] }} a
+ * @typedef {{ alpha: number[], train_loss: number[], test_loss: number[], train_acc: number[], test_acc: number[] }} Profile
+ * the core's `landscape::Profile`: losses and accuracies along α
  */
-export const atlasMsg = ({ fine, plane, gens, values, extent, paths, lengths, labels }) => ({ type: 'atlas', fine, plane, gens, values, extent, paths, lengths, labels });
+/**
+ * The shared landscape as a ready `landscape` chart (the render crate's `LandscapeChart`:
+ * `{n, alpha, beta, values, paths: [{run, points}], alpha_label, beta_label}`, paths by slot);
+ * `gens`: the runs it is for.
+ * @param {{ fine: boolean, plane: string, gens: number[], chart: object }} a
+ */
+export const atlasMsg = ({ fine, plane, gens, chart }) => ({ type: 'atlas', fine, plane, gens, chart });
 /**
  * A finished run's diagnosis (λ_max, trace, ε-sharpness, B_simple and their histories) and its slice.
- * @param {{ slot: number, gen: number, analysis: object|null, slice: Float64Array, ms: number }} d
+ * @param {{ slot: number, gen: number, analysis: object|null, slice: Profile, ms: number }} d
  */
 export const diagnosisMsg = ({ slot, gen, analysis, slice, ms }) => ({ type: 'diagnosis', slot, gen, analysis, slice, ms });
-/** The loss along (1−α)·θ_a + α·θ_b. @param {{ a: number, b: number, gens: number[], profile: Float64Array }} p */
+/** The loss along (1−α)·θ_a + α·θ_b (the core picks the pair). @param {{ a: number, b: number, gens: number[], profile: Profile }} p */
 export const interpolationMsg = ({ a, b, gens, profile }) => ({ type: 'interpolation', a, b, gens, profile });
+/** The core's cost table: `{target, rows: [{slot, batch, steps, examples}]}` (null: not reached). @param {object} table */
+export const costMsg = (table) => ({ type: 'cost', table });
 
 // ---------------------------------------------------------------- page ↔ sweep worker
 /** Start sweep `gen` over the page's settings with `seeds` seeds per batch size. @param {number} gen @param {Pairs} pairs @param {number} seeds */

@@ -15,7 +15,7 @@
 // Keys: 'pairs' (the URL's settings), 'settings' (validated settings in effect), 'batches'
 // (the set of runs shown: a run was removed), 'controls' (a run's batch size or the set of
 // run slots changed in the controls), 'runs' (a run's newest frame), 'atlas', 'diag',
-// 'interp', 'xAxis', 'plane', 'scene', 'hover', 'plotFrames', 'embed'.
+// 'interp', 'cost', 'xAxis', 'plane', 'scene', 'hover', 'plotFrames', 'embed'.
 
 export const MAX_RUNS = 4;
 
@@ -29,7 +29,8 @@ export function initialState() {
     grid: 51,
     lr: 0.2,
     batches: [],          // batch size per run slot (undefined: slot unused)
-    extraStops: new Set(),// batch sizes from the URL that are not powers of two
+    palette: null,        // the run palette (CSS colours by slot, then the reference colour), the core's
+    facts: null,          // the core's facts of the scenario (batch stops, loss label, ranges…)
     scene: null,          // name of the scene shown, if any
     runs: [],             // newest frame per slot
     gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
@@ -40,14 +41,14 @@ export function initialState() {
     embed: null,          // panels shown in embed mode
     diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
     interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
+    cost: null,           // the core's cost table { target, rows } (analysis worker)
     xAxis: 'epoch',
     xAxisChosen: false,   // the x axis was chosen by the user or the URL (not by the budget)
     plane: 'endpoints',
     pendingInput: null,   // { slot, gen, at, frameAt }: a slider moved at `at`, restarting run `slot`
     pendingScenario: false, // settings sent, not yet validated by the run worker
     scenarioId: 0,        // id of the newest scenario sent to the run workers
-    inputFrame: null,     // the data set's input plane, points and labels (decision maps)
-    inputs: null,
+    inputs: null,         // the data set's training points and labels (decision maps)
     labels: null,
   };
 }
@@ -94,13 +95,8 @@ export function diagOf(s, slot) {
   return d && d.gen === s.gens[slot] && s.batches[slot] !== undefined ? d : null;
 }
 
-/** Slider stops: powers of two below N, N itself, and any other size a link asked for. */
-export function batchStops(s) {
-  const n = s.nTrain;
-  const stops = new Set([n]);
-  for (let b = 1; b < n; b *= 2) stops.add(b);
-  for (const b of s.extraStops) if (b >= 1 && b <= n) stops.add(b);
-  return [...stops].sort((a, b) => a - b);
-}
+/** Slider stops (the core's `facts::batch_stops`: powers of two below N, N, and any other size
+ * the settings ask for); just N before the first settings arrive. */
+export const batchStops = (s) => s.facts?.batch_stops ?? [s.nTrain];
 
 export const runLabel = (slot) => `Run ${slot + 1}`;

@@ -1,6 +1,6 @@
 // The sweep view: batch size B over powers of two × k seeds, trained in a Web Worker
 // (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
-// (drawn here with the wasm `draw_sweep`) and a summary written from the measured numbers.
+// (`sweep` charts, drawn in the draw worker) and a summary written from the measured numbers.
 // All text reaches the DOM through textContent.
 import { sweepCancelMsg, sweepStartMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
@@ -206,9 +206,11 @@ export function mountSweep(figure, { scenarioPairs }) {
       } else {
         band = columns(r.bands[c.metric], n);
       }
-      paint(canvases[c.key], 'sweep', [bs, band.mean, band.min, band.max, yLabel, log, COLOR,
-        nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`, nSeeds > 1 ? 'min–max across seeds' : ''],
-      {
+      const series = [{
+        run: COLOR, label: nSeeds === 1 ? 'one seed' : `mean of ${nSeeds} seeds`,
+        batch_sizes: Array.from(bs), mean: band.mean, min: band.min, max: band.max,
+      }];
+      paint(canvases[c.key], { kind: 'sweep', series, y_label: yLabel, band_label: nSeeds > 1 ? 'min–max across seeds' : '', log_y: log }, {
         shown: () => { if (++shown === CHARTS.length) state.drawnRuns = r.done; },
         failed: (message) => state.errors.push(message),
       });

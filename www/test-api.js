@@ -9,7 +9,10 @@
 // | `batches`        | batch size per slot (`undefined`: slot unused)                             |
 // | `gens`           | generation per slot (a restarted run gets a new one)                       |
 // | `diag`           | per slot `{ slot, gen, analysis, slice }` from the analysis worker         |
-// | `atlas`          | the newest shared landscape `{ fine, plane, values, extent, paths, lengths }` |
+// | `interp`         | the interpolation `{ a, b, gens, profile }` between the core's pair of runs  |
+// | `cost`           | the core's cost table `{ target, rows }`                                   |
+// | `facts`          | the core's facts of the scenario (batch stops, loss label, ranges…)       |
+// | `atlas`          | the newest shared landscape `{ fine, plane, gens, chart }` (`chart`: the core's landscape chart) |
 // | `atlasFor`       | the runs (`slot:gen,…`) that landscape was computed for                    |
 // | `runsKey`        | the current runs as `slot:gen,…` (equal to `atlasFor` when the map is theirs) |
 // | `pendingScenario`| settings sent, not yet validated by the run worker                          |
@@ -18,7 +21,7 @@
 // | `scene`          | the scene shown (`null`: none)                                             |
 // | `embed`          | the panels shown in embed mode (`null`: not embedded)                      |
 // | `hover`          | `{ source, records: { slot: record index } }` while a chart is hovered      |
-// | `plotFrames`     | canvas id → plot frame `[x0, y0, x1, y1, xmin, xmax, ymin, ymax, logY]`     |
+// | `plotFrames`     | canvas id → plot frame `{ x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y }` |
 // | `runWorkers`     | number of run workers                                                       |
 // | `drawMs`, `viewMs`, `frames` | main-thread time per redraw, per view; number of redraws       |
 // | `latencies`, `latencyParts` | slider-to-frame latency (ms); split `{ toFrame, toShown }`      |
@@ -51,6 +54,9 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
     batches: () => s().batches,
     gens: () => s().gens,
     diag: () => s().diag,
+    interp: () => s().interp,
+    cost: () => s().cost,
+    facts: () => s().facts,
     atlas: () => s().atlas,
     atlasFor: () => s().atlasFor,
     runsKey: () => runsKey(s()),

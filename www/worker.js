@@ -34,8 +34,8 @@ async function handle(msg) {
       runs.clear();
     }
     self.postMessage(settingsMsg({
-      id: msg.id, errors: session.errors(), settings: session.settings(),
-      inputFrame: session.input_frame(), inputs: session.train_points(), labels: session.train_labels(),
+      id: msg.id, errors: session.errors(), settings: session.settings(), facts: session.facts(),
+      palette: session.palette(), inputs: session.train_points(), labels: session.train_labels(),
     }));
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
@@ -53,11 +53,11 @@ async function handle(msg) {
 
 function post(slot, run, code) {
   const s = session;
-  const [step, steps, batch, lr, nParams] = s.progress(slot);
+  const { step, steps, batch, lr, n_params: nParams, memory_per_step: memory, divergence, fingerprint } = s.progress(slot);
   const f = frameMsg({
-    slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams,
-    divergence: s.divergence(slot),
-    fingerprint: s.fingerprint(slot),
+    slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams, memory,
+    divergence,
+    fingerprint,
     msPerStep: run.steps ? run.ms / run.steps : NaN,
     epoch: s.history(slot, 'epoch'),
     stepAt: s.history(slot, 'step'),
@@ -68,7 +68,7 @@ function post(slot, run, code) {
     snapshots: s.snapshots(slot),
     boundary: s.decision_map(slot, BOUNDARY_N),
   });
-  const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots, f.boundary];
+  const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots];
   self.postMessage(f, arrays.map((a) => a.buffer));
 }
 

@@ -51,9 +51,10 @@ export function startWorkers(store, hooks) {
   /** Validated settings: into the store (controls follow), then messages, URL, and the runs. */
   function onSettings(msg) {
     const settings = settingsMap(msg.settings);
-    store.update(['settings', 'controls'], (s) => {
+    store.update(['settings', 'controls', 'palette'], (s) => {
       s.pendingScenario = false;
-      s.inputFrame = msg.inputFrame;
+      s.facts = msg.facts;
+      s.palette = msg.palette;
       s.inputs = msg.inputs;
       s.labels = msg.labels;
       s.settings = settings;
@@ -61,7 +62,6 @@ export function startWorkers(store, hooks) {
       s.grid = Number(settings.get('grid'));
       s.lr = Number(settings.get('lr'));
       const wanted = settings.get('batch').split(',').map(Number).slice(0, MAX_RUNS);
-      s.extraStops = new Set(wanted);
       s.batches = wanted.map((b) => Math.min(b, s.nTrain));
       // Equal steps: epochs differ wildly between runs, so steps are the natural x axis.
       if (!s.xAxisChosen) s.xAxis = settings.get('budget') === 'steps' ? 'step' : 'epoch';
@@ -75,7 +75,10 @@ export function startWorkers(store, hooks) {
   function onFrame(msg) {
     if (msg.gen !== store.get().gens[msg.slot]) return;
     analysisWorker.postMessage(
-      trajectoryMsg({ slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged' }),
+      trajectoryMsg({
+        slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged',
+        batch: msg.batch, lossSteps: msg.stepAt, trainLoss: msg.trainLoss,
+      }),
       [msg.snapshots.buffer],
     );
     delete msg.snapshots;
@@ -120,6 +123,8 @@ export function startWorkers(store, hooks) {
     } else if (msg.type === 'interpolation') {
       if (msg.gens[0] !== s.gens[msg.a] || msg.gens[1] !== s.gens[msg.b]) return;
       store.update('interp', (st) => { st.interp = msg; });
+    } else if (msg.type === 'cost') {
+      store.update('cost', (st) => { st.cost = msg.table; });
     } else if (msg.type === 'error') {
       hooks.showMessages([`Analysis failed: ${msg.message}`]);
     }

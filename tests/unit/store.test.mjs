@@ -22,9 +22,11 @@ test('update and set notify the subscribers of the keys they name, in order, onc
 });
 
 test('readers: active slots, the runs key, slider stops', () => {
-  const s = { ...initialState(), batches: [8, undefined, 32], gens: [3, 1, 2, 0], nTrain: 40, extraStops: new Set([24, 100]) };
+  const s = { ...initialState(), batches: [8, undefined, 32], gens: [3, 1, 2, 0], nTrain: 40 };
   assert.deepEqual(activeSlots(s), [0, 2]);
   assert.equal(runsKey(s), '0:3,2:2');
-  // powers of two below 40 (1 … 32), 40 itself, and 24 (100 > N is left out)
-  assert.deepEqual(batchStops(s), [1, 2, 4, 8, 16, 24, 32, 40]);
+  // The stops are the core's (facts::batch_stops, tested there); before the first settings
+  // arrive the slider offers only the full batch.
+  assert.deepEqual(batchStops(s), [40]);
+  assert.deepEqual(batchStops({ ...s, facts: { batch_stops: [1, 2, 4, 8, 16, 24, 32, 40] } }), [1, 2, 4, 8, 16, 24, 32, 40]);
 });

@@ -6,11 +6,11 @@ import { sizeCanvas } from '../painter.js';
 import { paint } from './chart.js';
 import { $, setText } from './dom.js';
 
-/** The positional arguments of run `slot`'s `boundary` chart. */
-export function boundaryArgs(s, slot) {
+/** Run `slot`'s `boundary` chart: its decision map (which carries its dimension) and the points. */
+export function boundaryChart(s, slot) {
   const f = s.runs[slot];
   const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
-  return [f.boundary, s.inputFrame, s.inputs, s.labels, `${runLabel(slot)}: B = ${f.batch}${acc}`, slot];
+  return { kind: 'boundary', map: f.boundary, points: s.inputs, labels: s.labels, title: `${runLabel(slot)}: B = ${f.batch}${acc}`, run: slot };
 }
 
 export function mountBoundaries(figure, store, scheduler) {
@@ -18,7 +18,7 @@ export function mountBoundaries(figure, store, scheduler) {
   const drawn = new WeakMap();   // canvas → the frame it shows
   function draw() {
     const s = store.get();
-    const slots = activeSlots(s).filter((k) => s.runs[k]?.boundary?.length);
+    const slots = activeSlots(s).filter((k) => s.runs[k]?.boundary?.values.length);
     const want = new Set(slots.map((k) => `boundary-${k}`));
     for (const c of [...host.children]) if (!want.has(c.id)) c.remove();
     for (const slot of slots) {
@@ -35,7 +35,7 @@ export function mountBoundaries(figure, store, scheduler) {
       if (drawn.get(canvas) === f) continue;
       drawn.set(canvas, f);
       canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
-      paint(store, canvas, 'boundary', boundaryArgs(s, slot));
+      paint(store, canvas, boundaryChart(s, slot));
     }
     // Keep canvases in slot order.
     for (const slot of slots) {

@@ -3,13 +3,13 @@
 import { paint as paintInWorker } from '../painter.js';
 
 /**
- * Draws on a canvas with the wasm painter `kind` (in the draw worker; painter.js remembers the
- * arguments, so the same picture can be exported as SVG by the same drawing code).
- * `shown()` runs once the picture is on the page; an `urgent` chart is drawn before the others.
- * The plot frame of the picture shown goes to the store ('plotFrames').
+ * Draws `chart` (a typed chart object, see painter.js) on a canvas in the draw worker;
+ * painter.js remembers it, so the same picture can be exported as SVG by the same drawing
+ * code. `shown()` runs once the picture is on the page; an `urgent` chart is drawn before the
+ * others. The plot frame of the picture shown goes to the store ('plotFrames').
  */
-export function paint(store, canvas, kind, args, { shown = () => {}, urgent = false } = {}) {
-  paintInWorker(canvas, kind, args, {
+export function paint(store, canvas, chart, { shown = () => {}, urgent = false } = {}) {
+  paintInWorker(canvas, chart, {
     urgent,
     shown: (frame) => {
       store.update('plotFrames', (s) => { if (frame) s.plotFrames[canvas.id] = frame; });
@@ -18,16 +18,11 @@ export function paint(store, canvas, kind, args, { shown = () => {}, urgent = fa
   });
 }
 
-/** Palette indices of runs (the colour of a run is its slot). */
-export const colorsOf = (slots) => Uint32Array.from(slots);
+/** The y label of loss charts (the core's `facts::loss_label`). */
+export const lossLabel = (s) => s.facts?.loss_label ?? 'loss';
 
-/** The y label of loss charts. */
-export function lossLabel(settings) {
-  return ['sine', 'linear'].includes(settings.get?.('dataset')) ? 'loss (mean squared error)' : 'loss (binary cross-entropy)';
-}
+/** One line of a `lines` chart, in run `run`'s colour (null: the reference colour). */
+export const line = (x, y, run, { dashed = false, label = '' } = {}) => ({ x, y, run, dashed, label });
 
-/** Splits a profile `[α…, train…, test…, trainAcc…, testAcc…]` into its five columns. */
-export function profileColumns(p) {
-  const n = p.length / 5;
-  return [0, 1, 2, 3, 4].map((k) => Array.from(p.subarray(k * n, (k + 1) * n)));
-}
+/** A `lines` chart. */
+export const linesChart = (series, xLabel, yLabel, logY) => ({ kind: 'lines', series, x_label: xLabel, y_label: yLabel, log_y: logY });

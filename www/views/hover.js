@@ -9,11 +9,10 @@ import { $ } from './dom.js';
 
 const HOVER_CHARTS = ['landscape', 'curves', 'dyn-lambda', 'dyn-noise'];
 const HOVER_SOURCES = ['curves', 'dyn-lambda', 'dyn-noise'];
-const RUN_CSS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7'];
 
-/** Data coordinates → canvas pixels through a plot frame `[x0, y0, x1, y1, xmin, xmax, ymin, ymax, logY]`. */
+/** Data coordinates → canvas pixels through a plot frame `{x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y}`. */
 export function toPixel(frame, x, y) {
-  const [px0, py0, px1, py1, x0, x1, y0, y1, logY] = frame;
+  const { x0: px0, y0: py0, x1: px1, y1: py1, x_min: x0, x_max: x1, y_min: y0, y_max: y1, log_y: logY } = frame;
   const fy = logY ? (Math.log(y) - Math.log(y0)) / (Math.log(y1) - Math.log(y0)) : (y - y0) / (y1 - y0);
   return [px0 + ((x - x0) / (x1 - x0)) * (px1 - px0), py1 - fy * (py1 - py0)];
 }
@@ -30,14 +29,10 @@ function hoverPoint(s, id, slot, k) {
   if (!f) return null;
   if (id === 'curves') return [xOf(s, f)[k], f.trainLoss[k]];
   if (id === 'landscape') {
-    const a = s.atlas;
-    if (!a) return null;
-    let at = 0;
-    for (let r = 0; r < slot; r++) at += a.lengths[r] ?? 0;
-    const len = a.lengths[slot] ?? 0;
-    if (!len) return null;
-    const i = at + Math.min(k, len - 1);
-    return [a.paths[2 * i], a.paths[2 * i + 1]];
+    const points = s.atlas?.chart?.paths.find((p) => p.run === slot)?.points;
+    if (!points?.length) return null;
+    const i = Math.min(k, points.length / 2 - 1);
+    return [points[2 * i], points[2 * i + 1]];
   }
   const h = s.diag[slot]?.gen === s.gens[slot] ? s.diag[slot].analysis?.history : null;
   if (!h?.step?.length) return null;
@@ -78,7 +73,7 @@ export function mountHover(store) {
         if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
         g.beginPath();
         g.arc(x, y, 7, 0, 2 * Math.PI);
-        g.fillStyle = RUN_CSS[slot];
+        g.fillStyle = s.palette?.[slot] ?? '#000';
         g.strokeStyle = '#000';
         g.lineWidth = 2;
         g.fill();
@@ -95,7 +90,7 @@ export function mountHover(store) {
     if (!event || !frame) { store.set({ hover: null }); return; }
     const r = canvas.getBoundingClientRect();
     const px = ((event.clientX - r.left) * chartSize(canvas)[0]) / r.width;
-    const [px0, , px1, , x0, x1] = frame;
+    const { x0: px0, x1: px1, x_min: x0, x_max: x1 } = frame;
     if (px < px0 || px > px1) { store.set({ hover: null }); return; }
     const x = x0 + ((px - px0) / (px1 - px0)) * (x1 - x0);
     const records = {};

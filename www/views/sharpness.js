@@ -2,37 +2,31 @@
 // two runs' ends, and the table of λ_max, trace, ε-sharpness and losses (analysis worker).
 import { explainSharpness } from '../explain.js';
 import { activeSlots, diagOf } from '../store.js';
-import { lossLabel, paint, profileColumns } from './chart.js';
+import { line, linesChart, lossLabel, paint } from './chart.js';
 import { $, later, setText, tableRow } from './dom.js';
 
 /** Finished runs with a current diagnosis. A diverged run has no minimum to measure: the
  * analysis worker skips it, and it is left out here (its status line says where and why). */
 const sharpSlots = (s) => activeSlots(s).filter((k) => diagOf(s, k) && s.runs[k]?.state === 'finished');
 
-/** The positional arguments of the slices chart (null: nothing to draw). */
-export function slicesArgs(s, slots) {
-  const xs = []; const ys = []; const lengths = []; const colors = []; const dashed = []; const labels = [];
-  for (const slot of slots) {
-    const [alpha, train, test] = profileColumns(s.diag[slot].slice);
+/** The slices chart (null: nothing to draw). */
+export function slicesChart(s, slots) {
+  const series = slots.flatMap((slot) => {
+    const p = s.diag[slot].slice;
     const b = s.runs[slot]?.batch;
-    for (const [y, dash, kind] of [[train, 0, 'train'], [test, 1, 'test']]) {
-      xs.push(...alpha); ys.push(...y); lengths.push(y.length); colors.push(slot); dashed.push(dash);
-      labels.push(`${kind} B=${b}`);
-    }
-  }
-  if (!lengths.length) return null;
-  return [Float64Array.from(xs), Float64Array.from(ys), Uint32Array.from(lengths), Uint32Array.from(colors),
-    Uint8Array.from(dashed), labels, 'α along a filter-normalized direction (0 = end point)', lossLabel(s.settings), true];
+    return [line(p.alpha, p.train_loss, slot, { label: `train B=${b}` }), line(p.alpha, p.test_loss, slot, { dashed: true, label: `test B=${b}` })];
+  });
+  return series.length ? linesChart(series, 'α along a filter-normalized direction (0 = end point)', lossLabel(s), true) : null;
 }
 
-/** The positional arguments of the interpolation chart (null: none for the current runs). */
-export function interpArgs(s) {
+/** The interpolation chart (null: none for the current runs); the pair is the core's. */
+export function interpChart(s) {
   const ip = s.interp;
   if (!(ip && ip.gens[0] === s.gens[ip.a] && ip.gens[1] === s.gens[ip.b])) return null;
-  const [alpha, train, test] = profileColumns(ip.profile);
+  const p = ip.profile;
   const [ba, bb] = [s.runs[ip.a]?.batch, s.runs[ip.b]?.batch];
-  return [Float64Array.from([...alpha, ...alpha]), Float64Array.from([...train, ...test]), Uint32Array.from([alpha.length, alpha.length]),
-    Uint32Array.from([4, 4]), Uint8Array.from([0, 1]), ['train', 'test'], `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(s.settings), true];
+  return linesChart([line(p.alpha, p.train_loss, null, { label: 'train' }), line(p.alpha, p.test_loss, null, { dashed: true, label: 'test' })],
+    `α: (1−α)·θ(B=${ba}) + α·θ(B=${bb})`, lossLabel(s), true);
 }
 
 /** The table's cells of run `slot`. */
@@ -51,10 +45,10 @@ export function mountSharpness(figure, store, scheduler) {
   function draw() {
     const s = store.get();
     const slots = sharpSlots(s);
-    const slices = slicesArgs(s, slots);
-    if (slices) paint(store, $('slices'), 'lines', slices);
-    const interp = interpArgs(s);
-    if (interp) paint(store, $('interp'), 'lines', interp);
+    const slices = slicesChart(s, slots);
+    if (slices) paint(store, $('slices'), slices);
+    const interp = interpChart(s);
+    if (interp) paint(store, $('interp'), interp);
     later(() => body.replaceChildren(...slots.map((slot) => tableRow(slot, rowCells(s, slot)))));
     setText('sharpness-text', explainSharpness(s, slots.map((slot) => ({ f: s.runs[slot], a: s.diag[slot].analysis ?? {} }))));
   }

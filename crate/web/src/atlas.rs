@@ -10,6 +10,7 @@ use batchscape_core::model::Workspace;
 use batchscape_core::scenario::Scenario;
 use batchscape_core::slots::Slots;
 use batchscape_render::spec::LandscapeChart;
+use batchscape_render::Chart;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -156,7 +157,7 @@ impl AtlasSession {
     /// axis labels), ready for the draw worker; `undefined` before [`AtlasSession::plan`].
     pub fn landscape(&self) -> Result<JsValue, JsError> {
         match &self.atlas {
-            Some(a) => to_js(&LandscapeChart::of_atlas(a)),
+            Some(a) => to_js(&Chart::Landscape(LandscapeChart::of_atlas(a))),
             None => Ok(JsValue::UNDEFINED),
         }
     }

@@ -73,7 +73,7 @@ impl From<PlotFrame> for Frame {
 /// field, before anything is drawn.
 #[wasm_bindgen]
 pub fn draw(target: &Target, chart: JsValue) -> Result<JsValue, JsError> {
-    let chart: Chart = serde_wasm_bindgen::from_value(chart).map_err(|e| JsError::new(&format!("chart: {e}")))?;
+    let chart: Chart = serde_wasm_bindgen::from_value(plain(&chart)).map_err(|e| JsError::new(&format!("chart: {e}")))?;
     chart.check().map_err(|e| JsError::new(&e))?;
     let drawn = match &target.surface {
         Surface::Svg { width, height } => {
@@ -102,6 +102,27 @@ pub fn draw(target: &Target, chart: JsValue) -> Result<JsValue, JsError> {
         }
     };
     to_js(&drawn)
+}
+
+/// `value` with every typed array (the workers' histories and points) turned into a plain
+/// array, which is what `serde-wasm-bindgen` reads as a sequence (it rejects typed arrays for
+/// `Vec<f64>`/`Vec<f32>`; only `Uint8Array` has a special path, as bytes).
+fn plain(value: &JsValue) -> JsValue {
+    if js_sys::ArrayBuffer::is_view(value) {
+        return js_sys::Array::from(value).into();
+    }
+    if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+        return array.map(&mut |v, _, _| plain(&v)).into();
+    }
+    if value.is_object() {
+        let out = js_sys::Object::new();
+        for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+            let pair: js_sys::Array = entry.unchecked_into();
+            let _ = js_sys::Reflect::set(&out, &pair.get(0), &plain(&pair.get(1)));
+        }
+        return out.into();
+    }
+    value.clone()
 }
 
 fn context(canvas: &JsValue) -> Result<(CanvasRenderingContext2d, (u32, u32)), JsError> {

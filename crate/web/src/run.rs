@@ -47,6 +47,14 @@ impl Session {
         to_js(&scenario_facts(&self.scenario))
     }
 
+    /// The run palette as CSS colours, run slot by slot, then the reference colour: the page's
+    /// swatches and hover marks take their colours from here (the render crate's
+    /// [`batchscape_render::RUN_COLORS`]), so the palette is written once.
+    pub fn palette(&self) -> Vec<String> {
+        let hex = |c: &plotters::style::RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+        batchscape_render::RUN_COLORS.iter().chain([&batchscape_render::REFERENCE_COLOR]).map(hex).collect()
+    }
+
     /// Starts (or restarts) run `slot` with batch size `batch` (clamped to 1 ..= N) from θ0.
     pub fn start(&mut self, slot: u32, batch: u32) {
         self.runs.set(slot as usize, self.scenario.trainer(batch as usize));
