@@ -76,6 +76,39 @@ test('the native tool\'s settings load back into the page (and give the same run
   await context.close();
 });
 
+test('the native tool draws the page\'s pictures: the same shared plane, paths and interpolation pair, number for number', async () => {
+  const metrics = native(['--set', 'batch=8,256']);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=8,256`);
+  await waitSettled(page);
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    return s.interp && s.interp.gens[0] === s.gens[s.interp.a] && s.interp.gens[1] === s.gens[s.interp.b];
+  }, null, { timeout: 60_000 });
+  const { chart, ip } = await page.evaluate(() => ({ chart: window.batchscape.atlas.chart, ip: window.batchscape.interp }));
+  const land = metrics.landscape;
+  // Relative agreement: the grid is f32 in both (the tool's JSON prints the shortest f32 form).
+  const close = (a, b, tol) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+  const allClose = (xs, ys, tol, what) => {
+    assert.equal(xs.length, ys.length, `${what}: lengths`);
+    const bad = xs.findIndex((x, k) => !close(x, ys[k], tol));
+    assert.equal(bad, -1, `${what}: index ${bad}: page ${xs[bad]} vs tool ${ys[bad]}`);
+  };
+  assert.equal(chart.n, land.n);
+  allClose([...chart.alpha, ...chart.beta], [...land.alpha, ...land.beta], 1e-12, 'extent');
+  assert.equal(chart.alpha_label, land.alpha_label);
+  allClose(Array.from(chart.values), land.values, 1e-6, 'landscape values');
+  assert.deepEqual(chart.paths.map((p) => p.run), land.paths.map((p) => p.run), 'every run\'s path, by run');
+  chart.paths.forEach((p, k) => allClose(Array.from(p.points), land.paths[k].points, 1e-9, `path ${k}`));
+  // The same pair in the same order: B = 8 (α = 0) → B = 256 (α = 1), over the same α.
+  assert.deepEqual([ip.a, ip.b], [metrics.interpolation.a, metrics.interpolation.b]);
+  assert.deepEqual([metrics.interpolation.batch_a, metrics.interpolation.batch_b], [8, 256]);
+  for (const col of ['alpha', 'train_loss', 'test_loss', 'train_acc', 'test_acc']) {
+    allClose(Array.from(ip.profile[col]), metrics.interpolation.profile[col], 1e-9, `interpolation ${col}`);
+  }
+  console.log(`# page ≡ tool: ${chart.n}×${chart.n} landscape, ${chart.paths.length} paths, interpolation B=8 → B=256 (${ip.profile.alpha.length} points)`);
+  await context.close();
+});
+
 test('rejected URL values are named with the value used instead, and the URL shows what is in effect', async () => {
   const { page, context } = await openPage(env.browser, `${env.srv.url}?lr=-3&dataset=%3Cscript%3E&colour=red&batch=16`);
   await waitSettled(page);

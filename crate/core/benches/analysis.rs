@@ -3,7 +3,7 @@
 //! backprop), λ_max by power iteration, exact B_simple. Targets (in the browser): λ_max ≤ 30 ms,
 //! B_simple ≤ 20 ms.
 //!
-//! `cargo bench -p batchscape --bench analysis`
+//! `cargo bench -p batchscape-core --bench analysis`
 
 use batchscape_core::analysis::{analyze, AnalysisConfig};
 use batchscape_core::curvature::{gaussian_unit, hvp_dual, lambda_max, PowerConfig, Tape};

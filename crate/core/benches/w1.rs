@@ -1,7 +1,7 @@
 //! W1 natively: training throughput (examples/s) at B = 1, 32, 512 and the 51×51 landscape,
 //! through the same code the page runs (`Trainer::advance`, `Grid::fill_rows`).
 //!
-//! `cargo bench -p batchscape --bench w1`. The browser numbers come from `bench.html` under
+//! `cargo bench -p batchscape-core --bench w1`. The browser numbers come from `bench.html` under
 //! the peer harness; these are the native ones, for profiling kernels without a browser.
 
 use batchscape_core::model::Workspace;
