@@ -1,9 +1,9 @@
 # Batchscape: set-up, build, serve and test.
 #
 #   make serve   set up (idempotent), build dist/, serve it on 127.0.0.1:$PORT (default 8000)
-#   make test    set up (+ Debian chromium), cargo test --workspace, build, node --test tests/
+#   make test    set up (+ Debian chromium), clippy, cargo test --workspace, build, node --test tests/
 #
-# Other targets: setup, setup-test, build, cargo-test, e2e, test-wasm, clean, distclean, help.
+# Other targets: setup, setup-test, build, lint, cargo-test, e2e, test-wasm, clean, distclean, help.
 # Variables: PORT (serve; a busy port falls back to a free one), CRATE (the wasm crate, default batchscape-web),
 #            CARGO, NODE, NPM (tool commands).
 # RUSTFLAGS is deliberately never set here: it would replace .cargo/config.toml's rustflags.
@@ -103,10 +103,16 @@ serve: setup build
 
 # ---- tests ---------------------------------------------------------------
 
-.PHONY: test cargo-test e2e test-wasm
+.PHONY: test lint cargo-test e2e test-wasm
 
-## test: set up (+ chromium), cargo test --workspace, build, node --test tests/
-test: setup-test cargo-test build e2e
+## test: set up (+ chromium), clippy, cargo test --workspace, build, node --test tests/
+test: setup-test lint cargo-test build e2e
+
+## lint: cargo clippy on every crate (native, and the wasm boundary for wasm32), warnings are errors
+lint: setup-rust
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown -p $(CRATE) -- -D warnings
 
 ## cargo-test: native cargo test --workspace
 cargo-test:
