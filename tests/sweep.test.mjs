@@ -36,7 +36,7 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
     return {
       done: st.done, total: st.total, ms: st.ms, errors: st.errors, drawMs: st.drawMs,
       batchSizes: Array.from(r.batchSizes), seeds: Array.from(r.seeds),
-      acc: Array.from(r.bands.test_acc), lambda: Array.from(r.bands.lambda_max), gap: Array.from(r.bands.gap),
+      acc: r.bands.test_acc, lambda: r.bands.lambda_max, gap: r.bands.gap,
       explanation: st.explanation,
       progress: [document.getElementById('sweep-progress').value, document.getElementById('sweep-progress').max],
       count: document.getElementById('sweep-count').textContent,
@@ -53,16 +53,14 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
   assert.match(s.count, /^21 of 21 runs/);
   assert.deepEqual(s.errors, []);
   const n = s.batchSizes.length;
-  const mean = s.acc.slice(0, n);
-  const min = s.acc.slice(n, 2 * n);
-  const max = s.acc.slice(2 * n, 3 * n);
-  const counts = s.acc.slice(3 * n);
+  const { mean, min, max, count: counts } = s.acc;
+  assert.deepEqual([mean.length, min.length, max.length, counts.length], [n, n, n, n]);
   for (let k = 0; k < n; k++) {
     assert.ok(mean[k] >= 0 && mean[k] <= 1, `test accuracy at B = ${s.batchSizes[k]}: ${mean[k]}`);
     assert.ok(min[k] <= mean[k] && mean[k] <= max[k], `band at B = ${s.batchSizes[k]}`);
     assert.equal(counts[k], 3);
   }
-  assert.ok(s.lambda.slice(0, n).every((v) => v > 0), `λ_max ${s.lambda}`);
+  assert.ok(s.lambda.mean.every((v) => v > 0), `λ_max ${s.lambda.mean}`);
   assert.match(s.explanation, /Test accuracy peaks at B = \d+ \(\d+\.\d %/);
   assert.match(s.explanation, /generalization gap/);
   assert.match(s.explanation, /21 runs \(7 batch sizes × 3 seeds\)/);

@@ -8,7 +8,7 @@ let bench = null;
 async function setup() {
   await init();
   bench = new W1Bench();
-  const [loss0] = bench.evaluate();
+  const { train_loss: loss0 } = bench.evaluate();
   document.getElementById('loss0').textContent = loss0.toFixed(9);
   const fingerprint = bench.fingerprint();
   document.getElementById('fingerprint').textContent = fingerprint;
@@ -33,7 +33,7 @@ window.benchW1 = async ({ batchSize, steps }) => {
   const t0 = performance.now();
   bench.train(steps);
   const ms = performance.now() - t0;
-  const [loss, trainAcc, , testAcc] = bench.evaluate();
+  const { train_loss: loss, train_acc: trainAcc, test_acc: testAcc } = bench.evaluate();
   return { ms, steps, batchSize, loss, trainAcc, testAcc };
 };
 
@@ -53,7 +53,7 @@ window.benchAnalysis = async ({ steps = 2000 } = {}) => {
   bench.reset(32);
   bench.train(steps);
   let t0 = performance.now();
-  const [lambdaMax, products] = bench.lambda_max();
+  const { value: lambdaMax, iterations: products } = bench.lambda_max();
   const lambdaMs = performance.now() - t0;
   t0 = performance.now();
   const bSimple = bench.b_simple();

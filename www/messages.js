@@ -104,9 +104,9 @@ export const sweepStartMsg = (gen, pairs, seeds) => ({ type: 'start', gen, pairs
 /** Cancel the sweep (a newer `gen`). @param {number} gen */
 export const sweepCancelMsg = (gen) => ({ type: 'cancel', gen });
 /**
- * The bands so far (`[mean…, min…, max…, count…]` per metric) after `done` of `total` runs.
+ * The bands so far (per metric the core's `BandColumns`: `{mean, min, max, count}`) after `done` of `total` runs.
  * @param {{ gen: number, done: number, total: number, batchSizes: Uint32Array, seeds: Uint32Array, targetFraction: number,
- *   diverged: Uint32Array, errors: string[], bands: Object<string, Float64Array>, ms: number }} r
+ *   diverged: Float64Array, errors: string[], bands: Object<string, {mean: number[], min: number[], max: number[], count: number[]}>, ms: number }} r
  */
 export const sweepResultsMsg = ({ gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms }) => ({
   type: 'results', gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms,

@@ -44,11 +44,11 @@ function results(s, mine, progress, t0) {
   const bands = {};
   for (const m of METRICS) bands[m] = s.band(m);
   const r = sweepResultsMsg({
-    gen: mine, done: progress[0], total: progress[1],
+    gen: mine, done: progress.cells_done, total: progress.n_cells,
     batchSizes: s.batch_sizes(), seeds: s.seeds(), targetFraction: s.target_fraction(),
     diverged: s.diverged(), errors: s.errors(), bands, ms: performance.now() - t0,
   });
-  const buffers = [r.batchSizes, r.seeds, r.diverged, ...Object.values(bands)].map((a) => a.buffer);
+  const buffers = [r.batchSizes, r.seeds, r.diverged].map((a) => a.buffer);
   self.postMessage(r, buffers);
 }
 
@@ -58,14 +58,14 @@ async function run(mine, s) {
   results(s, mine, progress, t0);
   let lastPost = performance.now();
   let chunk = 8;
-  while (mine === gen && progress[0] < progress[1]) {
+  while (mine === gen && progress.cells_done < progress.n_cells) {
     const start = performance.now();
     let cellDone = false;
     do {
-      const before = progress[0];
+      const before = progress.cells_done;
       const t = performance.now();
       progress = s.advance(chunk);
-      cellDone = progress[0] > before;
+      cellDone = progress.cells_done > before;
       // Steps cost from microseconds (B = 1) to milliseconds (B = 4096): keep each call short.
       const ms = performance.now() - t;
       if (!cellDone && ms < 2 && chunk < 4096) chunk *= 2;
@@ -76,7 +76,7 @@ async function run(mine, s) {
       results(s, mine, progress, t0);
       lastPost = performance.now();
     } else if (performance.now() - lastPost >= PROGRESS_MS) {
-      self.postMessage(sweepProgressMsg({ gen: mine, done: progress[0], total: progress[1], cellStep: progress[2], cellSteps: progress[3] }));
+      self.postMessage(sweepProgressMsg({ gen: mine, done: progress.cells_done, total: progress.n_cells, cellStep: progress.cell_step, cellSteps: progress.cell_steps }));
       lastPost = performance.now();
     }
     await yieldToEvents();

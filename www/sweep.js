@@ -30,10 +30,10 @@ function el(tag, props = {}, children = []) {
   return e;
 }
 
-/** `[mean…, min…, max…, count…]` → columns, optionally scaled. */
-function columns(flat, n, scale = 1) {
-  const part = (k) => Float64Array.from(flat.subarray(k * n, (k + 1) * n), (v) => v * scale);
-  return { mean: part(0), min: part(1), max: part(2), count: Array.from(flat.subarray(3 * n, 4 * n)) };
+/** A metric's bands (the core's `BandColumns`: `{mean, min, max, count}` per batch size), optionally scaled. */
+function columns(band, n, scale = 1) {
+  const part = (xs) => Array.from(xs.slice(0, n), (v) => v * scale);
+  return { mean: part(band.mean), min: part(band.min), max: part(band.max), count: band.count.slice(0, n) };
 }
 
 const fmt = (v, digits = 3) => {

@@ -166,6 +166,27 @@ pub fn diverged_counts(plan: &SweepPlan, cells: &[CellResult]) -> Vec<usize> {
     plan.batch_sizes.iter().map(|&b| cells.iter().filter(|c| c.batch_size == b && c.diverged).count()).collect()
 }
 
+/// Bands per batch size as columns (what a chart of one metric against B draws).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BandColumns {
+    pub mean: Vec<f64>,
+    pub min: Vec<f64>,
+    pub max: Vec<f64>,
+    /// Runs behind each band.
+    pub count: Vec<usize>,
+}
+
+impl BandColumns {
+    pub fn of(bands: &[Band]) -> Self {
+        BandColumns {
+            mean: bands.iter().map(|b| b.mean).collect(),
+            min: bands.iter().map(|b| b.min).collect(),
+            max: bands.iter().map(|b| b.max).collect(),
+            count: bands.iter().map(|b| b.n).collect(),
+        }
+    }
+}
+
 /// Where a sweep stands after [`Sweep::advance`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct SweepProgress {

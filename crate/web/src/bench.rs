@@ -6,7 +6,23 @@
 use batchscape_core::model::Workspace;
 use batchscape_core::train::Trainer;
 use batchscape_core::w1::W1;
+use crate::to_js;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+#[derive(Serialize)]
+struct Evaluation {
+    train_loss: f64,
+    train_acc: f64,
+    test_loss: f64,
+    test_acc: f64,
+}
+
+#[derive(Serialize)]
+struct LambdaMax {
+    value: f64,
+    iterations: usize,
+}
 
 #[wasm_bindgen]
 pub struct W1Bench {
@@ -48,13 +64,17 @@ impl W1Bench {
         }
     }
 
-    /// `[train loss, train accuracy, test loss, test accuracy]` of the current run's θ
-    /// (θ0 without a run).
-    pub fn evaluate(&mut self) -> Vec<f64> {
+    /// `{train_loss, train_acc, test_loss, test_acc}` of the current run's θ (θ0 without a run).
+    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let theta = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0);
         let train = self.w1.mlp.evaluate(theta, &self.w1.split.train, &mut self.ws);
         let test = self.w1.mlp.evaluate(theta, &self.w1.split.test, &mut self.ws);
-        vec![train.loss, train.accuracy.unwrap_or(f64::NAN), test.loss, test.accuracy.unwrap_or(f64::NAN)]
+        to_js(&Evaluation {
+            train_loss: train.loss,
+            train_acc: train.accuracy.unwrap_or(f64::NAN),
+            test_loss: test.loss,
+            test_acc: test.accuracy.unwrap_or(f64::NAN),
+        })
     }
 
     /// The `n × n` landscape around θ0 (`values[j·n + i]`; n is clamped to 1 ..= 201).
@@ -64,14 +84,14 @@ impl W1Bench {
 
     /// λ_max of the training loss (full batch) at the current run's θ (θ0 without a run), by
     /// power iteration on exact f32 Hessian-vector products from a seeded start:
-    /// `[λ_max, products used]` (issue 4's browser benchmark; the page's analysis uses f64).
-    pub fn lambda_max(&self) -> Vec<f64> {
+    /// `{value, iterations}`: λ_max and the products used (the page's analysis uses f64).
+    pub fn lambda_max(&self) -> Result<JsValue, JsError> {
         let theta = self.run.as_ref().map(Trainer::theta).unwrap_or(&self.w1.theta0);
         let mut tape = batchscape_core::curvature::Tape::<f32>::new(&self.w1.mlp, &self.w1.split.train);
         tape.set_point(theta);
         let start: Vec<f32> = batchscape_core::curvature::gaussian_unit(self.w1.mlp.n_params(), &mut batchscape_core::rng::Mulberry32::new(3));
         let e = batchscape_core::curvature::lambda_max(&mut tape, &start, batchscape_core::curvature::PowerConfig::default());
-        vec![e.value, e.iterations as f64]
+        to_js(&LambdaMax { value: e.value, iterations: e.iterations })
     }
 
     /// Exact B_simple = tr(Σ)/‖G‖² at the current run's θ over the 512 training points (f64).

@@ -3,7 +3,8 @@
 //! `sweep` charts ([`crate::draw::draw`]).
 
 use batchscape_core::settings::Settings;
-use batchscape_core::sweep::{aggregate, diverged_counts, Metric, Sweep, SweepPlan, SweepProgress};
+use crate::to_js;
+use batchscape_core::sweep::{aggregate, diverged_counts, BandColumns, Metric, Sweep, SweepPlan};
 use wasm_bindgen::prelude::*;
 
 /// A sweep of the settings given (batch size over powers of two × seeds).
@@ -13,9 +14,6 @@ pub struct SweepSession {
     errors: Vec<String>,
 }
 
-fn progress_vec(p: SweepProgress) -> Vec<f64> {
-    vec![p.cells_done as f64, p.n_cells as f64, p.cell_step as f64, p.cell_steps as f64]
-}
 
 #[wasm_bindgen]
 impl SweepSession {
@@ -35,13 +33,14 @@ impl SweepSession {
 
     /// Trains up to `max_steps` steps (stopping early when a run ends); returns
     /// [`SweepSession::progress`].
-    pub fn advance(&mut self, max_steps: u32) -> Vec<f64> {
-        progress_vec(self.sweep.advance(max_steps as usize))
+    pub fn advance(&mut self, max_steps: u32) -> Result<JsValue, JsError> {
+        to_js(&self.sweep.advance(max_steps as usize))
     }
 
-    /// `[runs done, runs in all, step of the run in progress, its planned steps]`.
-    pub fn progress(&self) -> Vec<f64> {
-        progress_vec(self.sweep.progress())
+    /// [`batchscape_core::sweep::SweepProgress`]: `{cells_done, n_cells, cell_step, cell_steps}` (runs done, runs in
+    /// all, step of the run in progress and its planned steps).
+    pub fn progress(&self) -> Result<JsValue, JsError> {
+        to_js(&self.sweep.progress())
     }
 
     pub fn batch_sizes(&self) -> Vec<f64> {
@@ -58,13 +57,11 @@ impl SweepSession {
     }
 
     /// The bands of `metric` (`test_acc`, `train_acc`, `test_loss`, `train_loss`, `gap`,
-    /// `lambda_max`, `steps_to_target`) per batch size over the runs finished so far:
-    /// `[mean…, min…, max…, count…]` (4 × batch sizes); empty for an unknown metric.
-    pub fn band(&self, metric: &str) -> Vec<f64> {
-        let Some(m) = Metric::parse(metric) else { return vec![] };
-        let bands = aggregate(self.sweep.plan(), self.sweep.cells(), m);
-        let col = |f: fn(&batchscape_core::sweep::Band) -> f64| bands.iter().map(f).collect::<Vec<f64>>();
-        [col(|b| b.mean), col(|b| b.min), col(|b| b.max), col(|b| b.n as f64)].concat()
+    /// `lambda_max`, `steps_to_target`) per batch size over the runs finished so far, as
+    /// [`BandColumns`] (`{mean, min, max, count}`); `undefined` for an unknown metric.
+    pub fn band(&self, metric: &str) -> Result<JsValue, JsError> {
+        let Some(m) = Metric::parse(metric) else { return Ok(JsValue::UNDEFINED) };
+        to_js(&BandColumns::of(&aggregate(self.sweep.plan(), self.sweep.cells(), m)))
     }
 
     /// Diverged runs per batch size.
