@@ -4,7 +4,8 @@
 //! The network's input width is the data set's (2, or 1 for the regression sets), its hidden
 //! widths are `hidden`, and its loss follows from the data set (BCE from logits for
 //! classification, MSE for regression; [`Settings::loss`]). Run `k` with batch size B gets
-//! η = `lr_rule`(η₀, B, B₀), `steps_for(B)` steps, the scenario's optimizer and warm-up.
+//! η = `lr_rule`(η₀, B, B₀), `steps_for(B)` steps (under `budget=loss` the cap `max_steps`, with
+//! the target `target_loss`), the scenario's optimizer and warm-up.
 
 use crate::data::Split;
 use crate::landscape::{Extent, Grid, Plane};
@@ -51,6 +52,7 @@ impl Scenario {
             batch_size: b,
             lr: s.lr_for(b),
             steps: s.steps_for(b),
+            target_loss: s.target_for_runs(),
             n_records: N_RECORDS,
             warmup: s.warmup,
             optim: s.optim(),
@@ -126,8 +128,12 @@ pub struct RunReport {
     pub diverged: bool,
     /// The step at which the run diverged, or null.
     pub diverged_at_step: Option<usize>,
-    /// "finished" or "diverged at step k: reason; hint".
+    /// "finished" or "diverged at step k: reason; hint"; under budget=loss "finished: reached
+    /// the target loss X at step k" or "finished: did not reach the target loss X in S steps".
     pub message: String,
+    /// budget=loss: whether the run's full training loss reached `target_loss` (false if it
+    /// stopped at `max_steps` or diverged); null under the other budgets.
+    pub reached_target: Option<bool>,
     pub final_train_loss: f64,
     pub final_test_loss: f64,
     pub final_train_acc: f64,
@@ -156,7 +162,8 @@ impl RunReport {
             status: trainer.status().clone(),
             diverged: diverged_at_step.is_some(),
             diverged_at_step,
-            message: trainer.status().message(),
+            message: trainer.message(),
+            reached_target: trainer.reached_target(),
             final_train_loss: last(&h.train_loss),
             final_test_loss: last(&h.test_loss),
             final_train_acc: last(&h.train_acc),

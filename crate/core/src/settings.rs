@@ -201,9 +201,11 @@ settings_table! {
     lr_rule: LrRule = LrRule::Fixed, Choice, "learning rate of batch size B: η₀, η₀·B/B₀ or η₀·√(B/B₀)";
     base_batch: usize = 16, Int { min: 1, max: 4096 }, "base batch size B₀ of the learning-rate rule";
     warmup: usize = 0, Int { min: 0, max: 100_000 }, "linear warm-up steps W (0: none)";
-    budget: Budget = Budget::Epochs, Choice, "what runs share: equal epochs or equal steps";
+    budget: Budget = Budget::Epochs, Choice, "what runs share: equal epochs, equal steps, or equal training loss (each run trains until its full training loss is at most target_loss)";
     epochs: usize = 60, Int { min: 1, max: 2000 }, "passes over the training set per run (budget=epochs)";
     steps: usize = 1000, Int { min: 1, max: 1_000_000 }, "updates per run (budget=steps)";
+    target_loss: f64 = 0.1, Float { min: 1e-4, max: 10.0 }, "training loss each run trains to (budget=loss): the full training loss is checked at step 0 and at the end of every epoch (every ⌊N/B⌋ steps), and the run stops at the first check where it is at most this";
+    max_steps: usize = 20_000, Int { min: 1, max: 1_000_000 }, "most updates per run under budget=loss; a run that gets there first did not reach target_loss";
     batch: Vec<usize> = vec![16, 256], IntList { min_len: 1, max_len: 4, min: 1, max: 4096 }, "batch size of each run (at most n_train), e.g. 8,256";
     grid: usize = 51, Int { min: 5, max: 101 }, "landscape grid points per axis";
 }
@@ -505,10 +507,16 @@ impl Settings {
         KEYS.iter().map(|s| (s.key, self.get(s.key).unwrap_or_default())).collect()
     }
 
-    /// Optimizer steps per run for batch size `b`: `epochs · max(1, ⌊N/B⌋)` (partial batches
-    /// dropped) under `budget=epochs`, `steps` under `budget=steps`.
+    /// Planned optimizer steps per run for batch size `b`: `epochs · max(1, ⌊N/B⌋)` (partial
+    /// batches dropped) under `budget=epochs`, `steps` under `budget=steps`, the cap `max_steps`
+    /// under `budget=loss` (the run stops earlier if it reaches `target_loss`).
     pub fn steps_for(&self, b: usize) -> usize {
-        self.budget.steps_for(self.epochs, self.steps, self.n_train, b)
+        self.budget.steps_for(self.epochs, self.steps, self.max_steps, self.n_train, b)
+    }
+
+    /// The training loss a run stops at: `Some(target_loss)` under `budget=loss`, else `None`.
+    pub fn target_for_runs(&self) -> Option<f64> {
+        (self.budget == Budget::Loss).then_some(self.target_loss)
     }
 
     /// The learning rate of a run with batch size `b` under `lr_rule` (before warm-up).
@@ -615,7 +623,7 @@ mod tests {
             ("seed", "4000000000"), ("dataset", "spiral"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
             ("label_noise", "0.125"), ("hidden", "8,4,2"), ("act", "relu"), ("optimizer", "adam"), ("momentum", "0.5"),
             ("weight_decay", "0.001"), ("lr", "0.05"), ("lr_rule", "sqrt"), ("base_batch", "32"), ("warmup", "10"),
-            ("budget", "steps"), ("epochs", "7"), ("steps", "123"), ("batch", "1,256"), ("grid", "21"),
+            ("budget", "steps"), ("epochs", "7"), ("steps", "123"), ("target_loss", "0.25"), ("max_steps", "4567"), ("batch", "1,256"), ("grid", "21"),
         ];
         assert_eq!(pairs.len(), KEYS.len(), "one pair per key");
         let s = Settings::from_pairs(pairs).unwrap();
@@ -707,7 +715,7 @@ mod tests {
         assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
         assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
         assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
-        assert_eq!(choices("budget"), ["epochs", "steps"]);
+        assert_eq!(choices("budget"), ["epochs", "steps", "loss"]);
     }
 
     #[test]
@@ -756,7 +764,7 @@ mod tests {
             ("lr", "1e999"), ("lr", "inf"), ("lr", "-0.1"), ("lr", "0"), ("lr", "0.1.2"), ("lr", ""),
             ("noise", "NaN"), ("noise", "1.5"), ("label_noise", "0.6"), ("momentum", "1"), ("weight_decay", "-1e-9"),
             ("seed", "-1"), ("seed", "4294967296"), ("seed", "1e3"), ("seed", "abc"), ("n_train", "63"), ("n_test", "99999"),
-            ("epochs", "0"), ("steps", "0"), ("warmup", "-3"), ("base_batch", "0"), ("grid", "1e999"),
+            ("epochs", "0"), ("steps", "0"), ("target_loss", "0"), ("target_loss", "11"), ("max_steps", "0"), ("warmup", "-3"), ("base_batch", "0"), ("grid", "1e999"),
             ("batch", ""), ("batch", "1,2,3,4,5"), ("batch", "8,,16"), ("batch", "0"), ("batch", "16;32"), ("batch", "4097"),
             ("hidden", "65"), ("hidden", "0"), ("hidden", "8,x"), ("dataset", "MOONS"), ("dataset", "<script>alert(1)</script>"),
             ("budget", "time"), ("lr_rule", "cosine"), ("act", "\u{0}"), ("act", "tanh\"onload=\""), ("__proto__", "1"),
@@ -856,6 +864,11 @@ mod tests {
         s.set("budget", "steps").unwrap();
         s.set("steps", "77").unwrap();
         assert_eq!((s.steps_for(1), s.steps_for(256)), (77, 77));
+        assert_eq!(s.target_for_runs(), None);
+        s.set("budget", "loss").unwrap();
+        s.set("max_steps", "900").unwrap();
+        s.set("target_loss", "0.3").unwrap();
+        assert_eq!((s.steps_for(1), s.steps_for(256), s.target_for_runs()), (900, 900, Some(0.3)));
     }
 
     /// docs/settings.md lists every key with its allowed values, so the documentation cannot

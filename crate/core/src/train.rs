@@ -16,7 +16,17 @@
 //!
 //! **Budget** ([`Budget`]): equal *epochs* gives every run `epochs·⌊N/B⌋` steps (the same
 //! number of examples seen, up to the dropped partial batches); equal *steps* gives every run
-//! the same number of updates, so a larger B sees more examples.
+//! the same number of updates, so a larger B sees more examples; equal *training loss* trains
+//! every run until its full-batch training loss is at most `target_loss`, capped at
+//! `max_steps` updates.
+//!
+//! **The target check** (`budget=loss`, [`RunSpec::target_loss`]): the full training loss is
+//! evaluated at step 0 and at the end of every epoch (every ⌊N/B⌋ steps; every step for
+//! full-batch descent). The run stops at the first check where it is ≤ the target, and that
+//! step is recorded in the history, so the history's last training loss is the loss that met
+//! the target. A run that reaches `max_steps` first ends "finished" with
+//! [`Trainer::reached_target`] = `Some(false)`. The check only reads θ (no random draw), so
+//! a run's θ at step k is the same under every budget.
 
 use crate::data::Split;
 use crate::model::{Eval, Mlp, Workspace};
@@ -98,15 +108,20 @@ crate::settings::named_enum! {
         Epochs = "epochs",
         /// Every run makes the same number of steps.
         Steps = "steps",
+        /// Every run trains until its full training loss is ≤ `target_loss` (checked every
+        /// epoch), at most `max_steps` steps.
+        Loss = "loss",
     }
 }
 
 impl Budget {
-    /// Steps of a run with batch size `b` on `n` examples: `epochs·max(1, ⌊n/b⌋)` or `steps`.
-    pub fn steps_for(self, epochs: usize, steps: usize, n: usize, b: usize) -> usize {
+    /// Planned steps of a run with batch size `b` on `n` examples: `epochs·max(1, ⌊n/b⌋)`,
+    /// `steps`, or the cap `max_steps` (budget=loss, which may stop earlier).
+    pub fn steps_for(self, epochs: usize, steps: usize, max_steps: usize, n: usize, b: usize) -> usize {
         match self {
             Budget::Epochs => epochs * (n / b.max(1)).max(1),
             Budget::Steps => steps,
+            Budget::Loss => max_steps,
         }
     }
 }
@@ -117,7 +132,11 @@ pub struct RunSpec {
     pub batch_size: usize,
     /// The learning rate of this run after its rule (before warm-up): the *effective* η.
     pub lr: f64,
+    /// The steps planned: all of them, or the cap when `target_loss` is set.
     pub steps: usize,
+    /// budget=loss: stop at the first check (step 0, then every epoch) where the full training
+    /// loss is ≤ this; `None` under the other budgets.
+    pub target_loss: Option<f64>,
     /// History points (losses and a θ snapshot) are recorded about this many times per run.
     pub n_records: usize,
     /// Warm-up steps W (0: none).
@@ -136,6 +155,7 @@ impl RunSpec {
             batch_size,
             lr,
             steps,
+            target_loss: None,
             n_records,
             warmup: 0,
             optim: OptimConfig::SGD,
@@ -195,6 +215,7 @@ pub struct Trainer {
     initial_loss: f64,
     history: History,
     status: Status,
+    reached_target: Option<bool>,
 }
 
 /// A recorded full-batch training loss above this multiple of the initial one (and above
@@ -223,10 +244,15 @@ impl Trainer {
             initial_loss: 0.0,
             history: History::default(),
             status: Status::Running,
+            reached_target: spec.target_loss.map(|_| false),
             spec,
         };
         t.record();
         t.initial_loss = t.history.train_loss[0];
+        if t.spec.target_loss.is_some_and(|target| t.initial_loss <= target) {
+            t.reached_target = Some(true);
+            t.status = Status::Finished;
+        }
         if t.spec.steps == 0 {
             t.status = Status::Finished;
         }
@@ -271,12 +297,27 @@ impl Trainer {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }
-            if self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps {
+            let recorded = self.step.is_multiple_of(self.record_every) || self.step == self.spec.steps;
+            if recorded {
                 self.record();
                 let last = *self.history.train_loss.last().unwrap_or(&0.0);
                 if !last.is_finite() || (last > EXPLODE_FLOOR && last > EXPLODE_FACTOR * self.initial_loss) {
                     self.diverge(format!("the training loss exploded to {last:.3e}"));
                     break;
+                }
+            }
+            if let Some(target) = self.spec.target_loss {
+                if self.step.is_multiple_of(self.sampler.steps_per_epoch()) {
+                    // A recorded step's loss is this same evaluation; do not repeat it.
+                    let loss = if recorded { *self.history.train_loss.last().unwrap_or(&f64::NAN) } else { self.evaluate_train().loss };
+                    if loss <= target {
+                        if !recorded {
+                            self.record();
+                        }
+                        self.reached_target = Some(true);
+                        self.status = Status::Finished;
+                        break;
+                    }
                 }
             }
             if self.step >= self.spec.steps {
@@ -288,6 +329,23 @@ impl Trainer {
 
     pub fn status(&self) -> &Status {
         &self.status
+    }
+
+    /// budget=loss: whether the full training loss reached the target (`Some(false)` while
+    /// running, after `max_steps` without reaching it, or after a divergence); `None` under the
+    /// other budgets.
+    pub fn reached_target(&self) -> Option<bool> {
+        self.reached_target
+    }
+
+    /// [`Status::message`], and under budget=loss what became of the target: "finished: reached
+    /// the target loss X at step k" or "finished: did not reach the target loss X in S steps".
+    pub fn message(&self) -> String {
+        match (&self.status, self.spec.target_loss, self.reached_target) {
+            (Status::Finished, Some(target), Some(true)) => format!("finished: reached the target loss {target} at step {}", self.step),
+            (Status::Finished, Some(target), _) => format!("finished: did not reach the target loss {target} in {} steps", self.step),
+            (status, _, _) => status.message(),
+        }
     }
 
     pub fn step(&self) -> usize {
@@ -450,11 +508,65 @@ mod tests {
 
     #[test]
     fn budgets_give_equal_epochs_or_equal_steps() {
-        assert_eq!(Budget::Epochs.steps_for(10, 999, 256, 16), 160);
-        assert_eq!(Budget::Epochs.steps_for(10, 999, 100, 30), 30, "partial batches dropped");
-        assert_eq!(Budget::Epochs.steps_for(3, 999, 64, 64), 3, "full batch: one step per epoch");
-        assert_eq!(Budget::Steps.steps_for(10, 500, 256, 1), 500);
-        assert_eq!(Budget::Steps.steps_for(10, 500, 256, 256), 500);
+        assert_eq!(Budget::Epochs.steps_for(10, 999, 777, 256, 16), 160);
+        assert_eq!(Budget::Epochs.steps_for(10, 999, 777, 100, 30), 30, "partial batches dropped");
+        assert_eq!(Budget::Epochs.steps_for(3, 999, 777, 64, 64), 3, "full batch: one step per epoch");
+        assert_eq!(Budget::Steps.steps_for(10, 500, 777, 256, 1), 500);
+        assert_eq!(Budget::Steps.steps_for(10, 500, 777, 256, 256), 500);
+        assert_eq!(Budget::Loss.steps_for(10, 500, 777, 256, 8), 777, "the cap is planned");
+    }
+
+    /// budget=loss: the run stops at the first check (every epoch, ⌊512/16⌋ = 32 steps) whose
+    /// full training loss is ≤ the target, records that point last, and the check before was
+    /// above it. A replay without a target, evaluated at every check, shows both, and its θ at
+    /// that step is bit-identical (the check draws nothing).
+    #[test]
+    fn a_loss_budget_stops_at_the_first_check_that_meets_the_target() {
+        let (mlp, split, theta0) = w1();
+        let target = 0.2;
+        let spec = RunSpec { target_loss: Some(target), ..RunSpec::sgd(16, 0.3, 20_000, 120) };
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec.clone(), 7);
+        while t.advance(50) == &Status::Running {}
+        assert_eq!((t.status(), t.reached_target()), (&Status::Finished, Some(true)));
+        let stop = t.step();
+        let h = t.history();
+        assert!(*h.train_loss.last().unwrap() <= target, "{:?}", h.train_loss);
+        assert_eq!(*h.step.last().unwrap() as usize, stop, "the stop is recorded");
+        assert!(stop > 0 && stop < 20_000 && stop.is_multiple_of(32), "{stop}");
+        assert_eq!(t.message(), format!("finished: reached the target loss 0.2 at step {stop}"));
+        let mut replay = Trainer::new(&mlp, split.clone(), &theta0, RunSpec { target_loss: None, ..spec }, 7);
+        let mut losses = vec![];
+        while replay.step() < stop {
+            replay.advance(32);
+            losses.push(replay.evaluate_train().loss);
+        }
+        let (before, at) = (losses[losses.len() - 2], losses[losses.len() - 1]);
+        assert!(before > target && at <= target, "check before {before}, at the stop {at}");
+        assert!(losses[..losses.len() - 1].iter().all(|&l| l > target), "no earlier check met it: {losses:?}");
+        assert_eq!(at, *h.train_loss.last().unwrap());
+        assert_eq!(replay.theta(), t.theta());
+    }
+
+    /// An unreachable target stops at `max_steps`, marked as not reached; full-batch descent
+    /// checks every step; a target the initial loss already meets stops at step 0.
+    #[test]
+    fn an_unreachable_target_stops_at_max_steps_and_says_so() {
+        let (mlp, split, theta0) = w1();
+        let spec = RunSpec { target_loss: Some(1e-4), ..RunSpec::sgd(512, 0.3, 300, 10) };
+        let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 7);
+        assert_eq!(t.advance(usize::MAX), &Status::Finished);
+        assert_eq!((t.step(), t.reached_target()), (300, Some(false)));
+        assert!(*t.history().train_loss.last().unwrap() > 1e-4);
+        assert_eq!(t.message(), "finished: did not reach the target loss 0.0001 in 300 steps");
+        let full = RunSpec { target_loss: Some(0.5), ..RunSpec::sgd(512, 0.3, 300, 10) };
+        let mut f = Trainer::new(&mlp, split.clone(), &theta0, full, 7);
+        f.advance(usize::MAX);
+        assert_eq!(f.reached_target(), Some(true));
+        assert!(!f.step().is_multiple_of(30), "stops between records: {}", f.step());
+        let easy = RunSpec { target_loss: Some(10.0), ..RunSpec::sgd(16, 0.3, 300, 10) };
+        let e = Trainer::new(&mlp, split.clone(), &theta0, easy, 7);
+        assert_eq!((e.status(), e.step(), e.reached_target()), (&Status::Finished, 0, Some(true)));
+        assert_eq!(Trainer::new(&mlp, split, &theta0, RunSpec::sgd(16, 0.3, 300, 10), 7).reached_target(), None);
     }
 
     #[test]
