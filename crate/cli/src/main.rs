@@ -174,8 +174,12 @@ fn run(args: Args) -> Result<(), String> {
         trainer.advance(usize::MAX);
         let wall_ms = start.elapsed().as_secs_f64() * 1e3;
         let report = RunReport::for_run(&scenario, &trainer);
+        // The analysis keys (docs/metrics.md): at the end point, or null if the run diverged.
+        let h = trainer.history();
+        let cfg = AnalysisConfig::default();
+        let analysis = analyze(&scenario.mlp, &scenario.split.train, trainer.theta(), &h.theta, &h.step, &cfg, scenario.streams.dirs);
         say(format_args!(
-            "B = {:>4}  η = {:<10} {:<9} steps {:>6}  train loss {:.6}  test loss {:.6}  train acc {}  test acc {}  θ {}  {:.0} ms",
+            "B = {:>4}  η = {:<10} {:<9} steps {:>6}  train loss {:.6}  test loss {:.6}  train acc {}  test acc {}  grad_norm {:.4e}  θ {}  {:.0} ms",
             report.batch_size,
             report.lr,
             if report.diverged { "diverged" } else { "finished" },
@@ -184,18 +188,15 @@ fn run(args: Args) -> Result<(), String> {
             report.final_test_loss,
             accuracy(report.final_train_acc),
             accuracy(report.final_test_acc),
+            analysis.grad_norm,
             report.theta_fingerprint,
             wall_ms
         ));
-        if report.diverged {
+        if report.diverged || report.reached_target.is_some() {
             say(format_args!("          {}", report.message));
         }
         let mut value = json_of(&report)?;
         value["wall_ms"] = serde_json::json!(wall_ms);
-        // The analysis keys (docs/metrics.md): at the end point, or null if the run diverged.
-        let h = trainer.history();
-        let cfg = AnalysisConfig::default();
-        let analysis = analyze(&scenario.mlp, &scenario.split.train, trainer.theta(), &h.theta, &h.step, &cfg, scenario.streams.dirs);
         if let serde_json::Value::Object(fields) = json_of(&analysis)? {
             for (key, field) in fields {
                 value[if key == "history" { "analysis_history".to_string() } else { key }] = field;

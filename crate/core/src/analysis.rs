@@ -1,5 +1,6 @@
 //! The flat-vs-sharp and dynamics numbers of one run: λ_max, the Hessian trace, ε-sharpness
-//! (at the run's end point), the gradient noise scale (exact and two-batch), and λ_max and
+//! with its first-order part and the full-batch gradient norm (at the run's end point), the
+//! gradient noise scale (exact and two-batch), and λ_max and
 //! B_simple over training, computed from the θ snapshots the trainer keeps
 //! ([`crate::train::History::theta`]).
 //!
@@ -45,11 +46,23 @@ impl Default for AnalysisConfig {
     }
 }
 
-/// ε-sharpness φ (percent) at one ε.
+/// ε-sharpness φ (percent) at one ε, and its first-order part.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct EpsSharpness {
     pub eps: f64,
     pub phi: f64,
+    /// What the linearized loss alone gives: the maximum of g·z over the box
+    /// `|zᵢ| ≤ ε(|θᵢ| + 1)`, in the same percent, `100·ε·Σᵢ|gᵢ|(|θᵢ| + 1)/(1 + L)` (g the
+    /// full-batch gradient at θ, L the training loss there). At a non-stationary end point φ is
+    /// mostly this term (the leftover gradient), not curvature.
+    pub phi_first_order: f64,
+}
+
+/// `100·ε·Σᵢ|gᵢ|(|θᵢ| + 1)/(1 + L)`: the first-order part of ε-sharpness at θ with gradient `g`
+/// and loss `loss`.
+pub fn phi_first_order(theta: &[f64], grad: &[f64], loss: f64, eps: f64) -> f64 {
+    let s: f64 = theta.iter().zip(grad).map(|(t, g)| g.abs() * (t.abs() + 1.0)).sum();
+    100.0 * eps * s / (1.0 + loss)
 }
 
 /// λ_max and B_simple at recorded steps of a run (`step[k]` is the trainer's step count).
@@ -71,6 +84,9 @@ pub struct RunAnalysis {
     pub hessian_trace: f64,
     pub hessian_trace_se: f64,
     pub eps_sharpness: Vec<EpsSharpness>,
+    /// ‖∇L(θ)‖₂ of the full-batch training loss at the end point: how far it is from a
+    /// stationary point.
+    pub grad_norm: f64,
     pub b_simple: f64,
     pub b_simple_two_batch: f64,
     pub history: AnalysisHistory,
@@ -145,7 +161,7 @@ pub fn analyze(mlp: &Mlp, train: &Dataset, theta: &[f32], snapshots: &[Vec<f32>]
     let picked: Vec<Vec<f32>> = idx.iter().map(|&i| snapshots[i].clone()).collect();
     let (lams, bs) = series(mlp, train, &picked, cfg.power, dirs_seed);
     let history = AnalysisHistory { step: idx.iter().map(|&i| steps[i]).collect(), lambda_max: lams, b_simple: bs };
-    let nan_eps = || cfg.eps.iter().map(|&eps| EpsSharpness { eps, phi: f64::NAN }).collect();
+    let nan_eps = || cfg.eps.iter().map(|&eps| EpsSharpness { eps, phi: f64::NAN, phi_first_order: f64::NAN }).collect();
     if !is_finite(theta) || train.is_empty() {
         return RunAnalysis {
             lambda_max: f64::NAN,
@@ -153,6 +169,7 @@ pub fn analyze(mlp: &Mlp, train: &Dataset, theta: &[f32], snapshots: &[Vec<f32>]
             hessian_trace: f64::NAN,
             hessian_trace_se: f64::NAN,
             eps_sharpness: nan_eps(),
+            grad_norm: f64::NAN,
             b_simple: f64::NAN,
             b_simple_two_batch: f64::NAN,
             history,
@@ -160,7 +177,9 @@ pub fn analyze(mlp: &Mlp, train: &Dataset, theta: &[f32], snapshots: &[Vec<f32>]
     }
     let theta = to_f64(theta);
     let mut tape = Tape::<f64>::new(mlp, train);
-    tape.set_point(&theta);
+    let loss = tape.set_point(&theta);
+    let grad = tape.grad().to_vec();
+    let grad_norm = libm::sqrt(grad.iter().map(|g| g * g).sum::<f64>());
     let start: Vec<f64> = gaussian_unit(mlp.n_params(), &mut Mulberry32::new(seeds.power));
     let eig = lambda_max(&mut tape, &start, cfg.power);
     let (trace, trace_se) = hutchinson_trace(&mut tape, cfg.trace_samples, &mut Mulberry32::new(seeds.trace));
@@ -169,14 +188,22 @@ pub fn analyze(mlp: &Mlp, train: &Dataset, theta: &[f32], snapshots: &[Vec<f32>]
     let two = TwoBatchConfig { b_small: (n / cfg.small_div.max(1)).max(1), b_big: (n / 2).max(2), n_pairs: cfg.n_pairs };
     let b_two = b_simple_two_batch(mlp, train, &theta, two, &mut Mulberry32::new(seeds.two_batch)).map_or(f64::NAN, |s| s.b_simple);
     let mut rng = Mulberry32::new(seeds.sharpness);
-    let eps_sharpness =
-        cfg.eps.iter().map(|&eps| EpsSharpness { eps, phi: eps_sharpness(&mut tape, &theta, eps, cfg.sharpness_steps, &mut rng) }).collect();
+    let eps_sharpness = cfg
+        .eps
+        .iter()
+        .map(|&eps| EpsSharpness {
+            eps,
+            phi: eps_sharpness(&mut tape, &theta, eps, cfg.sharpness_steps, &mut rng),
+            phi_first_order: phi_first_order(&theta, &grad, loss, eps),
+        })
+        .collect();
     RunAnalysis {
         lambda_max: eig.value,
         lambda_max_iterations: eig.iterations,
         hessian_trace: trace,
         hessian_trace_se: trace_se,
         eps_sharpness,
+        grad_norm,
         b_simple,
         b_simple_two_batch: b_two,
         history,
@@ -217,6 +244,47 @@ mod tests {
         }
     }
 
+    /// `grad_norm` and `phi_first_order` of a trained end point against a central-difference
+    /// gradient of the full training loss computed here in f64, (L(θ + h eₖ) − L(θ − h eₖ))/2h
+    /// with h = 1e-5 (truncation O(h²), rounding O(ε/h): both near 1e-10), and the loss itself
+    /// from a plain f64 evaluation. The end point is a short SGD run, not a minimum, so its
+    /// gradient is far from zero.
+    #[test]
+    fn grad_norm_and_the_first_order_part_match_a_finite_difference_gradient() {
+        use crate::model::Workspace;
+        let s = Settings::from_pairs([("n_train", "64"), ("hidden", "6,5"), ("batch", "8"), ("budget", "steps"), ("steps", "40"), ("label_noise", "0.2")]).unwrap();
+        let sc = Scenario::new(&s);
+        let mut t = sc.trainer(8);
+        t.advance(usize::MAX);
+        let cfg = AnalysisConfig { history_points: 2, trace_samples: 2, n_pairs: 2, sharpness_steps: 3, ..AnalysisConfig::default() };
+        let h = t.history();
+        let a = analyze(&sc.mlp, &sc.split.train, t.theta(), &h.theta, &h.step, &cfg, sc.streams.dirs);
+        let train = &sc.split.train;
+        let mut ws = Workspace::<f64>::new(&sc.mlp, train.len());
+        let mut loss_at = |theta: &[f64]| sc.mlp.evaluate(theta, train, &mut ws).loss;
+        let theta: Vec<f64> = t.theta().iter().map(|&x| x as f64).collect();
+        let loss = loss_at(&theta);
+        let step = 1e-5;
+        let fd: Vec<f64> = (0..theta.len())
+            .map(|k| {
+                let (mut tp, mut tm) = (theta.clone(), theta.clone());
+                tp[k] += step;
+                tm[k] -= step;
+                (loss_at(&tp) - loss_at(&tm)) / (2.0 * step)
+            })
+            .collect();
+        let norm = fd.iter().map(|g| g * g).sum::<f64>().sqrt();
+        assert!(norm > 1e-3, "not a stationary point: {norm}");
+        assert!((a.grad_norm - norm).abs() < 1e-6 * norm, "grad_norm {} vs finite differences {norm}", a.grad_norm);
+        for e in &a.eps_sharpness {
+            let first: f64 = theta.iter().zip(&fd).map(|(t, g)| g.abs() * (t.abs() + 1.0)).sum::<f64>() * 100.0 * e.eps / (1.0 + loss);
+            assert!((e.phi_first_order - first).abs() < 1e-6 * first, "ε = {}: {} vs {first}", e.eps, e.phi_first_order);
+        }
+        // Linear in ε: the two boxes' first-order parts differ by their ε ratio.
+        let (big, small) = (a.eps_sharpness[0], a.eps_sharpness[1]);
+        assert!((big.phi_first_order / small.phi_first_order - big.eps / small.eps).abs() < 1e-12);
+    }
+
     #[test]
     fn sampled_snapshots_are_evenly_spaced_and_end_with_the_last() {
         assert_eq!(sample_indices(10, 4), vec![0, 3, 6, 9]);
@@ -249,9 +317,11 @@ mod tests {
         let last = *a.history.lambda_max.last().unwrap();
         assert!((last - a.lambda_max).abs() < 1e-2 * a.lambda_max, "{last} vs {}", a.lambda_max);
         assert_eq!(a.history.step.last(), h.step.last());
+        assert!(a.grad_norm > 0.0 && a.eps_sharpness.iter().all(|e| e.phi_first_order > 0.0));
         let bad = vec![f32::NAN; sc.mlp.n_params()];
         let d = analyze(&sc.mlp, &sc.split.train, &bad, std::slice::from_ref(&bad), &[0], &cfg, 1);
-        assert!(d.lambda_max.is_nan() && d.history.lambda_max[0].is_nan());
+        assert!(d.lambda_max.is_nan() && d.history.lambda_max[0].is_nan() && d.grad_norm.is_nan());
+        assert!(d.eps_sharpness.iter().all(|e| e.phi_first_order.is_nan()));
         assert!(serde_json::to_string(&d).unwrap().contains("\"lambda_max\":null"));
     }
 }
