@@ -288,6 +288,30 @@ mod tests {
         assert_eq!(fnv1a_f32(small.theta()), fnv1a_f32(again.theta()));
     }
 
+    /// budget=loss through the settings: each run's plan is the cap `max_steps`, it stops at
+    /// the target with `final_train_loss` ≤ `target_loss` and says so; the other budgets report
+    /// no target.
+    #[test]
+    fn a_loss_budget_run_reports_its_target_through_the_settings() {
+        let base = [("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("lr", "0.5"), ("batch", "16")];
+        let loss: Vec<(&str, &str)> = base.iter().copied().chain([("budget", "loss"), ("target_loss", "0.3"), ("max_steps", "3000")]).collect();
+        let sc = scenario(&loss);
+        assert_eq!((sc.spec(16).steps, sc.spec(16).target_loss), (3000, Some(0.3)));
+        let mut t = sc.trainer(16);
+        t.advance(usize::MAX);
+        let report = RunReport::for_run(&sc, &t);
+        assert_eq!(report.reached_target, Some(true), "{}", report.message);
+        assert!(report.final_train_loss <= 0.3 && report.steps < report.planned_steps, "{} of {}", report.steps, report.planned_steps);
+        assert_eq!(report.planned_steps, 3000);
+        assert!(report.message.starts_with("finished: reached the target loss 0.3 at step "), "{}", report.message);
+        assert_eq!(report.settings["budget"], "loss");
+        let mut plain = scenario(&base).trainer(16);
+        plain.advance(usize::MAX);
+        let report = RunReport::for_run(&scenario(&base), &plain);
+        assert_eq!((report.reached_target, report.message.as_str()), (None, "finished"));
+        assert_eq!(serde_json::to_value(&report).unwrap()["reached_target"], serde_json::Value::Null);
+    }
+
     /// The page's default scenario is unchanged by the new keys: its data and θ0 are those of
     /// the moons generator and Glorot init on the seed's streams.
     #[test]
