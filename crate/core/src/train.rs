@@ -27,6 +27,13 @@
 //! the target. A run that reaches `max_steps` first ends "finished" with
 //! [`Trainer::reached_target`] = `Some(false)`. The check only reads θ (no random draw), so
 //! a run's θ at step k is the same under every budget.
+//!
+//! **Records under budget=loss**: the stop is not known in advance, so the history cannot be
+//! spaced by the planned steps. It starts by recording every check (every epoch); whenever
+//! 2·`n_records` + 1 points have accumulated, every second one is dropped (step 0 and the
+//! newest stay) and the spacing doubles. A run thus keeps between `n_records` and
+//! 2·`n_records` + 1 evenly spaced points (plus its last step) however early it stops, and every
+//! recorded point is a check. The other budgets record every ⌊steps/`n_records`⌋ steps as before.
 
 use crate::data::Split;
 use crate::model::{Eval, Mlp, Workspace};
@@ -189,6 +196,27 @@ pub struct History {
     pub theta: Vec<Vec<f32>>,
 }
 
+impl History {
+    /// Keeps the points at even indices (step 0, every second one, and the newest when the
+    /// count is odd): budget=loss halves its records this way.
+    fn keep_even(&mut self) {
+        fn halve<T>(v: &mut Vec<T>) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                (i - 1) % 2 == 0
+            });
+        }
+        halve(&mut self.step);
+        halve(&mut self.epoch);
+        halve(&mut self.train_loss);
+        halve(&mut self.test_loss);
+        halve(&mut self.train_acc);
+        halve(&mut self.test_acc);
+        halve(&mut self.theta);
+    }
+}
+
 /// Where a run stands.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -229,7 +257,10 @@ impl Trainer {
     /// A run from `theta0`; owns a copy of the (small) network description and shares the data.
     pub fn new(mlp: &Mlp, split: Arc<Split>, theta0: &[f32], spec: RunSpec, shuffle_seed: u32) -> Self {
         let sampler = Sampler::new(split.train.len(), spec.batch_size, shuffle_seed);
-        let record_every = (spec.steps / spec.n_records.max(1)).max(1);
+        let record_every = match spec.target_loss {
+            Some(_) => sampler.steps_per_epoch(),
+            None => (spec.steps / spec.n_records.max(1)).max(1),
+        };
         let mut t = Self {
             mlp: mlp.clone(),
             split,
@@ -304,6 +335,10 @@ impl Trainer {
                 if !last.is_finite() || (last > EXPLODE_FLOOR && last > EXPLODE_FACTOR * self.initial_loss) {
                     self.diverge(format!("the training loss exploded to {last:.3e}"));
                     break;
+                }
+                if self.spec.target_loss.is_some() && self.history.step.len() > 2 * self.spec.n_records.max(1) {
+                    self.history.keep_even();
+                    self.record_every *= 2;
                 }
             }
             if let Some(target) = self.spec.target_loss {
@@ -545,6 +580,11 @@ mod tests {
         assert!(losses[..losses.len() - 1].iter().all(|&l| l > target), "no earlier check met it: {losses:?}");
         assert_eq!(at, *h.train_loss.last().unwrap());
         assert_eq!(replay.theta(), t.theta());
+        // Evenly spaced records, each a check, at most 2·120 + 1 of them before the stop.
+        assert!(h.step.len() <= 2 * 120 + 2 && h.step.len() >= 120.min(stop / 32), "{}", h.step.len());
+        let gap = h.step[1] - h.step[0];
+        assert!(gap.is_multiple_of(32) && h.step.windows(2).take(h.step.len() - 2).all(|w| w[1] - w[0] == gap), "{:?}", h.step);
+        assert_eq!((h.theta.len(), h.train_loss.len(), h.epoch.len()), (h.step.len(), h.step.len(), h.step.len()));
     }
 
     /// An unreachable target stops at `max_steps`, marked as not reached; full-batch descent
@@ -562,7 +602,9 @@ mod tests {
         let mut f = Trainer::new(&mlp, split.clone(), &theta0, full, 7);
         f.advance(usize::MAX);
         assert_eq!(f.reached_target(), Some(true));
-        assert!(!f.step().is_multiple_of(30), "stops between records: {}", f.step());
+        assert_eq!(*f.history().step.last().unwrap() as usize, f.step());
+        assert!(*f.history().train_loss.last().unwrap() <= 0.5);
+        assert!(f.history().train_loss[f.history().train_loss.len() - 2] > 0.5, "full batch: every step is a check");
         let easy = RunSpec { target_loss: Some(10.0), ..RunSpec::sgd(16, 0.3, 300, 10) };
         let e = Trainer::new(&mlp, split.clone(), &theta0, easy, 7);
         assert_eq!((e.status(), e.step(), e.reached_target()), (&Status::Finished, 0, Some(true)));
