@@ -131,8 +131,14 @@ pub fn scenario_facts(scenario: &Scenario) -> ScenarioFacts {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunProgress {
     pub step: usize,
-    /// The steps it will train in all.
+    /// The steps it will train in all (budget=loss: the cap `max_steps`; it may stop earlier).
     pub steps: usize,
+    /// budget=loss: whether its training loss reached `target_loss` (false until it does, and
+    /// after `max_steps` without it); null under the other budgets.
+    pub reached_target: Option<bool>,
+    /// budget=loss: the trainer's message ("finished: reached the target loss X at step k",
+    /// "finished: did not reach the target loss X in S steps", …); empty otherwise.
+    pub target_message: String,
     pub batch: usize,
     pub lr: f64,
     pub n_params: usize,
@@ -150,6 +156,8 @@ pub fn run_progress(scenario: &Scenario, run: &Trainer) -> RunProgress {
     RunProgress {
         step: run.step(),
         steps: spec.steps,
+        reached_target: run.reached_target(),
+        target_message: if spec.target_loss.is_some() && run.status() != &crate::train::Status::Running { run.message() } else { String::new() },
         batch: spec.batch_size,
         lr: spec.lr,
         n_params: scenario.mlp.n_params(),
@@ -229,6 +237,24 @@ mod tests {
         // SGD keeps none: (1088 + 2 · 321) · 4 = 1730 · 4 = 6920; momentum one: (1088 + 963) · 4 = 8204.
         assert_eq!(memory_per_step(&mlp, 32, Method::Sgd), 6920);
         assert_eq!(memory_per_step(&mlp, 32, Method::Momentum), 8204);
+    }
+
+    /// A progress frame says whether a budget=loss run reached its target, and nothing under
+    /// the other budgets.
+    #[test]
+    fn progress_reports_the_target_only_under_the_loss_budget() {
+        let pairs = [("n_train", "64"), ("hidden", "4"), ("batch", "64"), ("budget", "loss"), ("target_loss", "0.0001"), ("max_steps", "20")];
+        let scenario = Scenario::new(&crate::settings::Settings::from_pairs(pairs).unwrap());
+        let mut run = scenario.trainer(64);
+        let p = run_progress(&scenario, &run);
+        assert_eq!((p.steps, p.reached_target, p.target_message.as_str()), (20, Some(false), ""));
+        run.advance(usize::MAX);
+        let p = run_progress(&scenario, &run);
+        assert_eq!((p.step, p.reached_target), (20, Some(false)));
+        assert_eq!(p.target_message, "finished: did not reach the target loss 0.0001 in 20 steps");
+        let plain = Scenario::new(&crate::settings::Settings::default().check().unwrap());
+        let p = run_progress(&plain, &plain.trainer(16));
+        assert_eq!((p.reached_target, p.target_message.as_str()), (None, ""));
     }
 
     #[test]
