@@ -176,6 +176,24 @@ test('a diverging learning rate is marked and recovers when lowered', async () =
   await context.close();
 });
 
+test('equal training loss (budget=loss): each run stops at the target, says so, and the curves name the comparison', async () => {
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?budget=loss&target_loss=0.35&max_steps=3000&batch=16,256`);
+  const runs = await waitSettled(page, [16, 256]);
+  const status = await page.evaluate(() => [...document.querySelectorAll('.run-status')].map((e) => e.textContent));
+  for (const [k, r] of runs.entries()) {
+    assert.equal(r.state, 'finished');
+    // Reached: the last recorded training loss is at or below the target, and the run stopped
+    // before the cap; its status line says where (the core's words).
+    assert.ok(r.trainLoss <= 0.35, `B = ${r.batch}: final training loss ${r.trainLoss}`);
+    assert.ok(r.steps === r.step && r.steps < 3000, `B = ${r.batch}: stopped at step ${r.step} of the cap 3000`);
+    assert.match(status[k], new RegExp(`reached the target loss 0\\.35 at step ${r.step}`));
+  }
+  const text = await page.locator('#curves-text').textContent();
+  assert.match(text, /each run trained until it reached the target loss/);
+  console.log(`# budget=loss: ${runs.map((r) => `B = ${r.batch} reached ${r.trainLoss.toFixed(3)} at step ${r.step}`).join('; ')}`);
+  await context.close();
+});
+
 test('hostile URL parameters are reported as text and break nothing', async () => {
   const hostile = new URLSearchParams({
     lr: 'NaN', n_train: '-5', act: '<img src=x onerror=window.__pwned=1>', hidden: '9'.repeat(5000),

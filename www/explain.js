@@ -15,6 +15,13 @@ function finished(state) {
   });
 }
 
+/** The comparison a budget makes (the `budget` setting), as the curves' sentence names it. */
+const COMPARED_AT = {
+  epochs: 'the same number of epochs',
+  steps: 'the same number of steps',
+  loss: 'each run trained until it reached the target loss (or the step cap)',
+};
+
 /** Compares the runs' final losses: who fit the training set best, who generalized best. */
 export function explainCurves(state) {
   const runs = finished(state);
@@ -28,7 +35,7 @@ export function explainCurves(state) {
     parts.push(`Lowest training loss: B = ${best.batch} (${fmt(last(best.trainLoss))} after ${best.steps} steps).`);
     if (ok.length > 1) {
       const worst = byTrain[byTrain.length - 1].f;
-      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps with the same η and the same number of epochs.`);
+      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps with the same η and ${COMPARED_AT[state.settings?.get?.('budget')] ?? COMPARED_AT.epochs}.`);
       const t = byTest[0].f;
       parts.push(`Lowest test loss: B = ${t.batch} (${fmt(last(t.testLoss))}; test accuracy ${fmt(100 * last(t.testAcc), 1)} %).`);
     } else {

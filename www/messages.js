@@ -38,16 +38,17 @@ export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labe
 export const settingsMap = (pairs) => new Map(pairs);
 
 /**
- * A run's progress: its state, step counts, memory per step (bytes, from the core), history
+ * A run's progress: its state, step counts, memory per step (bytes, from the core), under
+ * budget=loss whether it reached the target (`targetMessage`, the core's words), history
  * (typed arrays), θ snapshots and decision map (the core's `DecisionMap`: `{dim, n, x, y, values}`).
  * @param {{ slot: number, gen: number, state: 'running'|'finished'|'diverged'|'stopped', step: number, steps: number,
- *   batch: number, lr: number, nParams: number, memory: number, divergence: string, fingerprint: string, msPerStep: number,
+ *   batch: number, lr: number, nParams: number, memory: number, targetMessage: string, divergence: string, fingerprint: string, msPerStep: number,
  *   epoch: Float64Array, stepAt: Float64Array, trainLoss: Float64Array, testLoss: Float64Array,
  *   trainAcc: Float64Array, testAcc: Float64Array, snapshots: Float32Array,
  *   boundary: {dim: number, n: number, x: number[], y: number[], values: number[]} }} f
  */
 export const frameMsg = (f) => ({
-  type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory,
+  type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory, targetMessage: f.targetMessage,
   divergence: f.divergence, fingerprint: f.fingerprint, msPerStep: f.msPerStep,
   epoch: f.epoch, stepAt: f.stepAt, trainLoss: f.trainLoss, testLoss: f.testLoss, trainAcc: f.trainAcc, testAcc: f.testAcc,
   snapshots: f.snapshots, boundary: f.boundary,

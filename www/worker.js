@@ -53,9 +53,11 @@ async function handle(msg) {
 
 function post(slot, run, code) {
   const s = session;
-  const { step, steps, batch, lr, n_params: nParams, memory_per_step: memory, divergence, fingerprint } = s.progress(slot);
+  const {
+    step, steps, batch, lr, n_params: nParams, memory_per_step: memory, divergence, fingerprint, target_message: targetMessage,
+  } = s.progress(slot);
   const f = frameMsg({
-    slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams, memory,
+    slot, gen: run.gen, state: STATES[code] ?? 'stopped', step, steps, batch, lr, nParams, memory, targetMessage,
     divergence,
     fingerprint,
     msPerStep: run.steps ? run.ms / run.steps : NaN,

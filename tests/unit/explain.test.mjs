@@ -26,6 +26,15 @@ test('curves: lowest training and test loss named with their numbers; a diverged
   assert.equal(explainCurves({ batches: [8], runs: [frame({ state: 'running' })] }), 'Training…');
 });
 
+test('curves: the sentence names the comparison the budget makes', () => {
+  const runs = [frame({ batch: 8, steps: 32, trainLoss: f64(0.7, 0.29), testLoss: f64(0.7, 0.4), testAcc: f64(0.5, 0.8) }),
+    frame({ batch: 64, steps: 24, trainLoss: f64(0.7, 0.298), testLoss: f64(0.7, 0.37), testAcc: f64(0.5, 0.8) })];
+  const text = (budget) => explainCurves({ batches: [8, 64], runs, settings: new Map([['budget', budget]]) });
+  assert.match(text('epochs'), /B = 64 ended at 0\.298 after 24 steps with the same η and the same number of epochs\./);
+  assert.match(text('steps'), /with the same η and the same number of steps\./);
+  assert.match(text('loss'), /with the same η and each run trained until it reached the target loss \(or the step cap\)\./);
+});
+
 test('cost table: the measured speed beside the core\'s memory and steps to target, and its reading', () => {
   // Memory per step and the steps to the target are the core's (crate/core/src/facts.rs, where
   // they are tested by hand); this arranges them with the page's measured time per step.

@@ -8,6 +8,7 @@ export function statusText(f) {
   if (!f) return 'starting…';
   if (f.state === 'diverged') return `η = ${showLr(f.lr)}: ${f.divergence}`;
   if (f.state === 'running') return `η = ${showLr(f.lr)}: step ${f.step} of ${f.steps}…`;
+  if (f.targetMessage) return `η = ${showLr(f.lr)}: ${f.targetMessage}`;
   return `η = ${showLr(f.lr)}: done, ${f.steps} steps`;
 }
 

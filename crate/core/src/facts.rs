@@ -131,7 +131,8 @@ pub fn scenario_facts(scenario: &Scenario) -> ScenarioFacts {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunProgress {
     pub step: usize,
-    /// The steps it will train in all (budget=loss: the cap `max_steps`; it may stop earlier).
+    /// The steps it will train in all (budget=loss: the cap `max_steps` while it trains); once
+    /// it finished, the steps it took (a budget=loss run may stop before the cap).
     pub steps: usize,
     /// budget=loss: whether its training loss reached `target_loss` (false until it does, and
     /// after `max_steps` without it); null under the other budgets.
@@ -155,7 +156,7 @@ pub fn run_progress(scenario: &Scenario, run: &Trainer) -> RunProgress {
     let spec = run.spec();
     RunProgress {
         step: run.step(),
-        steps: spec.steps,
+        steps: if run.status() == &Status::Finished { run.step() } else { spec.steps },
         reached_target: run.reached_target(),
         target_message: if spec.target_loss.is_some() && run.status() != &crate::train::Status::Running { run.message() } else { String::new() },
         batch: spec.batch_size,
@@ -252,6 +253,13 @@ mod tests {
         let p = run_progress(&scenario, &run);
         assert_eq!((p.step, p.reached_target), (20, Some(false)));
         assert_eq!(p.target_message, "finished: did not reach the target loss 0.0001 in 20 steps");
+        // A reachable target: the run stops early, and its steps are the steps it took.
+        let easy = [("n_train", "64"), ("hidden", "4"), ("batch", "64"), ("budget", "loss"), ("target_loss", "10"), ("max_steps", "20")];
+        let scenario = Scenario::new(&crate::settings::Settings::from_pairs(easy).unwrap());
+        let mut run = scenario.trainer(64);
+        run.advance(usize::MAX);
+        let p = run_progress(&scenario, &run);
+        assert_eq!((p.step, p.steps, p.reached_target), (0, 0, Some(true)), "{}", p.target_message);
         let plain = Scenario::new(&crate::settings::Settings::default().check().unwrap());
         let p = run_progress(&plain, &plain.trainer(16));
         assert_eq!((p.reached_target, p.target_message.as_str()), (None, ""));
