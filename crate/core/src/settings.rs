@@ -17,88 +17,13 @@ use crate::train::{Budget, LrRule};
 use serde::Serialize;
 use std::fmt;
 
-/// A settings enum's names: the one (variant, "name") list that [`named_enum!`] turns into
-/// `parse`, `name`, `Display`, serde and the `Choice` list of [`KEYS`].
-pub trait Named: Sized + Copy + 'static {
-    /// Every name, in the order of the variants (the key's `Choice` list).
-    const NAMES: &'static [&'static str];
-    fn name(self) -> &'static str;
-    fn from_name(name: &str) -> Option<Self>;
-}
+mod field;
+mod named;
 
-/// Declares an enum whose variants each have a settings name, written once:
-///
-/// ```ignore
-/// named_enum! {
-///     /// Which update rule.
-///     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-///     pub enum Method {
-///         Sgd = "sgd",
-///         Momentum = "momentum",
-///         Adam = "adam",
-///     }
-/// }
-/// ```
-///
-/// yields the enum (doc comments and attributes kept), `ALL` (every variant, in order),
-/// `name()`, `parse(&str)`, `Display` (the name), serde (de)serialisation as the name (serde's
-/// own derive, with `#[serde(rename = "name")]` on each variant) and [`Named`], from which the
-/// settings table takes the key's choices. Hand-written `macro_rules!` rather than a derive
-/// crate: it is forty lines, compiles for wasm32 with nothing new, and serde already covers
-/// the (de)serialisation.
-macro_rules! named_enum {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(serde::Serialize, serde::Deserialize)]
-        $vis enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
-        }
+use field::{Field, Parsed};
+pub use named::Named;
+pub(crate) use named::named_enum;
 
-        impl $name {
-            /// Every variant, in the order of the settings table.
-            pub const ALL: [Self; [$($text),+].len()] = [$(Self::$variant),+];
-
-            /// The settings name (the key's value in a URL, `--set` and JSON).
-            pub fn name(self) -> &'static str {
-                <Self as $crate::settings::Named>::name(self)
-            }
-
-            /// The variant of a settings name (exact, case-sensitive).
-            pub fn parse(name: &str) -> Option<Self> {
-                <Self as $crate::settings::Named>::from_name(name)
-            }
-        }
-
-        impl $crate::settings::Named for $name {
-            const NAMES: &'static [&'static str] = &[$($text),+];
-
-            fn name(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $text, )+
-                }
-            }
-
-            fn from_name(name: &str) -> Option<Self> {
-                match name {
-                    $( $text => Some(Self::$variant), )+
-                    _ => None,
-                }
-            }
-        }
-
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-    };
-}
-pub(crate) use named_enum;
 
 /// What a key accepts.
 #[derive(Clone, Copy, Debug)]
@@ -210,73 +135,6 @@ settings_table! {
     grid: usize = 51, Int { min: 5, max: 101 }, "landscape grid points per axis";
 }
 
-/// A field type of the table: built from what its key's [`Kind`] parsed, written back as the
-/// text [`Settings::set`] accepts.
-trait Field: Sized {
-    /// The [`Kind::tag`] of the rows this type can hold.
-    const KIND: u8;
-    fn from_parsed(parsed: Parsed) -> Option<Self>;
-    fn to_text(&self) -> String;
-}
-
-/// Integer fields: `Kind::Int` values, which the range keeps within the type.
-macro_rules! int_fields {
-    ($($int:ty),+) => {$(
-        impl Field for $int {
-            const KIND: u8 = 0;
-            fn from_parsed(parsed: Parsed) -> Option<Self> {
-                match parsed {
-                    Parsed::Int(n) => <$int>::try_from(n).ok(),
-                    _ => None,
-                }
-            }
-            fn to_text(&self) -> String {
-                self.to_string()
-            }
-        }
-    )+};
-}
-int_fields!(u32, usize);
-
-impl Field for f64 {
-    const KIND: u8 = 1;
-    fn from_parsed(parsed: Parsed) -> Option<Self> {
-        match parsed {
-            Parsed::Float(x) => Some(x),
-            _ => None,
-        }
-    }
-    fn to_text(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl Field for Vec<usize> {
-    const KIND: u8 = 3;
-    fn from_parsed(parsed: Parsed) -> Option<Self> {
-        match parsed {
-            Parsed::List(l) => l.into_iter().map(|n| usize::try_from(n).ok()).collect(),
-            _ => None,
-        }
-    }
-    fn to_text(&self) -> String {
-        self.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
-    }
-}
-
-impl<T: Named> Field for T {
-    const KIND: u8 = 2;
-    fn from_parsed(parsed: Parsed) -> Option<Self> {
-        match parsed {
-            Parsed::Text(name) => T::from_name(name),
-            _ => None,
-        }
-    }
-    fn to_text(&self) -> String {
-        self.name().into()
-    }
-}
-
 /// A rejected value: the key, the value (at most 40 characters of it) and what is allowed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SettingsError {
@@ -330,12 +188,6 @@ impl Kind {
     }
 }
 
-enum Parsed {
-    Int(i64),
-    Float(f64),
-    Text(&'static str),
-    List(Vec<i64>),
-}
 
 /// Parses `value` for `spec` (at most 200 characters: a URL can carry anything).
 fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
