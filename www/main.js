@@ -2,6 +2,9 @@
 // No logic of its own: each part lives in its module (see ARCHITECTURE.md's code map). All
 // numbers come from the workers, charts are painted in the draw worker (painter.js), and all
 // text reaches the DOM through textContent.
+import { chapterOf, chapterQuery, chapterScene, chapterStates, labQuery } from './chapters.js';
+import { mountGlossary } from './glossary.js';
+import { mountMenu } from './menu.js';
 import { reportErrorsTo, sizeCanvas } from './painter.js';
 import { createScheduler } from './scheduler.js';
 import { SCENES } from './scenes.js';
@@ -12,6 +15,7 @@ import {
   canonicalQuery, pageValue, pairsOf, sceneQuery, syncedQuery,
 } from './url.js';
 import { mountBoundaries } from './views/boundaries.js';
+import { mountChapters } from './views/chapter.js';
 import { mountControls } from './views/controls.js';
 import { mountCost } from './views/cost.js';
 import { mountCurves } from './views/curves.js';
@@ -19,8 +23,10 @@ import { $, flushWrites, showMessages } from './views/dom.js';
 import { mountDynamics } from './views/dynamics.js';
 import { mountHover } from './views/hover.js';
 import { mountLandscape } from './views/landscape.js';
+import { mountLede } from './views/lede.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
+import { mountStall } from './views/stall.js';
 import { mountStatus } from './views/status.js';
 import { mountExports } from './exports-ui.js';
 import { applyEmbed, mountShare } from './share.js';
@@ -68,6 +74,36 @@ function loadScene(name) {
   loadPairs(Object.entries(scene.pairs), name);
 }
 
+/** Chapter k (0-based) in its state `name` (default: its first): the scene's settings, the chapter in the URL. */
+function loadChapter(k, name = chapterStates(k, SCENES)[0]) {
+  const scene = SCENES[name];
+  const query = new URLSearchParams(chapterQuery(k, scene ? sceneQuery(name, scene.pairs, store.get().plane) : ''));
+  const embed = new URLSearchParams(location.search).get('embed');
+  if (embed !== null) query.set('embed', embed);
+  pushQuery(query.toString());
+  store.set({ chapter: k });
+  if (scene) loadPairs(Object.entries(scene.pairs), name);
+}
+
+/** The full lab: every view, the settings kept, the chapter out of the URL. */
+function openLab() {
+  pushQuery(labQuery(location.search));
+  store.set({ chapter: null });
+}
+
+/** A chapter link (or the empty first visit: chapter 1) gets its chapter's state before the settings are read. */
+function applyChapterLink() {
+  const { index } = chapterOf(location.search);
+  if (index < 0) return;
+  const { scene, fromUrl } = chapterScene(location.search, index, SCENES);
+  if (!fromUrl && scene) {
+    const query = new URLSearchParams(chapterQuery(index, sceneQuery(scene, SCENES[scene].pairs, pageValue(location.search, 'plane'))));
+    for (const k of ['embed', 'x']) if (new URLSearchParams(location.search).has(k)) query.set(k, new URLSearchParams(location.search).get(k));
+    replaceQuery(query.toString());
+  }
+  store.set({ chapter: index });
+}
+
 const sceneOf = (search) => {
   const name = new URLSearchParams(search).get('scene');
   return SCENES[name] ? name : null;
@@ -83,6 +119,7 @@ mountBoundaries(document.querySelector('[data-panel=boundaries]'), store, schedu
 mountCost(document.querySelector('[data-panel=cost]'), store, scheduler);
 mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler, { onPick: loadScene });
 mountStatus($('live-summary'), store, scheduler);
+mountChapters(store, scheduler, { go: loadChapter, lab: openLab });
 
 // The run palette is the core's (render::RUN_COLORS, sent with the settings): the swatches'
 // colours (style.css --run-0 … --run-3) follow it; CSSOM, so no inline style is needed.
@@ -101,6 +138,7 @@ function start() {
   // attributes are the chart sizes in CSS pixels).
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
   sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs });
+  applyChapterLink();
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
   mountControls(document.querySelector('[data-panel=controls]'), store, {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,
@@ -109,7 +147,17 @@ function start() {
   applyEmbed(store, location.search);
   mountShare($('share'));
   mountExports(store, {
-    onImport: (params) => { pushQuery(params.toString()); loadPairs([...params], null); },
+    onImport: (params) => { pushQuery(params.toString()); store.set({ chapter: null }); loadPairs([...params], null); },
+  });
+  mountMenu($('menu'));
+  mountGlossary();
+  mountLede(store);
+  mountStall(store, scheduler, {
+    apply: (pairs) => {
+      store.update([], (s) => { for (const [k, v] of pairs) s.overrides.set(k, v); });
+      syncUrl();
+      workers.sendScenario();
+    },
   });
   mountHover(store);
   workers.setPlane(store.get().plane);
@@ -117,7 +165,11 @@ function start() {
   if (x) { store.update([], (s) => { s.xAxis = x; s.xAxisChosen = true; }); $('x-axis').value = x; }
   store.set({ scene: sceneOf(location.search) });
   // Back and forward between scenes (or shared links) restore that URL's state.
-  window.addEventListener('popstate', () => loadPairs(pairsOf(location.search), sceneOf(location.search)));
+  window.addEventListener('popstate', () => {
+    const { index } = chapterOf(location.search);
+    store.set({ chapter: index >= 0 ? index : null });
+    loadPairs(pairsOf(location.search), sceneOf(location.search));
+  });
   workers.sendScenario();
 }
 

@@ -1,6 +1,7 @@
 // Guided scenes: each a full state (settings as URL pairs) and a short text, plus a verdict
 // that reads the current numbers and says whether this seed shows the effect.
-import { showLr } from './explain.js';
+import { costRows, showLr } from './explain.js';
+import { formatBytes, formatNumber } from './format.js';
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
@@ -63,6 +64,25 @@ export const SCENES = {
       return `This seed does not reproduce it (${sharper ? 'sharper' : 'not sharper'}, ${worse ? 'lower' : 'not lower'} test accuracy): ${facts} The effect is a tendency over many seeds, not a law; try another seed.`;
     },
   },
+  // BEGIN cost (layout, issue 16): chapter 2's state; the verdict reads the cost table.
+  cost: {
+    title: 'What a batch costs: time, throughput and memory',
+    text: 'Three batch sizes train for the same number of epochs, so they see the same examples. The cost table shows what each step cost in this browser, how many examples per second that makes, the memory a step needs, and the steps and examples each run needed to reach a common training loss.',
+    pairs: { batch: '8,64,256', lr: '0.1', lr_rule: 'sqrt', base_batch: '8', epochs: '30' },
+    verdict(state) {
+      const rows = costRows(state).rows.filter((r) => state.runs[r.slot]?.state === 'finished' && Number.isFinite(r.msPerStep))
+        .sort((a, b) => a.batch - b.batch);
+      if (rows.length < 2) return '';
+      const [s, l] = [rows[0], rows[rows.length - 1]];
+      const n = (x, d = 0) => (Number.isFinite(x) ? formatNumber(x, d) : '—');
+      const timeRatio = l.msPerStep / s.msPerStep;
+      const reach = rows.map((r) => (Number.isFinite(r.steps) ? `B = ${r.batch} ${n(r.steps)} steps (${n(r.examples)} examples)` : `B = ${r.batch} did not reach it`));
+      return `Measured in this browser at equal epochs: a step of B = ${l.batch} took ${fmt(l.msPerStep, 3)} ms against ${fmt(s.msPerStep, 3)} ms for B = ${s.batch}, ${fmt(timeRatio, 1)}× the time for ${l.batch / s.batch}× the examples, `
+        + `so ${l.examplesPerSecond > s.examplesPerSecond ? 'more' : 'no more'} examples per second (${n(l.examplesPerSecond)} against ${n(s.examplesPerSecond)}). `
+        + `Memory per step: ${formatBytes(l.memory)} against ${formatBytes(s.memory)}. To the common training loss ${fmt(costRows(state).target)}: ${reach.join('; ')}.`;
+    },
+  },
+  // END cost
   eos: {
     title: 'Edge of stability (Cohen et al. 2021)',
     text: 'Full-batch gradient descent with step η can only be stable where the sharpness λ_max is below 2/η. Training first sharpens the loss (λ_max rises) until it reaches 2/η, and then hovers there while the loss keeps falling, non-monotonically. Watch λ_max against the dashed 2/η line in the dynamics view; change η and the plateau moves with it.',

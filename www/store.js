@@ -15,7 +15,7 @@
 // Keys: 'pairs' (the URL's settings), 'settings' (validated settings in effect), 'batches'
 // (the set of runs shown: a run was removed), 'controls' (a run's batch size or the set of
 // run slots changed in the controls), 'runs' (a run's newest frame), 'atlas', 'diag',
-// 'interp', 'cost', 'xAxis', 'plane', 'scene', 'hover', 'plotFrames', 'embed'.
+// 'interp', 'cost', 'xAxis', 'plane', 'scene', 'chapter', 'hover', 'plotFrames', 'embed'.
 
 export const MAX_RUNS = 4;
 
@@ -32,6 +32,7 @@ export function initialState() {
     palette: null,        // the run palette (CSS colours by slot, then the reference colour), the core's
     facts: null,          // the core's facts of the scenario (batch stops, loss label, ranges…)
     scene: null,          // name of the scene shown, if any
+    chapter: null,        // index of the guided chapter shown (chapters.js), null: the full lab
     runs: [],             // newest frame per slot
     gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
     atlas: null,          // newest shared landscape

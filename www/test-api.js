@@ -19,6 +19,7 @@
 // | `dirty`          | a view waits to be redrawn or a chart is still in the draw worker          |
 // | `lr`             | the learning rate in effect                                                 |
 // | `scene`          | the scene shown (`null`: none)                                             |
+// | `chapter`        | the guided chapter shown, 0-based (`null`: the full lab)                   |
 // | `embed`          | the panels shown in embed mode (`null`: not embedded)                      |
 // | `hover`          | `{ source, records: { slot: record index } }` while a chart is hovered      |
 // | `plotFrames`     | canvas id → plot frame `{ x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y }` |
@@ -64,6 +65,7 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
     dirty: () => scheduler.dirty || paintsPending() > 0,
     lr: () => s().lr,
     scene: () => s().scene,
+    chapter: () => s().chapter,
     embed: () => s().embed,
     hover: () => s().hover,
     plotFrames: () => s().plotFrames,

@@ -8,6 +8,7 @@ export const PAGE_KEYS = {
   x: { values: ['epoch', 'step', 'time'], fallback: null, help: 'x axis of the training curves (default: from the budget)' },
   scene: { values: null, fallback: null, help: 'the guided scene shown (a name in scenes.js)' },
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
+  chapter: { values: null, fallback: null, help: 'the guided chapter shown: 1–5 or its slug (chapters.js)' },
 };
 export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
 
@@ -15,7 +16,7 @@ export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
 export const MAX_PAIRS = 200;
 
 /** Panels an embed may show. */
-export const PANELS = ['controls', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
+export const PANELS = ['controls', 'chapter', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
 
 /** A query string (`?a=1&b=2` or `a=1`) → its [key, value] pairs, in order. */
 export const pairsOf = (search) => [...new URLSearchParams(search)];

@@ -7,7 +7,7 @@ import {
 } from '../../www/url.js';
 
 test('the page keys are one table: plane, x, scene, embed', () => {
-  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed']);
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'chapter']);
 });
 
 test('a page key takes only its accepted values', () => {

@@ -36,10 +36,16 @@ export function mountControls(section, store, actions) {
     swatch.setAttribute('aria-hidden', 'true');
     const label = document.createElement('label');
     label.htmlFor = `batch-${slot}`;
-    label.textContent = `${runLabel(slot)}: Batch size `;
+    // Visible: "Run 1 B = 16"; read: "Run 1: Batch size B = 16" (the words a compact panel hides).
+    const name = document.createElement('span');
+    name.className = 'run-name';
+    name.textContent = runLabel(slot);
+    const what = document.createElement('span');
+    what.className = 'visually-hidden';
+    what.textContent = ': Batch size ';
     const out = document.createElement('output');
     out.id = `batch-out-${slot}`;
-    label.append(out);
+    label.append(name, what, out);
     const input = document.createElement('input');
     input.type = 'range';
     input.id = `batch-${slot}`;
@@ -60,7 +66,9 @@ export function mountControls(section, store, actions) {
     status.className = 'run-status';
     const remove = document.createElement('button');
     remove.type = 'button';
-    remove.textContent = 'Remove';
+    remove.className = 'remove';
+    remove.textContent = '✕';
+    remove.title = `Remove ${runLabel(slot)}`;
     remove.setAttribute('aria-label', `Remove ${runLabel(slot)}`);
     remove.disabled = activeSlots(s).length <= 1;
     remove.addEventListener('click', () => {
