@@ -28,7 +28,7 @@ const SCENES = [
 ];
 
 test('each scene restores its state, shows its views and reads its own numbers', async () => {
-  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, env.srv.url);
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   for (const [button, name, verdict] of SCENES) {
     await page.getByRole('button', { name: button }).click();
     assert.match(page.url(), new RegExp(`scene=${name}`));

@@ -58,7 +58,7 @@ function valueAt(atlas, a, b) {
 }
 
 test('two runs train side by side, the views are drawn and explained, with no console errors', async () => {
-  const { page, consoleErrors, pageErrors, context, worstLongTask, cspViolations } = await openPage(env.browser, env.srv.url);
+  const { page, consoleErrors, pageErrors, context, worstLongTask, cspViolations } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   const runs = await waitSettled(page, [16, 256]);
   assert.deepEqual(runs.map((r) => [r.batch, r.state, r.step, r.steps]),
     [[16, 'finished', 960, 960], [256, 'finished', 60, 60]], '60 epochs of 256/B steps each');
@@ -85,7 +85,7 @@ test('two runs train side by side, the views are drawn and explained, with no co
 });
 
 test('on the plane through θ0 and both end points, each path starts at θ0 and ends in a basin', async () => {
-  const { page, context } = await openPage(env.browser, env.srv.url);
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   await waitSettled(page, [16, 256]);
   const atlas = await atlasOf(page);
   assert.equal(atlas.plane, 'endpoints');
@@ -107,7 +107,7 @@ test('on the plane through θ0 and both end points, each path starts at θ0 and 
 });
 
 test('moving one batch-size slider with the keyboard re-runs only that run', async () => {
-  const { page, context, consoleErrors } = await openPage(env.browser, env.srv.url);
+  const { page, context, consoleErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   const first = await waitSettled(page, [16, 256]);
   const before = await canvasPixels(page, '#landscape');
   const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });

@@ -21,6 +21,9 @@ async function waitSettled(target) {
   }, null, { timeout: 120_000 });
 }
 
+/** Opens the toolbar menu (share, embed, export, load) unless it is open. */
+const openMenu = async (page) => { if ((await page.locator('#menu').getAttribute('open')) === null) await page.locator('#menu summary').click(); };
+
 const fingerprints = (target) => target.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.fingerprint));
 
 /** Every setting away from its default, plus the page's own keys. */
@@ -49,7 +52,7 @@ test('a URL with every key round-trips: same URL back, same numbers in a second 
   const first = await fingerprints(page);
   // The settings JSON the page exports is accepted unchanged by the native tool, which
   // computes the very same runs (bit-identical parameters).
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-settings')]);
+  const [download] = await Promise.all([page.waitForEvent('download'), openMenu(page).then(() => page.click('#export-settings'))]);
   const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-')), 'settings.json');
   await download.saveAs(config);
   const metrics = native(['--config', config]);
@@ -175,11 +178,11 @@ test('exports: SVG from the plotters SVG backend, PNG, CSV and JSON of the runs'
   assert.ok(parsed.texts.some((t) => t.includes('θ0')), 'axis label present');
   const png = await read(() => page.getByRole('button', { name: /Export the Training curves.*as PNG/ }).click());
   assert.equal(fs.readFileSync(png.path).subarray(1, 4).toString(), 'PNG');
-  const csv = await read(() => page.click('#export-csv'));
+  const csv = await read(() => openMenu(page).then(() => page.click('#export-csv')));
   const lines = csv.text.trim().split('\r\n');
   assert.equal(lines[0], 'run,batch,lr,state,step,epoch,train_loss,test_loss,train_acc,test_acc');
   assert.ok(lines.length > 100, `${lines.length} CSV rows`);
-  const json = JSON.parse((await read(() => page.click('#export-json'))).text);
+  const json = JSON.parse((await read(() => openMenu(page).then(() => page.click('#export-json')))).text);
   assert.deepEqual(json.runs.map((r) => r.batch_size), [16, 256]);
   assert.deepEqual(json.runs.map((r) => r.theta_fingerprint), await fingerprints(page));
   await context.close();
@@ -189,6 +192,7 @@ test('keyboard only: every control is reachable by Tab, with a visible focus rin
   const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   await waitSettled(page);
   await page.locator('#scenario summary').click();
+  await openMenu(page);
   const controls = await page.$$eval('button, input, select, summary, textarea', (els) => els
     .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file')
     .map((e) => e.id || e.textContent.trim() || e.getAttribute('aria-label')));
@@ -209,6 +213,7 @@ test('keyboard only: every control is reachable by Tab, with a visible focus rin
   const missed = controls.filter((c) => !reached.has(c));
   assert.deepEqual(missed, [], 'controls never reached by Tab');
   // The share dialog opens, traps focus inside and closes with Escape.
+  await openMenu(page);
   await page.click('#share-open');
   assert.equal(await page.evaluate(() => document.activeElement.closest('dialog')?.id), 'share');
   await page.keyboard.press('Escape');
@@ -265,6 +270,7 @@ test('strict CSP: no \'unsafe-inline\', and no violation while the page loads, t
   const { page, context, consoleErrors, pageErrors, cspViolations } = await openPage(env.browser, `${env.srv.url}?batch=16,256&scene=noisy`);
   await waitSettled(page);
   await page.locator('#curves').hover();
+  await openMenu(page);
   await page.getByRole('button', { name: 'Share or embed…' }).click();
   await page.getByRole('button', { name: 'Close' }).click();
   await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export the Training curves.*as SVG/ }).click()]);

@@ -50,8 +50,7 @@ function enhance(el) {
   tip.append(name, entry.text);
   el.setAttribute('aria-describedby', tip.id);
   el.after(tip);
-  const show = () => {
-    tip.hidden = false;
+  const place = () => {
     // Placed in the viewport (fixed), so a scrolling table cannot clip it; CSSOM, not a style attribute.
     const r = el.getBoundingClientRect();
     const width = Math.min(320, window.innerWidth - 16);
@@ -60,6 +59,7 @@ function enhance(el) {
     const below = r.bottom + 6;
     tip.style.top = `${below + tip.offsetHeight > window.innerHeight ? Math.max(8, r.top - tip.offsetHeight - 6) : below}px`;
   };
+  const show = () => { tip.hidden = false; place(); };
   const hide = () => { tip.hidden = true; };
   el.addEventListener('focus', show);
   el.addEventListener('click', show);
@@ -67,7 +67,8 @@ function enhance(el) {
   el.addEventListener('mouseenter', show);
   el.addEventListener('mouseleave', () => { if (document.activeElement !== el) hide(); });
   el.addEventListener('keydown', (e) => { if (e.key === 'Escape') hide(); });
-  window.addEventListener('scroll', hide, { passive: true });
+  // A shown definition follows its term when the page scrolls (focus scrolls a term into view).
+  window.addEventListener('scroll', () => { if (!tip.hidden) place(); }, { passive: true });
 }
 
 /** A term button for text built in JS (`text`: the words shown). */
