@@ -30,10 +30,10 @@ const SCENES = [
 test('each scene restores its state, shows its views and reads its own numbers', async () => {
   const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
   for (const [button, name, verdict] of SCENES) {
-    await page.getByRole('button', { name: button }).click();
+    await page.getByRole('button', { name: button, exact: true }).click();
     assert.match(page.url(), new RegExp(`scene=${name}`));
     await waitDiagnosed(page);
-    assert.equal(await page.getByRole('button', { name: button }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByRole('button', { name: button, exact: true }).getAttribute('aria-pressed'), 'true');
     const text = await page.textContent('#scene-verdict');
     console.log(`# scene ${name}: ${text}`);
     assert.match(text, verdict);
@@ -52,7 +52,7 @@ test('each scene restores its state, shows its views and reads its own numbers',
     }
   }
   // The edge-of-stability scene's claim, checked on the numbers: late λ_max near 2/η.
-  await page.getByRole('button', { name: 'Edge of stability' }).click();
+  await page.getByRole('button', { name: 'Edge of stability', exact: true }).click();
   await waitDiagnosed(page);
   const { lams, lr } = await page.evaluate(() => {
     const s = window.batchscape;

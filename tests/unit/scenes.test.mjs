@@ -67,3 +67,16 @@ test('critical: the median B_simple splits the runs', () => {
   assert.equal(SCENES.critical.verdict(s),
     'Measured: B_simple at the end of training ≈ 120 (median over runs). Below it: B = 8; at or above it: B = 128, 1024. See the cost table for steps and examples to the common target.');
 });
+
+test('cost: time per step, throughput, memory and steps to the target of the smallest and largest batch', () => {
+  // B = 8: 0.2 ms/step → 40,000 examples/s; B = 256: 1.6 ms → 160,000 examples/s; 8× the time for 32×.
+  const s = stateOf([
+    frame({ batch: 8, msPerStep: 0.2, memory: 4096, trainLoss: f64(0.7, 0.2) }),
+    frame({ batch: 256, msPerStep: 1.6, memory: 40960, trainLoss: f64(0.7, 0.3) }),
+  ]);
+  s.cost = { target: 0.3, rows: [{ slot: 0, batch: 8, steps: 120 }, { slot: 1, batch: 256, steps: NaN }] };
+  assert.equal(SCENES.cost.verdict(s),
+    'Measured in this browser at equal epochs: a step of B = 256 took 1.600 ms against 0.200 ms for B = 8, 8.0× the time for 32× the examples, '
+    + 'so more examples per second (160,000 against 40,000). Memory per step: 40 KB against 4.0 KB. To the common training loss 0.300: B = 8 120 steps (960 examples); B = 256 did not reach it.');
+  assert.equal(SCENES.cost.verdict(stateOf([frame({ batch: 8, msPerStep: 0.2, memory: 1 })])), '');
+});

@@ -36,13 +36,15 @@ export function mountControls(section, store, actions) {
     swatch.setAttribute('aria-hidden', 'true');
     const label = document.createElement('label');
     label.htmlFor = `batch-${slot}`;
-    // Visible: "Run 1 B = 16"; read: "Run 1: Batch size B = 16" (the words a compact panel hides).
+    // Visible: "Run 1 B = 16"; read: "Run 1: Batch size B = 16" (a compact panel has no room
+    // for the words; the read name is one span, as browsers space out hidden spans).
     const name = document.createElement('span');
     name.className = 'run-name';
+    name.setAttribute('aria-hidden', 'true');
     name.textContent = runLabel(slot);
     const what = document.createElement('span');
     what.className = 'visually-hidden';
-    what.textContent = ': Batch size ';
+    what.textContent = `${runLabel(slot)}: Batch size `;
     const out = document.createElement('output');
     out.id = `batch-out-${slot}`;
     label.append(name, what, out);
