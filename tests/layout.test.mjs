@@ -25,6 +25,17 @@ async function waitSettled(page, timeout = 120_000) {
   }, null, { timeout });
 }
 
+/** Waits until every active run has stopped and been diagnosed (sharpness, dynamics). */
+async function waitDiagnosed(page, timeout = 180_000) {
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    if (!s?.atlas?.fine || s.pendingScenario || s.dirty) return false;
+    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    return slots.length > 0 && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running'
+      && (s.runs[k].state === 'diverged' || s.diag[k]?.gen === s.gens[k]));
+  }, null, { timeout });
+}
+
 /** The part of element `sel` inside the viewport: { visible (px of its height), height, top, bottom }. */
 const inView = (page, sel) => page.evaluate((s) => {
   const r = document.querySelector(s).getBoundingClientRect();
@@ -298,12 +309,18 @@ test('axe-core: no serious or critical violations in a chapter, light and dark, 
   }
 });
 
-test('screenshots of every chapter at both sizes, with the views\' sizes (printed)', async () => {
+test('every chapter\'s views are drawn, and its verdict read, at both sizes (screenshots; the views\' sizes printed)', async () => {
   for (const viewport of [WIDE, PHONE]) {
     const { page, context } = await openPage(env.browser, env.srv.url, { viewport, goto: false });
     for (const [k] of CHAPTERS.entries()) {
       await page.goto(`${env.srv.url}?chapter=${k + 1}`);
-      await waitSettled(page, 180_000);
+      await waitDiagnosed(page);
+      await page.waitForFunction(() => !window.batchscape.dirty);
+      for (const id of await page.$$eval('main.views > figure.view canvas[role=img]', (cs) => cs.filter((c) => c.offsetParent !== null).map((c) => `#${c.id}`))) {
+        assert.ok(distinctColours(await canvasPixels(page, id)) > 8, `chapter ${k + 1}: ${id} is drawn`);
+      }
+      const verdict = await page.textContent('#chapter-verdict');
+      assert.match(verdict, /^(Measured|This seed)/, `chapter ${k + 1}: the measured verdict (${verdict})`);
       const sizes = await page.$$eval('main.views > figure.view', (fs) => fs.filter((f) => f.offsetParent !== null)
         .map((f) => `${f.dataset.panel} ${[...f.querySelectorAll('canvas:not(.overlay), table')].map((c) => `${Math.round(c.getBoundingClientRect().width)}×${Math.round(c.getBoundingClientRect().height)}`).join(' + ')}`));
       console.log(`# chapter ${k + 1} at ${viewport.width}×${viewport.height}: ${sizes.join('; ')}`);

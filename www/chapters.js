@@ -53,7 +53,7 @@ export const CHAPTERS = [
     short: 'Learning rate',
     question: () => 'When the batch grows, how must the learning rate change?',
     text: [
-      'At equal epochs a batch 16× larger takes 16× fewer steps. The linear scaling rule makes each step 16× longer (η = η₀·B/B₀), so the large batch can keep up, until η is so large that training becomes unstable (the ',
+      'At equal epochs a batch 16× larger takes 16× fewer steps. The linear scaling rule makes each step 16× longer (η = η₀·B/B₀), so the large batch can keep up, until η outgrows the curvature: gradient descent is stable only while the sharpness stays below 2/η (the ',
       { term: 'eos', text: 'edge of stability' },
       ').',
     ],
