@@ -54,7 +54,8 @@ export function mountChapters(store, scheduler, actions) {
     for (const fig of document.querySelectorAll('main.views > figure[data-panel]')) {
       const at = c ? c.views.indexOf(fig.dataset.panel) : -1;
       fig.classList.toggle('off-chapter', Boolean(c) && at < 0 && !s.embed);
-      fig.style.order = c && at >= 0 ? String(at) : '';
+      // Order 0, 2, 3…: on phones the chapter's words (order 1, style.css) follow its first view.
+      fig.style.order = c && at >= 0 ? String(at === 0 ? 0 : at + 1) : '';
     }
     $('chapter').hidden = !c;
     if (!c) return;
