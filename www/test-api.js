@@ -76,6 +76,8 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
     workerMs: () => workerMs,
     exports: () => telemetry.exports,
     sweep: () => sweep() ?? null,
+    seeds: () => s().seeds ?? null,
+    rescale: () => s().rescale ?? null,
   };
   for (const [name, get] of Object.entries(getters)) {
     Object.defineProperty(api, name, { get: () => snapshot(get()), enumerable: true });
