@@ -23,6 +23,7 @@ import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
 import { mountStatus } from './views/status.js';
 import { mountExports } from './exports-ui.js';
+import { mountLesson } from './lesson.js';
 import { applyEmbed, mountShare } from './share.js';
 import { startWorkers } from './workers.js';
 
@@ -104,6 +105,9 @@ function start() {
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
   mountControls(document.querySelector('[data-panel=controls]'), store, {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,
+  });
+  mountLesson(store, scheduler, {
+    scenarioPairs: workers.scenarioPairs, sendScenario: workers.sendScenario, syncUrl, rescale: workers.rescale,
   });
   store.set({ plane: pageValue(location.search, 'plane') });
   applyEmbed(store, location.search);

@@ -8,7 +8,8 @@
 //! each seed. A claim compares the **smallest** and the **largest** batch size of a seed
 //! (or, for the edge of stability, looks at the largest alone) under the settings' budget,
 //! so every verdict is made at one comparison ([`crate::facts::comparison`]). A seed whose
-//! runs diverged cannot decide a pair claim and is left out of its count.
+//! runs diverged, or (budget=loss) missed the target loss, cannot decide a pair claim and is
+//! left out of its count.
 //!
 //! The page (a Web Worker) and the tool (`batchscape seeds`) both read these verdicts, so
 //! they agree on what "holds in k of n seeds" means.
@@ -97,7 +98,9 @@ impl Claim {
             let r = large.late_lambda_over_edge;
             return (!large.diverged && r.is_finite()).then_some((0.8..=1.2).contains(&r));
         }
-        if small.batch_size == large.batch_size || small.diverged || large.diverged {
+        // Under budget=loss a run that missed the target does not compare at equal training loss.
+        let missed = |c: &SeedCell| c.diverged || c.reached_target == Some(false);
+        if small.batch_size == large.batch_size || missed(small) || missed(large) {
             return None;
         }
         match self {
@@ -288,6 +291,11 @@ mod tests {
         d.diverged = true;
         let cells = vec![c(1, 8, 1.0, 0.9), c(1, 256, 3.0, 0.8), c(2, 8, 1.0, 0.8), c(2, 256, 3.0, 0.9), c(3, 8, 1.0, 0.9), d, c(4, 8, 1.0, 0.9)];
         let v = verdicts(&[1, 2, 3, 4], &cells, 2);
+        // budget=loss: a seed whose small run missed the target is undecided.
+        let mut missed = cells.clone();
+        missed[0].reached_target = Some(false);
+        let w = verdicts(&[1, 2, 3, 4], &missed, 2);
+        assert_eq!(w.iter().find(|x| x.claim == Claim::SharperLarge).unwrap().per_seed, vec![None, Some(true), None, None]);
         let get = |claim| v.iter().find(|x| x.claim == claim).unwrap();
         assert_eq!((get(Claim::SharperLarge).holds, get(Claim::SharperLarge).of), (2, 2));
         assert_eq!((get(Claim::WorseLarge).holds, get(Claim::WorseLarge).of), (1, 2));
