@@ -72,7 +72,7 @@ export function explainBoundaries(state) {
   });
   if (runs.length > 1) {
     const best = [...runs].sort((a, b) => last(b.f.testAcc) - last(a.f.testAcc))[0].f;
-    parts.push(`The boundary of B = ${best.batch} generalizes best on held-out points.`);
+    parts.push(`Compared at ${comparisonOf(state)}, the boundary of B = ${best.batch} generalizes best on held-out points (this seed).`);
   }
   return parts.join(' ');
 }

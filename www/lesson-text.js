@@ -39,7 +39,7 @@ export function seedsText(st, claims, comparison) {
   const parts = claims.map((name) => {
     const v = st.verdicts.find((x) => x.claim === name);
     if (!v) return null;
-    return v.of ? `${v.statement}: holds in ${v.holds} of ${v.of} seeds` : `${v.statement}: no seed could decide it`;
+    return v.of ? `${v.statement}: holds in ${v.holds} of ${v.of} seed${v.of === 1 ? '' : 's'}` : `${v.statement}: no seed could decide it`;
   }).filter(Boolean);
   const pending = st.done < st.total ? ` (${st.done} of ${st.total} runs done so far)` : '';
   return `Over ${range(st.seeds)} at ${comparison}${pending}: ${parts.join('; ')}.`;
@@ -94,7 +94,8 @@ export function rescaleText(r) {
   const c = r.comparison;
   if (!c) return '';
   const ratio = c.after.lambda_max / c.before.lambda_max;
-  return `α = ${c.alpha}: the largest prediction difference over the training inputs is ${c.max_prediction_diff.toExponential(1)} (f32 rounding), so the network computes the same function; `
+  const diff = c.max_prediction_diff === 0 ? 'exactly 0 (α is a power of two, so the scaling is exact in floating point)' : `${c.max_prediction_diff.toExponential(1)} (f32 rounding)`;
+  return `α = ${c.alpha}: the largest prediction difference over the training inputs is ${diff}, so the network computes the same function; `
     + `yet λ_max went from ${fmt(c.before.lambda_max, 2)} to ${fmt(c.after.lambda_max, 2)} (${fmt(ratio, 2)}×), the trace from ${fmt(c.before.hessian_trace, 1)} to ${fmt(c.after.hessian_trace, 1)} `
     + `and ε-sharpness (10⁻³) from ${fmt(c.before.eps_sharpness, 4)} % to ${fmt(c.after.eps_sharpness, 4)} %. Sharpness is not a property of the function (Dinh et al. 2017).`;
 }

