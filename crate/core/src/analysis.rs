@@ -322,14 +322,16 @@ mod tests {
         assert!((big.phi_first_order / small.phi_first_order - big.eps / small.eps).abs() < 1e-12);
     }
 
-    /// The stationarity rule on two end points of one scenario: a short SGD run (40 steps, far
-    /// from a minimum: its ε-sharpness is mostly the first-order term) is not stationary; the
-    /// same network trained by full-batch gradient descent for 100 000 steps at η = 0.05 is (at
-    /// 20 000 steps, gradient 0.009, the share was still 0.66: the rule asks for a small
-    /// gradient relative to the curvature at the box's scale, not merely a smaller one). The share is φ₁/φ by definition, and the rule's edge cases hold.
+    /// The stationarity rule on two end points of one scenario, logistic regression on noisy
+    /// moons (convex: full-batch gradient descent converges to its unique minimum): a short
+    /// SGD run (40 steps at B = 8, far from the minimum: its ε-sharpness is mostly the
+    /// first-order term) is not stationary; full-batch gradient descent for 3000 steps at η = 1
+    /// is. (On a 6-5 tanh network, 20 000 steps of gradient descent still left a share of 0.66:
+    /// the rule asks for a gradient small against the curvature at the box's scale, not merely
+    /// a smaller one.) The share is φ₁/φ by definition, and the rule's edge cases hold.
     #[test]
     fn a_short_run_is_not_stationary_and_a_converged_one_is() {
-        let base = [("n_train", "64"), ("hidden", "6,5"), ("label_noise", "0.2"), ("budget", "steps")];
+        let base = [("n_train", "64"), ("hidden", ""), ("label_noise", "0.2"), ("budget", "steps")];
         let end = |batch: &str, steps: &str, lr: &str| {
             let mut pairs = base.to_vec();
             pairs.extend([("batch", batch), ("steps", steps), ("lr", lr)]);
@@ -341,7 +343,7 @@ mod tests {
             analyze(&sc.mlp, &sc.split.train, t.theta(), &h.theta, &h.step, &cfg, sc.streams.dirs)
         };
         let short = end("8", "40", "0.1");
-        let long = end("64", "100000", "0.05");
+        let long = end("64", "3000", "1");
         for a in [&short, &long] {
             let e = a.eps_sharpness.iter().find(|e| e.eps == STATIONARY_EPS).unwrap();
             assert!((a.first_order_share - e.phi_first_order / e.phi).abs() < 1e-12);
