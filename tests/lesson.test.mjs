@@ -78,10 +78,13 @@ test('the three sharp-vs-flat steps each restore their state and give a verdict 
     const seeds = await page.evaluate(() => window.batchscape.seeds);
     assert.equal(seeds.seeds.length, 5);
     // The per-seed table is one click away, one row per finished (seed, B) run.
-    await page.locator('#seeds-details summary').click();
+    if (!(await page.locator('#seeds-details').getAttribute('open'))) await page.locator('#seeds-details summary').click();
     await page.waitForFunction(() => document.querySelectorAll('#seeds-table tbody tr').length >= 2);
     assert.ok(await page.locator('#seeds-table tbody tr').count() >= 2);
     await page.locator('#scene-box').screenshot({ path: artifactPath(`lesson-${name}.png`) });
+    // The flat-vs-sharp view names the comparison and says which end point is not stationary.
+    await page.waitForFunction(() => /Not stationary: B = 8/.test(document.getElementById('sharpness-text').textContent));
+    await page.locator('[data-panel=sharpness]').screenshot({ path: artifactPath(`lesson-${name}-sharpness.png`) });
     console.log(`# ${name}: ${verdict}`);
   }
   assert.deepEqual(pageErrors, []);

@@ -19,6 +19,12 @@ export function comparisonOf(state) {
   return COMPARISON_NAMES[budget] ?? COMPARISON_NAMES.epochs;
 }
 
+/** The comparison's short name ("equal training loss"), for a sentence after one that gave its numbers. */
+export function comparisonName(state) {
+  const budget = state.settings?.get?.('budget') ?? 'epochs';
+  return COMPARISON_NAMES[budget] ?? COMPARISON_NAMES.epochs;
+}
+
 /** The study of the current settings, if the seeds worker's answer is for them (`key`). */
 export function studyFor(state, key) {
   const st = state.seeds;

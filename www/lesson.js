@@ -53,7 +53,8 @@ function mountSeeds(store, scheduler, actions) {
       if (key) { gen += 1; worker?.postMessage(seedsCancelMsg(gen)); key = ''; store.set({ seeds: null }); }
       return;
     }
-    if (s.pendingScenario) return;
+    // The page's own runs first: on a two-core machine the study would slow them down.
+    if (s.pendingScenario || activeSlots(s).some((k) => !s.runs[k] || s.runs[k].state === 'running')) return;
     const pairs = actions.scenarioPairs();
     const next = JSON.stringify(pairs);
     if (next === key) return;
@@ -62,7 +63,7 @@ function mountSeeds(store, scheduler, actions) {
     store.set({ seeds: null });
     ensure().postMessage(seedsStartMsg({ gen, key, pairs, seeds: 5 }));
   }
-  store.subscribe(['settings', 'scene'], refresh);
+  store.subscribe(['settings', 'scene', 'runs'], refresh);
   store.subscribe(['seeds'], () => {
     scheduler.mark('scene');
     const rows = seedRows(store.get().seeds);

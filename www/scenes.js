@@ -1,7 +1,9 @@
 // Guided scenes: each a full state (settings as URL pairs) and a short text, plus a verdict
 // that reads the current numbers and says whether this seed shows the effect.
 import { showLr } from './explain.js';
-import { comparisonOf, gapText, seedsText } from './lesson-text.js';
+import {
+  comparisonName, comparisonOf, gapText, seedsText,
+} from './lesson-text.js';
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const last = (a) => (a && a.length ? a[a.length - 1] : NaN);
@@ -25,7 +27,8 @@ function roughness(ys) {
 function sharpVerdict(state, claims) {
   const runs = runsOf(state).filter((r) => r.a && Number.isFinite(r.a.lambda_max));
   const cmp = comparisonOf(state);
-  const over = `${seedsText(state.seeds, claims, cmp)} ${gapText(state.seeds, cmp)}`.trim();
+  const name = comparisonName(state);
+  const over = `${seedsText(state.seeds, claims, name)} ${gapText(state.seeds, name)}`.trim();
   if (runs.length < 2) return `Waiting for the sharpness of both runs… ${over}`;
   const [s, l] = [runs[0], runs[runs.length - 1]];
   const pct = (x) => fmt(100 * x, 1);
@@ -43,7 +46,7 @@ export const SCENES = {
       const runs = runsOf(state);
       if (runs.length < 2) return '';
       const [s, l] = [runs[0], runs[runs.length - 1]];
-      return `Measured at ${comparisonOf(state)}: the loss curve of B = ${s.f.batch} is ${fmt(roughness(s.f.trainLoss) / Math.max(1e-12, roughness(l.f.trainLoss)), 1)}× as jagged as that of B = ${l.f.batch}; B = ${s.f.batch} reached training loss ${fmt(last(s.f.trainLoss))} in ${s.f.steps} steps, B = ${l.f.batch} ${fmt(last(l.f.trainLoss))} in ${l.f.steps}. ${seedsText(state.seeds, this.claims, comparisonOf(state))}`;
+      return `Measured at ${comparisonOf(state)}: the loss curve of B = ${s.f.batch} is ${fmt(roughness(s.f.trainLoss) / Math.max(1e-12, roughness(l.f.trainLoss)), 1)}× as jagged as that of B = ${l.f.batch}; B = ${s.f.batch} reached training loss ${fmt(last(s.f.trainLoss))} in ${s.f.steps} steps, B = ${l.f.batch} ${fmt(last(l.f.trainLoss))} in ${l.f.steps}. ${seedsText(state.seeds, this.claims, comparisonName(state))}`;
     },
   },
   scaling: {
@@ -101,7 +104,7 @@ export const SCENES = {
       const limit = 2 / f.lr;
       const late = lams.slice(Math.floor(lams.length / 2));
       const peak = Math.max(...late);
-      return `Measured at ${comparisonOf(state)}: λ_max went from ${fmt(lams[0], 2)} to ${fmt(last(lams), 2)} (late-training maximum ${fmt(peak, 2)}); 2/η = ${fmt(limit, 2)}. ${peak >= 0.8 * limit ? (peak <= 1.2 * limit ? 'It reached the edge of stability and stayed near it.' : 'It went beyond 2/η: the run is unstable.') : 'It stayed below 2/η in this budget: raise η or the steps to reach the edge.'} ${seedsText(state.seeds, this.claims, comparisonOf(state))}`;
+      return `Measured at ${comparisonOf(state)}: λ_max went from ${fmt(lams[0], 2)} to ${fmt(last(lams), 2)} (late-training maximum ${fmt(peak, 2)}); 2/η = ${fmt(limit, 2)}. ${peak >= 0.8 * limit ? (peak <= 1.2 * limit ? 'It reached the edge of stability and stayed near it.' : 'It went beyond 2/η: the run is unstable.') : 'It stayed below 2/η in this budget: raise η or the steps to reach the edge.'} ${seedsText(state.seeds, this.claims, comparisonName(state))}`;
     },
   },
   critical: {
