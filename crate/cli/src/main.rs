@@ -394,7 +394,7 @@ mod tests {
             }
             _ => panic!("valid arguments"),
         }
-        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise")));
+        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise") && text.contains("batchscape seeds [--config")));
         match parse_args(&args("run --set budget=loss --set target_loss=0.3 --set max_steps=500 --out o")) {
             Ok(Command::Run(a)) => assert_eq!((a.settings.target_for_runs(), a.settings.steps_for(8)), (Some(0.3), 500)),
             _ => panic!("budget=loss arguments are valid"),
