@@ -22,7 +22,9 @@ async function waitDiagnosed(page, timeout = 120_000) {
 const SCENES = [
   ['Noisy SGD', 'noisy', /B = 1 is \d+\.\d× as jagged as that of B = 256/],
   ['Linear scaling rule', 'scaling', /Measured with the linear rule: B = 16 \(η = 0\.1\) ended at/],
-  ['Sharp vs flat', 'sharp', /This seed reproduces the result: the large batch ended in a sharper minimum/],
+  ['Sharp vs flat 1', 'sharp_epochs', /This seed \(1\), at equal epochs \(200 epochs each\): λ_max \d+\.\d+ \(B = 256\)/],
+  ['2: equal training loss', 'sharp_loss', /at equal training loss \(each run until its training loss ≤ 0\.5, at most 20000 steps\): λ_max/],
+  ['3: where noise helps', 'sharp_noise', /at equal training loss \(each run until its training loss ≤ 0\.15, at most 20000 steps\): λ_max/],
   ['Edge of stability', 'eos', /It reached the edge of stability and stayed near it/],
   ['Critical batch size', 'critical', /B_simple at the end of training ≈ \d+/],
 ];
@@ -41,11 +43,11 @@ test('each scene restores its state, shows its views and reads its own numbers',
       assert.ok(distinctColours(await canvasPixels(page, id)) > 8, `${name}: ${id} is drawn`);
     }
     await page.screenshot({ path: artifactPath(`scene-${name}.png`), fullPage: true });
-    if (name === 'sharp') {
+    if (name === 'sharp_epochs') {
       // The text reads the table: when ε-sharpness ranks the two minima the other way from
       // λ_max (the slices then look the other way too), it says so.
       const rows = await page.$$eval('#sharpness tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
-      const [lamS, lamL, epsS, epsL] = [Number(rows[0][2]), Number(rows[1][2]), Number(rows[0][4]), Number(rows[1][4])];
+      const [lamS, lamL, epsS, epsL] = [Number(rows[0][2]), Number(rows[1][2]), Number(rows[0][5]), Number(rows[1][5])];
       const sharpText = await page.textContent('#sharpness-text');
       assert.equal(/By ε-sharpness \(10⁻³\) it is the other way round/.test(sharpText), (lamL > lamS) !== (epsL > epsS),
         `λ_max ${lamS} → ${lamL}, ε-sharpness ${epsS} → ${epsL}: ${sharpText}`);

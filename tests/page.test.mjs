@@ -189,7 +189,7 @@ test('equal training loss (budget=loss): each run stops at the target, says so, 
     assert.match(status[k], new RegExp(`reached the target loss 0\\.35 at step ${r.step}`));
   }
   const text = await page.locator('#curves-text').textContent();
-  assert.match(text, /each run trained until it reached the target loss/);
+  assert.match(text, /compared at equal training loss \(each run until its training loss ≤ 0\.35, at most 3000 steps\)/);
   console.log(`# budget=loss: ${runs.map((r) => `B = ${r.batch} reached ${r.trainLoss.toFixed(3)} at step ${r.step}`).join('; ')}`);
   await context.close();
 });

@@ -2,7 +2,9 @@
 // landscape they are drawn on — a coarse grid while runs train, the fine grid once all are
 // done, a few rows at a time so newer trajectories preempt it.
 import init, { AtlasSession } from '../pkg/batchscape.js';
-import { atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg } from './messages.js';
+import {
+  atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
+} from './messages.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
@@ -55,6 +57,17 @@ async function handle(msg) {
     gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
     if (msg.diverged) diverged.add(msg.slot); else diverged.delete(msg.slot);
+  } else if (msg.type === 'rescale') {
+    // Dinh et al.'s rescale of one end point: answered at once, nothing else changes.
+    let comparison = null;
+    let error = '';
+    try {
+      comparison = atlas?.rescale(msg.slot, msg.layer, msg.alpha) ?? null;
+    } catch (err) {
+      error = String(err?.message || err);
+    }
+    self.postMessage(rescaleResultMsg({ slot: msg.slot, gen: msg.gen, alpha: msg.alpha, comparison, error }));
+    return;
   } else if (msg.type === 'plane') {
     plane = msg.plane;
   } else {

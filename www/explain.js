@@ -2,6 +2,7 @@
 // contradict). Each function reads the page state and returns plain text.
 
 import { formatBytes, showLr } from './format.js';
+import { comparisonOf, stationarityText } from './lesson-text.js';
 
 export { formatBytes, showLr };
 
@@ -14,13 +15,6 @@ function finished(state) {
     return b !== undefined && f && f.state !== 'running' ? [{ slot, f }] : [];
   });
 }
-
-/** The comparison a budget makes (the `budget` setting), as the curves' sentence names it. */
-const COMPARED_AT = {
-  epochs: 'the same number of epochs',
-  steps: 'the same number of steps',
-  loss: 'each run trained until it reached the target loss (or the step cap)',
-};
 
 /** Compares the runs' final losses: who fit the training set best, who generalized best. */
 export function explainCurves(state) {
@@ -35,7 +29,7 @@ export function explainCurves(state) {
     parts.push(`Lowest training loss: B = ${best.batch} (${fmt(last(best.trainLoss))} after ${best.steps} steps).`);
     if (ok.length > 1) {
       const worst = byTrain[byTrain.length - 1].f;
-      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps with the same η and ${COMPARED_AT[state.settings?.get?.('budget')] ?? COMPARED_AT.epochs}.`);
+      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps with the same η, compared at ${comparisonOf(state)}.`);
       const t = byTest[0].f;
       parts.push(`Lowest test loss: B = ${t.batch} (${fmt(last(t.testLoss))}; test accuracy ${fmt(100 * last(t.testAcc), 1)} %).`);
     } else {
@@ -78,7 +72,7 @@ export function explainBoundaries(state) {
   });
   if (runs.length > 1) {
     const best = [...runs].sort((a, b) => last(b.f.testAcc) - last(a.f.testAcc))[0].f;
-    parts.push(`The boundary of B = ${best.batch} generalizes best on held-out points.`);
+    parts.push(`Compared at ${comparisonOf(state)}, the boundary of B = ${best.batch} generalizes best on held-out points (this seed).`);
   }
   return parts.join(' ');
 }
@@ -160,14 +154,16 @@ export function explainSharpness(state, runs) {
     }
     const usual = sharper && accDiff > 0;
     parts.push(usual
-      ? `Here the larger batch found the sharper minimum${disagree ? ' by λ_max' : ''} and generalizes worse, as Keskar et al. (2017) report.`
-      : 'Here the usual pattern (larger batch → sharper minimum, lower test accuracy) does not show; try other seeds or label noise.');
+      ? `On this seed, at ${comparisonOf(state)}, the larger batch found the sharper minimum${disagree ? ' by λ_max' : ''} and has the lower test accuracy, the pattern Keskar et al. (2017) report; one seed decides nothing (the scenes check their claims on 5 seeds).`
+      : `On this seed, at ${comparisonOf(state)}, the usual pattern (larger batch → sharper minimum, lower test accuracy) does not show.`);
     // Comparing minima is fair only if both runs converged: say so when one clearly did not.
     const [ls, ll] = [last(small.f.trainLoss), last(large.f.trainLoss)];
     if (ll > 1.5 * ls && ll - ls > 0.05) {
       parts.push(`Caution: B = ${large.f.batch} has not converged (training loss ${fmt(ll)} vs ${fmt(ls)}), so part of its gap is underfitting; give it more epochs or scale η.`);
     }
   }
+  const still = stationarityText(ok);
+  if (still) parts.push(still);
   parts.push('Sharpness is a correlate of generalization, not a law: reparametrizing a network can make a flat minimum sharp without changing what it computes (Dinh et al. 2017).');
   return parts.join(' ');
 }

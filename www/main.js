@@ -29,6 +29,7 @@ import { mountSharpness } from './views/sharpness.js';
 import { mountStall } from './views/stall.js';
 import { mountStatus } from './views/status.js';
 import { mountExports } from './exports-ui.js';
+import { mountLesson } from './lesson.js';
 import { applyEmbed, mountShare } from './share.js';
 import { startWorkers } from './workers.js';
 
@@ -142,6 +143,9 @@ function start() {
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
   mountControls(document.querySelector('[data-panel=controls]'), store, {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,
+  });
+  mountLesson(store, scheduler, {
+    scenarioPairs: workers.scenarioPairs, sendScenario: workers.sendScenario, syncUrl, rescale: workers.rescale,
   });
   store.set({ plane: pageValue(location.search, 'plane') });
   applyEmbed(store, location.search);

@@ -118,3 +118,18 @@ export const sweepProgressMsg = ({ gen, done, total, cellStep, cellSteps }) => (
 export const sweepDoneMsg = (gen, ms) => ({ type: 'done', gen, ms });
 /** The sweep was cancelled. @param {number} gen */
 export const sweepCancelledMsg = (gen) => ({ type: 'cancelled', gen });
+
+// ---- seeds worker (verdicts over seeds; www/lesson.js) ---------------------------------
+
+/** Page → seeds worker: check the scene's claims on `seeds` seeds of `pairs` (`key` names them). */
+export const seedsStartMsg = ({ gen, key, pairs, seeds }) => ({ type: 'start', gen, key, pairs, seeds });
+/** Page → seeds worker: stop. */
+export const seedsCancelMsg = (gen) => ({ type: 'cancel', gen });
+/** Seeds worker → page: the runs done so far (the core's SeedCell) and every claim's Verdict. */
+export const seedsMsg = ({ gen, key, done, total, seeds, cells, verdicts }) => ({ type: 'seeds', gen, key, done, total, seeds, cells, verdicts });
+
+/** Page → analysis worker: Dinh et al.'s rescale of run `slot`'s end point. */
+export const rescaleMsg = ({ slot, gen, layer, alpha }) => ({ type: 'rescale', slot, gen, layer, alpha });
+/** Analysis worker → page: the core's rescale Comparison, or why there is none. */
+export const rescaleResultMsg = ({ slot, gen, alpha, comparison, error }) => ({ type: 'rescaled', slot, gen, alpha, comparison, error });
+

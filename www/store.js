@@ -15,7 +15,7 @@
 // Keys: 'pairs' (the URL's settings), 'settings' (validated settings in effect), 'batches'
 // (the set of runs shown: a run was removed), 'controls' (a run's batch size or the set of
 // run slots changed in the controls), 'runs' (a run's newest frame), 'atlas', 'diag',
-// 'interp', 'cost', 'xAxis', 'plane', 'scene', 'chapter', 'hover', 'plotFrames', 'embed'.
+// 'interp', 'cost', 'seeds', 'rescale', 'xAxis', 'plane', 'scene', 'chapter', 'hover', 'plotFrames', 'embed'.
 
 export const MAX_RUNS = 4;
 
@@ -43,6 +43,8 @@ export function initialState() {
     diag: [],             // per slot: { gen, analysis, slice } from the analysis worker
     interp: null,         // { a, b, gens, profile }: interpolation between two runs' ends
     cost: null,           // the core's cost table { target, rows } (analysis worker)
+    seeds: null,          // the scene's claims over seeds { gen, key, done, total, seeds, cells, verdicts } (seeds worker)
+    rescale: null,        // { slot, gen, alpha, comparison, error }: Dinh et al.'s rescale (analysis worker)
     xAxis: 'epoch',
     xAxisChosen: false,   // the x axis was chosen by the user or the URL (not by the budget)
     plane: 'endpoints',

@@ -28,6 +28,9 @@
 // | `latencies`, `latencyParts` | slider-to-frame latency (ms); split `{ toFrame, toShown }`      |
 // | `workerMs`       | the draw worker's time per drawing, per canvas id                           |
 // | `exports`        | export clicks `{ panel, format, files }`                                   |
+// | `settings`       | the validated settings in effect, as a plain object key → value text          |
+// | `seeds`          | the scene's claims over seeds `{ gen, key, done, total, seeds, cells, verdicts }` (null: none) |
+// | `rescale`        | the last rescale `{ slot, gen, alpha, comparison, error }` (null: none)       |
 // | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns }` (null before it is mounted) |
 import { pending as paintsPending, workerMs } from './painter.js';
 import { runsKey } from './store.js';
@@ -78,6 +81,9 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
     workerMs: () => workerMs,
     exports: () => telemetry.exports,
     sweep: () => sweep() ?? null,
+    settings: () => Object.fromEntries(s().settings),
+    seeds: () => s().seeds ?? null,
+    rescale: () => s().rescale ?? null,
   };
   for (const [name, get] of Object.entries(getters)) {
     Object.defineProperty(api, name, { get: () => snapshot(get()), enumerable: true });

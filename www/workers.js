@@ -5,7 +5,7 @@
 // the slots k with k mod n = its index. Every worker builds the same scenario from the same
 // settings, so a run's numbers do not depend on which worker trains it.
 import {
-  atlasScenarioMsg, planeMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
+  atlasScenarioMsg, planeMsg, rescaleMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
 } from './messages.js';
 import { MAX_RUNS, activeSlots } from './store.js';
 import { MAX_PAIRS, describeRejection, scenarioPairs } from './url.js';
@@ -47,6 +47,8 @@ export function startWorkers(store, hooks) {
   }
 
   const setPlane = (plane) => analysisWorker.postMessage(planeMsg(plane));
+  /** Dinh et al.'s rescale of run `slot`'s end point; the answer goes to the store's `rescale`. */
+  const rescale = (slot, layer, alpha) => analysisWorker.postMessage(rescaleMsg({ slot, gen: store.get().gens[slot], layer, alpha }));
 
   /** Validated settings: into the store (controls follow), then messages, URL, and the runs. */
   function onSettings(msg) {
@@ -123,6 +125,9 @@ export function startWorkers(store, hooks) {
     } else if (msg.type === 'interpolation') {
       if (msg.gens[0] !== s.gens[msg.a] || msg.gens[1] !== s.gens[msg.b]) return;
       store.update('interp', (st) => { st.interp = msg; });
+    } else if (msg.type === 'rescaled') {
+      if (msg.gen !== s.gens[msg.slot]) return;
+      store.update('rescale', (st) => { st.rescale = msg; });
     } else if (msg.type === 'cost') {
       store.update('cost', (st) => { st.cost = msg.table; });
     } else if (msg.type === 'error') {
@@ -132,5 +137,5 @@ export function startWorkers(store, hooks) {
 
   for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => hooks.showMessages([`A worker failed: ${e.message}`]);
 
-  return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, scenarioPairs: pairs };
+  return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, rescale, scenarioPairs: pairs };
 }

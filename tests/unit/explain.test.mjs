@@ -19,7 +19,7 @@ test('curves: lowest training and test loss named with their numbers; a diverged
   };
   assert.equal(explainCurves(state),
     'Lowest training loss: B = 8 (0.100 after 320 steps). '
-    + 'B = 256 ended at 0.400 after 10 steps with the same η and the same number of epochs. '
+    + 'B = 256 ended at 0.400 after 10 steps with the same η, compared at equal epochs. '
     // test loss 0.3 < 0.35 → B = 8; its accuracy 0.9 → 90.0 %
     + 'Lowest test loss: B = 8 (0.300; test accuracy 90.0 %). '
     + 'B = 1 diverged at step 5.');
@@ -30,9 +30,9 @@ test('curves: the sentence names the comparison the budget makes', () => {
   const runs = [frame({ batch: 8, steps: 32, trainLoss: f64(0.7, 0.29), testLoss: f64(0.7, 0.4), testAcc: f64(0.5, 0.8) }),
     frame({ batch: 64, steps: 24, trainLoss: f64(0.7, 0.298), testLoss: f64(0.7, 0.37), testAcc: f64(0.5, 0.8) })];
   const text = (budget) => explainCurves({ batches: [8, 64], runs, settings: new Map([['budget', budget]]) });
-  assert.match(text('epochs'), /B = 64 ended at 0\.298 after 24 steps with the same η and the same number of epochs\./);
-  assert.match(text('steps'), /with the same η and the same number of steps\./);
-  assert.match(text('loss'), /with the same η and each run trained until it reached the target loss \(or the step cap\)\./);
+  assert.match(text('epochs'), /B = 64 ended at 0\.298 after 24 steps with the same η, compared at equal epochs\./);
+  assert.match(text('steps'), /with the same η, compared at equal steps\./);
+  assert.match(text('loss'), /with the same η, compared at equal training loss\./);
 });
 
 test('cost table: the measured speed beside the core\'s memory and steps to target, and its reading', () => {
@@ -69,7 +69,7 @@ test('sharpness: the larger batch 3× sharper and 10 points worse reads as the u
   const text = explainSharpness({}, [large, small]);
   // 6 / 2 = 3.0×; accuracy 90 − 80 = 10.0 points; gaps 0.7 − 0.4 = 0.300 and 0.3 − 0.2 = 0.100
   assert.ok(text.startsWith('B = 256 ended 3.0× sharper (λ_max 6.00 vs 2.00) than B = 8; its test accuracy is 10.0 points lower and its generalization gap 0.300 vs 0.100.'), text);
-  assert.ok(text.includes('Here the larger batch found the sharper minimum and generalizes worse, as Keskar et al. (2017) report.'));
+  assert.ok(text.includes('On this seed, at equal epochs, the larger batch found the sharper minimum and has the lower test accuracy, the pattern Keskar et al. (2017) report'));
   // 0.4 > 1.5 · 0.2 = 0.3 and 0.4 − 0.2 = 0.2 > 0.05: not converged
   assert.ok(text.includes('Caution: B = 256 has not converged (training loss 0.400 vs 0.200)'));
   assert.ok(!text.includes('ε-sharpness (10⁻³) it is the other way round'));

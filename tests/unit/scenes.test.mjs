@@ -13,17 +13,21 @@ function stateOf(frames, analyses = [], settings = new Map()) {
     diag: analyses.map((analysis) => ({ gen: 1, analysis })), settings,
   };
 }
+const v = (claim, statement, holds, of) => ({ claim, statement, holds, of, per_seed: [] });
+const study = (verdicts) => ({ gen: 1, done: 10, total: 10, seeds: [1, 2, 3, 4, 5], cells: [], verdicts });
 const frame = (over) => ({ state: 'finished', lr: 0.1, steps: 10, ...over });
 
-test('noisy: how jagged B = 1 is against the full batch, and where both ended', () => {
+test('noisy: how jagged B = 1 is against the full batch, where both ended, and the seeds\' verdict', () => {
   // roughness = mean |Δ log loss|: B = 1: (|−2 − 0| + |−1 − (−2)|) / 2 = 1.5;
   // B = 256: (0.5 + 0.5) / 2 = 0.5 → 3.0× as jagged; both end at e⁻¹ = 0.368
   const s = stateOf([
     frame({ batch: 256, steps: 20, trainLoss: f64(1, E(-0.5), E(-1)) }),
     frame({ batch: 1, steps: 5120, trainLoss: f64(1, E(-2), E(-1)) }),
   ]);
+  s.seeds = study([v('jagged_small', 'the smaller batch is jagged', 5, 5), v('small_fits_better', 'it fits better', 2, 4)]);
   assert.equal(SCENES.noisy.verdict(s),
-    'Measured: the loss curve of B = 1 is 3.0× as jagged as that of B = 256; after the same epochs B = 1 reached training loss 0.368 in 5120 steps, B = 256 0.368 in 20.');
+    'Measured at equal epochs: the loss curve of B = 1 is 3.0× as jagged as that of B = 256; B = 1 reached training loss 0.368 in 5120 steps, B = 256 0.368 in 20. '
+    + 'Over seeds 1–5 at equal epochs: the smaller batch is jagged: holds in 5 of 5 seeds; it fits better: holds in 2 of 4 seeds.');
   assert.equal(SCENES.noisy.verdict(stateOf([frame({ batch: 1, trainLoss: f64(1) })])), '');
 });
 
@@ -35,29 +39,35 @@ test('scaling: each run with its learning rate and how it ended, under the rule 
   assert.equal(SCENES.scaling.verdict(s), 'Measured with the linear rule: B = 16 (η = 0.1) ended at 0.250; B = 256 (η = 1.6) diverged.');
 });
 
-test('sharp: reproduced when the large batch is sharper and less accurate', () => {
+test('sharp steps: this seed\'s numbers without a claim, then the claims over seeds and the gap sentence', () => {
   const s = stateOf([
-    frame({ batch: 8, trainAcc: f64(0.95), testAcc: f64(0.9) }),
-    frame({ batch: 256, trainAcc: f64(0.95), testAcc: f64(0.8) }),
-  ], [{ lambda_max: 2 }, { lambda_max: 6 }]);
-  // accuracy gaps: 95 − 80 = 15.0 and 95 − 90 = 5.0 points
-  assert.equal(SCENES.sharp.verdict(s),
-    'This seed reproduces the result: the large batch ended in a sharper minimum and generalizes worse. '
-    + 'λ_max 6.00 (B = 256) vs 2.00 (B = 8); test accuracy 80.0 % vs 90.0 %; accuracy gap (train on noisy labels − test) 15.0 vs 5.0 points.');
-  // the same numbers with λ_max the other way: not reproduced, and said so
-  const t = stateOf(s.runs, [{ lambda_max: 6 }, { lambda_max: 2 }]);
-  assert.ok(SCENES.sharp.verdict(t).startsWith('This seed does not reproduce it (not sharper, lower test accuracy):'));
+    frame({ batch: 8, steps: 6400, trainLoss: f64(0.45), testAcc: f64(0.9) }),
+    frame({ batch: 256, steps: 200, trainLoss: f64(0.55), testAcc: f64(0.8) }),
+  ], [{ lambda_max: 2 }, { lambda_max: 6 }], new Map([['seed', '1']]));
+  s.seeds = study([v('sharper_large', 'sharper', 5, 5), v('worse_large', 'worse', 2, 5), v('eps_sharper_large', 'eps', 0, 0)]);
+  const text = SCENES.sharp_loss.verdict(s);
+  assert.ok(text.startsWith('This seed (1), at equal epochs: λ_max 6.00 (B = 256) vs 2.00 (B = 8); training loss 0.550 vs 0.450 after 200 vs 6400 steps; test accuracy 80.0 % vs 90.0 %.'), text);
+  assert.ok(text.includes('Over seeds 1–5 at equal epochs: sharper: holds in 5 of 5 seeds; worse: holds in 2 of 5 seeds; eps: no seed could decide it.'), text);
+  // 2 of 5 is not most seeds: the page says there is no gap here
+  assert.ok(text.endsWith('At equal epochs these toy data show no large-batch generalization gap: the larger batch has the lower test accuracy in only 2 of 5 seeds.'), text);
+  s.seeds = study([v('worse_large', 'worse', 4, 5)]);
+  assert.ok(SCENES.sharp_noise.verdict(s).endsWith('The larger batch generalizes worse in 4 of 5 seeds at equal epochs.'));
+  // old links: ?scene=sharp is the first step, and it is not listed twice
+  assert.equal(SCENES.sharp, SCENES.sharp_epochs);
+  assert.ok(!Object.keys(SCENES).includes('sharp'));
+  assert.deepEqual(Object.keys(SCENES).filter((k) => k.startsWith('sharp')), ['sharp_epochs', 'sharp_loss', 'sharp_noise']);
 });
 
-test('eos: λ_max late in training near 2/η', () => {
+test('eos: λ_max late in training near 2/η, with the edge claim over seeds', () => {
   // 2/η = 2/0.5 = 4; late half of [1, 2, 3.9, 4.1, 3.95, 4] is [4.1, 3.95, 4] → peak 4.1,
   // within [0.8 · 4, 1.2 · 4] = [3.2, 4.8]
   const s = stateOf([frame({ batch: 256, lr: 0.5 })], [{ history: { lambda_max: [1, 2, 3.9, 4.1, 3.95, 4] } }]);
   assert.equal(SCENES.eos.verdict(s),
-    'Measured: λ_max went from 1.00 to 4.00 (late-training maximum 4.10); 2/η = 4.00. It reached the edge of stability and stayed near it.');
+    'Measured at equal epochs: λ_max went from 1.00 to 4.00 (late-training maximum 4.10); 2/η = 4.00. It reached the edge of stability and stayed near it. Checking the claims on 5 seeds in the background…');
   // peak 2 < 3.2: below the edge
   const low = stateOf([frame({ batch: 256, lr: 0.5 })], [{ history: { lambda_max: [1, 2, 2] } }]);
-  assert.ok(SCENES.eos.verdict(low).endsWith('It stayed below 2/η in this budget: raise η or the steps to reach the edge.'));
+  low.seeds = study([v('edge', 'at the edge', 4, 5)]);
+  assert.ok(SCENES.eos.verdict(low).endsWith('It stayed below 2/η in this budget: raise η or the steps to reach the edge. Over seeds 1–5 at equal epochs: at the edge: holds in 4 of 5 seeds.'));
 });
 
 test('critical: the median B_simple splits the runs', () => {

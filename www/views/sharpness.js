@@ -35,8 +35,9 @@ function rowCells(s, slot) {
   const a = s.diag[slot].analysis ?? {};
   const f = s.runs[slot];
   const eps = (e) => a.eps_sharpness?.find((x) => x.eps === e)?.phi;
+  const first = a.eps_sharpness?.find((x) => x.eps === 1e-3)?.phi_first_order;
   const trainL = f.trainLoss.at(-1); const testL = f.testLoss.at(-1);
-  return [f.batch, fmtNum(a.lambda_max, 2), fmtNum(a.hessian_trace, 1), fmtNum(eps(1e-3), 3), fmtNum(eps(5e-4), 3),
+  return [f.batch, fmtNum(a.lambda_max, 2), fmtNum(a.hessian_trace, 1), fmtNum(a.grad_norm, 4), fmtNum(eps(1e-3), 3), fmtNum(first, 3), fmtNum(eps(5e-4), 3),
     fmtNum(trainL, 3), fmtNum(testL, 3), fmtNum(testL - trainL, 3), `${fmtNum(100 * f.testAcc.at(-1), 1)} %`];
 }
 

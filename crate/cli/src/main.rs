@@ -31,6 +31,8 @@ use batchscape_render::{self as render, Chart, CurvesView, Series, RUN_COLORS};
 use batchscape_core::scenario::{RunReport, Scenario};
 use batchscape_core::settings::{Settings, KEYS};
 use batchscape_core::train::History;
+mod seeds;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,7 +54,8 @@ enum Command {
 fn help() -> String {
     let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<13}{} ({})", s.key, s.help, s.kind.allowed())).collect();
     format!(
-        "{USAGE}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}",
+        "{USAGE}\n       {}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}\n\n`batchscape seeds --help`: a scene's claims over several seeds.",
+        seeds::USAGE,
         keys.join("\n")
     )
 }
@@ -288,8 +291,32 @@ fn profile_figures(
     Ok((files, numbers))
 }
 
+/// `batchscape seeds …` (crate/cli/src/seeds.rs).
+fn seeds_main(argv: &[String]) -> ExitCode {
+    match seeds::parse(argv) {
+        Ok(None) => {
+            say(format_args!("{}", seeds::help()));
+            ExitCode::SUCCESS
+        }
+        Ok(Some(args)) => match seeds::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("batchscape: {msg}");
+                ExitCode::from(1)
+            }
+        },
+        Err(messages) => {
+            messages.iter().for_each(|m| eprintln!("batchscape: {m}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("seeds") {
+        return seeds_main(&argv[1..]);
+    }
     let args = match parse_args(&argv) {
         Ok(Command::Run(a)) => a,
         Ok(Command::Help(text)) => {
@@ -367,7 +394,7 @@ mod tests {
             }
             _ => panic!("valid arguments"),
         }
-        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise")));
+        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise") && text.contains("batchscape seeds [--config")));
         match parse_args(&args("run --set budget=loss --set target_loss=0.3 --set max_steps=500 --out o")) {
             Ok(Command::Run(a)) => assert_eq!((a.settings.target_for_runs(), a.settings.steps_for(8)), (Some(0.3), 500)),
             _ => panic!("budget=loss arguments are valid"),

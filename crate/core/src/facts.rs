@@ -110,6 +110,32 @@ pub struct ScenarioFacts {
     pub max_runs: usize,
     pub slice: ProfileRange,
     pub interpolation: ProfileRange,
+    /// The comparison the budget makes ([`comparison`]).
+    pub comparison: Comparison,
+}
+
+/// The comparison a budget makes, as every sentence comparing runs names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    /// `epochs`, `steps` or `loss` (the `budget` setting).
+    pub budget: String,
+    /// "equal epochs", "equal steps" or "equal training loss".
+    pub name: &'static str,
+    /// The name with the budget's numbers: "equal epochs (60 epochs each)", "equal steps (1000
+    /// steps each)", "equal training loss (each run until its training loss ≤ 0.1, at most
+    /// 20000 steps)".
+    pub detail: String,
+}
+
+/// The [`Comparison`] of `settings`' budget: one phrase for the page's sentences and the tool.
+pub fn comparison(settings: &crate::settings::Settings) -> Comparison {
+    use crate::train::Budget;
+    let (name, detail) = match settings.budget {
+        Budget::Epochs => ("equal epochs", format!("{} epochs each", settings.epochs)),
+        Budget::Steps => ("equal steps", format!("{} steps each", settings.steps)),
+        Budget::Loss => ("equal training loss", format!("each run until its training loss ≤ {}, at most {} steps", settings.target_loss, settings.max_steps)),
+    };
+    Comparison { budget: settings.budget.to_string(), name, detail: format!("{name} ({detail})") }
 }
 
 /// The [`ScenarioFacts`] of `scenario`.
@@ -124,6 +150,7 @@ pub fn scenario_facts(scenario: &Scenario) -> ScenarioFacts {
         max_runs: MAX_RUNS,
         slice: SLICE,
         interpolation: INTERPOLATION,
+        comparison: comparison(s),
     }
 }
 
@@ -222,6 +249,19 @@ pub fn cost_table(runs: &[CostInput]) -> CostTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_budget_names_its_comparison_with_its_numbers() {
+        let mut s = crate::settings::Settings::default();
+        assert_eq!(comparison(&s).detail, "equal epochs (60 epochs each)");
+        s.set("budget", "steps").unwrap();
+        s.set("steps", "3000").unwrap();
+        assert_eq!((comparison(&s).name, comparison(&s).budget.as_str()), ("equal steps", "steps"));
+        assert_eq!(comparison(&s).detail, "equal steps (3000 steps each)");
+        s.set("budget", "loss").unwrap();
+        s.set("target_loss", "0.3").unwrap();
+        assert_eq!(comparison(&s).detail, "equal training loss (each run until its training loss ≤ 0.3, at most 20000 steps)");
+    }
     use crate::model::Activation;
 
     #[test]

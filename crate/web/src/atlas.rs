@@ -97,6 +97,19 @@ impl AtlasSession {
         to_js(&a)
     }
 
+    /// Dinh et al.'s rescale of run `slot`'s end point (hidden layer `layer` × α, the next
+    /// layer's kernel × 1/α): [`batchscape_core::rescale::Comparison`] (largest prediction
+    /// difference, λ_max, trace and ε-sharpness before and after); an error saying why for a
+    /// network that is not ReLU, a bad α or layer; `undefined` without a trajectory.
+    pub fn rescale(&self, slot: u32, layer: u32, alpha: f64) -> Result<JsValue, JsError> {
+        let Some(theta) = self.end_of(slot) else { return Ok(JsValue::UNDEFINED) };
+        let sc = &self.scenario;
+        match batchscape_core::rescale::compare(&sc.mlp, &sc.split.train, theta, layer as usize, alpha, sc.streams.dirs) {
+            Ok(c) => to_js(&c),
+            Err(e) => Err(JsError::new(&e.to_string())),
+        }
+    }
+
     /// The 1-D slice through run `slot`'s end point along the scenario's filter-normalized
     /// direction (the same for every run) over [`SLICE`]: a
     /// [`batchscape_core::landscape::Profile`]; `undefined` without a trajectory.

@@ -7,6 +7,7 @@
 //! | [`atlas`] | analysis worker | [`atlas::AtlasSession`]: the shared landscape, diagnoses, profiles, the cost table |
 //! | [`draw`] | draw worker, main thread (SVG) | [`draw::draw`]: a typed [`batchscape_render::Chart`] on a canvas or as SVG |
 //! | [`sweep`] | sweep worker | [`sweep::SweepSession`]: a batch-size × seed sweep |
+//! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
 //! | [`bench`] | `bench.html` | the W1 benchmark |
 //!
@@ -29,6 +30,7 @@ mod canvas;
 pub mod draw;
 mod measure;
 pub mod run;
+pub mod seeds;
 pub mod settings_io;
 pub mod sweep;
 

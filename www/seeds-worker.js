@@ -1,0 +1,61 @@
+// Seeds worker: owns a wasm SeedsSession (the scene's runs for seeds s … s+4, each end point
+// analysed, the claims' verdicts from the core) and trains it in ~15 ms slices, posting the
+// cells and verdicts after every finished run. A newer 'start' or a 'cancel' stops the old one.
+import init, { SeedsSession } from '../pkg/batchscape.js';
+import { errorMsg, seedsMsg } from './messages.js';
+
+const SLICE_MS = 15;
+
+let ready = null;
+let session = null;
+let gen = 0;
+
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+self.onmessage = (event) => {
+  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err), gen)));
+};
+
+async function handle(msg) {
+  if (msg.type === 'cancel') {
+    gen = msg.gen;
+    session?.free();
+    session = null;
+    return;
+  }
+  if (msg.type !== 'start') return;
+  gen = msg.gen;
+  const mine = gen;
+  ready ??= init();
+  await ready;
+  if (mine !== gen) return;
+  session?.free();
+  session = new SeedsSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds ?? 0);
+  run(mine, session, msg.key);
+}
+
+function post(s, mine, key, progress) {
+  self.postMessage(seedsMsg({
+    gen: mine, key, done: progress.cells_done, total: progress.n_cells,
+    seeds: Array.from(s.seeds()), cells: s.cells(), verdicts: s.verdicts(),
+  }));
+}
+
+async function run(mine, s, key) {
+  let progress = s.progress();
+  post(s, mine, key, progress);
+  let chunk = 16;
+  while (mine === gen && progress.cells_done < progress.n_cells) {
+    const start = performance.now();
+    const before = progress.cells_done;
+    do {
+      const t = performance.now();
+      progress = s.advance(chunk);
+      const ms = performance.now() - t;
+      if (ms < 2 && chunk < 8192) chunk *= 2;
+      else if (ms > 8 && chunk > 1) chunk >>= 1;
+    } while (progress.cells_done === before && performance.now() - start < SLICE_MS);
+    if (progress.cells_done > before && mine === gen) post(s, mine, key, progress);
+    await yieldToEvents();
+  }
+}
