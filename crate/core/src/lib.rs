@@ -17,6 +17,7 @@ pub mod facts;
 pub mod kernels;
 pub mod lab;
 pub mod landscape;
+pub mod laws;
 pub mod model;
 pub mod noise;
 pub mod optim;
