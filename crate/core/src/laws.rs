@@ -30,7 +30,7 @@ use crate::scenario::Scenario;
 use crate::settings::{Checked, Settings, SettingsError};
 use crate::sweep::{batch_sizes, MAX_SEEDS};
 use crate::train::{Budget, LrRule, Status, Trainer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Learning rates per decade of the default grid.
 pub const LRS_PER_DECADE: usize = 4;
@@ -106,7 +106,7 @@ impl LawPlan {
 }
 
 /// What one (B, η, seed) run ended with.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LawCell {
     pub batch: usize,
     pub lr: f64,

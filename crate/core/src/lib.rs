@@ -21,6 +21,7 @@ pub mod laws;
 pub mod model;
 pub mod noise;
 pub mod optim;
+pub mod parallel;
 pub mod real;
 pub mod rng;
 pub mod scenario;
