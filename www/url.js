@@ -8,6 +8,7 @@ export const PAGE_KEYS = {
   x: { values: ['epoch', 'step', 'time'], fallback: null, help: 'x axis of the training curves (default: from the budget)' },
   scene: { values: null, fallback: null, help: 'the guided scene shown (a name in scenes.js)' },
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
+  sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
 };
 export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
 

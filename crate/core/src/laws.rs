@@ -285,6 +285,9 @@ pub struct BestLr {
     pub seeds: usize,
     /// Whether η* is the grid's largest or smallest η (the optimum may lie outside the grid).
     pub at_grid_edge: bool,
+    /// Whether the next larger η of the grid diverged at this B (on any seed): η* sits at the
+    /// stability limit.
+    pub above_diverged: bool,
 }
 
 fn mean(v: impl IntoIterator<Item = f64>) -> f64 {
@@ -317,6 +320,7 @@ pub fn best_lrs(plan: &LawPlan, cells: &[LawCell]) -> Vec<BestLr> {
                 b_simple: mean(group.iter().map(|c| c.b_simple)),
                 seeds: group.len(),
                 at_grid_edge: li == 0 || li + 1 == plan.lrs.len(),
+                above_diverged: plan.lrs.get(li + 1).is_some_and(|&up| cells.iter().any(|c| c.batch == b && c.lr == up && c.diverged)),
             };
             let better = match &best {
                 None => true,

@@ -102,6 +102,7 @@ fn the_best_lr_has_the_fewest_steps_ties_broken_by_test_loss() {
     let best = best_lrs(&plan, &cells);
     assert_eq!(best.len(), 1);
     assert_eq!((best[0].lr, best[0].steps, best[0].examples, best[0].seeds, best[0].at_grid_edge), (0.2, 50.0, 200.0, 2, false));
+    assert!(best[0].above_diverged, "η = 0.4 diverged on one seed");
 }
 
 #[test]
