@@ -111,6 +111,7 @@ const time = (s) => (s >= 1e-3 ? `${num(s * 1e3)} ms` : s >= 1e-6 ? `${num(s * 1
 export function explainParallel(r) {
   if (!r) return '';
   const out = [];
+  if (r.clamped) out.push(`(Lowered so that K·b fits in the ${r.n_train} training examples.)`);
   out.push(`K = ${r.devices} devices × b = ${r.per_device} examples each: every device computes the mean gradient of its own shard, an all-reduce averages the ${r.devices} gradients, and each applies the same update, so the effective batch is B = K·b = ${r.effective_batch}.`);
   out.push(`One such step from θ0 differs from one device's step on all ${r.effective_batch} examples by at most ${r.max_abs_diff.toExponential(1)} per parameter (the step itself moves a parameter by up to ${num(r.max_abs_step)}): the same update, up to f32 rounding.`);
   out.push(`So η must follow the rule for B = ${r.effective_batch}: it gives η = ${num(r.lr)} (at b = ${r.per_device} alone it would be ${num(r.lr_per_device_batch)}).`);
@@ -123,7 +124,7 @@ export function explainParallel(r) {
     out.push(`Time model (assumed: ${num(c.flops / 1e12)} TFLOP/s per device, ${num(c.link_bytes_per_s / 1e9)} GB/s links, ${r.n_params} parameters): a step is compute ∝ b plus a ring all-reduce ∝ parameters × 2(K−1)/K.`);
     out.push(`At b = ${r.per_device}, 1 device takes ${time(one.total_s)} per step and ${r.devices} take ${time(k.total_s)} (all-reduce ${time(k.all_reduce_s)}): ${num(k.examples_per_s / one.examples_per_s, 2)}× the examples per second for ${r.devices}× the devices.`);
     const speed = split1.total_s / splitK.total_s;
-    out.push(`Splitting the same B = ${r.effective_batch} over ${r.devices} devices cuts the step from ${time(split1.total_s)} to ${time(splitK.total_s)} (${num(speed, 2)}×, not ${r.devices}×): ${splitK.all_reduce_s > splitK.compute_s ? 'the all-reduce now takes longer than the compute, so more devices stop paying' : 'compute still dominates, so more devices still pay'}.`);
+    out.push(`Splitting the same B = ${r.effective_batch} over ${r.devices} devices takes the step from ${time(split1.total_s)} to ${time(splitK.total_s)} (a speed-up of ${num(speed, 2)}×, not ${r.devices}×): ${splitK.all_reduce_s > splitK.compute_s ? 'the all-reduce now takes longer than the compute, so more devices stop paying' : 'compute still dominates, so more devices still pay'}.`);
   }
   return out.join(' ');
 }

@@ -68,7 +68,7 @@ export function mountLaws(figure, { scenarioPairs }) {
 
   const state = {
     running: false, gen: 0, workers: 0, live: 0, done: 0, total: 0, ms: NaN, plan: null,
-    report: null, reportCells: 0, explanation: '', drawn: { map: 0, tradeoff: 0 }, errors: [],
+    report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 }, errors: [],
     parallel: null, parallelText: '',
   };
   let pool = [];
@@ -150,6 +150,7 @@ export function mountLaws(figure, { scenarioPairs }) {
       state.reportCells = m.n;
       state.explanation = explainLaws(m.report, state.plan);
       text.textContent = state.explanation;
+      if (m.n < state.total && !state.partial) state.partial = { cells: m.n, text: state.explanation };
       draw(m.report);
       if (finished === pool.length && m.n === state.total) {
         setRunning(false);
@@ -168,7 +169,7 @@ export function mountLaws(figure, { scenarioPairs }) {
     stopPool();
     state.gen += 1;
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
-    Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', drawn: { map: 0, tradeoff: 0 } });
+    Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 } });
     cells = new Map();
     totals = new Array(n).fill(0);
     dones = new Array(n).fill(0);
@@ -224,6 +225,8 @@ export function mountLaws(figure, { scenarioPairs }) {
   const onInput = () => { clearTimeout(pTimer); pTimer = setTimeout(askParallel, PARALLEL_MS); };
   kInput.addEventListener('input', onInput);
   bInput.addEventListener('input', onInput);
-  askParallel();
+  run.addEventListener('click', onInput);
+  // After the page has applied its URL settings (main.js does so right after mounting).
+  setTimeout(askParallel, 0);
   return state;
 }

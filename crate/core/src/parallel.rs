@@ -96,6 +96,9 @@ pub struct ParallelReport {
     pub per_device: usize,
     /// K·b.
     pub effective_batch: usize,
+    /// Whether K or b was lowered so that K·b ≤ N (the training set).
+    pub clamped: bool,
+    pub n_train: usize,
     /// η of the scenario's rule at B = K·b (and at b, what one device alone would use).
     pub lr: f64,
     pub lr_per_device_batch: f64,
@@ -134,6 +137,8 @@ pub fn compare(scenario: &Scenario, devices: usize, per_device: usize) -> Parall
         devices: k,
         per_device: b,
         effective_batch: k * b,
+        clamped: (k, b) != (devices, per_device),
+        n_train: n,
         lr,
         lr_per_device_batch: s.lr_for(b),
         max_abs_diff,
@@ -197,7 +202,8 @@ mod tests {
         assert!((r.lr - 0.8).abs() < 1e-12 && (r.lr_per_device_batch - 0.1).abs() < 1e-12, "{r:?}");
         // Clamped so K·b ≤ N = 256.
         let r = compare(&sc, 64, 64);
-        assert_eq!((r.devices, r.per_device), (64, 4));
+        assert_eq!((r.devices, r.per_device, r.clamped), (64, 4, true));
+        assert!(!compare(&sc, 8, 16).clamped);
     }
 
     /// compute = 6·P·b/F, all-reduce = 4·P·2(K−1)/K / W: closed forms at P = 1000, b = 32.
