@@ -40,6 +40,19 @@ fn log_range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     (lo <= hi).then_some((lo, hi))
 }
 
+/// Three significant digits, no exponent in the usual range of η (0.0356, 1.12, 11.2).
+fn sig3(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v > 1e-4 {
+        let digits = (2 - v.log10().floor() as i32).max(0) as usize;
+        let t = format!("{v:.digits$}");
+        if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t }
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
 /// Draws the B × η map; returns the plot frame (x in log₂ B, y in log₁₀ η).
 pub fn draw_lr_map<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LrMapView) -> Result<PlotFrame, String> {
     root.fill(&WHITE).map_err(err)?;
@@ -71,7 +84,7 @@ pub fn draw_lr_map<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &LrMapV
         .x_desc("batch size B (log scale)")
         .y_desc("learning rate η (log scale)")
         .x_label_formatter(&|x| format!("{}", 2f64.powf(*x).round()))
-        .y_label_formatter(&|y| format_loss(10f64.powf(*y)))
+        .y_label_formatter(&|y| sig3(10f64.powf(*y)))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 13))
         .draw()
@@ -134,7 +147,8 @@ fn draw_steps_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: Opti
     let mut chart = ChartBuilder::on(area)
         .margin_top(28)
         .margin_bottom(50)
-        .margin_right(40)
+        .margin_right(10)
+        .y_label_area_size(40)
         .build_cartesian_2d(0.0..1.0, TickedAxis { range: lo..hi, ticks: log_ticks(lo, hi), log: true })
         .map_err(err)?;
     let n = 48;
@@ -209,7 +223,14 @@ pub fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Trad
         .collect();
     let fit = v.fit.filter(|&(s, e)| s > 0.0 && e > 0.0 && s.is_finite() && e.is_finite());
     let (b_lo, b_hi) = log_range(pts.iter().map(|p| p.0)).unwrap_or((1.0, 64.0));
-    let curve = fit.map(|(s, e)| hyperbola(s, e, b_lo / 2.0, b_hi * 2.0, v.regime_factor.max(1.0)));
+    // The curve spans the measured batch sizes and, within a factor of 64 of them, enough on
+    // either side of B_crit to show all three regimes.
+    let curve = fit.map(|(s, e)| {
+        let b_crit = e / s;
+        let lo = (b_lo / 2.0).min(b_crit / 16.0).max(b_lo / 64.0);
+        let hi = (b_hi * 2.0).max(b_crit * 16.0).min(b_hi * 64.0);
+        hyperbola(s, e, lo, hi, v.regime_factor.max(1.0))
+    });
     let curve_pts = curve.iter().flat_map(|c| c.iter().flatten().copied());
     let all: Vec<(f64, f64)> = pts.iter().map(|p| (p.1, p.2)).chain(curve_pts).collect();
     let (sx0, sx1) = log_range(all.iter().map(|p| p.0)).unwrap_or((1.0, 1000.0));
@@ -241,24 +262,19 @@ pub fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Trad
         for (a, b) in [((s_min, y0), (s_min, y1)), ((x0, e_min), (x1, e_min))] {
             chart.draw_series(DashedLineSeries::new(vec![a, b], 5, 4, guide)).map_err(err)?;
         }
-        for (piece, &color) in curve.iter().zip(&REGIME_COLORS) {
-            chart.draw_series(LineSeries::new(piece.clone(), color.stroke_width(3))).map_err(err)?;
+        let names = ["fit: perfect scaling", "fit: diminishing returns", "fit: plateau"];
+        for ((piece, &color), name) in curve.iter().zip(&REGIME_COLORS).zip(names) {
+            if piece.len() >= 2 {
+                chart.draw_series(LineSeries::new(piece.clone(), color.stroke_width(3))).map_err(err)?;
+                legend.push((name, Sample::Line { color, dashed: false }));
+            }
         }
-        legend.extend([
-            ("fit: perfect scaling", Sample::Line { color: REGIME_COLORS[0], dashed: false }),
-            ("fit: diminishing returns", Sample::Line { color: REGIME_COLORS[1], dashed: false }),
-            ("fit: plateau", Sample::Line { color: REGIME_COLORS[2], dashed: false }),
-            ("S_min and E_min", Sample::Line { color: RGBColor(140, 140, 140), dashed: true }),
-        ]);
+        legend.push(("S_min and E_min", Sample::Line { color: RGBColor(140, 140, 140), dashed: true }));
     }
     chart.draw_series(pts.iter().map(|&(_, s, e)| Circle::new((s, e), 4, BLACK.filled()))).map_err(err)?;
     let style = ("sans-serif", 11).into_font().color(&BLACK);
-    chart
-        .draw_series(pts.iter().map(|&(b, s, e)| Text::new(format!("B={b}"), (s, e), style.clone().pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Left,
-            plotters::style::text_anchor::VPos::Bottom,
-        )))))
-        .map_err(err)?;
+    // Each point's B, 6 px to the right of it and 3 px up.
+    chart.draw_series(pts.iter().map(|&(b, s, e)| EmptyElement::at((s, e)) + Text::new(format!("B={b}"), (6, -14), style.clone()))).map_err(err)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     draw_legend(root, &legend, (xr.start, yr.start, xr.end, yr.end), (true, true))?;
     Ok(frame_of(chart.plotting_area(), (x0, x1), (y0, y1), true))
@@ -348,6 +364,9 @@ mod tests {
             assert!(svg.contains(&hex(c)), "regime colour {c:?}");
         }
         assert!(svg.contains("B=16") && svg.contains("fit: plateau") && svg.contains("examples to the target"));
+        assert_eq!(sig3(11.24683), "11.2");
+        assert_eq!(sig3(0.035566), "0.0356");
+        assert_eq!(sig3(2.0), "2");
         // B_crit = 32: B = 1 is perfect scaling, B = 256 the plateau.
         let [perfect, _, plateau] = hyperbola(10.0, 320.0, 1.0, 256.0, 4.0);
         assert!(perfect.iter().all(|&(s, _)| s > 10.0 + 320.0 / 8.0 - 1e-9));
