@@ -65,5 +65,5 @@ test('critical: the median B_simple splits the runs', () => {
   const s = stateOf([frame({ batch: 8 }), frame({ batch: 128 }), frame({ batch: 1024 })],
     [{ b_simple: 50 }, { b_simple: 200 }, { b_simple: 120 }]);
   assert.equal(SCENES.critical.verdict(s),
-    'Measured: B_simple at the end of training ≈ 120 (median over runs). Below it: B = 8; at or above it: B = 128, 1024. See the cost table for steps and examples to the common target.');
+    'Measured: B_simple at the end of training ≈ 120 (median over runs). Below it: B = 8; at or above it: B = 128, 1024. The cost table gives each run\'s steps and examples to the common target; how much a larger B saved there is under the square-root rule, not at each B\'s best η.');
 });
