@@ -61,6 +61,21 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   await page.locator('#parallel-k').fill('0');
   await page.waitForFunction(() => /whole number/.test(document.getElementById('parallel-text').textContent));
   await page.locator('#parallel').screenshot({ path: '/tmp/laws-parallel.png' });
+  // The same sweep on one worker gives the same cells, analysis and charts (each cell is a
+  // function of the settings and its index, whichever worker runs it).
+  const one = await openPage(env.browser, `${env.srv.url}?${SMALL}&sweep_workers=1`);
+  await one.page.waitForFunction(() => window.batchscape?.sweep?.laws && !document.getElementById('laws-run').disabled);
+  await one.page.locator('#laws-run').click();
+  await one.page.waitForFunction(() => {
+    const l = window.batchscape.sweep.laws;
+    return !l.running && l.total > 0 && l.reportCells === l.total;
+  }, null, { timeout: 180_000 });
+  const json = (p) => p.evaluate(() => JSON.stringify(window.batchscape.sweep.laws.report));
+  const [a2, a1] = [await json(page), await json(one.page)];
+  assert.equal(await one.page.evaluate(() => window.batchscape.sweep.laws.workers), 1);
+  assert.equal(a1, a2, 'one worker and two give the same report');
+  assert.deepEqual(one.pageErrors, []);
+  await one.context.close();
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleErrors, []);
   await context.close();

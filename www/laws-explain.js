@@ -114,7 +114,11 @@ export function explainParallel(r) {
   if (r.clamped) out.push(`(Lowered so that K·b fits in the ${r.n_train} training examples.)`);
   out.push(`K = ${r.devices} devices × b = ${r.per_device} examples each: every device computes the mean gradient of its own shard, an all-reduce averages the ${r.devices} gradients, and each applies the same update, so the effective batch is B = K·b = ${r.effective_batch}.`);
   out.push(`One such step from θ0 differs from one device's step on all ${r.effective_batch} examples by at most ${r.max_abs_diff.toExponential(1)} per parameter (the step itself moves a parameter by up to ${num(r.max_abs_step)}): the same update, up to f32 rounding.`);
-  out.push(`So η must follow the rule for B = ${r.effective_batch}: it gives η = ${num(r.lr)} (at b = ${r.per_device} alone it would be ${num(r.lr_per_device_batch)}).`);
+  if (r.lr_rule === 'fixed') {
+    out.push(`So η should follow a rule for B = ${r.effective_batch}, but the scenario's rule is fixed: η = ${num(r.lr)} at B = ${r.effective_batch} as at b = ${r.per_device}, so the ${r.devices} devices take steps no longer than one device's would (switch the rule to linear or sqrt under Scenario).`);
+  } else {
+    out.push(`So η must follow the rule for B = ${r.effective_batch}: the ${r.lr_rule} rule gives η = ${num(r.lr)} (at b = ${r.per_device} alone it would be ${num(r.lr_per_device_batch)}).`);
+  }
   const c = r.config;
   const one = r.fixed_per_device[0];
   const k = r.fixed_per_device[r.fixed_per_device.length - 1];

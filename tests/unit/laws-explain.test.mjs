@@ -68,7 +68,7 @@ test('a partial sweep says so; a square-root ridge, a far-off B_simple and a fit
 test('the parallel text prints the difference, the effective batch, the rule η and the time model', () => {
   const step = (devices, per_device, compute_s, all_reduce_s) => ({ devices, per_device, compute_s, all_reduce_s, total_s: compute_s + all_reduce_s, examples_per_s: (devices * per_device) / (compute_s + all_reduce_s) });
   const r = {
-    devices: 8, per_device: 32, effective_batch: 256, clamped: false, n_train: 256, lr: 0.8, lr_per_device_batch: 0.1, max_abs_diff: 3e-8, max_abs_step: 0.05, n_params: 337,
+    devices: 8, per_device: 32, effective_batch: 256, clamped: false, n_train: 256, lr: 0.8, lr_per_device_batch: 0.1, lr_rule: 'linear', max_abs_diff: 3e-8, max_abs_step: 0.05, n_params: 337,
     fixed_per_device: [step(1, 32, 1e-6, 0), step(8, 32, 1e-6, 1e-7)],
     fixed_total: [step(1, 256, 8e-6, 0), step(8, 32, 1e-6, 1e-7)],
     config: { flops: 100e12, link_bytes_per_s: 25e9, bytes_per_param: 4 },
@@ -76,7 +76,8 @@ test('the parallel text prints the difference, the effective batch, the rule η 
   const t = explainParallel(r);
   assert.match(t, /B = K·b = 256/);
   assert.match(t, /at most 3\.0e-8 per parameter/);
-  assert.match(t, /η = 0\.8 \(at b = 32 alone it would be 0\.1\)/);
+  assert.match(t, /the linear rule gives η = 0\.8 \(at b = 32 alone it would be 0\.1\)/);
+  assert.match(explainParallel({ ...r, lr_rule: 'fixed', lr: 0.2, lr_per_device_batch: 0.2 }), /the scenario's rule is fixed: η = 0\.2 at B = 256 as at b = 32/);
   assert.match(t, /100 TFLOP\/s per device, 25 GB\/s links, 337 parameters/);
   assert.match(t, /7\.3× the examples per second for 8× the devices/);
   assert.match(t, /from 8 µs to 1\.1 µs \(a speed-up of 7\.3×, not 8×\): compute still dominates/);

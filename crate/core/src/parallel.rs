@@ -102,6 +102,8 @@ pub struct ParallelReport {
     /// η of the scenario's rule at B = K·b (and at b, what one device alone would use).
     pub lr: f64,
     pub lr_per_device_batch: f64,
+    /// The scenario's learning-rate rule (`fixed`, `linear`, `sqrt`).
+    pub lr_rule: String,
     /// max |θ_parallel − θ_large| after one step, and max |θ_large − θ| (the step's size).
     pub max_abs_diff: f64,
     pub max_abs_step: f64,
@@ -141,6 +143,7 @@ pub fn compare(scenario: &Scenario, devices: usize, per_device: usize) -> Parall
         n_train: n,
         lr,
         lr_per_device_batch: s.lr_for(b),
+        lr_rule: s.lr_rule.to_string(),
         max_abs_diff,
         max_abs_step,
         n_params,
@@ -200,6 +203,7 @@ mod tests {
         let r = compare(&sc, 8, 16);
         assert_eq!(r.effective_batch, 128);
         assert!((r.lr - 0.8).abs() < 1e-12 && (r.lr_per_device_batch - 0.1).abs() < 1e-12, "{r:?}");
+        assert_eq!(r.lr_rule, "linear");
         // Clamped so K·b ≤ N = 256.
         let r = compare(&sc, 64, 64);
         assert_eq!((r.devices, r.per_device, r.clamped), (64, 4, true));
