@@ -9,6 +9,8 @@
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
 //   page → sweep worker      sweepStartMsg, sweepCancelMsg
 //   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
+//   page → law workers       lawsStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
+//   law workers → page       lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, errorMsg
 
 /** @typedef {[string, string][]} Pairs settings as [key, value] */
 
@@ -133,3 +135,25 @@ export const rescaleMsg = ({ slot, gen, layer, alpha }) => ({ type: 'rescale', s
 /** Analysis worker → page: the core's rescale Comparison, or why there is none. */
 export const rescaleResultMsg = ({ slot, gen, alpha, comparison, error }) => ({ type: 'rescaled', slot, gen, alpha, comparison, error });
 
+// BEGIN laws ------------------------------------------------- page ↔ law workers (sweep-worker.js)
+/**
+ * Start law sweep `gen` on this worker: its share (cells k ≡ worker mod nWorkers) of the plan of
+ * `pairs`, `lrs` (empty: the default grid) and `seeds`.
+ * @param {{ gen: number, pairs: Pairs, lrs: number[], seeds: number, worker: number, nWorkers: number }} p
+ */
+export const lawsStartMsg = ({ gen, pairs, lrs, seeds, worker, nWorkers }) => ({ type: 'laws-start', gen, pairs, lrs, seeds, worker, nWorkers });
+/** Analyse these finished cells (the core's `LawCell` objects) of sweep `gen`. @param {number} gen @param {object[]} cells */
+export const lawsAnalyzeMsg = (gen, cells) => ({ type: 'laws-analyze', gen, cells });
+/** Stop law sweep work (a newer `gen`). @param {number} gen */
+export const lawsCancelMsg = (gen) => ({ type: 'laws-cancel', gen });
+/** Cells this worker finished: `[{index, cell}]`, and its `done` of `total`. @param {{ gen: number, worker: number, cells: object[], done: number, total: number, plan: object }} p */
+export const lawsCellsMsg = ({ gen, worker, cells, done, total, plan }) => ({ type: 'laws-cells', gen, worker, cells, done, total, plan });
+/** This worker's share is done after `ms`. @param {number} gen @param {number} worker @param {number} ms */
+export const lawsDoneMsg = (gen, worker, ms) => ({ type: 'laws-done', gen, worker, ms });
+/** The core's analysis of `n` cells: `{analysis, map, tradeoff, regime_factor}`. @param {number} gen @param {number} n @param {object} report */
+export const lawsReportMsg = (gen, n, report) => ({ type: 'laws-report', gen, n, report });
+/** K simulated devices × b against one device with K·b. @param {number} id @param {Pairs} pairs @param {number} devices @param {number} perDevice */
+export const parallelMsg = (id, pairs, devices, perDevice) => ({ type: 'parallel', id, pairs, devices, perDevice });
+/** The core's `ParallelReport`. @param {number} id @param {object} report */
+export const parallelResultMsg = (id, report) => ({ type: 'parallel-result', id, report });
+// END laws

@@ -52,7 +52,7 @@ export const SCENES = {
   },
   scaling: {
     title: 'Linear scaling rule: a larger batch needs a larger learning rate',
-    text: 'Three batch sizes share the same number of epochs, so B = 256 takes 16× fewer steps than B = 16. With the linear rule (η = η₀·B/B₀) each step of B = 256 is 16× longer and it keeps up. Switch the learning-rate rule to "fixed" in the scenario settings: the large batch then crawls. Push η₀ up and the scaled large batch is the first to become unstable.',
+    text: 'Three batch sizes share the same number of epochs, so B = 256 takes 16× fewer steps than B = 16. The linear rule (η = η₀·B/B₀) makes each step of B = 256 16× longer so it can keep up; switch the rule to "fixed" and compare, and push η₀ up to see which run becomes unstable first. Whether the best η really grows in proportion to B is measured, not assumed, by the B × η map in the sweep view (Run B × η sweep): it finds the best η at every batch size and reads the slope of that ridge.',
     pairs: { batch: '16,64,256', lr: '0.1', lr_rule: 'linear', base_batch: '16', epochs: '30' },
     verdict(state) {
       const runs = runsOf(state);
@@ -85,7 +85,7 @@ export const SCENES = {
   },
   sharp_noise: {
     title: 'Sharp vs flat, 3 of 3: where small-batch noise helps (Shallue et al. 2019)',
-    text: 'We searched with the command-line tool's seeds command (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
+    text: 'We searched with the command-line tool’s seeds command (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
     pairs: { batch: '8,256', lr: '0.1', label_noise: '0', hidden: '32,32', budget: 'loss', target_loss: '0.15', max_steps: '20000', seed: '1' },
     claims: ['worse_large', 'sharper_large'],
     verdict(state) {
@@ -129,7 +129,7 @@ export const SCENES = {
   },
   critical: {
     title: 'Critical batch size (McCandlish et al. 2018)',
-    text: 'Below the gradient noise scale B_noise, doubling B nearly halves the steps needed (perfect scaling); far above it, a larger batch mostly wastes examples. The dynamics view shows B_simple during training with each run\'s B; the cost table shows steps and examples to the same loss. All runs get the same number of steps here, with the learning rate scaled by the square-root rule.',
+    text: 'McCandlish et al. predict that, at the best learning rate for each batch size, the steps to a target loss follow S = S_min(1 + B_crit/B): well below B_crit a larger batch saves steps almost in proportion, well above it barely any, and B_crit is close to the gradient noise scale B_simple. These three runs do not test that: they share one step budget and take η from the square-root rule, not the best η per B. The dynamics view shows B_simple during training beside each run\'s B, and the cost table the steps and examples each run needed to the same loss. The trade-off chart in the sweep view (Run B × η sweep) finds the best η per B, fits the relation and sets B_crit beside B_simple.',
     pairs: { n_train: '1024', batch: '8,128,1024', lr: '0.1', lr_rule: 'sqrt', base_batch: '16', budget: 'steps', steps: '1000' },
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.a && Number.isFinite(r.a.b_simple));
@@ -138,9 +138,23 @@ export const SCENES = {
       const mid = bs.sort((x, y) => x - y)[bs.length >> 1];
       const below = runs.filter((r) => r.f.batch < mid).map((r) => r.f.batch);
       const above = runs.filter((r) => r.f.batch >= mid).map((r) => r.f.batch);
-      return `Measured: B_simple at the end of training ≈ ${fmt(mid, 0)} (median over runs). Below it: B = ${below.join(', ') || 'none'}; at or above it: B = ${above.join(', ') || 'none'}. See the cost table for steps and examples to the common target.`;
+      return `Measured: B_simple at the end of training ≈ ${fmt(mid, 0)} (median over runs). Below it: B = ${below.join(', ') || 'none'}; at or above it: B = ${above.join(', ') || 'none'}. The cost table gives each run\'s steps and examples to the common target; how much a larger B saved there is under the square-root rule, not at each B\'s best η.`;
     },
   },
+  // BEGIN laws: the parallel scene
+  parallel: {
+    title: 'Many devices: data parallelism',
+    text: 'Training on K devices, each with its own b examples, averages their K gradients (an all-reduce) before the update: that is one step with batch B = K·b. So adding devices is raising the batch size, with all its laws: the learning rate must follow the rule for K·b, and past the critical batch size more devices buy few steps. Here B = 32 (one device) runs beside B = 256 (8 devices × 32) under the linear rule. The data-parallelism control in the sweep view checks the update against one large batch and prints the time model.',
+    pairs: { batch: '32,256', lr: '0.1', lr_rule: 'linear', base_batch: '32', budget: 'loss', target_loss: '0.1', max_steps: '20000' },
+    verdict(state) {
+      const runs = runsOf(state);
+      if (runs.length < 2) return '';
+      const [s, l] = [runs[0], runs[runs.length - 1]];
+      const outcome = ({ f }) => (f.state === 'diverged' ? 'diverged' : `took ${f.steps} steps (${f.steps * f.batch} examples), training loss ${fmt(last(f.trainLoss))}`);
+      return `Measured to the same training loss: B = ${s.f.batch} (η = ${showLr(s.f.lr)}) ${outcome(s)}; B = ${l.f.batch} (η = ${showLr(l.f.lr)}) ${outcome(l)}.${l.f.state !== 'diverged' && s.f.state !== 'diverged' && l.f.steps > 0 ? ` ${l.f.batch / s.f.batch}× the batch took ${fmt(s.f.steps / l.f.steps, 1)}× fewer steps.` : ''}`;
+    },
+  },
+  // END laws
 };
 
 // Old links: `?scene=sharp` is the first step (not listed: the scene buttons and chapters name

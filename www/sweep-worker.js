@@ -1,9 +1,9 @@
 // Sweep worker: owns a wasm SweepSession (batch size over powers of two × seeds), trains it in
 // ~15 ms slices and posts progress and the bands so far after every finished run. A 'cancel'
 // (or a newer 'start') stops the current sweep at the next slice boundary.
-import init, { SweepSession } from '../pkg/batchscape.js';
+import init, { SweepSession, LawSession, data_parallel as dataParallel } from '../pkg/batchscape.js';
 import {
-  errorMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
+  errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
@@ -22,6 +22,7 @@ self.onmessage = (event) => {
 };
 
 async function handle(msg) {
+  if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
   if (msg.type === 'cancel') {
     gen = msg.gen ?? gen + 1;
     session?.free();
@@ -83,3 +84,56 @@ async function run(mine, s) {
   }
   if (mine === gen) self.postMessage(sweepDoneMsg(mine, performance.now() - t0));
 }
+
+// BEGIN laws: the B × η law sweep (one worker of a pool: its share of the cells, in slices)
+// and the data-parallel check. A newer laws-start or a laws-cancel stops the loop.
+let lawGen = 0;
+let law = null;
+
+async function handleLaws(msg) {
+  if (msg.type === 'laws-cancel') {
+    lawGen = msg.gen;
+    law?.free();
+    law = null;
+    return;
+  }
+  ready ??= init();
+  await ready;
+  if (msg.type === 'parallel') {
+    self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));
+  } else if (msg.type === 'laws-analyze') {
+    if (msg.gen === lawGen && law) self.postMessage(lawsReportMsg(msg.gen, msg.cells.length, law.analyze(msg.cells)));
+  } else if (msg.type === 'laws-start') {
+    lawGen = msg.gen;
+    law?.free();
+    law = new LawSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), Float64Array.from(msg.lrs), msg.seeds, msg.worker, msg.nWorkers);
+    for (const e of law.errors()) self.postMessage(errorMsg(e, msg.gen));
+    runLaws(msg.gen, msg.worker, law);
+  }
+}
+
+async function runLaws(mine, worker, s) {
+  const t0 = performance.now();
+  const plan = s.plan();
+  let progress = s.advance(0);
+  self.postMessage(lawsCellsMsg({ gen: mine, worker, cells: [], done: 0, total: progress.n_cells, plan }));
+  let chunk = 8;
+  while (mine === lawGen && progress.cells_done < progress.n_cells) {
+    const start = performance.now();
+    let before = progress.cells_done;
+    do {
+      const t = performance.now();
+      progress = s.advance(chunk);
+      const ms = performance.now() - t;
+      if (ms < 2 && chunk < 4096) chunk *= 2;
+      else if (ms > 6 && chunk > 1) chunk = Math.max(1, chunk >> 1);
+    } while (progress.cells_done === before && progress.cells_done < progress.n_cells && performance.now() - start < SLICE_MS);
+    if (progress.cells_done > before) {
+      self.postMessage(lawsCellsMsg({ gen: mine, worker, cells: s.take_finished(), done: progress.cells_done, total: progress.n_cells, plan }));
+      before = progress.cells_done;
+    }
+    await yieldToEvents();
+  }
+  if (mine === lawGen) self.postMessage(lawsDoneMsg(mine, worker, performance.now() - t0));
+}
+// END laws

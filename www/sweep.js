@@ -4,6 +4,7 @@
 // All text reaches the DOM through textContent.
 import { sweepCancelMsg, sweepStartMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
+import { mountLaws } from './laws.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -282,5 +283,7 @@ export function mountSweep(figure, { scenarioPairs }) {
     cancel.blur();
     run.focus();
   });
+  // The laws (B × η map, trade-off, data parallelism) below the bands.
+  state.laws = mountLaws(figure, { scenarioPairs });
   return state;
 }

@@ -9,6 +9,7 @@ export const PAGE_KEYS = {
   scene: { values: null, fallback: null, help: 'the guided scene shown (a name in scenes.js)' },
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
   chapter: { values: null, fallback: null, help: 'the guided chapter shown: 1–5 or its slug (chapters.js)' },
+  sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
 };
 export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
 

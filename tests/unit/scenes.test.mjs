@@ -75,7 +75,20 @@ test('critical: the median B_simple splits the runs', () => {
   const s = stateOf([frame({ batch: 8 }), frame({ batch: 128 }), frame({ batch: 1024 })],
     [{ b_simple: 50 }, { b_simple: 200 }, { b_simple: 120 }]);
   assert.equal(SCENES.critical.verdict(s),
-    'Measured: B_simple at the end of training ≈ 120 (median over runs). Below it: B = 8; at or above it: B = 128, 1024. See the cost table for steps and examples to the common target.');
+    'Measured: B_simple at the end of training ≈ 120 (median over runs). Below it: B = 8; at or above it: B = 128, 1024. The cost table gives each run\'s steps and examples to the common target; how much a larger B saved there is under the square-root rule, not at each B\'s best η.');
+});
+
+test('parallel: both runs to the same training loss, and how many fewer steps the larger batch took', () => {
+  // B = 32: 800 steps (25,600 examples); B = 256: 200 steps (51,200 examples) → 8× the batch, 4.0× fewer steps
+  const s = stateOf([
+    frame({ batch: 256, lr: 0.8, steps: 200, trainLoss: f64(0.7, 0.1) }),
+    frame({ batch: 32, lr: 0.1, steps: 800, trainLoss: f64(0.7, 0.1) }),
+  ]);
+  assert.equal(SCENES.parallel.verdict(s),
+    'Measured to the same training loss: B = 32 (η = 0.1) took 800 steps (25600 examples), training loss 0.100; B = 256 (η = 0.8) took 200 steps (51200 examples), training loss 0.100. 8× the batch took 4.0× fewer steps.');
+  const diverged = stateOf([frame({ batch: 32, steps: 800, trainLoss: f64(0.7, 0.1) }), frame({ batch: 256, state: 'diverged', lr: 8, steps: 3, trainLoss: f64(0.7, NaN) })]);
+  assert.match(SCENES.parallel.verdict(diverged), /B = 256 \(η = 8\) diverged\.$/);
+  assert.equal(SCENES.parallel.verdict(stateOf([frame({ batch: 32 })])), '');
 });
 
 test('cost: time per step, throughput, memory and steps to the target of the smallest and largest batch', () => {

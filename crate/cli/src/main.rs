@@ -37,6 +37,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod sweep;
+
 const USAGE: &str = "usage: batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR";
 
 struct Args {
@@ -54,8 +56,9 @@ enum Command {
 fn help() -> String {
     let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<13}{} ({})", s.key, s.help, s.kind.allowed())).collect();
     format!(
-        "{USAGE}\n       {}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}\n\n`batchscape seeds --help`: a scene's claims over several seeds.",
+        "{USAGE}\n       {}\n       {}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}\n\n`batchscape seeds --help`: a scene's claims over several seeds; `batchscape sweep --help`: the B × η sweep and the laws.",
         seeds::USAGE,
+        sweep::USAGE,
         keys.join("\n")
     )
 }
@@ -85,14 +88,7 @@ fn parse_args(argv: &[String]) -> Result<Command, Vec<String>> {
             break;
         };
         let result = match arg.as_str() {
-            "--config" => std::fs::read_to_string(&value)
-                .map_err(|e| e.to_string())
-                .and_then(|text| settings.apply_json(&text).map_err(|e| e.to_string()))
-                .map_err(|e| format!("--config {value}: {e}")),
-            "--set" => match value.split_once('=') {
-                None => Err(format!("--set {}: expected key=value", value.escape_debug())),
-                Some((k, v)) => settings.set(k, v).map_err(|e| format!("--set {}: {e}", value.escape_debug())),
-            },
+            "--config" | "--set" => apply_settings_flag(&mut settings, arg, &value),
             "--out" => {
                 out = Some(PathBuf::from(value));
                 Ok(())
@@ -119,6 +115,21 @@ fn parse_args(argv: &[String]) -> Result<Command, Vec<String>> {
     match out {
         Some(out) if errors.is_empty() => Ok(Command::Run(Args { settings, out, dump })),
         _ => Err(errors),
+    }
+}
+
+/// `--config FILE.json` or `--set key=value` applied to `settings` (shared by `run` and
+/// `sweep`); the error is one line naming the argument.
+fn apply_settings_flag(settings: &mut Settings, flag: &str, value: &str) -> Result<(), String> {
+    if flag == "--config" {
+        return std::fs::read_to_string(value)
+            .map_err(|e| e.to_string())
+            .and_then(|text| settings.apply_json(&text).map_err(|e| e.to_string()))
+            .map_err(|e| format!("--config {value}: {e}"));
+    }
+    match value.split_once('=') {
+        None => Err(format!("--set {}: expected key=value", value.escape_debug())),
+        Some((k, v)) => settings.set(k, v).map_err(|e| format!("--set {}: {e}", value.escape_debug())),
     }
 }
 
@@ -316,6 +327,9 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("seeds") {
         return seeds_main(&argv[1..]);
+    }
+    if argv.first().map(String::as_str) == Some("sweep") {
+        return sweep::main(&argv[1..]);
     }
     let args = match parse_args(&argv) {
         Ok(Command::Run(a)) => a,

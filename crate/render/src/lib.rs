@@ -6,6 +6,7 @@
 
 mod boundary;
 mod contour;
+pub mod laws;
 pub mod slices;
 pub mod spec;
 mod sweep;
@@ -112,7 +113,7 @@ impl LogScale {
     }
 }
 
-fn viridis(u: f64) -> RGBColor {
+pub(crate) fn viridis(u: f64) -> RGBColor {
     ViridisRGB::get_color(u as f32)
 }
 

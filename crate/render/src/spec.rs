@@ -33,6 +33,10 @@ pub enum Chart {
     Lines(LinesChart),
     Boundary(BoundaryChart),
     Sweep(SweepChart),
+    // BEGIN laws
+    LrMap(LrMapChart),
+    Tradeoff(TradeoffChart),
+    // END laws
 }
 
 /// A loss grid with paths on it.
@@ -117,6 +121,32 @@ pub struct SweepSpec {
     pub max: Vec<f64>,
 }
 
+// BEGIN laws
+/// The B × η map of a law sweep ([`crate::laws::draw_lr_map`]): per (η, B) cell, row by row
+/// (`index = l·n_B + b`), the mean steps to the target and the outcome (`CELL_*`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LrMapChart {
+    pub batch_sizes: Vec<f64>,
+    pub lrs: Vec<f64>,
+    pub steps: Vec<f64>,
+    pub state: Vec<u8>,
+    /// Per batch size, the best η (NaN: none).
+    pub best_lr: Vec<f64>,
+}
+
+/// The steps–examples trade-off ([`crate::laws::draw_tradeoff`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TradeoffChart {
+    pub batch_sizes: Vec<f64>,
+    pub steps: Vec<f64>,
+    pub examples: Vec<f64>,
+    /// `[S_min, E_min]` of the fit (absent: no fit).
+    #[serde(default)]
+    pub fit: Option<(f64, f64)>,
+    pub regime_factor: f64,
+}
+// END laws
+
 fn same_len(what: &str, a: usize, b: usize) -> Result<(), String> {
     if a == b {
         Ok(())
@@ -152,6 +182,16 @@ impl Chart {
                 same_len(&format!("sweep series {k} min"), s.min.len(), n)?;
                 same_len(&format!("sweep series {k} max"), s.max.len(), n)
             }),
+            Chart::LrMap(c) => {
+                let cells = c.batch_sizes.len().saturating_mul(c.lrs.len());
+                same_len("lr map steps", c.steps.len(), cells)?;
+                same_len("lr map state", c.state.len(), cells)?;
+                same_len("lr map best_lr", c.best_lr.len(), c.batch_sizes.len())
+            }
+            Chart::Tradeoff(c) => {
+                same_len("tradeoff steps", c.steps.len(), c.batch_sizes.len())?;
+                same_len("tradeoff examples", c.examples.len(), c.batch_sizes.len())
+            }
         }
     }
 
@@ -188,6 +228,14 @@ impl Chart {
                     .collect();
                 draw_sweep(root, &SweepView { y_label: &c.y_label, band_label: &c.band_label, series, log_y: c.log_y })
             }
+            Chart::LrMap(c) => crate::laws::draw_lr_map(
+                root,
+                &crate::laws::LrMapView { batch_sizes: &c.batch_sizes, lrs: &c.lrs, steps: &c.steps, state: &c.state, best_lr: &c.best_lr },
+            ),
+            Chart::Tradeoff(c) => crate::laws::draw_tradeoff(
+                root,
+                &crate::laws::TradeoffView { batch_sizes: &c.batch_sizes, steps: &c.steps, examples: &c.examples, fit: c.fit, regime_factor: c.regime_factor },
+            ),
         }
     }
 

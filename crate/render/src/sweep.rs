@@ -11,10 +11,10 @@ use std::ops::Range;
 /// An axis, linear or logarithmic, whose ticks sit exactly at the given values (log₂ B on x;
 /// nice values on y). plotters' `with_key_points` cannot take a label formatter on an f64 axis,
 /// and its log axis labels only powers of ten, often none on a narrow range.
-struct TickedAxis {
-    range: Range<f64>,
-    ticks: Vec<f64>,
-    log: bool,
+pub(crate) struct TickedAxis {
+    pub(crate) range: Range<f64>,
+    pub(crate) ticks: Vec<f64>,
+    pub(crate) log: bool,
 }
 
 impl Ranged for TickedAxis {

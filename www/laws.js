@@ -1,0 +1,232 @@
+// The laws view (inside the sweep view): the B × η sweep spread over a pool of workers
+// (sweep-worker.js × poolSize), its map and trade-off charts (the core's `lr_map` and
+// `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
+// The numbers come from the core (LawSession.analyze in worker 0, data_parallel); this module
+// only wires them. All text reaches the DOM through textContent.
+import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
+import { paint, sizeCanvas } from './painter.js';
+import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
+
+const SEED_CHOICES = [1, 2, 3];
+const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive
+const PARALLEL_MS = 150;
+
+function el(tag, props = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k in e && typeof v !== 'string') e[k] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+const newWorker = () => new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+
+/**
+ * Builds the laws section at the end of `figure`. `scenarioPairs()` gives the page's settings
+ * as [key, value] pairs. Returns its state (read by the tests through window.batchscape.sweep).
+ */
+export function mountLaws(figure, { scenarioPairs }) {
+  const run = el('button', { type: 'button', id: 'laws-run', text: 'Run B × η sweep' });
+  const cancel = el('button', { type: 'button', id: 'laws-cancel', text: 'Cancel', disabled: true });
+  const seeds = el('select', { id: 'laws-seeds' }, SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === 1 })));
+  const progress = el('progress', { id: 'laws-progress', max: 1, value: 0, 'aria-label': 'B × η sweep progress' });
+  const count = el('span', { id: 'laws-count', class: 'sweep-count', role: 'status', text: 'Not run yet.' });
+  const controls = el('div', { class: 'sweep-controls' }, [
+    run, cancel, el('span', { class: 'sweep-seeds' }, [el('label', { for: 'laws-seeds', text: 'Seeds per cell' }), seeds]), progress, count,
+  ]);
+  const map = el('canvas', { id: 'laws-map', role: 'img', 'aria-label': 'Steps to the target over batch size and learning rate, best learning rate per batch size marked' });
+  const tradeoff = el('canvas', { id: 'laws-tradeoff', role: 'img', 'aria-label': 'Steps against examples to the target at the best learning rate, with the fitted hyperbola' });
+  sizeCanvas(map, 680, 420);
+  sizeCanvas(tradeoff, 680, 420);
+  const charts = el('div', { class: 'sweep-charts laws-charts', hidden: true }, [
+    el('div', { class: 'sweep-chart', id: 'laws-map-box' }, [el('h4', { text: 'The B × η map: steps to the target' }), map]),
+    el('div', { class: 'sweep-chart', id: 'laws-tradeoff-box' }, [el('h4', { text: 'Steps against examples at the best η' }), tradeoff]),
+  ]);
+  const text = el('p', { id: 'laws-text', class: 'explain', 'aria-live': 'polite' });
+
+  const kInput = el('input', { id: 'parallel-k', type: 'number', min: '1', max: '64', step: '1', value: '8' });
+  const bInput = el('input', { id: 'parallel-b', type: 'number', min: '1', max: '4096', step: '1', value: '32' });
+  const parallelText = el('p', { id: 'parallel-text', class: 'explain', 'aria-live': 'polite' });
+  const parallel = el('div', { class: 'laws-parallel', id: 'parallel' }, [
+    el('h3', { text: 'Many devices: data parallelism' }),
+    el('div', { class: 'sweep-controls' }, [
+      el('label', { for: 'parallel-k', text: 'Devices K' }), kInput,
+      el('label', { for: 'parallel-b', text: 'Examples per device b' }), bInput,
+    ]),
+    parallelText,
+  ]);
+  const section = el('section', { id: 'laws', class: 'laws', 'aria-labelledby': 'laws-title' }, [
+    el('h3', { id: 'laws-title', text: 'The laws: best η per batch size and the critical batch size' }),
+    el('p', { text: 'Every batch size (powers of two up to N) × learning rate (a log grid around η₀) trains to the same training loss. The map shows the steps it took; the trade-off plots steps against examples at each batch size\'s best η.' }),
+    controls, charts, text, parallel,
+  ]);
+  figure.append(section);
+
+  const state = {
+    running: false, gen: 0, workers: 0, live: 0, done: 0, total: 0, ms: NaN, plan: null,
+    report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 }, errors: [],
+    parallel: null, parallelText: '',
+  };
+  let pool = [];
+  let cells = new Map();
+  let totals = [];
+  let dones = [];
+  let finished = 0;
+  let t0 = 0;
+  let analyzing = false;
+  let again = false;
+  let lastAsk = -Infinity;
+  let timer = 0;
+
+  const setRunning = (on) => {
+    state.running = on;
+    run.disabled = on;
+    cancel.disabled = !on;
+    seeds.disabled = on;
+    section.setAttribute('aria-busy', String(on));
+  };
+  const showCount = (suffix = '') => {
+    progress.max = Math.max(1, state.total);
+    progress.value = state.done;
+    const t = `${state.done} of ${state.total} runs on ${state.workers} worker${state.workers === 1 ? '' : 's'}${suffix}`;
+    progress.setAttribute('aria-valuetext', t);
+    count.textContent = t;
+  };
+  const stopPool = () => {
+    for (const w of pool) w.terminate();
+    pool = [];
+    state.live = 0;
+  };
+
+  /** Asks worker 0 for the analysis of the cells so far (one request in flight, throttled). */
+  function ask() {
+    if (!pool.length) return;
+    if (analyzing) { again = true; return; }
+    const wait = lastAsk + ANALYZE_MS - performance.now();
+    if (wait > 0 && state.done < state.total) {
+      clearTimeout(timer);
+      timer = setTimeout(ask, wait);
+      return;
+    }
+    analyzing = true;
+    again = false;
+    lastAsk = performance.now();
+    const list = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    pool[0].postMessage(lawsAnalyzeMsg(state.gen, list));
+  }
+
+  function draw(report) {
+    charts.hidden = false;
+    const n = report.analysis.cells_done;
+    paint(map, report.map, { shown: () => { state.drawn.map = n; }, failed: (m) => state.errors.push(m) });
+    paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; }, failed: (m) => state.errors.push(m) });
+  }
+
+  function onMessage(event) {
+    const m = event.data;
+    if (m.gen !== state.gen) return;
+    if (m.type === 'laws-cells') {
+      state.plan = m.plan;
+      totals[m.worker] = m.total;
+      dones[m.worker] = m.done;
+      for (const { index, cell } of m.cells) cells.set(index, cell);
+      state.total = totals.reduce((a, b) => a + (b ?? 0), 0);
+      state.done = cells.size;
+      showCount();
+      if (m.cells.length) ask();
+    } else if (m.type === 'laws-done') {
+      finished += 1;
+      if (finished === pool.length) {
+        state.ms = performance.now() - t0;
+        ask();
+      }
+    } else if (m.type === 'laws-report') {
+      analyzing = false;
+      state.report = m.report;
+      state.reportCells = m.n;
+      state.explanation = explainLaws(m.report, state.plan);
+      text.textContent = state.explanation;
+      if (m.n < state.total && !state.partial) state.partial = { cells: m.n, text: state.explanation };
+      draw(m.report);
+      if (finished === pool.length && m.n === state.total) {
+        setRunning(false);
+        showCount(` — done in ${(state.ms / 1000).toFixed(1)} s`);
+        stopPool();
+      } else if (again || m.n < cells.size) {
+        ask();
+      }
+    } else if (m.type === 'error') {
+      state.errors.push(m.message);
+      count.textContent = `The sweep: ${m.message}`;
+    }
+  }
+
+  run.addEventListener('click', () => {
+    stopPool();
+    state.gen += 1;
+    const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
+    Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 } });
+    cells = new Map();
+    totals = new Array(n).fill(0);
+    dones = new Array(n).fill(0);
+    finished = 0;
+    analyzing = false;
+    again = false;
+    lastAsk = -Infinity;
+    text.textContent = '';
+    setRunning(true);
+    count.textContent = 'Starting…';
+    t0 = performance.now();
+    const pairs = scenarioPairs();
+    for (let w = 0; w < n; w++) {
+      const worker = newWorker();
+      worker.onmessage = onMessage;
+      worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value), worker: w, nWorkers: n }));
+      pool.push(worker);
+    }
+  });
+  cancel.addEventListener('click', () => {
+    state.gen += 1;
+    for (const w of pool) w.postMessage(lawsCancelMsg(state.gen));
+    stopPool();
+    clearTimeout(timer);
+    setRunning(false);
+    showCount(' — cancelled');
+    cancel.blur();
+    run.focus();
+  });
+
+  // The data-parallel control: one worker of its own, the newest request answered.
+  let pWorker = null;
+  let pId = 0;
+  let pTimer = 0;
+  function askParallel() {
+    const k = Math.round(Number(kInput.value));
+    const b = Math.round(Number(bInput.value));
+    if (!(k >= 1 && k <= 64 && b >= 1 && b <= 4096)) {
+      parallelText.textContent = 'K must be a whole number from 1 to 64 and b from 1 to 4096.';
+      return;
+    }
+    pWorker ??= newWorker();
+    pWorker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type !== 'parallel-result' || m.id !== pId) return;
+      state.parallel = m.report;
+      state.parallelText = explainParallel(m.report);
+      parallelText.textContent = state.parallelText;
+    };
+    pId += 1;
+    pWorker.postMessage(parallelMsg(pId, scenarioPairs(), k, b));
+  }
+  const onInput = () => { clearTimeout(pTimer); pTimer = setTimeout(askParallel, PARALLEL_MS); };
+  kInput.addEventListener('input', onInput);
+  bInput.addEventListener('input', onInput);
+  run.addEventListener('click', onInput);
+  // After the page has applied its URL settings (main.js does so right after mounting).
+  setTimeout(askParallel, 0);
+  return state;
+}
