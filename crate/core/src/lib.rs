@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod boundary;
 pub mod curvature;
 pub mod data;
+pub mod digits;
 pub mod dual;
 pub mod facts;
 pub mod kernels;
