@@ -77,6 +77,10 @@ pub fn points_of(data: &Dataset) -> Vec<f32> {
 pub fn decision_map(mlp: &Mlp, theta: &[f32], frame: &[(f64, f64)], n: usize) -> DecisionMap {
     let n = n.max(2);
     let dim = mlp.input_dim();
+    if dim > 2 {
+        // No input plane (the digits' 64 pixels): an empty map; see crate::images instead.
+        return DecisionMap { dim, n, x: (0.0, 1.0), y: (0.0, 1.0), values: Vec::new(), classes: mlp.outputs() };
+    }
     let mut ws = Workspace::new(mlp, 256);
     let at = |range: (f64, f64), i: usize| range.0 + (range.1 - range.0) * i as f64 / (n - 1) as f64;
     let xs: Vec<f32> = if dim == 1 {

@@ -104,4 +104,26 @@ mod tests {
         let capped = split(1500, 1500, &mut Mulberry32::new(3));
         assert_eq!((capped.train.len(), capped.test.len()), (1500, 297));
     }
+
+    /// Multinomial logistic regression (`hidden=` empty: 64 → 10, 650 parameters) trained by
+    /// SGD at B = 32, η = 0.5 for 30 epochs on 1 000 images reaches ≥ 93 % on the other 797.
+    /// Why 93 %: a linear model separates these digits well — scikit-learn's documentation
+    /// reports about 96 % for logistic regression on held-out digits, and this run gives
+    /// 95.0 % (seed 1; `batchscape run --set dataset=digits --set hidden= --set n_train=1000
+    /// --set n_test=797 --set batch=32 --set epochs=30 --set lr=0.5`); 93 % leaves room for the
+    /// seed while far above chance (10 %) and above what a broken softmax (e.g. a wrong
+    /// gradient sign or label index) could reach.
+    #[test]
+    fn logistic_regression_on_the_digits_reaches_93_percent_test_accuracy() {
+        use crate::scenario::Scenario;
+        use crate::settings::Settings;
+        let pairs = [("dataset", "digits"), ("hidden", ""), ("n_train", "1000"), ("n_test", "797"), ("batch", "32"), ("epochs", "30"), ("lr", "0.5")];
+        let sc = Scenario::new(&Settings::from_pairs(pairs).unwrap());
+        assert_eq!((sc.mlp.n_params(), sc.mlp.outputs()), (650, 10));
+        let mut t = sc.trainer(32);
+        t.advance(usize::MAX);
+        let e = sc.mlp.evaluate(t.theta(), &sc.split.test, &mut crate::model::Workspace::new(&sc.mlp, 256));
+        let acc = e.accuracy.unwrap();
+        assert!(acc >= 0.93, "test accuracy {acc}");
+    }
 }

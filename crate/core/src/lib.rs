@@ -15,6 +15,7 @@ pub mod data;
 pub mod digits;
 pub mod dual;
 pub mod facts;
+pub mod images;
 pub mod kernels;
 pub mod lab;
 pub mod landscape;

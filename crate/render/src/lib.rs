@@ -6,6 +6,7 @@
 
 mod boundary;
 mod contour;
+pub mod images;
 pub mod slices;
 pub mod spec;
 mod sweep;
