@@ -115,14 +115,14 @@ pub fn draw_digit_grid<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Di
         let truth = v.labels[i] as i64;
         let wrong = v.predictions.iter().any(|p| p.predicted.get(i).map(|&q| q as i64) != Some(truth));
         if wrong {
-            root.draw(&Rectangle::new([(x0 - 2, cy - 2), (x0 + img + 1, cy + img + 1)], CLASS_COLORS[1].filled())).map_err(err)?;
+            root.draw(&Rectangle::new([(x0 - 2, cy - 2), (x0 + img + 1, cy + img + 1)], CLASS_COLORS[1].stroke_width(2))).map_err(err)?;
         }
         for r in 0..side {
             for c in 0..side {
                 let val = v.images.get(i * side * side + r * side + c).copied().unwrap_or(0.0).clamp(0.0, 1.0);
                 let g = (255.0 * (1.0 - val)).round() as u8;
                 let (x, y) = (x0 + c as i32 * px, cy + r as i32 * px);
-                root.draw(&Rectangle::new([(x, y), (x + px - 1, y + px - 1)], RGBColor(g, g, g).filled())).map_err(err)?;
+                root.draw(&Rectangle::new([(x, y), (x + px, y + px)], RGBColor(g, g, g).filled())).map_err(err)?;
             }
         }
         // Labels: the truth in black, then one per run.
