@@ -12,9 +12,12 @@ export function reportAccuracy(r) {
   return (r.n - r.errors - r.unpredicted) / r.n;
 }
 
-/** "4 → 9 (3×), 8 → 1 (2×)": the report's most confused pairs (true → predicted). */
+/**
+ * "4 → 9 (3×), 8 → 1 (2×)": the report's most confused pairs (true → predicted), only those
+ * confused more than once (a single error is no pattern).
+ */
 export function confusedPairs(r) {
-  return (r?.confused ?? []).map((c) => `${c.actual} → ${c.predicted} (${c.count}×)`).join(', ');
+  return (r?.confused ?? []).filter((c) => c.count > 1).map((c) => `${c.actual} → ${c.predicted} (${c.count}×)`).join(', ');
 }
 
 /** The finished runs with an image report, in slot order: `[{ slot, f, r }]`. */
@@ -33,7 +36,7 @@ export function explainDigits(state) {
     if (f.state === 'diverged') return `B = ${f.batch} diverged: it predicts nothing.`;
     const pairs = confusedPairs(r);
     return `B = ${f.batch}: ${r.errors} of ${r.n} test digits wrong (test accuracy ${pct(reportAccuracy(r))})` +
-      (pairs ? `, most often ${pairs}.` : ', none confused.');
+      (pairs ? `, most often ${pairs}.` : r.errors ? ', no two digits confused more than once.' : '.');
   });
   const ok = runs.filter(({ f }) => f.state === 'finished');
   if (ok.length > 1) {
@@ -50,7 +53,7 @@ export function explainDigits(state) {
         : `B = ${small.f.batch} and B = ${large.f.batch} made the same number of errors`;
     const shared = sharedPairs(small.r, large.r);
     parts.push(`At ${at}, ${verdict}` +
-      (shared.length ? `; both confuse ${shared.join(', ')}.` : '; they confuse different digits.') +
+      (shared.length ? `; both often confuse ${shared.join(', ')}.` : '.') +
       ' One seed: the digits scene repeats this over seeds.');
   }
   return parts.join(' ');
@@ -59,6 +62,7 @@ export function explainDigits(state) {
 /** The true → predicted pairs among both reports' most confused. */
 export function sharedPairs(a, b) {
   const key = (c) => `${c.actual} → ${c.predicted}`;
-  const inB = new Set((b?.confused ?? []).map(key));
-  return (a?.confused ?? []).map(key).filter((k) => inB.has(k));
+  const often = (r) => (r?.confused ?? []).filter((c) => c.count > 1);
+  const inB = new Set(often(b).map(key));
+  return often(a).map(key).filter((k) => inB.has(k));
 }

@@ -40,11 +40,13 @@ pub fn draw_confusion<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Con
     let k = v.classes.max(1) as i32;
     let color = RUN_COLORS[v.run % RUN_COLORS.len()];
     centred_on(root, v.title, (w as i32 / 2, 10), 14, color)?;
-    let (left, top) = (30i32, 38i32);
+    let (left, top) = (36i32, 44i32);
     let size = ((w as i32 - left - 6).min(h as i32 - top - 6)).max(k);
     let cell = size / k;
-    centred_on(root, "predicted", (left + cell * k / 2, 22), 11, REFERENCE_COLOR)?;
-    root.draw(&Text::new("true", (2, top + cell * k / 2), ("sans-serif", 11).into_font().color(&REFERENCE_COLOR))).map_err(err)?;
+    centred_on(root, "predicted", (left + cell * k / 2, 24), 11, REFERENCE_COLOR)?;
+    // "true" reads upwards along the rows' labels.
+    let up = TextStyle::from(("sans-serif", 11).into_font().transform(FontTransform::Rotate270)).color(&REFERENCE_COLOR).pos(Pos::new(HPos::Center, VPos::Center));
+    root.draw(&Text::new("true".to_string(), (9, top + cell * k / 2), up)).map_err(err)?;
     for a in 0..k {
         let row = &v.counts[(a * k) as usize..((a + 1) * k) as usize];
         let total = row.iter().sum::<u32>().max(1) as f64;
@@ -62,7 +64,7 @@ pub fn draw_confusion<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Con
         }
     }
     for p in 0..k {
-        centred_on(root, &p.to_string(), (left + p * cell + cell / 2, top - 6), 10, BLACK)?;
+        centred_on(root, &p.to_string(), (left + p * cell + cell / 2, top - 8), 10, BLACK)?;
     }
     Ok(PlotFrame { pixels: [left, top, left + cell * k, top + cell * k], x: (0.0, k as f64), y: (0.0, k as f64), log_y: false })
 }
@@ -87,7 +89,8 @@ pub struct DigitGridView<'a> {
 
 /// Draws the grid: each image in grey (ink dark), its true label under it, then each run's
 /// prediction in the run's colour — a wrong one white on a filled run-coloured box, and the
-/// image framed in vermillion when any run got it wrong. Returns the grid's pixels.
+/// image framed in black when any run got it wrong (black, not a colour: every colour here
+/// names a run). Returns the grid's pixels.
 pub fn draw_digit_grid<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &DigitGridView) -> Result<PlotFrame, String> {
     root.fill(&WHITE).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
@@ -115,7 +118,7 @@ pub fn draw_digit_grid<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Di
         let truth = v.labels[i] as i64;
         let wrong = v.predictions.iter().any(|p| p.predicted.get(i).map(|&q| q as i64) != Some(truth));
         if wrong {
-            root.draw(&Rectangle::new([(x0 - 2, cy - 2), (x0 + img + 1, cy + img + 1)], CLASS_COLORS[1].stroke_width(2))).map_err(err)?;
+            root.draw(&Rectangle::new([(x0 - 2, cy - 2), (x0 + img + 1, cy + img + 1)], BLACK.stroke_width(2))).map_err(err)?;
         }
         for r in 0..side {
             for c in 0..side {
