@@ -54,7 +54,7 @@ export function explainDigits(state) {
     const shared = sharedPairs(small.r, large.r);
     parts.push(`At ${at}, ${verdict}` +
       (shared.length ? `; both often confuse ${shared.join(', ')}.` : '.') +
-      ' One seed: the digits scene repeats this over seeds.');
+      ' One seed: the sweep view repeats runs over seeds.');
   }
   return parts.join(' ');
 }

@@ -38,6 +38,9 @@ pub fn dense(a: &[f32], rows: usize, fan_in: usize, w: &[f32], fan_out: usize, b
             (16, 16) => dense_rows::<ROWS, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
             (2, 16) => dense_rows::<ROWS, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
             (16, 1) => dense_rows::<ROWS, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
+            // The digits' 64 → 32 → 10 network.
+            (64, 32) => dense_rows::<ROWS, 64, 32>(a, r0, fan_in, w, fan_out, b, z),
+            (32, 10) => dense_rows::<ROWS, 32, 10>(a, r0, fan_in, w, fan_out, b, z),
             _ => dense_rows::<ROWS, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
         }
     }
@@ -46,6 +49,8 @@ pub fn dense(a: &[f32], rows: usize, fan_in: usize, w: &[f32], fan_out: usize, b
             (16, 16) => dense_rows::<1, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
             (2, 16) => dense_rows::<1, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
             (16, 1) => dense_rows::<1, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
+            (64, 32) => dense_rows::<1, 64, 32>(a, r0, fan_in, w, fan_out, b, z),
+            (32, 10) => dense_rows::<1, 32, 10>(a, r0, fan_in, w, fan_out, b, z),
             _ => dense_rows::<1, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
         }
     }
@@ -190,6 +195,7 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
     match (fan_out, fan_in) {
         (16, 16) => back_sized::<16, 16>(delta, rows, fan_out, w, fan_in, prev),
         (1, 16) => back_sized::<1, 16>(delta, rows, fan_out, w, fan_in, prev),
+        (10, 32) => back_sized::<10, 32>(delta, rows, fan_out, w, fan_in, prev),
         _ => back_sized::<0, 0>(delta, rows, fan_out, w, fan_in, prev),
     }
 }
