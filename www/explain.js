@@ -66,9 +66,15 @@ export function explainBoundaries(state) {
   const runs = finished(state).filter(({ f }) => f.state === 'finished');
   if (!runs.length) return 'Training: the maps follow each run as it learns.';
   const parts = runs.map(({ f }) => {
-    const share = f.boundary.values.filter((p) => p >= 0.5).length / f.boundary.values.length;
-    return `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, ` +
-      `${fmt(100 * share, 0)} % of the plane called class 1.`;
+    const acc = `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, `;
+    const values = f.boundary.values;
+    if (f.boundary.classes > 2) {
+      // Multiclass maps hold class + confidence: the share of the plane given to each class.
+      const shares = Array.from({ length: f.boundary.classes }, (_, c) => values.filter((v) => Math.floor(v) === c).length / values.length);
+      return acc + `the plane split ${shares.map((x, c) => `${fmt(100 * x, 0)} % class ${c}`).join(', ')}.`;
+    }
+    const share = values.filter((p) => p >= 0.5).length / values.length;
+    return acc + `${fmt(100 * share, 0)} % of the plane called class 1.`;
   });
   if (runs.length > 1) {
     const best = [...runs].sort((a, b) => last(b.f.testAcc) - last(a.f.testAcc))[0].f;

@@ -16,6 +16,7 @@ import {
 } from './url.js';
 import { mountBoundaries } from './views/boundaries.js';
 import { mountChapters } from './views/chapter.js';
+import { mountDigits } from './views/digits.js';
 import { mountControls } from './views/controls.js';
 import { mountCost } from './views/cost.js';
 import { mountCurves } from './views/curves.js';
@@ -117,6 +118,7 @@ mountCurves(document.querySelector('[data-panel=curves]'), store, scheduler);
 mountSharpness(document.querySelector('[data-panel=sharpness]'), store, scheduler);
 mountDynamics(document.querySelector('[data-panel=dynamics]'), store, scheduler);
 mountBoundaries(document.querySelector('[data-panel=boundaries]'), store, scheduler);
+mountDigits(document.querySelector('[data-panel=boundaries]'), store, scheduler);
 mountCost(document.querySelector('[data-panel=cost]'), store, scheduler);
 mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler, { onPick: loadScene });
 mountStatus($('live-summary'), store, scheduler);

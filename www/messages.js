@@ -32,9 +32,13 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
  * The validated settings of scenario `id`: `errors` (rejections), `settings` as `[key, value]`
  * pairs, the core's facts of the scenario, the run palette (CSS colours by slot, then the
  * reference colour), the training points and labels (decision maps).
- * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array }} m
+ * With data that has no input plane (the digits), also the test images the digit grid shows
+ * and their labels (empty otherwise).
+ * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array, shownImages?: Float32Array, shownLabels?: Float32Array }} m
  */
-export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels }) => ({ type: 'settings', id, errors, settings, facts, palette, inputs, labels });
+export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels }) => ({
+  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels,
+});
 
 /** `[[k, v], …]` → Map. @param {Pairs} pairs */
 export const settingsMap = (pairs) => new Map(pairs);
@@ -53,7 +57,7 @@ export const frameMsg = (f) => ({
   type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory, targetMessage: f.targetMessage,
   divergence: f.divergence, fingerprint: f.fingerprint, msPerStep: f.msPerStep,
   epoch: f.epoch, stepAt: f.stepAt, trainLoss: f.trainLoss, testLoss: f.testLoss, trainAcc: f.trainAcc, testAcc: f.testAcc,
-  snapshots: f.snapshots, boundary: f.boundary,
+  snapshots: f.snapshots, boundary: f.boundary, images: f.images,
 });
 
 /** A worker's failure (`gen`: the sweep it belongs to, if any). @param {string} message @param {number} [gen] */

@@ -155,6 +155,33 @@ export const SCENES = {
     },
   },
   // END laws
+  // BEGIN digits
+  digits: {
+    title: 'Real data: handwritten digits at three batch sizes',
+    text: 'The 8×8 handwritten digits (1 797 real images, 10 classes; UCI, CC BY 4.0): 1 024 for training, 512 held out. Three batch sizes train for the same 20 epochs with the same learning rate, so B = 512 takes 64× fewer steps than B = 8. The confusion matrices show which digits each run mixes up, the grid shows test digits with each run\'s answer. Then switch the learning-rate rule to "sqrt" (base batch 8) and compare again: does the large batch still lag, and is its train − test gap larger, or did it only fit less?',
+    pairs: { dataset: 'digits', n_train: '1024', n_test: '512', hidden: '32', lr: '0.1', epochs: '20', batch: '8,64,512' },
+    verdict(state) {
+      const runs = runsOf(state).filter((r) => r.f.state === 'finished' && r.f.testAcc.length);
+      if (runs.length < 2) return 'Waiting for two finished runs…';
+      const [s, l] = [runs[0], runs[runs.length - 1]];
+      const pct = (x) => 100 * x;
+      const gap = (f) => pct(last(f.trainAcc) - last(f.testAcc));
+      const rule = state.settings.get?.('lr_rule') ?? 'fixed';
+      const facts = runs.map(({ f }) => `B = ${f.batch} (η = ${showLr(f.lr)}, ${f.steps} steps): test accuracy ${fmt(pct(last(f.testAcc)), 1)} %, train − test gap ${fmt(gap(f), 1)} points`).join('; ');
+      const jagged = roughness(s.f.trainLoss) / Math.max(1e-12, roughness(l.f.trainLoss));
+      const lost = pct(last(s.f.testAcc) - last(l.f.testAcc));
+      let reading;
+      if (lost > 1) {
+        reading = gap(l.f) > gap(s.f) + 1
+          ? `The large batch is ${fmt(lost, 1)} points less accurate on held-out digits and its gap is larger: it generalizes worse, not only fits less.`
+          : `The large batch is ${fmt(lost, 1)} points less accurate on held-out digits, but its gap is not larger: it fit the training digits less in its fewer steps — underfitting, not the textbook generalization gap.`;
+      } else {
+        reading = `The large batch is within 1 point of the small one on held-out digits (${lost >= 0 ? 'lower' : 'higher'} by ${fmt(Math.abs(lost), 1)}).`;
+      }
+      return `Measured after the same epochs, ${rule} learning-rate rule: ${facts}. ${reading} The loss curve of B = ${s.f.batch} is ${fmt(jagged, 1)}× as jagged as that of B = ${l.f.batch}. One seed: the sweep view repeats runs over seeds.`;
+    },
+  },
+  // END digits
 };
 
 // Old links: `?scene=sharp` is the first step (not listed: the scene buttons and chapters name

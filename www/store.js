@@ -53,6 +53,8 @@ export function initialState() {
     scenarioId: 0,        // id of the newest scenario sent to the run workers
     inputs: null,         // the data set's training points and labels (decision maps)
     labels: null,
+    shownImages: null,    // the test images the digit grid shows (data without an input plane)
+    shownLabels: null,
   };
 }
 

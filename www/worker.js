@@ -36,6 +36,7 @@ async function handle(msg) {
     self.postMessage(settingsMsg({
       id: msg.id, errors: session.errors(), settings: session.settings(), facts: session.facts(),
       palette: session.palette(), inputs: session.train_points(), labels: session.train_labels(),
+      shownImages: session.shown_images(), shownLabels: session.shown_labels(),
     }));
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
@@ -69,6 +70,7 @@ function post(slot, run, code) {
     testAcc: s.history(slot, 'test_acc'),
     snapshots: s.snapshots(slot),
     boundary: s.decision_map(slot, BOUNDARY_N),
+    images: s.image_report(slot),
   });
   const arrays = [f.epoch, f.stepAt, f.trainLoss, f.testLoss, f.trainAcc, f.testAcc, f.snapshots];
   self.postMessage(f, arrays.map((a) => a.buffer));

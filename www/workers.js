@@ -59,6 +59,8 @@ export function startWorkers(store, hooks) {
       s.palette = msg.palette;
       s.inputs = msg.inputs;
       s.labels = msg.labels;
+      s.shownImages = msg.shownImages?.length ? msg.shownImages : null;
+      s.shownLabels = msg.shownLabels?.length ? msg.shownLabels : null;
       s.settings = settings;
       s.nTrain = Number(settings.get('n_train'));
       s.grid = Number(settings.get('grid'));

@@ -103,3 +103,22 @@ test('cost: time per step, throughput, memory and steps to the target of the sma
     + 'so more examples per second (160,000 against 40,000). Memory per step: 40 KB against 4.0 KB. To the common training loss 0.300: B = 8 120 steps (960 examples); B = 256 did not reach it.');
   assert.equal(SCENES.cost.verdict(stateOf([frame({ batch: 8, msPerStep: 0.2, memory: 1 })])), '');
 });
+
+test('digits: accuracy, gap and steps per run; a large batch that only fit less is called underfitting', () => {
+  // B = 8: test 96 %, train 99 % → gap 3.0; B = 512: test 76 %, train 79 % → gap 3.0, 20 points lower.
+  // roughness: B = 8 (|−2| + |1|)/2 = 1.5, B = 512 (0.5 + 0.5)/2 = 0.5 → 3.0×.
+  const run = (batch, steps, trainAcc, testAcc, trainLoss) => frame({ batch, steps, trainAcc: f64(0.1, trainAcc), testAcc: f64(0.1, testAcc), trainLoss });
+  const small = run(8, 2560, 0.99, 0.96, f64(1, E(-2), E(-1)));
+  const under = run(512, 40, 0.79, 0.76, f64(1, E(-0.5), E(-1)));
+  const s = stateOf([small, under], [], new Map([['lr_rule', 'fixed']]));
+  assert.equal(SCENES.digits.verdict(s),
+    'Measured after the same epochs, fixed learning-rate rule: B = 8 (η = 0.1, 2560 steps): test accuracy 96.0 %, train − test gap 3.0 points; ' +
+    'B = 512 (η = 0.1, 40 steps): test accuracy 76.0 %, train − test gap 3.0 points. The large batch is 20.0 points less accurate on held-out digits, ' +
+    'but its gap is not larger: it fit the training digits less in its fewer steps — underfitting, not the textbook generalization gap. ' +
+    'The loss curve of B = 8 is 3.0× as jagged as that of B = 512. One seed: the sweep view repeats runs over seeds.');
+  const worse = run(512, 40, 0.99, 0.90, f64(1, E(-1)));
+  assert.match(SCENES.digits.verdict(stateOf([small, worse])), /6\.0 points less accurate on held-out digits and its gap is larger: it generalizes worse/);
+  const same = run(512, 40, 0.99, 0.955, f64(1, E(-1)));
+  assert.match(SCENES.digits.verdict(stateOf([small, same])), /within 1 point of the small one on held-out digits \(lower by 0\.5\)/);
+  assert.equal(SCENES.digits.verdict(stateOf([small])), 'Waiting for two finished runs…');
+});

@@ -42,7 +42,8 @@ export function mountBoundaries(figure, store, scheduler) {
       const c = $(`boundary-${slot}`);
       if (c) host.append(c);
     }
-    setText('boundary-text', explainBoundaries(s));
+    // Data without an input plane (the digits) has its own views (digits.js).
+    setText('boundary-text', s.shownImages?.length ? '' : explainBoundaries(s));
   }
   scheduler.register('boundaries', draw, { slow: true });
   store.subscribe(['runs', 'batches'], () => scheduler.mark('boundaries'));

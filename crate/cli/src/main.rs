@@ -11,7 +11,8 @@
 //! every run's path on it) and `DIR/curves.svg`, plus the analysis figures `DIR/slices.svg` (a
 //! 1-D slice through every run's end point along one filter-normalized direction) and, with two
 //! or more finished runs, `DIR/interpolation.svg` (the page's pair: from the first finished
-//! run's end point, α = 0, to the second's, α = 1).
+//! run's end point, α = 0, to the second's, α = 1). For data without an input plane
+//! (`dataset=digits`) also `DIR/confusion.svg` and `DIR/digits.svg` (see `images.rs`).
 //! `--dump` adds the data sets and each run's initial and final θ to
 //! `metrics.json`.
 //!
@@ -38,6 +39,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod sweep;
+mod images;
 
 const USAGE: &str = "usage: batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR";
 
@@ -244,11 +246,17 @@ fn run(args: Args) -> Result<(), String> {
     let finished: Vec<usize> = runs.iter().enumerate().filter(|(_, (_, r))| r["diverged"] != true).map(|(k, _)| k).collect();
     let (profile_files, interpolation) = profile_figures(&scenario, &args.settings.batch, &ends, &finished, y_label)?;
     files.extend(profile_files);
+    if let Some(reports) = images::reports(&scenario, &ends) {
+        files.extend(images::figures(&scenario, &args.settings.batch, &reports)?);
+        for ((_, run), report) in runs.iter_mut().zip(&reports) {
+            run["test_confusion"] = json_of(report)?;
+        }
+    }
 
     let mut metrics = serde_json::json!({
         "settings": args.settings.to_json(),
         "n_params": scenario.mlp.n_params(),
-        "loss": if args.settings.dataset.is_regression() { "mse" } else { "bce" },
+        "loss": json_of(&scenario.mlp.loss)?,
         "runs": runs.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
         "landscape": json_of(&landscape)?,
         "interpolation": interpolation,

@@ -2,7 +2,7 @@
 //! view (classification: the probability of class 1; regression: the fitted curve).
 
 use crate::data::Dataset;
-use crate::model::{sigmoid, Loss, Mlp, Workspace};
+use crate::model::{argmax, sigmoid, Loss, Mlp, Workspace};
 use serde::{Deserialize, Serialize};
 
 /// Predictions of one parameter vector over a square grid of the (2-D) input plane, or along
@@ -19,7 +19,13 @@ pub struct DecisionMap {
     /// `(min, max)` of the second input (2-D) or of the outputs (1-D).
     pub y: (f64, f64),
     /// 2-D: `values[j·n + i]` = P(class 1) at (xᵢ, yⱼ); 1-D: the prediction at xᵢ (`n` values).
+    /// With more than two classes, `c + q`: the predicted class `c` plus its confidence
+    /// `q = (p_c − 1/K)/(1 − 1/K)` in [0, 1) (0: a tie with all classes, near 1: certain).
     pub values: Vec<f32>,
+    /// Classes of a classifier's map (2 for P(class 1) values; K > 2 for `c + q` values); 0 for
+    /// a regression curve.
+    #[serde(default)]
+    pub classes: usize,
 }
 
 impl DecisionMap {
@@ -71,6 +77,10 @@ pub fn points_of(data: &Dataset) -> Vec<f32> {
 pub fn decision_map(mlp: &Mlp, theta: &[f32], frame: &[(f64, f64)], n: usize) -> DecisionMap {
     let n = n.max(2);
     let dim = mlp.input_dim();
+    if dim > 2 {
+        // No input plane (the digits' 64 pixels): an empty map; see crate::images instead.
+        return DecisionMap { dim, n, x: (0.0, 1.0), y: (0.0, 1.0), values: Vec::new(), classes: mlp.outputs() };
+    }
     let mut ws = Workspace::new(mlp, 256);
     let at = |range: (f64, f64), i: usize| range.0 + (range.1 - range.0) * i as f64 / (n - 1) as f64;
     let xs: Vec<f32> = if dim == 1 {
@@ -79,12 +89,27 @@ pub fn decision_map(mlp: &Mlp, theta: &[f32], frame: &[(f64, f64)], n: usize) ->
         (0..n * n).flat_map(|k| [at(frame[0], k % n) as f32, at(frame[1], k / n) as f32]).collect()
     };
     let out = mlp.predict(theta, &xs, &mut ws);
-    let values: Vec<f32> = match mlp.loss {
-        Loss::Bce => out.iter().map(|&z| sigmoid(z)).collect(),
-        Loss::Mse => out,
+    let k = mlp.outputs();
+    let (values, classes): (Vec<f32>, usize) = match mlp.loss {
+        Loss::Bce => (out.iter().map(|&z| sigmoid(z)).collect(), 2),
+        Loss::Mse => (out, 0),
+        Loss::Softmax => (out.chunks_exact(k).map(|z| class_and_confidence(z)).collect(), k),
     };
     let y = if dim == 1 { frame.get(1).copied().unwrap_or((-1.0, 1.0)) } else { frame[1] };
-    DecisionMap { dim: if dim == 1 { 1 } else { 2 }, n, x: frame[0], y, values }
+    DecisionMap { dim: if dim == 1 { 1 } else { 2 }, n, x: frame[0], y, values, classes }
+}
+
+/// `c + q` of K logits `z` (see [`DecisionMap::values`]); NaN when a logit is not finite.
+pub fn class_and_confidence(z: &[f32]) -> f32 {
+    if z.iter().any(|v| !v.is_finite()) {
+        return f32::NAN;
+    }
+    let k = z.len().max(2) as f64;
+    let c = argmax(z);
+    let m = z[c] as f64;
+    let sum: f64 = z.iter().map(|&v| libm::exp(v as f64 - m)).sum();
+    let q = ((1.0 / sum - 1.0 / k) / (1.0 - 1.0 / k)).clamp(0.0, 0.999);
+    (c as f64 + q) as f32
 }
 
 #[cfg(test)]

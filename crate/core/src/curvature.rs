@@ -30,7 +30,7 @@
 
 use crate::data::Dataset;
 use crate::dual::Dual;
-use crate::model::{sigmoid, Activation, Loss, Mlp, Workspace};
+use crate::model::{Activation, Mlp, Workspace};
 use crate::real::Real;
 use crate::rng::Mulberry32;
 use ndarray::linalg::general_mat_mul;
@@ -49,17 +49,13 @@ fn act_d2<T: Real>(f: Activation, a: T) -> T {
     }
 }
 
-/// ℓ, ℓ′ (the model's own [`Loss::value`], [`Loss::dz`]) and ℓ″ of one example on the output `z`.
-/// BCE: ℓ″ = σ(z)(1 − σ(z)); MSE: ℓ″ = 2.
-fn loss_terms<T: Real>(loss: Loss, z: T, y: T) -> (T, T, T) {
-    let d2 = match loss {
-        Loss::Bce => {
-            let s = sigmoid(z);
-            s * (T::one() - s)
-        }
-        Loss::Mse => T::from_f64(2.0),
-    };
-    (loss.value(z, y), loss.dz(z, y), d2)
+/// A row of a standard-layout array as a slice (the tape's arrays are built row-major).
+fn row<T>(m: &Array2<T>, r: usize) -> &[T] {
+    m.row(r).to_slice().expect("tape arrays are row-major")
+}
+
+fn row_mut<T>(m: &mut Array2<T>, r: usize) -> &mut [T] {
+    m.row_mut(r).into_slice().expect("tape arrays are row-major")
 }
 
 /// One forward and backward pass over a whole data set at a point θ, kept so that repeated
@@ -167,9 +163,10 @@ impl<T: Real> Tape<T> {
         let scale = T::one() / T::from_f64(rows as f64);
         let mut total = T::zero();
         for r in 0..rows {
-            let (v, d1, _) = loss_terms(mlp.loss, self.z[last][[r, 0]], self.y[r]);
-            total = total + v;
-            self.delta[last][[r, 0]] = d1 * scale;
+            // ℓ and ℓ′ are the model's own (Loss::example), one output or K.
+            let d = row_mut(&mut self.delta[last], r);
+            total = total + mlp.loss.example(row(&self.z[last], r), self.y[r], d);
+            d.iter_mut().for_each(|d| *d = *d * scale);
         }
         self.loss = total * scale;
         for l in (0..n_layers).rev() {
@@ -223,8 +220,10 @@ impl<T: Real> Tape<T> {
         let last = n_layers - 1;
         let scale = T::one() / T::from_f64(rows as f64);
         for r in 0..rows {
-            let (_, _, d2) = loss_terms(mlp.loss, self.z[last][[r, 0]], self.y[r]);
-            self.rdelta[last][[r, 0]] = d2 * self.rz[last][[r, 0]] * scale;
+            // Rδ_L = ℓ″(z_L)·Rz_L / N (softmax: (diag p − p pᵀ)·Rz_L / N).
+            let rd = row_mut(&mut self.rdelta[last], r);
+            mlp.loss.example_r(row(&self.z[last], r), row(&self.rz[last], r), rd);
+            rd.iter_mut().for_each(|d| *d = *d * scale);
         }
         for l in (0..n_layers).rev() {
             let layer = mlp.layers[l];

@@ -33,6 +33,11 @@ crate::settings::named_enum! {
         Sine = "sine",
         /// 1-D regression: x ~ U[−1, 1], y = 1.5·x − 0.5 + noise.
         Linear = "linear",
+        /// Three interleaved spiral arms, 2-D, three classes (softmax cross-entropy).
+        Spiral3 = "spiral3",
+        /// The UCI 8×8 handwritten digits (1 797 real images, see [`crate::digits`]): 64 inputs
+        /// in [0, 1], ten classes (softmax cross-entropy).
+        Digits = "digits",
     }
 }
 
@@ -43,13 +48,42 @@ impl DatasetKind {
         matches!(self, Self::Sine | Self::Linear)
     }
 
-    /// Input dimension: 2 for classification, 1 for regression.
+    /// Input dimension: 1 for regression, 64 for the digits, 2 for the other sets.
     pub fn input_dim(self) -> usize {
         if self.is_regression() {
             1
+        } else if self == Self::Digits {
+            crate::digits::PIXELS
         } else {
             2
         }
+    }
+
+    /// Number of classes: 0 for regression, 2 for the binary sets, 3 for `spiral3`, 10 for the
+    /// digits.
+    pub fn classes(self) -> usize {
+        match self {
+            Self::Sine | Self::Linear => 0,
+            Self::Spiral3 => 3,
+            Self::Digits => crate::digits::CLASSES,
+            _ => 2,
+        }
+    }
+
+    /// Outputs of the network: one (a logit or a prediction) for regression and binary sets,
+    /// one logit per class for the multiclass sets.
+    pub fn outputs(self) -> usize {
+        if self.classes() > 2 {
+            self.classes()
+        } else {
+            1
+        }
+    }
+
+    /// The most examples `n_train + n_test` may ask for: the digits are a fixed set of 1 797
+    /// images; the generated sets have no limit.
+    pub fn max_examples(self) -> Option<usize> {
+        (self == Self::Digits).then_some(crate::digits::ROWS)
     }
 }
 
@@ -69,9 +103,13 @@ impl DataSpec {
     /// The train and test sets, all drawn from one data stream seeded with `data_seed`.
     pub fn generate(&self, data_seed: u32) -> Split {
         let mut rng = Mulberry32::new(data_seed);
-        let mut split = generate(self.kind, self.n_train, self.n_test, self.noise, &mut rng);
+        let mut split = if self.kind == DatasetKind::Digits {
+            crate::digits::split(self.n_train, self.n_test, &mut rng)
+        } else {
+            generate(self.kind, self.n_train, self.n_test, self.noise, &mut rng)
+        };
         if !self.kind.is_regression() {
-            flip_labels(&mut split.train, self.label_noise, &mut rng);
+            flip_labels_k(&mut split.train, self.label_noise, self.kind.classes(), &mut rng);
         }
         split
     }
@@ -155,8 +193,9 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
     let dim = kind.input_dim();
     let mut x = Vec::with_capacity(dim * n);
     let mut y = Vec::with_capacity(n);
+    let classes = kind.classes().max(2);
     for i in 0..n {
-        let label = (i % 2) as f64;
+        let label = (i % classes) as f64;
         match kind {
             DatasetKind::Sine | DatasetKind::Linear => {
                 let (x0, target) = if kind == DatasetKind::Sine {
@@ -184,6 +223,12 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
                 let (r, t) = (2.0 * u, 3.5 * PI * u + label * PI);
                 (r * libm::sin(t), r * libm::cos(t))
             }
+            DatasetKind::Spiral3 => {
+                // Arm c at angle t + 2πc/3 and radius r = 2u, t = 3π·u (1.5 turns).
+                let u = rng.next_f64();
+                let (r, t) = (2.0 * u, 3.0 * PI * u + label * 2.0 * PI / 3.0);
+                (r * libm::sin(t), r * libm::cos(t))
+            }
             DatasetKind::Xor => {
                 // |x₀|, |x₁| ∈ [0.1, 1]; the sign of x₀ is random, x₁'s follows from the label.
                 let a = 0.1 + 0.9 * rng.next_f64();
@@ -196,7 +241,9 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
                 let c = if label == 0.0 { -1.0 } else { 1.0 };
                 (c + 0.5 * rng.gauss(), 0.5 * rng.gauss())
             }
-            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear => unreachable!("handled above"),
+            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear | DatasetKind::Digits => {
+                unreachable!("handled above or in DataSpec::generate")
+            }
         };
         x.push((x0 + noise * rng.gauss()) as f32);
         x.push((x1 + noise * rng.gauss()) as f32);
@@ -211,6 +258,13 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
 /// by a partial Fisher–Yates shuffle drawn from `rng`; returns the flipped indices in the order
 /// drawn. `fraction` is clamped to [0, 1].
 pub fn flip_labels(data: &mut Dataset, fraction: f64, rng: &mut Mulberry32) -> Vec<u32> {
+    flip_labels_k(data, fraction, 2, rng)
+}
+
+/// [`flip_labels`] for `classes` classes: the same indices; with two classes `y ← 1 − y` (no
+/// further draws), with more each chosen label moves to one of the other `classes − 1`
+/// classes, uniformly, drawn from `rng` after all the indices (in the order drawn).
+pub fn flip_labels_k(data: &mut Dataset, fraction: f64, classes: usize, rng: &mut Mulberry32) -> Vec<u32> {
     let n = data.len();
     let k = (libm::round(fraction.clamp(0.0, 1.0) * n as f64) as usize).min(n);
     if k == 0 {
@@ -224,7 +278,12 @@ pub fn flip_labels(data: &mut Dataset, fraction: f64, rng: &mut Mulberry32) -> V
     idx.truncate(k);
     for &i in &idx {
         let y = &mut data.y[i as usize];
-        *y = 1.0 - *y;
+        if classes <= 2 {
+            *y = 1.0 - *y;
+        } else {
+            let shift = 1 + rng.below(classes - 1);
+            *y = ((*y as usize + shift) % classes) as f32;
+        }
     }
     idx
 }
@@ -267,7 +326,7 @@ mod tests {
             assert_eq!((split.test.len(), split.test.x.len()), (64, 64 * dim), "{kind:?}");
             let all = split.train.x.iter().chain(&split.test.x).chain(&split.train.y).chain(&split.test.y);
             assert!(all.clone().all(|v| v.is_finite() && v.abs() < 10.0), "{kind:?}");
-            if kind.is_regression() {
+            if kind.is_regression() || kind.classes() > 2 {
                 continue;
             }
             // Labels alternate from example 0, so 101 training examples hold 51 zeros and 50 ones.

@@ -44,6 +44,7 @@ pub fn loss_label(loss: Loss) -> &'static str {
     match loss {
         Loss::Bce => "loss (binary cross-entropy)",
         Loss::Mse => "loss (mean squared error)",
+        Loss::Softmax => "loss (softmax cross-entropy)",
     }
 }
 

@@ -67,22 +67,99 @@ pub enum Loss {
     Bce,
     /// Squared error ℓ = (z − y)²; dℓ/dz = 2(z − y).
     Mse,
+    /// Softmax cross-entropy over K logits, the label `y` being the class index c:
+    /// ℓ = log Σ_k e^{z_k} − z_c (computed as m + log Σ e^{z_k − m}, m = max z);
+    /// dℓ/dz_k = p_k − [k = c] with p = softmax(z); ∂²ℓ/∂z² = diag(p) − p pᵀ.
+    Softmax,
 }
 
 impl Loss {
+    /// ℓ of a one-output loss (binary cross-entropy, squared error); softmax, which needs all
+    /// K outputs, goes through [`Loss::example`].
     pub(crate) fn value<T: Real>(self, z: T, y: T) -> T {
         match self {
             Loss::Bce => z.max(T::zero()) - y * z + (-z.abs()).exp().ln_1p(),
             Loss::Mse => (z - y) * (z - y),
+            Loss::Softmax => T::zero(),
         }
     }
 
+    /// dℓ/dz of a one-output loss (binary cross-entropy, squared error).
     pub(crate) fn dz<T: Real>(self, z: T, y: T) -> T {
         match self {
             Loss::Bce => sigmoid(z) - y,
             Loss::Mse => T::from_f64(2.0) * (z - y),
+            Loss::Softmax => T::zero(),
         }
     }
+
+    /// ℓ of one example from its outputs `z` (one, or K logits), writing dℓ/dz into `dz`.
+    /// For one output this is [`Loss::value`] and [`Loss::dz`], the same operations.
+    pub(crate) fn example<T: Real>(self, z: &[T], y: T, dz: &mut [T]) -> T {
+        if self != Loss::Softmax {
+            dz[0] = self.dz(z[0], y);
+            return self.value(z[0], y);
+        }
+        let c = class_of(y, z.len());
+        let m = z.iter().copied().fold(z[0], |a, b| a.max(b));
+        let mut sum = T::zero();
+        for (d, &zk) in dz.iter_mut().zip(z) {
+            *d = (zk - m).exp();
+            sum = sum + *d;
+        }
+        dz.iter_mut().for_each(|d| *d = *d / sum);
+        dz[c] = dz[c] - T::one();
+        // log(sum) with sum ≥ 1 (the max term is e⁰): ln_1p(sum − 1).
+        m + (sum - T::one()).ln_1p() - z[c]
+    }
+
+    /// `out ← (∂²ℓ/∂z²)·rz` for one example (the R-operator's output step): ℓ″·rz for one
+    /// output; `p ⊙ (rz − (p·rz))` for softmax.
+    pub(crate) fn example_r<T: Real>(self, z: &[T], rz: &[T], out: &mut [T]) {
+        match self {
+            Loss::Bce => {
+                let s = sigmoid(z[0]);
+                out[0] = s * (T::one() - s) * rz[0];
+            }
+            Loss::Mse => out[0] = T::from_f64(2.0) * rz[0],
+            Loss::Softmax => {
+                let m = z.iter().copied().fold(z[0], |a, b| a.max(b));
+                let mut sum = T::zero();
+                for (o, &zk) in out.iter_mut().zip(z) {
+                    *o = (zk - m).exp();
+                    sum = sum + *o;
+                }
+                let mut prz = T::zero();
+                for (o, &r) in out.iter_mut().zip(rz) {
+                    *o = *o / sum;
+                    prz = prz + *o * r;
+                }
+                out.iter_mut().zip(rz).for_each(|(o, &r)| *o = *o * (r - prz));
+            }
+        }
+    }
+}
+
+/// The class index a label `y` names among `classes` (clamped, so a bad label cannot index out
+/// of range).
+pub(crate) fn class_of<T: Real>(y: T, classes: usize) -> usize {
+    let v = y.to_f64();
+    if v.is_finite() && v > 0.0 {
+        (v as usize).min(classes.saturating_sub(1))
+    } else {
+        0
+    }
+}
+
+/// Index of the largest of `z` (the first on ties; NaN never wins).
+pub fn argmax<T: Real>(z: &[T]) -> usize {
+    let mut best = 0;
+    for (k, &v) in z.iter().enumerate() {
+        if v > z[best] {
+            best = k;
+        }
+    }
+    best
 }
 
 /// Logistic function without overflow for large |z|.
@@ -104,7 +181,7 @@ pub struct Layer {
     pub b_off: usize,
 }
 
-/// A fully connected network `input → hidden… → 1`.
+/// A fully connected network `input → hidden… → outputs` (one output, or K for softmax).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp {
     pub layers: Vec<Layer>,
@@ -114,12 +191,18 @@ pub struct Mlp {
 }
 
 impl Mlp {
-    /// `hidden` lists the hidden widths (empty: a linear / logistic model).
+    /// `hidden` lists the hidden widths (empty: a linear / logistic model); one output.
     pub fn new(input: usize, hidden: &[usize], activation: Activation, loss: Loss) -> Self {
+        Self::with_outputs(input, hidden, 1, activation, loss)
+    }
+
+    /// [`Mlp::new`] with `outputs` outputs (K logits for softmax cross-entropy).
+    pub fn with_outputs(input: usize, hidden: &[usize], outputs: usize, activation: Activation, loss: Loss) -> Self {
         let mut layers = Vec::with_capacity(hidden.len() + 1);
         let mut off = 0;
         let mut fan_in = input;
-        for &fan_out in hidden.iter().chain(std::iter::once(&1)) {
+        let outputs = outputs.max(1);
+        for &fan_out in hidden.iter().chain(std::iter::once(&outputs)) {
             let w_off = off;
             let b_off = w_off + fan_in * fan_out;
             layers.push(Layer { fan_in, fan_out, w_off, b_off });
@@ -135,6 +218,11 @@ impl Mlp {
 
     pub fn input_dim(&self) -> usize {
         self.layers[0].fan_in
+    }
+
+    /// Outputs per example (the last layer's width).
+    pub fn outputs(&self) -> usize {
+        self.layers[self.layers.len() - 1].fan_out
     }
 
     /// Glorot/Xavier uniform kernels, `w = (2u − 1)·√(6/(fan_in + fan_out))`, drawn layer by
@@ -223,6 +311,7 @@ impl Mlp {
         let mut total = T::zero();
         let fast = self.output_losses_f32(rows, ws);
         {
+            let k = self.outputs();
             let z = &ws.z[last];
             let delta = &mut ws.delta[last];
             for r in 0..rows {
@@ -230,8 +319,9 @@ impl Mlp {
                     total = total + ws.ell[r];
                     delta[r] = delta[r] * scale;
                 } else {
-                    total = total + self.loss.value(z[r], ws.y[r]);
-                    delta[r] = self.loss.dz(z[r], ws.y[r]) * scale;
+                    let d = &mut delta[r * k..(r + 1) * k];
+                    total = total + self.loss.example(&z[r * k..(r + 1) * k], ws.y[r], d);
+                    d.iter_mut().for_each(|d| *d = *d * scale);
                 }
             }
         }
@@ -299,8 +389,8 @@ impl Mlp {
         }
     }
 
-    /// Mean loss and accuracy (`z > 0` predicts 1; `None` for regression) over a whole data
-    /// set, in chunks of the workspace's capacity.
+    /// Mean loss and accuracy (`z > 0` predicts 1, or the largest of K logits; `None` for
+    /// regression) over a whole data set, in chunks of the workspace's capacity.
     pub fn evaluate<T: Real>(&self, theta: &[T], data: &Dataset, ws: &mut Workspace<T>) -> Eval {
         let mut loss_sum = 0.0f64;
         let mut correct = 0usize;
@@ -312,6 +402,19 @@ impl Mlp {
             ws.load_range(data, start, rows);
             self.forward(theta, rows, ws);
             let fast = self.output_losses_f32(rows, ws);
+            let k = self.outputs();
+            if k > 1 {
+                let (z, scratch) = (&ws.z[last], &mut ws.delta[last]);
+                for r in 0..rows {
+                    let zr = &z[r * k..(r + 1) * k];
+                    loss_sum += self.loss.example(zr, ws.y[r], &mut scratch[..k]).to_f64();
+                    if argmax(zr) == class_of(ws.y[r], k) {
+                        correct += 1;
+                    }
+                }
+                start += rows;
+                continue;
+            }
             let z = &ws.z[last];
             for (r, &zr) in z.iter().enumerate().take(rows) {
                 let y = ws.y[r];
@@ -327,13 +430,14 @@ impl Mlp {
         Eval {
             loss: loss_sum / n_f,
             accuracy: match self.loss {
-                Loss::Bce => Some(correct as f64 / n_f),
+                Loss::Bce | Loss::Softmax => Some(correct as f64 / n_f),
                 Loss::Mse => None,
             },
         }
     }
 
-    /// Outputs (logit or prediction) at arbitrary input points, `xs` row-major `n × input`.
+    /// Outputs (logit or prediction; K logits per point for softmax, row-major) at arbitrary
+    /// input points, `xs` row-major `n × input`.
     pub fn predict<T: Real>(&self, theta: &[T], xs: &[f32], ws: &mut Workspace<T>) -> Vec<f32> {
         let dim = self.input_dim();
         let n = xs.len() / dim;
@@ -346,7 +450,8 @@ impl Mlp {
                 *x = T::from_f64(v as f64);
             }
             self.forward(theta, rows, ws);
-            out.extend(ws.z[last][..rows].iter().map(|v| v.to_f64() as f32));
+            let k = self.outputs();
+            out.extend(ws.z[last][..rows * k].iter().map(|v| v.to_f64() as f32));
             start += rows;
         }
         out
@@ -434,4 +539,4 @@ impl<T: Real> Workspace<T> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -34,7 +34,7 @@ impl Scenario {
     pub fn new(settings: &Checked) -> Self {
         let streams = Streams::from_seed(settings.seed);
         let split = settings.data_spec().generate(streams.data);
-        let mlp = Mlp::new(settings.dataset.input_dim(), &settings.hidden, settings.act, settings.loss());
+        let mlp = Mlp::with_outputs(settings.dataset.input_dim(), &settings.hidden, settings.dataset.outputs(), settings.act, settings.loss());
         let theta0 = mlp.init_glorot(&mut Mulberry32::new(streams.init));
         Self { settings: settings.clone(), streams, split: Arc::new(split), mlp, theta0 }
     }
@@ -368,7 +368,7 @@ mod pinned {
     fn runs_have_pinned_fingerprints_on_every_target() {
         let common = [("n_train", "128"), ("n_test", "64"), ("budget", "steps"), ("steps", "150"), ("batch", "4,64")];
         type Case<'a> = (&'a [(&'a str, &'a str)], [&'a str; 5]);
-        let cases: [Case; 3] = [
+        let cases: [Case; 5] = [
             (
                 &[("dataset", "spiral"), ("label_noise", "0.1"), ("hidden", "8,8"), ("act", "relu"), ("optimizer", "adam"), ("weight_decay", "0.001"), ("warmup", "10"), ("lr", "0.01"), ("lr_rule", "sqrt"), ("base_batch", "4")],
                 ["93c0833c", "6913d018", "7284c793", "c8077c50", "a9f5fa98"],
@@ -380,6 +380,14 @@ mod pinned {
             (
                 &[("dataset", "circles"), ("seed", "7"), ("hidden", "4,4,4"), ("act", "tanh"), ("lr", "0.02"), ("lr_rule", "linear"), ("base_batch", "4"), ("warmup", "20")],
                 ["4d3ebb57", "0d1031c5", "5804d85c", "4e5b7c65", "fd408246"],
+            ),
+            (
+                &[("dataset", "spiral3"), ("label_noise", "0.1"), ("hidden", "8"), ("act", "tanh"), ("lr", "0.1")],
+                ["03468047", "1c156258", "f5039fea", "fdb30d96", "7d99f538"],
+            ),
+            (
+                &[("dataset", "digits"), ("label_noise", "0.05"), ("hidden", "32"), ("act", "relu"), ("optimizer", "momentum"), ("lr", "0.05")],
+                ["792a1238", "8f6232b5", "25332e4d", "877d1040", "e6ef9a81"],
             ),
         ];
         for (pairs, expected) in cases {

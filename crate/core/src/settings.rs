@@ -112,7 +112,7 @@ macro_rules! settings_table {
 
 settings_table! {
     seed: u32 = 1, Int { min: 0, max: u32::MAX as i64 }, "seed of the data, init, shuffle and direction streams";
-    dataset: DatasetKind = DatasetKind::Moons, Choice, "toy data set (sine and linear are regression: MSE loss; the rest classification: BCE loss)";
+    dataset: DatasetKind = DatasetKind::Moons, Choice, "data set (sine and linear are regression: MSE loss; spiral3 (3 classes) and digits (the 1 797 real 8×8 images, 10 classes, noise unused) softmax cross-entropy; the rest binary: BCE loss)";
     n_train: usize = 256, Int { min: 64, max: 4096 }, "training examples N";
     n_test: usize = 256, Int { min: 64, max: 4096 }, "test examples";
     noise: f64 = 0.2, Float { min: 0.0, max: 1.0 }, "standard deviation of the noise on the inputs (classification) or the target (regression)";
@@ -258,10 +258,25 @@ impl Settings {
         errors
     }
 
-    /// Violations of the rules that involve two keys: every batch size at most `n_train`;
-    /// label noise only on classification data sets.
+    /// Violations of the rules that involve two keys: `n_train + n_test` within a fixed data
+    /// set (the 1 797 digits); every batch size at most `n_train`; label noise only on
+    /// classification data sets.
     fn cross_errors(&self) -> Vec<SettingsError> {
         let mut errors = Vec::new();
+        if let Some(max) = self.dataset.max_examples() {
+            if self.n_train + self.n_test > max {
+                errors.push(SettingsError {
+                    key: "n_test".into(),
+                    value: self.n_test.to_string(),
+                    allowed: format!(
+                        "n_train + n_test at most {max} for `{}` (n_train = {}, so n_test ≤ {})",
+                        self.dataset.name(),
+                        self.n_train,
+                        max.saturating_sub(self.n_train)
+                    ),
+                });
+            }
+        }
         if let Some(&b) = self.batch.iter().find(|&&b| b > self.n_train) {
             errors.push(SettingsError {
                 key: "batch".into(),
@@ -291,7 +306,8 @@ impl Settings {
 
     /// Applies `key=value` pairs in order; returns the settings and every rejected pair
     /// (the rejected key keeps its default). Cross-key violations are repaired: batch sizes
-    /// are clamped to `n_train`, label noise on a regression set becomes 0. Used by the page,
+    /// are clamped to `n_train`, label noise on a regression set becomes 0, `n_train` and then
+    /// `n_test` shrink to fit a fixed data set (n_test keeps its minimum 64). Used by the page,
     /// which must never fail to start. The result is checked: every value kept passed its key's
     /// range and the repairs satisfy the cross-key rules (the default fallback is never taken).
     pub fn from_pairs_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Checked, Vec<SettingsError>) {
@@ -302,12 +318,20 @@ impl Settings {
                 errors.push(e);
             }
         }
-        for e in s.cross_errors() {
-            match e.key.as_str() {
-                "batch" => s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train)),
-                _ => s.label_noise = 0.0,
+        // Twice: shrinking n_train to fit the data set can put a batch size over it.
+        for _ in 0..2 {
+            for e in s.cross_errors() {
+                match e.key.as_str() {
+                    "batch" => s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train)),
+                    "n_test" => {
+                        let max = s.dataset.max_examples().unwrap_or(usize::MAX);
+                        s.n_train = s.n_train.min(max.saturating_sub(64));
+                        s.n_test = s.n_test.min(max.saturating_sub(s.n_train));
+                    }
+                    _ => s.label_noise = 0.0,
+                }
+                errors.push(e);
             }
-            errors.push(e);
         }
         match s.check() {
             Ok(checked) => (checked, errors),
@@ -386,10 +410,13 @@ impl Settings {
         OptimConfig { method: self.optimizer, momentum: self.momentum, weight_decay: self.weight_decay }
     }
 
-    /// The loss follows from the data set: MSE for regression, BCE for classification.
+    /// The loss follows from the data set: MSE for regression, BCE for two classes, softmax
+    /// cross-entropy for more.
     pub fn loss(&self) -> Loss {
         if self.dataset.is_regression() {
             Loss::Mse
+        } else if self.dataset.classes() > 2 {
+            Loss::Softmax
         } else {
             Loss::Bce
         }

@@ -6,8 +6,9 @@ use batchscape_core::boundary::DecisionMap;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Class colours: blue for class 0, vermillion for class 1 (Okabe–Ito, colour-blind safe).
-pub const CLASS_COLORS: [RGBColor; 2] = [RGBColor(0, 114, 178), RGBColor(213, 94, 0)];
+/// Class colours: blue for class 0, vermillion for class 1, bluish green for class 2
+/// (Okabe–Ito, colour-blind safe).
+pub const CLASS_COLORS: [RGBColor; 3] = [RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(0, 158, 115)];
 
 /// A decision map with the points to show on it (`points` row-major `n × 2`, `labels` 0/1).
 pub struct BoundaryView<'a> {
@@ -30,6 +31,27 @@ fn tint(p: f32) -> RGBColor {
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
+/// A multiclass map's `c + q` value (see `DecisionMap::values`) as a tint: class `c`'s colour,
+/// paler the less confident (white at a tie).
+fn tint_class(v: f32) -> RGBColor {
+    if !v.is_finite() || v < 0.0 {
+        return RGBColor(200, 200, 200);
+    }
+    let c = CLASS_COLORS[(v as usize) % CLASS_COLORS.len()];
+    let t = 0.6 * v.fract() as f64;
+    let mix = |a: u8| (255.0 + (a as f64 - 255.0) * t).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// The tint of one cell of `map`.
+fn cell_tint(map: &DecisionMap, v: f32) -> RGBColor {
+    if map.classes > 2 {
+        tint_class(v)
+    } else {
+        tint(v)
+    }
+}
+
 /// Draws the map of one run.
 pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &BoundaryView) -> Result<PlotFrame, String> {
     draw_boundary_with(root, v, Cells::Rectangles)
@@ -37,7 +59,7 @@ pub fn draw_boundary<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: &Boun
 
 /// The map's cells as an `n × n` RGBA image, top row first (see [`Cells::Raster`]).
 pub fn boundary_rgba(map: &DecisionMap) -> Vec<u8> {
-    raster(map.n, |k| tint(map.values.get(k).copied().unwrap_or(f32::NAN)))
+    raster(map.n, |k| cell_tint(map, map.values.get(k).copied().unwrap_or(f32::NAN)))
 }
 
 /// [`draw_boundary`] with a choice of how the cells are drawn; returns where the plot landed.
@@ -70,13 +92,22 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
             chart
                 .draw_series((0..n * n).map(|k| {
                     let (x, y) = (x0 + (k % n) as f64 * dx, y0 + (k / n) as f64 * dy);
-                    Rectangle::new([(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)], tint(v.map.values[k]).filled())
+                    Rectangle::new([(x - dx / 2.0, y - dy / 2.0), (x + dx / 2.0, y + dy / 2.0)], cell_tint(v.map, v.map.values[k]).filled())
                 }))
                 .map_err(err)?;
         }
-        let values: Vec<f64> = v.map.values.iter().map(|&p| p as f64).collect();
+        // The ½ contour of a binary map. A multiclass map's boundaries are where the predicted
+        // class (the integer part) changes, which is no single level of `c + q`: each
+        // c = 1 … K−1 gives the ½ contour of the indicator "class ≥ c" (every class change
+        // crosses at least one of them).
+        let levels: Vec<Vec<f64>> = if v.map.classes > 2 {
+            (1..v.map.classes).map(|c| v.map.values.iter().map(|&p| if p.is_finite() && p >= c as f32 { 1.0 } else { 0.0 }).collect()).collect()
+        } else {
+            vec![v.map.values.iter().map(|&p| p as f64).collect()]
+        };
+        let segments: Vec<_> = levels.iter().flat_map(|values| contour_segments(values, n, 0.5)).collect();
         chart
-            .draw_series(contour_segments(&values, n, 0.5).into_iter().map(|((i0, j0), (i1, j1))| {
+            .draw_series(segments.into_iter().map(|((i0, j0), (i1, j1))| {
                 PathElement::new(vec![(x0 + i0 * dx, y0 + j0 * dy), (x0 + i1 * dx, y0 + j1 * dy)], BLACK.stroke_width(2))
             }))
             .map_err(err)?;
@@ -95,7 +126,8 @@ pub fn draw_boundary_with<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, v: 
     let pts = v.points.chunks_exact(2).zip(v.labels);
     chart
         .draw_series(pts.map(|(p, &y)| {
-            let c = CLASS_COLORS[(y > 0.5) as usize];
+            let class = if v.map.classes > 2 { (y.max(0.0) as usize).min(CLASS_COLORS.len() - 1) } else { (y > 0.5) as usize };
+            let c = CLASS_COLORS[class];
             // A 4-pixel square: on a canvas one fillRect, far cheaper than an arc per point.
             EmptyElement::at((p[0] as f64, p[1] as f64)) + Rectangle::new([(-2, -2), (2, 2)], c.filled())
         }))

@@ -7,6 +7,7 @@
 mod boundary;
 mod contour;
 pub mod laws;
+pub mod images;
 pub mod slices;
 pub mod spec;
 mod sweep;

@@ -7,6 +7,7 @@
 //! **Architecture Invariant:** a `Chart` is validated before anything is drawn
 //! ([`Chart::check`]): mismatched lengths are an error value naming the field, never a panic.
 
+use crate::images::{draw_confusion, draw_digit_grid, ConfusionView, DigitGridView, PredictionView};
 use crate::sweep::{SweepSeries, SweepView};
 use crate::{
     boundary_rgba, draw_boundary_with, draw_curves, draw_landscape_with, draw_sweep, landscape_rgba, BoundaryView, Cells,
@@ -37,6 +38,10 @@ pub enum Chart {
     LrMap(LrMapChart),
     Tradeoff(TradeoffChart),
     // END laws
+    // BEGIN digits: pictures for data without an input plane.
+    Confusion(ConfusionChart),
+    DigitGrid(DigitGridChart),
+    // END digits
 }
 
 /// A loss grid with paths on it.
@@ -95,6 +100,36 @@ pub struct BoundaryChart {
     pub title: String,
     /// The run whose colour the title takes.
     pub run: usize,
+}
+
+/// One run's confusion matrix on the test set (`counts[a·K + p]`: true class `a` predicted
+/// as `p`; the core's `images::ImageReport::confusion`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfusionChart {
+    pub classes: usize,
+    pub counts: Vec<u32>,
+    pub title: String,
+    pub run: usize,
+}
+
+/// Test images (`side × side` values in [0, 1] each) with their true labels and each run's
+/// predicted labels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DigitGridChart {
+    pub side: usize,
+    pub images: Vec<f32>,
+    pub labels: Vec<f32>,
+    pub predictions: Vec<PredictionSpec>,
+    pub columns: usize,
+    pub title: String,
+}
+
+/// One run's predicted label per image of a [`DigitGridChart`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PredictionSpec {
+    pub run: usize,
+    pub label: String,
+    pub predicted: Vec<u8>,
 }
 
 /// One sweep metric against the batch size.
@@ -192,6 +227,22 @@ impl Chart {
                 same_len("tradeoff steps", c.steps.len(), c.batch_sizes.len())?;
                 same_len("tradeoff examples", c.examples.len(), c.batch_sizes.len())
             }
+            Chart::Confusion(c) => {
+                if !(2..=32).contains(&c.classes) {
+                    return Err(format!("confusion: {} classes (2 to 32 expected)", c.classes));
+                }
+                same_len("confusion counts", c.counts.len(), c.classes * c.classes)
+            }
+            Chart::DigitGrid(c) => {
+                if !(1..=32).contains(&c.side) || !(1..=40).contains(&c.columns) {
+                    return Err(format!("digit grid: side {} and columns {} (1–32, 1–40 expected)", c.side, c.columns));
+                }
+                if c.labels.len() > 400 || c.predictions.len() > 4 {
+                    return Err("digit grid: at most 400 images and 4 runs".into());
+                }
+                same_len("digit grid images", c.images.len(), c.labels.len() * c.side * c.side)?;
+                c.predictions.iter().enumerate().try_for_each(|(k, p)| same_len(&format!("digit grid run {k} predictions"), p.predicted.len(), c.labels.len()))
+            }
         }
     }
 
@@ -236,6 +287,17 @@ impl Chart {
                 root,
                 &crate::laws::TradeoffView { batch_sizes: &c.batch_sizes, steps: &c.steps, examples: &c.examples, fit: c.fit, regime_factor: c.regime_factor },
             ),
+            Chart::Confusion(c) => {
+                draw_confusion(root, &ConfusionView { classes: c.classes, counts: &c.counts, title: &c.title, run: c.run })
+            }
+            Chart::DigitGrid(c) => {
+                let predictions =
+                    c.predictions.iter().map(|p| PredictionView { run: p.run, label: &p.label, predicted: &p.predicted }).collect();
+                draw_digit_grid(
+                    root,
+                    &DigitGridView { side: c.side, images: &c.images, labels: &c.labels, predictions, columns: c.columns, title: &c.title },
+                )
+            }
         }
     }
 
@@ -342,8 +404,30 @@ mod tests {
     }
 
     #[test]
+    fn confusion_and_digit_grid_charts_check_their_lengths_and_draw() {
+        let confusion = ConfusionChart { classes: 3, counts: vec![5, 1, 0, 0, 4, 2, 0, 0, 6], title: "run A".into(), run: 0 };
+        let svg = Chart::Confusion(confusion.clone()).to_svg(240, 260).unwrap();
+        assert!(svg.contains("predicted") && svg.contains(">\n6\n<"), "the counts are written in the cells");
+        let short = ConfusionChart { counts: vec![1; 8], ..confusion };
+        assert_eq!(Chart::Confusion(short).check().unwrap_err(), "confusion counts: 8 values where 9 were expected");
+        let grid = DigitGridChart {
+            side: 2,
+            images: vec![0.0, 1.0, 1.0, 0.0, 0.5, 0.5, 0.5, 0.5],
+            labels: vec![3.0, 7.0],
+            predictions: vec![PredictionSpec { run: 1, label: "B".into(), predicted: vec![3, 1] }],
+            columns: 2,
+            title: "test digits".into(),
+        };
+        let svg = Chart::DigitGrid(grid.clone()).to_svg(200, 120).unwrap();
+        let RGBColor(r, g, b) = RUN_COLORS[1];
+        assert!(svg.contains(&format!("#{r:02X}{g:02X}{b:02X}")), "the run's colour marks its labels");
+        let bad = DigitGridChart { predictions: vec![PredictionSpec { run: 1, label: "B".into(), predicted: vec![3] }], ..grid };
+        assert_eq!(Chart::DigitGrid(bad).check().unwrap_err(), "digit grid run 0 predictions: 1 values where 2 were expected");
+    }
+
+    #[test]
     fn a_decision_map_carries_its_dimension_and_only_a_plane_has_a_raster() {
-        let curve = DecisionMap { dim: 1, n: 4, x: (0.0, 1.0), y: (0.0, 1.0), values: vec![0.0, 0.1, 0.2, 0.3] };
+        let curve = DecisionMap { dim: 1, n: 4, x: (0.0, 1.0), y: (0.0, 1.0), values: vec![0.0, 0.1, 0.2, 0.3], classes: 0 };
         let chart = |map: DecisionMap| Chart::Boundary(BoundaryChart { map, points: vec![], labels: vec![], title: "t".into(), run: 0 });
         assert!(chart(curve.clone()).raster().is_none());
         // Four values are a 2 × 2 plane only when the map says so (no guessing from squares).

@@ -3,6 +3,7 @@
 use crate::{lenient_settings, to_js};
 use batchscape_core::boundary::{decision_map, frame_of, points_of};
 use batchscape_core::facts::{limits, run_progress, scenario_facts};
+use batchscape_core::images::{image_report, shown_images};
 use batchscape_core::scenario::Scenario;
 use batchscape_core::slots::Slots;
 use batchscape_core::train::{Status, Trainer};
@@ -124,5 +125,33 @@ impl Session {
         let Some(t) = self.run(slot) else { return Ok(JsValue::UNDEFINED) };
         let frame = frame_of(&self.scenario.split.train);
         to_js(&decision_map(&self.scenario.mlp, t.theta(), &frame, limits::clamp(n as usize, limits::BOUNDARY_N)))
+    }
+
+    /// Run `slot`'s [`batchscape_core::images::ImageReport`] on the test set (confusion matrix,
+    /// most confused pairs, the shown images' predictions) when the data has no input plane
+    /// (the digits); `undefined` otherwise or without a run.
+    pub fn image_report(&self, slot: u32) -> Result<JsValue, JsError> {
+        let Some(t) = self.run(slot) else { return Ok(JsValue::UNDEFINED) };
+        if self.scenario.mlp.input_dim() <= 2 {
+            return Ok(JsValue::UNDEFINED);
+        }
+        to_js(&image_report(&self.scenario.mlp, t.theta(), &self.scenario.split.test))
+    }
+
+    /// The test images the digit grid shows (row-major, `input_dim` values each; empty when
+    /// the data has an input plane) — see [`batchscape_core::images::shown_images`].
+    pub fn shown_images(&self) -> Vec<f32> {
+        if self.scenario.mlp.input_dim() <= 2 {
+            return Vec::new();
+        }
+        shown_images(&self.scenario.split.test).0
+    }
+
+    /// The labels of [`Session::shown_images`].
+    pub fn shown_labels(&self) -> Vec<f32> {
+        if self.scenario.mlp.input_dim() <= 2 {
+            return Vec::new();
+        }
+        shown_images(&self.scenario.split.test).1
     }
 }

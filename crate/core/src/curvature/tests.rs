@@ -1,5 +1,6 @@
 use super::*;
 use crate::data::moons;
+use crate::model::Loss;
 use crate::landscape::pca::jacobi_eigenvalues;
 
 fn random_vec(n: usize, seed: u32, scale: f64) -> Vec<f64> {
@@ -239,6 +240,42 @@ fn eps_sharpness_on_a_convex_quadratic_equals_the_best_vertex_of_the_box() {
             let want = (best - l0) / (1.0 + l0) * 100.0;
             let got = eps_sharpness(&mut tape, &theta, eps, SHARPNESS_STEPS, &mut Mulberry32::new(3));
             assert!((got - want).abs() <= 1e-9 * want.abs().max(1e-12), "θ {theta:?} ε {eps}: {got} vs {want}");
+        }
+    }
+}
+
+/// Softmax cross-entropy (K = 3): the R-operator against dual numbers through the model's own
+/// backprop and central differences of gradients, as in the one-output test above.
+#[test]
+fn softmax_hessian_vector_products_match_dual_numbers_and_central_differences() {
+    let data = crate::model::tests::three_class_data(11);
+    for (case, hidden) in [vec![], vec![5], vec![4, 3]].iter().enumerate() {
+        for act in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
+            let mlp = Mlp::with_outputs(2, hidden, 3, act, Loss::Softmax);
+            let n = mlp.n_params();
+            let theta = random_vec(n, 31 + case as u32, 0.7);
+            let v = random_vec(n, 77 + case as u32, 1.0);
+            let mut tape = Tape::<f64>::new(&mlp, &data);
+            tape.set_point(&theta);
+            let mut hv = vec![0.0; n];
+            tape.hvp(&v, &mut hv);
+            let (g_dual, hv_dual) = hvp_dual(&mlp, &data, &theta, &v);
+            assert!(rel_err(tape.grad(), &g_dual) < 1e-12, "{hidden:?} {act:?} gradient");
+            assert!(rel_err(&hv, &hv_dual) < 1e-10, "{hidden:?} {act:?}: R-op vs dual {}", rel_err(&hv, &hv_dual));
+            let h = 1e-5;
+            let grad_at = |s: f64, tape: &mut Tape<f64>| {
+                let p: Vec<f64> = theta.iter().zip(&v).map(|(t, d)| t + s * d).collect();
+                tape.set_point(&p);
+                tape.grad().to_vec()
+            };
+            let (gp, gm) = (grad_at(h, &mut tape), grad_at(-h, &mut tape));
+            let fd: Vec<f64> = gp.iter().zip(&gm).map(|(a, b)| (a - b) / (2.0 * h)).collect();
+            assert!(rel_err(&hv, &fd) < 1e-6, "{hidden:?} {act:?}: vs differences {}", rel_err(&hv, &fd));
+            // The Hessian of a softmax loss is positive semi-definite in the logits, so for a
+            // linear model (no hidden layer) vᵀHv ≥ 0.
+            if hidden.is_empty() {
+                assert!(v.iter().zip(&hv).map(|(a, b)| a * b).sum::<f64>() >= 0.0);
+            }
         }
     }
 }

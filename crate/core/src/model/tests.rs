@@ -86,3 +86,59 @@ fn loss_at_w1_theta0_matches_the_reference() {
     let e = mlp.evaluate(&theta, &split.train, &mut ws);
     assert!((e.loss - 0.718232220).abs() < 1e-5, "{}", e.loss);
 }
+
+/// Three-class data for the softmax tests: moons' inputs with labels i mod 3.
+pub(crate) fn three_class_data(n: usize) -> Dataset {
+    let mut data = moons(n, 0, 0.3, &mut Mulberry32::new(3)).train;
+    data.y.iter_mut().enumerate().for_each(|(i, y)| *y = (i % 3) as f32);
+    data
+}
+
+/// Softmax cross-entropy over K = 3 outputs: backprop against central differences of the mean
+/// loss (same h and bound as the one-output test above), for every activation and depth.
+#[test]
+fn softmax_gradient_matches_central_differences_for_every_activation_and_depth() {
+    let data = three_class_data(9);
+    for (case, hidden) in [vec![], vec![5], vec![4, 3]].iter().enumerate() {
+        for act in [Activation::Tanh, Activation::Relu, Activation::Sigmoid] {
+            let mlp = Mlp::with_outputs(2, hidden, 3, act, Loss::Softmax);
+            assert_eq!(mlp.outputs(), 3);
+            let theta = random_theta(&mlp, 21 + case as u32);
+            let mut ws = Workspace::<f64>::new(&mlp, data.len());
+            ws.load_range(&data, 0, data.len());
+            let mut grad = vec![0.0; mlp.n_params()];
+            let f = mlp.loss_grad(&theta, data.len(), &mut ws, &mut grad);
+            assert!((f - mean_loss(&mlp, &theta, &data)).abs() < 1e-12);
+            let h = 1e-5;
+            for k in 0..mlp.n_params() {
+                let (mut tp, mut tm) = (theta.clone(), theta.clone());
+                tp[k] += h;
+                tm[k] -= h;
+                let fd = (mean_loss(&mlp, &tp, &data) - mean_loss(&mlp, &tm, &data)) / (2.0 * h);
+                let err = (grad[k] - fd).abs() / grad[k].abs().max(fd.abs()).max(1e-4);
+                assert!(err < 1e-6, "{hidden:?} {act:?} θ[{k}]: {} vs {fd}", grad[k]);
+            }
+        }
+    }
+}
+
+/// The softmax loss in closed form: with all logits equal it is ln K; the gradient is p − e_c;
+/// huge logits do not overflow (the max is subtracted); accuracy is by argmax.
+#[test]
+fn softmax_loss_has_its_closed_form_and_accuracy_is_by_argmax() {
+    let mut dz = [0.0f64; 4];
+    let l = Loss::Softmax.example(&[0.5, 0.5, 0.5, 0.5], 2.0, &mut dz);
+    assert!((l - 4f64.ln()).abs() < 1e-12);
+    assert_eq!(dz, [0.25, 0.25, -0.75, 0.25]);
+    let l = Loss::Softmax.example(&[1000.0f64, 0.0, 0.0], 0.0, &mut dz[..3]);
+    assert!(l.abs() < 1e-12 && l.is_finite());
+    let l = Loss::Softmax.example(&[1000.0f64, 0.0, 0.0], 1.0, &mut dz[..3]);
+    assert!((l - 1000.0).abs() < 1e-9);
+    // A linear model whose logits are (x₀, x₁, 0): argmax is the class of the larger input.
+    let mlp = Mlp::with_outputs(2, &[], 3, Activation::Tanh, Loss::Softmax);
+    let theta = [1.0f32, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    let data = Dataset { dim: 2, x: vec![2.0, 1.0, -1.0, 3.0, -1.0, -2.0, 1.0, 2.0], y: vec![0.0, 1.0, 2.0, 0.0] };
+    let e = mlp.evaluate(&theta, &data, &mut Workspace::new(&mlp, 3));
+    assert_eq!(e.accuracy, Some(0.75));
+    assert_eq!(mlp.predict(&theta, &data.x[..2], &mut Workspace::new(&mlp, 3)), vec![2.0, 1.0, 0.0]);
+}

@@ -94,7 +94,7 @@ fn every_enum_name_round_trips() {
         Kind::Choice(c) => c,
         _ => panic!("{key} is a choice"),
     };
-    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear"]);
+    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear", "spiral3", "digits"]);
     assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
     assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
     assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
