@@ -26,7 +26,7 @@ test('the sentence names each run\'s errors and pairs, and compares the smallest
   assert.match(text, /One seed/);
   // The other way round is said to be against the textbook; equal steps are named as such.
   const flipped = explainDigits(state([run(8, report(40, [])), run(256, report(12, []))], 'steps'));
-  assert.match(flipped, /At the same number of steps, the largest batch \(B = 256\) made 28 fewer errors .* not the textbook effect/);
+  assert.match(flipped, /At equal steps, the largest batch \(B = 256\) made 28 fewer errors .* not the textbook effect/);
   assert.match(explainDigits(state([run(8, report(3, [{ actual: 1, predicted: 2, count: 1 }]))])), /no two digits confused more than once/);
 });
 
