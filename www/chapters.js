@@ -76,6 +76,8 @@ export const CHAPTERS = [
       '.',
     ],
     tryThis: 'Switch between the states of this chapter: does the large batch stay the sharper one when the comparison is fair?',
+    // While the chapter has one state (the older `sharp` scene), the prompt asks for the rule switch instead.
+    tryThisOne: 'In the scenario settings switch the learning-rate rule to "linear": with η scaled up for the large batch, is its minimum still the sharper one?',
     views: ['sharpness', 'curves'],
     states: ['sharp_epochs', 'sharp_loss', 'sharp_noise'],
     fallback: ['sharp'],
@@ -95,6 +97,12 @@ export const CHAPTERS = [
     states: ['critical', 'parallel'],
   },
 ];
+
+/** Chapter k's "try this" prompt: `tryThisOne` when it has fewer than two states (if it has one). */
+export function tryThisOf(k, scenes) {
+  const c = CHAPTERS[k];
+  return chapterStates(k, scenes).length < 2 && c.tryThisOne ? c.tryThisOne : c.tryThis;
+}
 
 /** The chapter index (0-based) a `chapter` URL value names: a number 1…n or a slug; else -1. */
 export function chapterIndex(value) {

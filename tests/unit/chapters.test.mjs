@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CHAPTERS, chapterIndex, chapterOf, chapterQuery, chapterScene, chapterStates, labQuery,
+  CHAPTERS, chapterIndex, chapterOf, chapterQuery, chapterScene, chapterStates, labQuery, tryThisOf,
 } from '../../www/chapters.js';
 import { GLOSSARY } from '../../www/glossary.js';
 import { SCENES } from '../../www/scenes.js';
@@ -83,4 +83,10 @@ test('the glossary defines every term the page and the chapters use, once', () =
     assert.ok(term.length > 2 && text.length > 60 && text.length < 320, `${key}: a short definition`);
   }
   assert.deepEqual(Object.keys(GLOSSARY).sort(), ['b_simple', 'eos', 'epoch_step', 'eps_sharpness', 'filter_normalized', 'lambda_max']);
+});
+
+test('chapter 4\'s prompt fits the states it has: switching states, or the rule switch of the single older scene', () => {
+  assert.match(tryThisOf(3, { sharp: {} }), /switch the learning-rate rule to "linear"/);
+  assert.match(tryThisOf(3, { sharp_epochs: {}, sharp_loss: {} }), /^Switch between the states of this chapter/);
+  assert.equal(tryThisOf(0, { noisy: {} }), CHAPTERS[0].tryThis, 'a chapter without a one-state prompt keeps its own');
 });

@@ -2,7 +2,7 @@
 // "try this", the measured verdict of its scene, previous/next), and which views it shows.
 // The chapters are data (chapters.js); the verdicts are the scenes' (scenes.js). Going to a
 // chapter or to the full lab is an action of the page (`actions`, main.js).
-import { CHAPTERS, chapterStates } from '../chapters.js';
+import { CHAPTERS, chapterStates, tryThisOf } from '../chapters.js';
 import { mountGlossary, termNode } from '../glossary.js';
 import { SCENES } from '../scenes.js';
 import { $, setText } from './dom.js';
@@ -63,7 +63,7 @@ export function mountChapters(store, scheduler, actions) {
     $('chapter-question').textContent = c.question(s);
     $('chapter-text').replaceChildren(...c.text.map((seg) => (typeof seg === 'string' ? seg : termNode(seg.term, seg.text))));
     mountGlossary($('chapter-text'));
-    $('chapter-try').textContent = c.tryThis;
+    $('chapter-try').textContent = tryThisOf(k, SCENES);
     const states = chapterStates(k, SCENES);
     const box = $('chapter-states');
     box.hidden = states.length < 2;
