@@ -27,7 +27,7 @@
 // | `latencies`, `latencyParts` | slider-to-frame latency (ms); split `{ toFrame, toShown }`      |
 // | `workerMs`       | the draw worker's time per drawing, per canvas id                           |
 // | `exports`        | export clicks `{ panel, format, files }`                                   |
-// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns }` (null before it is mounted) |
+// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells }` |
 import { pending as paintsPending, workerMs } from './painter.js';
 import { runsKey } from './store.js';
 import { telemetry } from './telemetry.js';
