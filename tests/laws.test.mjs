@@ -1,9 +1,13 @@
 // End-to-end: the laws section of the sweep view in Debian's headless Chromium. A small B × η
 // sweep over two workers runs to the end and draws the map and the trade-off with their text;
 // a second one is cancelled midway and its workers stop; the data-parallel control answers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser } from './lib/harness.mjs';
+import { REPO_ROOT, artifactPath, canvasPixels, distinctColours, openPage, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
 const SMALL = 'n_train=64&n_test=64&hidden=8&target_loss=0.3&max_steps=2000';
@@ -76,6 +80,22 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   assert.equal(a1, a2, 'one worker and two give the same report');
   assert.deepEqual(one.pageErrors, []);
   await one.context.close();
+  // The native tool (debug build, as `cargo test` left it) trains the same cells bit for bit.
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'batchscape-laws-'));
+  const sets = SMALL.split('&').flatMap((kv) => ['--set', kv]);
+  execFileSync('cargo', ['run', '-q', '-p', 'batchscape', '--bin', 'batchscape', '--', 'sweep', ...sets, '--out', path.join(out, 'o')],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const native = JSON.parse(fs.readFileSync(path.join(out, 'o', 'sweep.json'), 'utf8'));
+  const ours = await page.evaluate(() => window.batchscape.sweep.laws.cells);
+  assert.equal(ours.length, native.cells.length);
+  const key = (c) => [c.batch, c.lr, c.seed, c.steps, c.diverged, Number.isFinite(c.steps_to_target) ? c.steps_to_target : null].join(' ');
+  ours.forEach((c, k) => {
+    const n = native.cells[k];
+    assert.equal(key(c), key(n), `cell ${k}`);
+    assert.equal(c.fingerprint.toString(16).padStart(8, '0'), n.theta_fingerprint, `cell ${k} θ fingerprint`);
+  });
+  assert.equal(JSON.stringify(native.fit.b_crit), JSON.stringify(s.a.fit.b_crit));
+  fs.rmSync(out, { recursive: true, force: true });
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleErrors, []);
   await context.close();

@@ -70,6 +70,8 @@ export function mountLaws(figure, { scenarioPairs }) {
     running: false, gen: 0, workers: 0, live: 0, done: 0, total: 0, ms: NaN, plan: null,
     report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 }, errors: [],
     parallel: null, parallelText: '',
+    /** The finished cells (the core's LawCell objects) by their index in the plan. */
+    cells: [],
   };
   let pool = [];
   let cells = new Map();
@@ -133,7 +135,7 @@ export function mountLaws(figure, { scenarioPairs }) {
       state.plan = m.plan;
       totals[m.worker] = m.total;
       dones[m.worker] = m.done;
-      for (const { index, cell } of m.cells) cells.set(index, cell);
+      for (const { index, cell } of m.cells) { cells.set(index, cell); state.cells[index] = cell; }
       state.total = totals.reduce((a, b) => a + (b ?? 0), 0);
       state.done = cells.size;
       showCount();
@@ -171,6 +173,7 @@ export function mountLaws(figure, { scenarioPairs }) {
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
     Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 } });
     cells = new Map();
+    state.cells = [];
     totals = new Array(n).fill(0);
     dones = new Array(n).fill(0);
     finished = 0;

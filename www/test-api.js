@@ -31,7 +31,7 @@
 // | `settings`       | the validated settings in effect, as a plain object key → value text          |
 // | `seeds`          | the scene's claims over seeds `{ gen, key, done, total, seeds, cells, verdicts }` (null: none) |
 // | `rescale`        | the last rescale `{ slot, gen, alpha, comparison, error }` (null: none)       |
-// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns }` (null before it is mounted) |
+// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells }` |
 import { pending as paintsPending, workerMs } from './painter.js';
 import { runsKey } from './store.js';
 import { telemetry } from './telemetry.js';

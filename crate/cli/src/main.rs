@@ -59,8 +59,8 @@ fn help() -> String {
     let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<13}{} ({})", s.key, s.help, s.kind.allowed())).collect();
     format!(
         "{USAGE}\n       {}\n       {}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}\n\n`batchscape seeds --help`: a scene's claims over several seeds; `batchscape sweep --help`: the B × η sweep and the laws.",
-        seeds::USAGE,
-        sweep::USAGE,
+        seeds::USAGE.trim_start_matches("usage: "),
+        sweep::USAGE.trim_start_matches("usage: "),
         keys.join("\n")
     )
 }
