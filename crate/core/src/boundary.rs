@@ -93,7 +93,7 @@ pub fn decision_map(mlp: &Mlp, theta: &[f32], frame: &[(f64, f64)], n: usize) ->
     let (values, classes): (Vec<f32>, usize) = match mlp.loss {
         Loss::Bce => (out.iter().map(|&z| sigmoid(z)).collect(), 2),
         Loss::Mse => (out, 0),
-        Loss::Softmax => (out.chunks_exact(k).map(|z| class_and_confidence(z)).collect(), k),
+        Loss::Softmax => (out.chunks_exact(k).map(class_and_confidence).collect(), k),
     };
     let y = if dim == 1 { frame.get(1).copied().unwrap_or((-1.0, 1.0)) } else { frame[1] };
     DecisionMap { dim: if dim == 1 { 1 } else { 2 }, n, x: frame[0], y, values, classes }
