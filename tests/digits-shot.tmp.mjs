@@ -18,6 +18,7 @@ await page.waitForFunction(() => {
 console.log('analysis settled after', Date.now() - t0, 'ms');
 console.log(JSON.stringify(await page.evaluate(() => window.batchscape.diag.map((d) => d && { slot: d.slot, gen: d.gen, lam: d.analysis?.lambda_max }))));
 await page.screenshot({ path: out, fullPage: true });
+if (await page.isVisible('#scene-box')) await (await page.$('#scene-box')).screenshot({ path: out.replace('.png', '-scenebox.png') });
 for (const el of await page.$$('figure[data-panel]')) {
   const name = await el.getAttribute('data-panel');
   if (await el.isVisible()) await el.screenshot({ path: out.replace('.png', `-${name}.png`) });
