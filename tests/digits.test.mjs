@@ -34,8 +34,9 @@ function native(args) {
 }
 
 test('?dataset=digits trains four runs, shows their confusion matrices and the digit grid, and matches the native tool', async () => {
-  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?${QUERY}`);
+  const { page, context, consoleErrors, pageErrors, worstLongTask } = await openPage(env.browser, `${env.srv.url}?${QUERY}`);
   await waitSettled(page, BATCHES);
+  console.log(`# digits: worst main-thread long task while four runs trained: ${await worstLongTask()} ms`);
   assert.equal(await page.inputValue('#s-dataset'), 'digits');
   assert.equal(await page.isVisible('#messages'), false, 'no setting was rejected');
   const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => ({

@@ -46,12 +46,16 @@ export const settingsMap = (pairs) => new Map(pairs);
 /**
  * A run's progress: its state, step counts, memory per step (bytes, from the core), under
  * budget=loss whether it reached the target (`targetMessage`, the core's words), history
- * (typed arrays), θ snapshots and decision map (the core's `DecisionMap`: `{dim, n, x, y, values}`).
+ * (typed arrays), θ snapshots and decision map (the core's `DecisionMap`: `{dim, n, x, y, values, classes}`;
+ * empty `values` without an input plane) and, for data without an input plane (the digits), the
+ * core's `ImageReport` (`images`: confusion matrix, most confused pairs, shown predictions).
  * @param {{ slot: number, gen: number, state: 'running'|'finished'|'diverged'|'stopped', step: number, steps: number,
  *   batch: number, lr: number, nParams: number, memory: number, targetMessage: string, divergence: string, fingerprint: string, msPerStep: number,
  *   epoch: Float64Array, stepAt: Float64Array, trainLoss: Float64Array, testLoss: Float64Array,
  *   trainAcc: Float64Array, testAcc: Float64Array, snapshots: Float32Array,
- *   boundary: {dim: number, n: number, x: number[], y: number[], values: number[]} }} f
+ *   boundary: {dim: number, n: number, x: number[], y: number[], values: number[], classes: number},
+ *   images?: {classes: number, confusion: number[], unpredicted: number, n: number, errors: number,
+ *     confused: {actual: number, predicted: number, count: number}[], predicted: number[]} }} f
  */
 export const frameMsg = (f) => ({
   type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory, targetMessage: f.targetMessage,

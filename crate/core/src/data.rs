@@ -371,6 +371,28 @@ mod tests {
         }
     }
 
+    /// With K > 2 classes each flipped label moves to another class (never itself), and the
+    /// same number of labels change as for two classes.
+    #[test]
+    fn multiclass_label_noise_moves_exactly_the_chosen_labels_to_other_classes() {
+        for kind in [DatasetKind::Spiral3, DatasetKind::Digits] {
+            let clean = DataSpec { n_train: 200, ..spec(kind) }.generate(3);
+            let noisy = DataSpec { n_train: 200, label_noise: 0.25, ..spec(kind) }.generate(3);
+            assert_eq!(clean.train.x, noisy.train.x, "{kind:?}: inputs are unchanged");
+            assert_eq!(clean.test, noisy.test, "{kind:?}: the test set stays clean");
+            let changed = clean.train.y.iter().zip(&noisy.train.y).filter(|(a, b)| a != b).count();
+            assert_eq!(changed, 50, "{kind:?}");
+            let k = kind.classes() as f32;
+            assert!(noisy.train.y.iter().all(|&v| v >= 0.0 && v < k && v.fract() == 0.0), "{kind:?}");
+        }
+        // Every class is reached from class 0 (not always the next one).
+        let noisy = DataSpec { n_train: 300, label_noise: 0.5, ..spec(DatasetKind::Digits) }.generate(1);
+        let clean = DataSpec { n_train: 300, ..spec(DatasetKind::Digits) }.generate(1);
+        let targets: std::collections::BTreeSet<u32> =
+            clean.train.y.iter().zip(&noisy.train.y).filter(|(a, b)| a != b).map(|(&a, &b)| ((b - a + 10.0) % 10.0) as u32).collect();
+        assert!(targets.len() >= 8, "shifts seen: {targets:?}");
+    }
+
     #[test]
     fn the_same_seed_gives_the_same_data_and_another_seed_does_not() {
         for kind in DatasetKind::ALL {

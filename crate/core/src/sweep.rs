@@ -426,4 +426,17 @@ mod tests {
         assert_eq!(diverged_counts(&plan, &cells), vec![0, 1]);
         assert!(Metric::ALL.iter().all(|m| Metric::parse(m.name()) == Some(*m)));
     }
+
+    /// A sweep on the digits (softmax over ten classes) runs like any other: every cell
+    /// finishes with an accuracy, and seeds draw different splits.
+    #[test]
+    fn a_sweep_on_the_digits_runs_every_cell() {
+        let settings = Settings::from_pairs([("dataset", "digits"), ("n_train", "64"), ("n_test", "64"), ("epochs", "2"), ("hidden", "8"), ("batch", "8")]).unwrap();
+        let plan = SweepPlan::new(&settings, 2);
+        let mut sweep = Sweep::new(&settings, plan);
+        let cells = sweep.run();
+        assert_eq!(cells.len(), 14);
+        assert!(cells.iter().all(|c| (0.0..=1.0).contains(&c.final_test_acc)));
+        assert_ne!(cells[0].fingerprint, cells[7].fingerprint);
+    }
 }

@@ -267,3 +267,19 @@ fn the_settings_document_lists_every_key_with_its_range() {
         assert!(row.contains(&format!("`{default}`")), "row of `{}` must give the default `{default}`", spec.key);
     }
 }
+
+/// The digits are a fixed set: n_train + n_test may not exceed 1 797. Strict parsing names
+/// `n_test`; the page's lenient parsing shrinks the sizes (and the batch sizes after them).
+#[test]
+fn the_digits_limit_n_train_plus_n_test_to_the_1797_images() {
+    assert!(Settings::from_pairs([("dataset", "digits"), ("n_train", "1024"), ("n_test", "773")]).is_ok());
+    let e = Settings::from_pairs([("dataset", "digits"), ("n_train", "1024"), ("n_test", "774")]).unwrap_err();
+    assert_eq!(e.key, "n_test");
+    assert!(e.allowed.contains("n_test ≤ 773"), "{}", e.allowed);
+    // Other data sets have no such limit.
+    assert!(Settings::from_pairs([("dataset", "moons"), ("n_train", "4096"), ("n_test", "4096")]).is_ok());
+    let (s, errors) = Settings::from_pairs_lenient([("dataset", "digits"), ("n_train", "4096"), ("n_test", "4096"), ("batch", "4096")]);
+    assert_eq!((s.n_train, s.n_test), (1797 - 64, 64));
+    assert_eq!(s.batch, vec![1797 - 64]);
+    assert!(errors.iter().any(|e| e.key == "n_test") && errors.iter().any(|e| e.key == "batch"));
+}
