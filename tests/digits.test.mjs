@@ -65,7 +65,7 @@ test('?dataset=digits trains four runs, shows their confusion matrices and the d
   assert.equal(await page.locator('#boundaries canvas').count(), 0);
   const text = await page.textContent('#digits-text');
   for (const r of runs) assert.ok(text.includes(`B = ${r.batch}: ${r.images.errors} of 256 test digits wrong`), text);
-  assert.match(text, /At the same number of epochs, /);
+  assert.match(text, /At equal epochs \(\d+ epochs each\), /);
   const worst = runs[3].images.confused[0];
   if (worst.count > 1) assert.ok(text.includes(`${worst.actual} → ${worst.predicted} (${worst.count}×)`), 'names the most confused pair');
   await page.screenshot({ path: artifactPath('digits-page.png'), fullPage: true });

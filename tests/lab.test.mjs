@@ -22,7 +22,7 @@ async function waitDiagnosed(page, timeout = 120_000) {
 const SCENES = [
   ['Noisy SGD', 'noisy', /B = 1 is \d+\.\d× as jagged as that of B = 256/],
   ['Linear scaling rule', 'scaling', /Measured with the linear rule: B = 16 \(η = 0\.1\) ended at/],
-  ['Sharp vs flat 1', 'sharp_epochs', /This seed \(1\), at equal epochs \(200 epochs each\): λ_max \d+\.\d+ \(B = 256\)/],
+  ['Sharp vs flat 1: equal epochs', 'sharp_epochs', /This seed \(1\), at equal epochs \(200 epochs each\): λ_max \d+\.\d+ \(B = 256\)/],
   ['2: equal training loss', 'sharp_loss', /at equal training loss \(each run until its training loss ≤ 0\.5, at most 20000 steps\): λ_max/],
   ['3: where noise helps', 'sharp_noise', /at equal training loss \(each run until its training loss ≤ 0\.15, at most 20000 steps\): λ_max/],
   ['Edge of stability', 'eos', /It reached the edge of stability and stayed near it/],

@@ -154,7 +154,7 @@ test('the question reads N from the settings, and the verdict is the scene\'s me
   const { page, context } = await openPage(env.browser, `${env.srv.url}?chapter=1&scene=noisy&batch=1,512&n_train=512&lr=0.05&epochs=5`);
   await waitSettled(page);
   assert.equal(await page.textContent('#chapter-question'), 'What changes when each update sees 1 example instead of all 512?');
-  assert.match(await page.textContent('#chapter-verdict'), /^Measured: the loss curve of B = 1 is \d+\.\d× as jagged as that of B = 512/);
+  assert.match(await page.textContent('#chapter-verdict'), /^Measured at equal epochs \(5 epochs each\): the loss curve of B = 1 is \d+\.\d× as jagged as that of B = 512/);
   await context.close();
 });
 
@@ -165,7 +165,8 @@ test('chapters by keyboard: Tab reaches every chapter and control; Enter on Next
   // Closed <details> hide their content from Tab but not from offsetParent: open both.
   await page.locator('#menu summary').click();
   const controls = await page.$$eval('button, input, select, summary, textarea', (els) => els
-    .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file')
+    // A radio group is one Tab stop (its arrow keys move within it): only its checked radio counts.
+    .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file' && !(e.type === 'radio' && !e.checked))
     .map((e) => e.id || e.textContent.trim() || e.getAttribute('aria-label')));
   for (const want of ['lr', 'batch-0', 'add-run', 'chapter-prev', 'chapter-next', 'lab-open']) assert.ok(controls.includes(want), want);
   assert.equal(controls.filter((c) => /^\d · /.test(c)).length, CHAPTERS.length, 'every chapter is a button');
