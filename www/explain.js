@@ -29,7 +29,9 @@ export function explainCurves(state) {
     parts.push(`Lowest training loss: B = ${best.batch} (${fmt(last(best.trainLoss))} after ${best.steps} steps).`);
     if (ok.length > 1) {
       const worst = byTrain[byTrain.length - 1].f;
-      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps with the same η, compared at ${comparisonOf(state)}.`);
+      // Each run's η is its own under the linear and square-root rules: say which η it had.
+      const eta = worst.lr === best.lr ? 'with the same η' : `with η = ${showLr(worst.lr)} (B = ${best.batch}: η = ${showLr(best.lr)})`;
+      parts.push(`B = ${worst.batch} ended at ${fmt(last(worst.trainLoss))} after ${worst.steps} steps ${eta}, compared at ${comparisonOf(state)}.`);
       const t = byTest[0].f;
       parts.push(`Lowest test loss: B = ${t.batch} (${fmt(last(t.testLoss))}; test accuracy ${fmt(100 * last(t.testAcc), 1)} %).`);
     } else {

@@ -35,6 +35,14 @@ test('curves: the sentence names the comparison the budget makes', () => {
   assert.match(text('loss'), /with the same η, compared at equal training loss\./);
 });
 
+test('curves: under a learning-rate rule each run\'s own η is named, not "the same η"', () => {
+  const runs = [frame({ batch: 16, lr: 0.1, steps: 480, trainLoss: f64(0.7, 0.25), testLoss: f64(0.7, 0.3), testAcc: f64(0.5, 0.9) }),
+    frame({ batch: 256, lr: 1.6, steps: 30, trainLoss: f64(0.7, 0.26), testLoss: f64(0.7, 0.31), testAcc: f64(0.5, 0.88) })];
+  const text = explainCurves({ batches: [16, 256], runs, settings: new Map([['budget', 'epochs']]) });
+  assert.match(text, /B = 256 ended at 0\.260 after 30 steps with η = 1\.6 \(B = 16: η = 0\.1\), compared at equal epochs\./);
+  assert.doesNotMatch(text, /same η/);
+});
+
 test('cost table: the measured speed beside the core\'s memory and steps to target, and its reading', () => {
   // Memory per step and the steps to the target are the core's (crate/core/src/facts.rs, where
   // they are tested by hand); this arranges them with the page's measured time per step.
