@@ -90,9 +90,9 @@ export const CHAPTERS = [
     text: [
       'Below the gradient noise scale (',
       { term: 'b_simple', text: 'B_simple' },
-      ') doubling the batch nearly halves the steps needed, which is what lets many machines train one model in parallel; far above it, the extra examples are mostly wasted.',
+      ') McCandlish et al. (2018) predict that doubling the batch nearly halves the steps needed, if the learning rate is tuned for each batch size; that is what lets many machines train one model in parallel. Far above it, the extra examples are mostly wasted. The runs here share one learning-rate rule, so read their steps as measured, not as the law.',
     ],
-    tryThis: 'Compare each run\'s batch size with B_simple in the dynamics view, then read the steps and examples to the target in the cost table.',
+    tryThis: 'Compare each run\'s batch size with B_simple in the dynamics view and read the steps and examples to the target in the cost table. Then open the full lab and run the B × η sweep: it finds the best η for every batch size and measures the critical batch size itself.',
     views: ['dynamics', 'cost'],
     states: ['critical', 'parallel'],
   },
