@@ -66,7 +66,11 @@ test('the three sharp-vs-flat steps each restore their state and give a verdict 
     }, want, { timeout: 30_000 });
     assert.match(page.url(), new RegExp(`scene=${name}`));
     await waitDiagnosed(page, 2);
-    await page.waitForFunction(() => /holds in \d+ of \d+ seeds?/.test(document.getElementById('scene-verdict').textContent), null, { timeout: 240_000 });
+    // This seed's numbers (the comparison named) and the claims over seeds, once both are drawn.
+    await page.waitForFunction((cmp) => {
+      const text = document.getElementById('scene-verdict').textContent;
+      return new RegExp(cmp).test(text) && /holds in \d+ of \d+ seeds?/.test(text);
+    }, cmp.source, { timeout: 240_000 });
     if (name === 'sharp_epochs') {
       // Step 1 is cheap: wait for all 5 seeds; the verdict then counts 5 of 5 seeds that decide.
       await page.waitForFunction(() => { const s = window.batchscape.seeds; return s && s.done === s.total; }, null, { timeout: 300_000 });

@@ -194,7 +194,8 @@ test('keyboard only: every control is reachable by Tab, with a visible focus rin
   await page.locator('#scenario summary').click();
   await openMenu(page);
   const controls = await page.$$eval('button, input, select, summary, textarea', (els) => els
-    .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file')
+    // A radio group is one Tab stop (its checked radio); the arrow keys move within it.
+    .filter((e) => e.offsetParent !== null && !e.disabled && !e.closest('dialog') && e.type !== 'file' && !(e.type === 'radio' && !e.checked))
     .map((e) => e.id || e.textContent.trim() || e.getAttribute('aria-label')));
   const reached = new Set();
   await page.evaluate(() => document.activeElement?.blur());

@@ -63,7 +63,9 @@ function mountSeeds(store, scheduler, actions) {
     store.set({ seeds: null });
     ensure().postMessage(seedsStartMsg({ gen, key, pairs, seeds: 5 }));
   }
-  store.subscribe(['settings', 'scene', 'runs'], refresh);
+  // After the current task: new settings restart the runs right after notifying 'settings', and
+  // a scene sends its settings right after notifying 'scene'; the study waits for both.
+  store.subscribe(['settings', 'scene', 'runs'], () => queueMicrotask(refresh));
   store.subscribe(['seeds'], () => {
     scheduler.mark('scene');
     const rows = seedRows(store.get().seeds);

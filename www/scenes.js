@@ -85,7 +85,7 @@ export const SCENES = {
   },
   sharp_noise: {
     title: 'Sharp vs flat, 3 of 3: where small-batch noise helps (Shallue et al. 2019)',
-    text: 'We searched with the command-line tool’s seeds command (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
+    text: 'We searched with the seeds command of the command-line tool (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
     pairs: { batch: '8,256', lr: '0.1', label_noise: '0', hidden: '32,32', budget: 'loss', target_loss: '0.15', max_steps: '20000', seed: '1' },
     claims: ['worse_large', 'sharper_large'],
     verdict(state) {
