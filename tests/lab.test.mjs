@@ -25,6 +25,7 @@ const SCENES = [
   ['Sharp vs flat 1: equal epochs', 'sharp_epochs', /This seed \(1\), at equal epochs \(200 epochs each\): λ_max \d+\.\d+ \(B = 256\)/],
   ['2: equal training loss', 'sharp_loss', /at equal training loss \(each run until its training loss ≤ 0\.5, at most 20000 steps\): λ_max/],
   ['3: where noise helps', 'sharp_noise', /at equal training loss \(each run until its training loss ≤ 0\.15, at most 20000 steps\): λ_max/],
+  ['and then: the same function, rescaled', 'sharp_rescale', /at equal training loss \(each run until its training loss ≤ 0\.5, at most 20000 steps\): λ_max .*Drag α under the flat-vs-sharp table/],
   ['Edge of stability', 'eos', /It reached the edge of stability and stayed near it/],
   ['Critical batch size', 'critical', /B_simple at the end of training ≈ \d+/],
 ];

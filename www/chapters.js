@@ -79,7 +79,7 @@ export const CHAPTERS = [
     // While the chapter has one state (the older `sharp` scene), the prompt asks for the rule switch instead.
     tryThisOne: 'In the scenario settings switch the learning-rate rule to "linear": with η scaled up for the large batch, is its minimum still the sharper one?',
     views: ['sharpness', 'curves'],
-    states: ['sharp_epochs', 'sharp_loss', 'sharp_noise'],
+    states: ['sharp_epochs', 'sharp_loss', 'sharp_noise', 'sharp_rescale'],
     fallback: ['sharp'],
   },
   {

@@ -3,7 +3,7 @@
 import { costRows, showLr } from './explain.js';
 import { formatBytes, formatNumber } from './format.js';
 import {
-  comparisonName, comparisonOf, gapText, seedsText,
+  comparisonName, comparisonOf, gapText, rescaleText, seedsText,
 } from './lesson-text.js';
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
@@ -76,7 +76,7 @@ export const SCENES = {
   },
   sharp_loss: {
     title: 'Sharp vs flat, 2 of 3: at equal training loss (Hoffer et al. 2017, "Train longer, generalize better")',
-    text: 'The same two runs, now each trained until its full training loss is 0.5 (checked every epoch): B = 256 gets the updates it needs. Hoffer et al. (2017) showed that much of the large-batch gap is too few updates. What survives (5 of 5 seeds in our check) is λ_max: the large batch still ends in a sharper minimum. Its test accuracy is read as measured, seed by seed. ε-sharpness at the small batch\'s end point is mostly its leftover gradient (see the flat-vs-sharp table), and by Dinh et al. (2017) sharpness can be changed without changing the function (the rescale control).',
+    text: 'The same two runs, now each trained until its full training loss is 0.5 (checked every epoch): B = 256 gets the updates it needs. Hoffer et al. (2017) showed that much of the large-batch gap is too few updates. What survives is read below over 5 seeds: does the large batch still end in the sharper minimum by λ_max? Its test accuracy is read as measured, seed by seed. ε-sharpness at the small batch\'s end point is mostly its leftover gradient (see the flat-vs-sharp table), and by Dinh et al. (2017) sharpness can be changed without changing the function (the last state, with a ReLU network).',
     pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', budget: 'loss', target_loss: '0.5', max_steps: '20000', seed: '1' },
     claims: ['sharper_large', 'worse_large', 'eps_sharper_large', 'small_not_stationary'],
     verdict(state) {
@@ -90,6 +90,19 @@ export const SCENES = {
     claims: ['worse_large', 'sharper_large'],
     verdict(state) {
       return sharpVerdict(state, this.claims);
+    },
+  },
+  // After the three steps: Dinh et al.'s point, on a ReLU network (the rescale control needs
+  // relu(αz) = α·relu(z)); the verdict adds the core's rescale comparison once α is moved.
+  sharp_rescale: {
+    title: 'Sharp vs flat, and then: sharpness is not a property of the function (Dinh et al. 2017)',
+    text: 'The runs of step 2 with ReLU units instead of tanh, each trained to training loss 0.5. In a ReLU network, multiplying one layer\'s weights and biases by α and the next layer\'s weights by 1/α leaves every prediction unchanged, yet λ_max, the trace and ε-sharpness change, as much as you like. Drag α under the flat-vs-sharp table: the same function gets another sharpness. A sharper minimum is therefore not by itself a worse one; the measures compare end points of one training recipe, not functions.',
+    pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', act: 'relu', budget: 'loss', target_loss: '0.5', max_steps: '20000', seed: '1' },
+    claims: ['sharper_large'],
+    verdict(state) {
+      const r = state.rescale;
+      const moved = r && r.gen === state.gens?.[r.slot] ? rescaleText(r) : '';
+      return `${sharpVerdict(state, this.claims)} ${moved ? `Rescaled run B = ${state.runs[r.slot]?.batch}: ${moved}` : 'Drag α under the flat-vs-sharp table to rescale the first run.'}`;
     },
   },
   // BEGIN cost (layout, issue 16): chapter 2's state; the verdict reads the cost table.

@@ -55,7 +55,15 @@ test('sharp steps: this seed\'s numbers without a claim, then the claims over se
   // old links: ?scene=sharp is the first step, and it is not listed twice
   assert.equal(SCENES.sharp, SCENES.sharp_epochs);
   assert.ok(!Object.keys(SCENES).includes('sharp'));
-  assert.deepEqual(Object.keys(SCENES).filter((k) => k.startsWith('sharp')), ['sharp_epochs', 'sharp_loss', 'sharp_noise']);
+  assert.deepEqual(Object.keys(SCENES).filter((k) => k.startsWith('sharp')), ['sharp_epochs', 'sharp_loss', 'sharp_noise', 'sharp_rescale']);
+  // the coda: a ReLU network (the rescale needs it); before α moves it says how, after it gives the core's comparison
+  assert.equal(SCENES.sharp_rescale.pairs.act, 'relu');
+  assert.ok(SCENES.sharp_rescale.verdict(s).endsWith('Drag α under the flat-vs-sharp table to rescale the first run.'));
+  s.gens = [3, 3];
+  s.rescale = { slot: 0, gen: 3, alpha: 8, comparison: { alpha: 8, max_prediction_diff: 0, before: { lambda_max: 2, hessian_trace: 4, eps_sharpness: 0.1 }, after: { lambda_max: 20, hessian_trace: 30, eps_sharpness: 0.5 } } };
+  assert.match(SCENES.sharp_rescale.verdict(s), /Rescaled run B = 8: α = 8: the largest prediction difference over the training inputs is exactly 0 .* yet λ_max went from 2\.00 to 20\.00 \(10\.00×\)/);
+  s.rescale.gen = 2; // a rescale of an older run is not read
+  assert.ok(SCENES.sharp_rescale.verdict(s).endsWith('Drag α under the flat-vs-sharp table to rescale the first run.'));
 });
 
 test('eos: λ_max late in training near 2/η, with the edge claim over seeds', () => {

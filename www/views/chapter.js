@@ -90,6 +90,6 @@ export function mountChapters(store, scheduler, actions) {
     setText('chapter-verdict', scene ? (scene.verdict(s) || 'Training: the verdict appears when the runs finish.') : '');
     setText('chapter-question', CHAPTERS[s.chapter].question(s));
   });
-  store.subscribe(['runs', 'diag', 'batches', 'cost', 'controls'], () => scheduler.mark('chapter'));
+  store.subscribe(['runs', 'diag', 'batches', 'cost', 'controls', 'seeds', 'rescale'], () => scheduler.mark('chapter'));
   show();
 }

@@ -23,5 +23,5 @@ export function mountScene(section, store, scheduler, { onPick }) {
     const scene = SCENES[s.scene];
     if (scene) setText('scene-verdict', scene.verdict(s));
   });
-  store.subscribe(['runs', 'diag', 'batches'], () => scheduler.mark('scene'));
+  store.subscribe(['runs', 'diag', 'batches', 'seeds', 'rescale'], () => scheduler.mark('scene'));
 }
