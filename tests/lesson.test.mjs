@@ -115,3 +115,19 @@ test('rescale (Dinh et al. 2017): same predictions, changed λ_max; disabled wit
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('chapter 4 ends on the rescale: a ReLU state whose verdict reads the rescale once α moves', async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?chapter=4&scene=sharp_rescale`);
+  await waitDiagnosed(page, 2);
+  assert.equal(await page.evaluate(() => window.batchscape.settings.act), 'relu');
+  await page.waitForFunction(() => /Drag α under the flat-vs-sharp table/.test(document.getElementById('chapter-verdict').textContent));
+  await page.locator('#rescale-alpha').focus();
+  for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /Rescaled run B = 8: α = 8: the largest prediction difference over the training inputs is exactly 0/.test(document.getElementById('chapter-verdict').textContent), null, { timeout: 60_000 });
+  const r = await page.evaluate(() => window.batchscape.rescale.comparison);
+  assert.ok(Math.abs(r.after.lambda_max / r.before.lambda_max - 1) > 0.1, `λ_max changed: ${r.before.lambda_max} → ${r.after.lambda_max}`);
+  await page.screenshot({ path: artifactPath('lesson-chapter4-rescale.png'), fullPage: false });
+  console.log(`# chapter 4, rescale state: ${await page.textContent('#chapter-verdict')}`);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
