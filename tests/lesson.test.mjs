@@ -117,7 +117,12 @@ test('rescale (Dinh et al. 2017): same predictions, changed λ_max; disabled wit
 });
 
 test('chapter 4 ends on the rescale: a ReLU state whose verdict reads the rescale once α moves', async () => {
-  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?chapter=4&scene=sharp_rescale`);
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?chapter=4`);
+  await waitDiagnosed(page, 2);
+  // the chapter's last state button (a link restores a state only with its settings)
+  await page.locator('#chapter-states button', { hasText: 'sharpness is not a property of the function' }).click();
+  await page.waitForFunction(() => window.batchscape.settings?.act === 'relu' && !window.batchscape.pendingScenario);
+  assert.match(page.url(), /scene=sharp_rescale/);
   await waitDiagnosed(page, 2);
   assert.equal(await page.evaluate(() => window.batchscape.settings.act), 'relu');
   await page.waitForFunction(() => /Drag α under the flat-vs-sharp table/.test(document.getElementById('chapter-verdict').textContent));
