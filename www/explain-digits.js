@@ -53,7 +53,7 @@ export function explainDigits(state) {
     const shared = sharedPairs(small.r, large.r);
     parts.push(`At ${at}, ${verdict}` +
       (shared.length ? `; both often confuse ${shared.join(', ')}.` : '.') +
-      ' One seed: the sweep view repeats runs over seeds.');
+      ' One seed: the digits scene checks its claims over 5 seeds.');
   }
   return parts.join(' ');
 }

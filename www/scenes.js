@@ -3,7 +3,7 @@
 import { costRows, showLr } from './explain.js';
 import { formatBytes, formatNumber } from './format.js';
 import {
-  comparisonName, comparisonOf, gapText, rescaleText, seedsText,
+  comparisonName, comparisonOf, gapText, mostly, rescaleText, seedsText,
 } from './lesson-text.js';
 
 const fmt = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '—');
@@ -173,6 +173,7 @@ export const SCENES = {
     title: 'Real data: handwritten digits at three batch sizes',
     text: 'The 8×8 handwritten digits (1 797 real images, 10 classes; UCI, CC BY 4.0): 1 024 for training, 512 held out. Three batch sizes train for the same 20 epochs with the same learning rate, so B = 512 takes 64× fewer steps than B = 8. The confusion matrices show which digits each run mixes up, the grid shows test digits with each run\'s answer. Then switch the learning-rate rule to "sqrt" (base batch 8) and compare again: does the large batch still lag, and is its train − test gap larger, or did it only fit less?',
     pairs: { dataset: 'digits', n_train: '1024', n_test: '512', hidden: '32', lr: '0.1', epochs: '20', batch: '8,64,512' },
+    claims: ['worse_large', 'small_fits_better', 'jagged_small'],
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.f.state === 'finished' && r.f.testAcc.length);
       if (runs.length < 2) return 'Waiting for two finished runs…';
@@ -191,7 +192,12 @@ export const SCENES = {
       } else {
         reading = `The large batch is within 1 point of the small one on held-out digits (${lost >= 0 ? 'lower' : 'higher'} by ${fmt(Math.abs(lost), 1)}).`;
       }
-      return `Measured after the same epochs, ${rule} learning-rate rule: ${facts}. ${reading} The loss curve of B = ${s.f.batch} is ${fmt(jagged, 1)}× as jagged as that of B = ${l.f.batch}. One seed: the sweep view repeats runs over seeds.`;
+      // Over seeds: a lower test accuracy that comes with a higher training loss is (at least
+      // partly) underfitting, whatever the claim's name; say so when both hold in most seeds.
+      const name = comparisonName(state);
+      const both = mostly(state.seeds, 'worse_large') && mostly(state.seeds, 'small_fits_better') && state.seeds.done >= state.seeds.total;
+      const over = `${seedsText(state.seeds, this.claims, name)}${both ? ` In most seeds the larger batch both fits the training digits less and tests lower, at ${name}: its lower test accuracy is at least partly underfitting.` : ''}`;
+      return `Measured at ${comparisonOf(state)}, ${rule} learning-rate rule: ${facts}. ${reading} The loss curve of B = ${s.f.batch} is ${fmt(jagged, 1)}× as jagged as that of B = ${l.f.batch}. ${over}`;
     },
   },
   // END digits

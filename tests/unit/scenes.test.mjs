@@ -120,10 +120,16 @@ test('digits: accuracy, gap and steps per run; a large batch that only fit less 
   const under = run(512, 40, 0.79, 0.76, f64(1, E(-0.5), E(-1)));
   const s = stateOf([small, under], [], new Map([['lr_rule', 'fixed']]));
   assert.equal(SCENES.digits.verdict(s),
-    'Measured after the same epochs, fixed learning-rate rule: B = 8 (η = 0.1, 2560 steps): test accuracy 96.0 %, train − test gap 3.0 points; ' +
+    'Measured at equal epochs, fixed learning-rate rule: B = 8 (η = 0.1, 2560 steps): test accuracy 96.0 %, train − test gap 3.0 points; ' +
     'B = 512 (η = 0.1, 40 steps): test accuracy 76.0 %, train − test gap 3.0 points. The large batch is 20.0 points less accurate on held-out digits, ' +
     'but its gap is not larger: it fit the training digits less in its fewer steps — underfitting, not the textbook generalization gap. ' +
-    'The loss curve of B = 8 is 3.0× as jagged as that of B = 512. One seed: the sweep view repeats runs over seeds.');
+    'The loss curve of B = 8 is 3.0× as jagged as that of B = 512. Checking the claims on 5 seeds in the background…');
+  // over seeds: lower test accuracy together with a higher training loss in most seeds is named underfitting
+  s.seeds = study([v('worse_large', 'lower test', 5, 5), v('small_fits_better', 'fits better', 5, 5), v('jagged_small', 'jagged', 4, 5)]);
+  assert.ok(SCENES.digits.verdict(s).endsWith('Over seeds 1–5 at equal epochs: lower test: holds in 5 of 5 seeds; fits better: holds in 5 of 5 seeds; jagged: holds in 4 of 5 seeds. '
+    + 'In most seeds the larger batch both fits the training digits less and tests lower, at equal epochs: its lower test accuracy is at least partly underfitting.'), SCENES.digits.verdict(s));
+  s.seeds = study([v('worse_large', 'lower test', 2, 5), v('small_fits_better', 'fits better', 5, 5)]);
+  assert.doesNotMatch(SCENES.digits.verdict(s), /underfitting\.$/);
   const worse = run(512, 40, 0.99, 0.90, f64(1, E(-1)));
   assert.match(SCENES.digits.verdict(stateOf([small, worse])), /6\.0 points less accurate on held-out digits and its gap is larger: it generalizes worse/);
   const same = run(512, 40, 0.99, 0.955, f64(1, E(-1)));
