@@ -90,3 +90,22 @@ test('too many digits asked for: the page says so and trains on what fits', asyn
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('the digits scene checks its claims over 5 seeds and reads them (k of 5), naming the comparison', async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?scene=digits`);
+  await waitSettled(page, [8, 64, 512]);
+  await page.waitForFunction(() => {
+    const st = window.batchscape.seeds;
+    return st && st.done === st.total && /Over seeds \d+–\d+ at equal epochs: /.test(document.getElementById('scene-verdict').textContent);
+  }, null, { timeout: 300_000 });
+  const text = await page.textContent('#scene-verdict');
+  console.log(`# digits scene over seeds: ${text}`);
+  assert.match(text, /^Measured at equal epochs \(20 epochs each\), fixed learning-rate rule: B = 8 /);
+  for (const claim of ['lower test accuracy', 'lower training loss', 'more jagged']) {
+    assert.match(text, new RegExp(`${claim}[^;]*: holds in [0-5] of 5 seeds`), claim);
+  }
+  // the per-seed numbers are one click away, one row per seed and batch size
+  assert.equal(await page.locator('#seeds-table tbody tr').count(), 15);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
