@@ -92,7 +92,9 @@ test('too many digits asked for: the page says so and trains on what fits', asyn
 });
 
 test('the digits scene checks its claims over 5 seeds and reads them (k of 5), naming the comparison', async () => {
-  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?scene=digits`);
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256`);
+  await page.getByRole('button', { name: 'Real digits', exact: true }).click();
+  assert.match(page.url(), /scene=digits/);
   await waitSettled(page, [8, 64, 512]);
   await page.waitForFunction(() => {
     const st = window.batchscape.seeds;
