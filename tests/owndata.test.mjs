@@ -30,23 +30,24 @@ function native(args) {
   return JSON.parse(fs.readFileSync(path.join(out, 'o', 'metrics.json'), 'utf8'));
 }
 
-/** Colours of the drawing canvas's class-2 (red) dots: pixels with r > 180, g, b < 90. */
-const redPixels = (px) => { let n = 0; for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] < 90 && px[i + 2] < 90) n++; return n; };
+/** Pixels of the drawing canvas's class-2 dots (the maps' orange, #d55e00): r > 180, g in 60..130, b < 40. */
+const orangePixels = (px) => { let n = 0; for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] > 60 && px[i + 1] < 130 && px[i + 2] < 40) n++; return n; };
 
 test('20 points drawn by mouse train both runs, the boundaries show them, and the native tool gives the same θ', async () => {
   const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?${QUERY}`);
   await waitSettled(page, BATCHES, 'moons');
   await page.click('#owndata summary');
   const box = await page.locator('#own-canvas').boundingBox();
-  // Ten blue points on the left (x1 < 0), ten red on the right, on a slanted band.
+  // Ten class-1 points on the left (x1 < 0), ten class-2 on the right, on a slanted band.
   for (let i = 0; i < 20; i++) {
     if (i === 10) await page.selectOption('#own-class', '1');
     const fx = i < 10 ? 0.15 + 0.02 * i : 0.65 + 0.02 * (i - 10);
     const fy = 0.1 + 0.08 * (i % 10);
     await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
   }
+  await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('20 points'));
   assert.match(await page.textContent('#own-status'), /20 points \(class 1: 10, class 2: 10, class 3: 0\)/);
-  assert.ok(redPixels(await canvasPixels(page, '#own-canvas')) > 100, 'the red points are drawn');
+  assert.ok(orangePixels(await canvasPixels(page, '#own-canvas')) > 100, 'the class-2 points are drawn in the maps\' orange');
   await page.screenshot({ path: artifactPath('owndata-drawn.png'), clip: { x: box.x - 10, y: box.y - 10, width: 600, height: box.height + 20 } });
   await page.click('#own-train');
   await waitSettled(page, BATCHES, 'custom');
@@ -86,8 +87,10 @@ test('20 points placed by keyboard (three classes) train; undo and clear work; a
   await press('Shift+ArrowDown', 3);
   await cluster('3', 'ArrowLeft');           // class 3 at x2 = −1.5, x1 = 1 … 0.4
   await press('3');
+  await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('22 points'));
   assert.match(await page.textContent('#own-status'), /^Placed class 3 at \(0\.3, -1\.5\)\. 22 points \(class 1: 7, class 2: 7, class 3: 8\)/);
   await press('Backspace', 2);
+  await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('20 points'));
   assert.match(await page.textContent('#own-status'), /Removed the last point\. 20 points \(class 1: 7, class 2: 7, class 3: 6\)/);
   assert.equal(await page.getAttribute('#own-status', 'aria-live'), 'polite');
   await page.click('#own-train');

@@ -3,11 +3,10 @@
 // core's parser (wasm `points_from_csv`, which names the bad line). "Train on these points"
 // sets dataset=custom/custom3 and points= as overrides; the run worker validates them (the
 // core's one `points` parser) and reports rejections through the page's messages.
-import init, { points_from_csv as pointsFromCsv, points_limits as pointsLimits } from '../pkg/batchscape.js';
+import init, { class_colors as classColors, points_from_csv as pointsFromCsv, points_limits as pointsLimits } from '../pkg/batchscape.js';
 import { toPlane, toPixel, pointsText, parseValidated, datasetFor, classCounts, keyAction, moved } from './owndata-points.js';
 import { $, showMessages } from './views/dom.js';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c'];
 let wasmReady = null;
 const wasm = () => (wasmReady ??= init());
 
@@ -22,7 +21,9 @@ export function mountOwnData(store, { apply }) {
   let focused = false;
   const chosen = () => Number($('own-class').value);
 
+  let colors = null;   // the decision maps' class colours (the core's), once the wasm is in
   function draw() {
+    if (!colors) return;
     ctx.clearRect(0, 0, size, size);
     ctx.strokeStyle = '#ccc';
     ctx.beginPath();
@@ -31,7 +32,7 @@ export function mountOwnData(store, { apply }) {
     ctx.stroke();
     for (const p of points) {
       const { px, py } = toPixel(p.x1, p.x2, size);
-      ctx.fillStyle = COLORS[p.label];
+      ctx.fillStyle = colors[p.label];
       ctx.beginPath();
       ctx.arc(px, py, 4, 0, 2 * Math.PI);
       ctx.fill();
@@ -52,7 +53,12 @@ export function mountOwnData(store, { apply }) {
     return `${points.length} points (class 1: ${c[0]}, class 2: ${c[1]}, class 3: ${c[2]}).`;
   }
 
+  /** Places a point once the wasm (the limits) is in; points placed while it loads wait, in order. */
   function place(label, at) {
+    ensure().then(() => placeNow(label, at));
+  }
+
+  function placeNow(label, at) {
     const [max] = pointsLimits();
     if (points.length >= max) { say(`At most ${max} points.`); return; }
     points.push({ ...at, label });
@@ -73,7 +79,7 @@ export function mountOwnData(store, { apply }) {
     if (!a) return;
     e.preventDefault();
     if (a.move) { cursor = moved(cursor, a.move); draw(); say(`Cursor at (${cursor.x1}, ${cursor.x2}).`); }
-    else if (a.undo) undo();
+    else if (a.undo) ensure().then(undo);
     else place(a.place ?? chosen(), cursor);
   });
 
@@ -82,21 +88,23 @@ export function mountOwnData(store, { apply }) {
     draw();
     say(`Removed the last point. ${summary()}`);
   }
-  $('own-undo').addEventListener('click', undo);
-  $('own-clear').addEventListener('click', () => { points = []; draw(); say('Cleared. 0 points.'); });
-  $('own-train').addEventListener('click', () => {
+  // Every edit waits for the wasm as placing does, so a sequence of edits keeps its order.
+  $('own-undo').addEventListener('click', () => ensure().then(undo));
+  $('own-clear').addEventListener('click', () => ensure().then(() => { points = []; draw(); say('Cleared. 0 points.'); }));
+  $('own-train').addEventListener('click', () => ensure().then(train));
+  function train() {
     if (points.length < 4) { showMessages([`Draw at least 4 points to train on your own data (there are ${points.length}).`]); return; }
     const [, urlMax] = pointsLimits();
     apply([['dataset', datasetFor(points)], ['points', pointsText(points)]]);
     say(`Training on ${summary()}${points.length > urlMax ? ` More than ${urlMax} points: not kept in the URL (use the settings file).` : ''}`);
-  });
+  }
   $('own-csv').addEventListener('change', async (e) => {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
-    await wasm();
-    const [, , maxBytes] = pointsLimits();
-    if (file.size > maxBytes) { showMessages([`${file.name}: larger than ${maxBytes} bytes; a CSV of at most 2000 points x1,x2,label is expected.`]); return; }
+    await ensure();
+    const [maxPoints, , maxBytes] = pointsLimits();
+    if (file.size > maxBytes) { showMessages([`${file.name}: larger than ${maxBytes} bytes; a CSV of at most ${maxPoints} points x1,x2,label is expected.`]); return; }
     try {
       points = parseValidated(pointsFromCsv(await file.text()));
       draw();
@@ -112,9 +120,13 @@ export function mountOwnData(store, { apply }) {
     const ds = s?.get?.('dataset');
     if ((ds === 'custom' || ds === 'custom3') && s.get('points') !== pointsText(points)) {
       points = parseValidated(s.get('points'));
-      draw();
+      ensure();
       say(summary());
     }
   });
-  wasm().then(draw, (err) => showMessages([`Own data: ${err.message || err}`]));
+  // The wasm (limits, colours, CSV parser) only once the drawing is opened or shows points.
+  function ensure() {
+    return wasm().then(() => { colors ??= classColors(); draw(); }, (err) => showMessages([`Own data: ${err.message || err}`]));
+  }
+  $('owndata').addEventListener('toggle', () => { if ($('owndata').open) ensure(); });
 }

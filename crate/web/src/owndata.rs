@@ -15,3 +15,10 @@ pub fn points_from_csv(text: &str) -> Result<String, JsError> {
 pub fn points_limits() -> Vec<u32> {
     [MAX_POINTS, URL_MAX_POINTS, MAX_CSV_BYTES].map(|n| n as u32).to_vec()
 }
+
+/// The class colours of the decision maps ([`batchscape_render::CLASS_COLORS`]) as CSS hex, so
+/// the drawing canvas colours a class as the boundary figure does.
+#[wasm_bindgen]
+pub fn class_colors() -> Vec<String> {
+    batchscape_render::CLASS_COLORS.iter().map(|c| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)).collect()
+}
