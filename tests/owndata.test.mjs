@@ -98,6 +98,8 @@ test('20 points placed by keyboard (three classes) train; undo and clear work; a
   const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.state));
   assert.deepEqual(runs, ['finished', 'finished']);
   assert.equal((await page.evaluate(() => window.batchscape.settings.points)).split(';').length, 20);
+  for (const k of [0, 1]) assert.ok(distinctColours(await canvasPixels(page, `#boundary-${k}`)) > 20, `boundary ${k} drawn`);
+  await page.locator('[data-panel=boundaries]').screenshot({ path: artifactPath('owndata-keyboard.png') });
   await page.click('#own-clear');
   assert.match(await page.textContent('#own-status'), /Cleared\. 0 points/);
   await page.click('#own-train');
