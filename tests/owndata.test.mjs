@@ -30,7 +30,7 @@ function native(args) {
   return JSON.parse(fs.readFileSync(path.join(out, 'o', 'metrics.json'), 'utf8'));
 }
 
-/** Pixels of the drawing canvas's class-2 dots (the maps' orange, #d55e00): r > 180, g in 60..130, b < 40. */
+/** Pixels of the drawing canvas's class-1 dots (the maps' orange, #d55e00): r > 180, g in 60..130, b < 40. */
 const orangePixels = (px) => { let n = 0; for (let i = 0; i < px.length; i += 4) if (px[i] > 180 && px[i + 1] > 60 && px[i + 1] < 130 && px[i + 2] < 40) n++; return n; };
 
 test('20 points drawn by mouse train both runs, the boundaries show them, and the native tool gives the same θ', async () => {
@@ -38,7 +38,7 @@ test('20 points drawn by mouse train both runs, the boundaries show them, and th
   await waitSettled(page, BATCHES, 'moons');
   await page.click('#owndata summary');
   const box = await page.locator('#own-canvas').boundingBox();
-  // Ten class-1 points on the left (x1 < 0), ten class-2 on the right, on a slanted band.
+  // Ten class-0 points on the left (x1 < 0), ten class-1 on the right, on a slanted band.
   for (let i = 0; i < 20; i++) {
     if (i === 10) await page.selectOption('#own-class', '1');
     const fx = i < 10 ? 0.15 + 0.02 * i : 0.65 + 0.02 * (i - 10);
@@ -46,8 +46,8 @@ test('20 points drawn by mouse train both runs, the boundaries show them, and th
     await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
   }
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('20 points'));
-  assert.match(await page.textContent('#own-status'), /20 points \(class 1: 10, class 2: 10, class 3: 0\)/);
-  assert.ok(orangePixels(await canvasPixels(page, '#own-canvas')) > 100, 'the class-2 points are drawn in the maps\' orange');
+  assert.match(await page.textContent('#own-status'), /20 points \(class 0: 10, class 1: 10, class 2: 0\)/);
+  assert.ok(orangePixels(await canvasPixels(page, '#own-canvas')) > 100, 'the class-1 points are drawn in the maps\' orange');
   await page.screenshot({ path: artifactPath('owndata-drawn.png'), clip: { x: box.x - 10, y: box.y - 10, width: 600, height: box.height + 20 } });
   await page.click('#own-train');
   await waitSettled(page, BATCHES, 'custom');
@@ -81,17 +81,17 @@ test('20 points placed by keyboard (three classes) train; undo and clear work; a
   const press = async (key, n = 1) => { for (let j = 0; j < n; j++) await page.keyboard.press(key); };
   const cluster = async (label, step) => { for (let j = 0; j < 7; j++) { await press(label); await press(step); } };
   await press('Shift+ArrowLeft', 2);
-  await cluster('1', 'ArrowUp');             // class 1 at x1 = −1, x2 = 0 … 0.6
+  await cluster('0', 'ArrowUp');             // class 0 at x1 = −1, x2 = 0 … 0.6
   await press('Shift+ArrowRight', 4);
-  await cluster('2', 'ArrowDown');           // class 2 at x1 = 1, x2 = 0.7 … 0.1
+  await cluster('1', 'ArrowDown');           // class 1 at x1 = 1, x2 = 0.7 … 0.1
   await press('Shift+ArrowDown', 3);
-  await cluster('3', 'ArrowLeft');           // class 3 at x2 = −1.5, x1 = 1 … 0.4
-  await press('3');
+  await cluster('2', 'ArrowLeft');           // class 2 at x2 = −1.5, x1 = 1 … 0.4
+  await press('2');
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('22 points'));
-  assert.match(await page.textContent('#own-status'), /^Placed class 3 at \(0\.3, -1\.5\)\. 22 points \(class 1: 7, class 2: 7, class 3: 8\)/);
+  assert.match(await page.textContent('#own-status'), /^Placed class 2 at \(0\.3, -1\.5\)\. 22 points \(class 0: 7, class 1: 7, class 2: 8\)/);
   await press('Backspace', 2);
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('20 points'));
-  assert.match(await page.textContent('#own-status'), /Removed the last point\. 20 points \(class 1: 7, class 2: 7, class 3: 6\)/);
+  assert.match(await page.textContent('#own-status'), /Removed the last point\. 20 points \(class 0: 7, class 1: 7, class 2: 6\)/);
   assert.equal(await page.getAttribute('#own-status', 'aria-live'), 'polite');
   await page.click('#own-train');
   await waitSettled(page, BATCHES, 'custom3');
@@ -123,7 +123,7 @@ test('a bad CSV gets a message naming its line; a good one loads', async () => {
   assert.match(await page.textContent('#messages'), /big\.csv: larger than 262144 bytes/);
   await page.setInputFiles('#own-csv', { name: 'ok.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n-1,0,0\n-1,1,0\n1,0,1\n1,-1,1\n0,1.5,2\n') });
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('ok.csv'));
-  assert.match(await page.textContent('#own-status'), /5 points \(class 1: 2, class 2: 2, class 3: 1\)/);
+  assert.match(await page.textContent('#own-status'), /5 points \(class 0: 2, class 1: 2, class 2: 1\)/);
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

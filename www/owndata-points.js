@@ -36,13 +36,13 @@ export const classCounts = (points) => [0, 1, 2].map((c) => points.filter((p) =>
 
 /**
  * What a key does on the focused canvas: move the cursor (arrows), place a point of class
- * 0/1/2 (keys 1/2/3, or Enter: the chosen class), undo (Backspace, Delete, z). Null: not ours.
+ * 0/1/2 (keys 0/1/2, as in the CSV and the boundary text; Enter or Space: the chosen class), undo (Backspace, Delete, z). Null: not ours.
  */
 export function keyAction(key, shift) {
   const d = STEP * (shift ? 5 : 1);
   const moves = { ArrowLeft: [-d, 0], ArrowRight: [d, 0], ArrowUp: [0, d], ArrowDown: [0, -d] };
   if (moves[key]) return { move: moves[key] };
-  if (key === '1' || key === '2' || key === '3') return { place: Number(key) - 1 };
+  if (key === '0' || key === '1' || key === '2') return { place: Number(key) };
   if (key === 'Enter' || key === ' ') return { place: null };
   if (key === 'Backspace' || key === 'Delete' || key === 'z') return { undo: true };
   return null;

@@ -1,6 +1,7 @@
 // The learner's own data (issue 13): points drawn on a canvas (click or tap; keyboard: arrows
 // move a cursor, 1/2/3 or Enter place a point), undo and clear, or a CSV file read by the
-// core's parser (wasm `points_from_csv`, which names the bad line). "Train on these points"
+// core's parser (wasm `points_from_csv`, which names the bad line). Classes are 0, 1, 2 as in
+// the CSV and the boundary figure's text; keys 0/1/2 place them. "Train on these points"
 // sets dataset=custom/custom3 and points= as overrides; the run worker validates them (the
 // core's one `points` parser) and reports rejections through the page's messages.
 import init, { class_colors as classColors, points_from_csv as pointsFromCsv, points_limits as pointsLimits } from '../pkg/batchscape.js';
@@ -50,7 +51,7 @@ export function mountOwnData(store, { apply }) {
 
   function summary() {
     const c = classCounts(points);
-    return `${points.length} points (class 1: ${c[0]}, class 2: ${c[1]}, class 3: ${c[2]}).`;
+    return `${points.length} points (class 0: ${c[0]}, class 1: ${c[1]}, class 2: ${c[2]}).`;
   }
 
   /** Places a point once the wasm (the limits) is in; points placed while it loads wait, in order. */
@@ -63,7 +64,7 @@ export function mountOwnData(store, { apply }) {
     if (points.length >= max) { say(`At most ${max} points.`); return; }
     points.push({ ...at, label });
     draw();
-    say(`Placed class ${label + 1} at (${at.x1}, ${at.x2}). ${summary()}`);
+    say(`Placed class ${label} at (${at.x1}, ${at.x2}). ${summary()}`);
   }
 
   canvas.addEventListener('pointerdown', (e) => {

@@ -24,7 +24,9 @@ test('points text round-trips and picks the data set by its labels', () => {
 test('keys move the cursor, place a class, undo; other keys are not ours', () => {
   assert.deepEqual(keyAction('ArrowUp', false), { move: [0, 0.1] });
   assert.deepEqual(keyAction('ArrowLeft', true), { move: [-0.5, 0] });
-  assert.deepEqual(keyAction('2', false), { place: 1 });
+  assert.deepEqual(keyAction('2', false), { place: 2 });
+  assert.deepEqual(keyAction('0', false), { place: 0 });
+  assert.equal(keyAction('3', false), null);
   assert.deepEqual(keyAction('Enter', false), { place: null });
   assert.deepEqual(keyAction('Backspace', false), { undo: true });
   assert.equal(keyAction('Tab', false), null);
