@@ -1,8 +1,8 @@
 // Exports and imports the user asks for: each figure as PNG (the canvas) or SVG (the same
 // chart through the wasm `draw` with an SVG target), the
 // runs as CSV/JSON (export.js), the settings as a JSON file the native tool reads, and loading
-// such a file back. The only module that instantiates the wasm package on the main thread,
-// and only when first needed (not while the page loads).
+// such a file back. One of the two modules (with owndata.js) that instantiate the wasm package on the main thread,
+// each only when first needed (not while the page loads).
 import init, {
   Target, draw, pairs_from_settings_json, settings_json_from_pairs,
 } from '../pkg/batchscape.js';

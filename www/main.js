@@ -31,6 +31,7 @@ import { mountStall } from './views/stall.js';
 import { mountStatus } from './views/status.js';
 import { mountExports } from './exports-ui.js';
 import { mountLesson } from './lesson.js';
+import { mountOwnData } from './owndata.js';
 import { applyEmbed, mountShare } from './share.js';
 import { startWorkers } from './workers.js';
 
@@ -166,6 +167,7 @@ function start() {
     },
   });
   mountHover(store);
+  mountOwnData(store, { apply: (pairs) => { store.update([], (s) => { for (const [k, v] of pairs) s.overrides.set(k, v); }); syncUrl(); workers.sendScenario(); } });
   workers.setPlane(store.get().plane);
   const x = pageValue(location.search, 'x');
   if (x) { store.update([], (s) => { s.xAxis = x; s.xAxisChosen = true; }); $('x-axis').value = x; }

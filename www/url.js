@@ -19,6 +19,11 @@ export const MAX_PAIRS = 200;
 /** Panels an embed may show. */
 export const PANELS = ['controls', 'chapter', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
 
+/** Most points the URL carries (the core's custom::URL_MAX_POINTS); more travel only in the settings JSON. */
+export const URL_MAX_POINTS = 200;
+/** Whether a setting's value may go into the URL: a `points` value only up to URL_MAX_POINTS points. */
+export const fitsUrl = (k, v) => k !== 'points' || String(v).split(';').filter(Boolean).length <= URL_MAX_POINTS;
+
 /** A query string (`?a=1&b=2` or `a=1`) → its [key, value] pairs, in order. */
 export const pairsOf = (search) => [...new URLSearchParams(search)];
 
@@ -50,7 +55,7 @@ export function scenarioPairs(pairs, overrides) {
  */
 export function syncedQuery(search, { overrides, batches, plane, xAxis, xAxisChosen }) {
   const params = new URLSearchParams(search);
-  for (const [k, v] of overrides) params.set(k, v);
+  for (const [k, v] of overrides) if (fitsUrl(k, v)) params.set(k, v); else params.delete(k);
   params.set('batch', batches.filter((b) => b !== undefined).join(','));
   if (plane !== 'endpoints') params.set('plane', plane); else params.delete('plane');
   if (xAxisChosen) params.set('x', xAxis); else params.delete('x');
@@ -69,7 +74,7 @@ export function canonicalQuery(search, state, settings) {
   for (const [k] of [...state.pairs.slice(0, MAX_PAIRS), ...state.overrides]) {
     if (seen.has(k)) continue;
     seen.add(k);
-    if (settings.has(k)) params.set(k, settings.get(k));
+    if (settings.has(k) && fitsUrl(k, settings.get(k))) params.set(k, settings.get(k));
   }
   const current = new URLSearchParams(search);
   for (const k of PAGE_KEY_NAMES) if (current.has(k)) params.set(k, current.get(k));

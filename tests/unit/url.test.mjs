@@ -78,3 +78,17 @@ test('a rejection names the value used instead, or says it was ignored', () => {
   assert.equal(describeRejection('`hidden` = x: bad', settings), '`hidden` = x: bad — using hidden = (empty) instead.');
   assert.equal(describeRejection('`nope` is not a setting', settings), '`nope` is not a setting — ignored.');
 });
+
+test('points travel in the URL up to URL_MAX_POINTS; a larger set is left out of it', async () => {
+  const { fitsUrl, URL_MAX_POINTS, syncedQuery } = await import('../../www/url.js');
+  const pts = (n) => Array.from({ length: n }, (_, i) => `${i / 100}:0:${i % 2}`).join(';');
+  assert.equal(fitsUrl('points', pts(URL_MAX_POINTS)), true);
+  assert.equal(fitsUrl('points', pts(URL_MAX_POINTS + 1)), false);
+  assert.equal(fitsUrl('lr', 'anything'), true);
+  const state = { batches: [16], plane: 'endpoints', xAxisChosen: false };
+  const small = new URLSearchParams(syncedQuery('', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(10)]]) }));
+  assert.equal(small.get('points'), pts(10));
+  const big = new URLSearchParams(syncedQuery('points=0:0:0', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(201)]]) }));
+  assert.equal(big.has('points'), false);
+  assert.equal(big.get('dataset'), 'custom');
+});

@@ -51,7 +51,7 @@ struct Args {
 
 /// What the command line asked for: a run, or the help text.
 enum Command {
-    Run(Args),
+    Run(Box<Args>),
     Help(String),
 }
 
@@ -115,7 +115,7 @@ fn parse_args(argv: &[String]) -> Result<Command, Vec<String>> {
         Some(_) => {}
     }
     match out {
-        Some(out) if errors.is_empty() => Ok(Command::Run(Args { settings, out, dump })),
+        Some(out) if errors.is_empty() => Ok(Command::Run(Box::new(Args { settings, out, dump }))),
         _ => Err(errors),
     }
 }
@@ -340,7 +340,7 @@ fn main() -> ExitCode {
         return sweep::main(&argv[1..]);
     }
     let args = match parse_args(&argv) {
-        Ok(Command::Run(a)) => a,
+        Ok(Command::Run(a)) => *a,
         Ok(Command::Help(text)) => {
             say(format_args!("{text}"));
             return ExitCode::SUCCESS;

@@ -38,6 +38,11 @@ crate::settings::named_enum! {
         /// The UCI 8×8 handwritten digits (1 797 real images, see [`crate::digits`]): 64 inputs
         /// in [0, 1], ten classes (softmax cross-entropy).
         Digits = "digits",
+        /// The learner's own points (the `points` setting, see [`crate::custom`]), two
+        /// classes (labels 0 and 1).
+        Custom = "custom",
+        /// The learner's own points, three classes (labels 0, 1 and 2; softmax cross-entropy).
+        Custom3 = "custom3",
     }
 }
 
@@ -46,6 +51,16 @@ impl DatasetKind {
     /// cross-entropy.
     pub fn is_regression(self) -> bool {
         matches!(self, Self::Sine | Self::Linear)
+    }
+
+    /// The default data set (`moons`), where a custom one has too few points.
+    pub fn default_kind() -> Self {
+        Self::Moons
+    }
+
+    /// The learner's own data (`custom`, `custom3`): the examples come from the `points` setting.
+    pub fn is_custom(self) -> bool {
+        matches!(self, Self::Custom | Self::Custom3)
     }
 
     /// Input dimension: 1 for regression, 64 for the digits, 2 for the other sets.
@@ -64,7 +79,7 @@ impl DatasetKind {
     pub fn classes(self) -> usize {
         match self {
             Self::Sine | Self::Linear => 0,
-            Self::Spiral3 => 3,
+            Self::Spiral3 | Self::Custom3 => 3,
             Self::Digits => crate::digits::CLASSES,
             _ => 2,
         }
@@ -83,6 +98,7 @@ impl DatasetKind {
     /// The most examples `n_train + n_test` may ask for: the digits are a fixed set of 1 797
     /// images; the generated sets have no limit.
     pub fn max_examples(self) -> Option<usize> {
+        // (The custom sets draw any number of examples from their points: see crate::custom.)
         (self == Self::Digits).then_some(crate::digits::ROWS)
     }
 }
@@ -100,10 +116,19 @@ pub struct DataSpec {
 }
 
 impl DataSpec {
-    /// The train and test sets, all drawn from one data stream seeded with `data_seed`.
+    /// The train and test sets, all drawn from one data stream seeded with `data_seed` (a
+    /// custom data set without points: see [`DataSpec::generate_from`]).
     pub fn generate(&self, data_seed: u32) -> Split {
+        self.generate_from(&crate::custom::Points::default(), data_seed)
+    }
+
+    /// [`DataSpec::generate`], with the learner's `points` for the custom data sets (ignored
+    /// by the others).
+    pub fn generate_from(&self, points: &crate::custom::Points, data_seed: u32) -> Split {
         let mut rng = Mulberry32::new(data_seed);
-        let mut split = if self.kind == DatasetKind::Digits {
+        let mut split = if self.kind.is_custom() {
+            crate::custom::split(points, self.n_train, self.n_test, self.noise, &mut rng)
+        } else if self.kind == DatasetKind::Digits {
             crate::digits::split(self.n_train, self.n_test, &mut rng)
         } else {
             generate(self.kind, self.n_train, self.n_test, self.noise, &mut rng)
@@ -241,7 +266,7 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
                 let c = if label == 0.0 { -1.0 } else { 1.0 };
                 (c + 0.5 * rng.gauss(), 0.5 * rng.gauss())
             }
-            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear | DatasetKind::Digits => {
+            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear | DatasetKind::Digits | DatasetKind::Custom | DatasetKind::Custom3 => {
                 unreachable!("handled above or in DataSpec::generate")
             }
         };
@@ -318,7 +343,8 @@ mod tests {
 
     #[test]
     fn every_generator_has_the_right_shape_balance_and_finite_values() {
-        for kind in DatasetKind::ALL {
+        // The custom sets have their own tests (crate::custom).
+        for kind in DatasetKind::ALL.into_iter().filter(|k| !k.is_custom()) {
             let split = spec(kind).generate(9);
             let dim = kind.input_dim();
             assert_eq!((split.train.dim, split.test.dim), (dim, dim), "{kind:?}");

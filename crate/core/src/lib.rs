@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod boundary;
 pub mod curvature;
+pub mod custom;
 pub mod data;
 pub mod digits;
 pub mod dual;

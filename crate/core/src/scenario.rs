@@ -33,7 +33,7 @@ impl Scenario {
     /// [`Settings::check`] and the parsers ([`Scenario::try_new`] checks for you).
     pub fn new(settings: &Checked) -> Self {
         let streams = Streams::from_seed(settings.seed);
-        let split = settings.data_spec().generate(streams.data);
+        let split = settings.data_spec().generate_from(&settings.points, streams.data);
         let mlp = Mlp::with_outputs(settings.dataset.input_dim(), &settings.hidden, settings.dataset.outputs(), settings.act, settings.loss());
         let theta0 = mlp.init_glorot(&mut Mulberry32::new(streams.init));
         Self { settings: settings.clone(), streams, split: Arc::new(split), mlp, theta0 }
@@ -256,7 +256,8 @@ mod tests {
         for (i, dataset) in crate::data::DatasetKind::ALL.into_iter().enumerate() {
             let optimizer = ["sgd", "momentum", "adam"][i % 3];
             let lr = if optimizer == "adam" { "0.02" } else { "0.05" };
-            let sc = scenario(&[("dataset", dataset.name()), ("optimizer", optimizer), ("lr", lr), ("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("budget", "steps"), ("steps", "120"), ("batch", "8")]);
+            let points = if dataset.classes() == 3 { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;0:1.5:2;0.2:1.2:2;-0.8:-0.2:0;0.9:0.2:1" } else { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;-0.8:-0.2:0;0.9:0.2:1" };
+            let sc = scenario(&[("dataset", dataset.name()), ("points", points), ("optimizer", optimizer), ("lr", lr), ("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("budget", "steps"), ("steps", "120"), ("batch", "8")]);
             assert_eq!(sc.mlp.input_dim(), dataset.input_dim());
             let mut t = sc.trainer(8);
             assert_eq!(t.advance(usize::MAX), &Status::Finished, "{dataset:?} {optimizer}");

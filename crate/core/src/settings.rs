@@ -10,6 +10,7 @@
 //!
 //! Errors are values that name the key, the value and what is allowed. Nothing here panics.
 
+use crate::custom::{Points, MAX_POINTS, MIN_POINTS};
 use crate::data::{DataSpec, DatasetKind};
 use crate::model::{Activation, Loss};
 use crate::optim::{Method, OptimConfig};
@@ -33,6 +34,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// A comma-separated list of integers: `len` entries, each in `min ..= max`.
     IntList { min_len: usize, max_len: usize, min: i64, max: i64 },
+    /// The learner's points `x1:x2:label;…` ([`crate::custom`]), at most `max` of them.
+    Points { max: usize },
 }
 
 /// One row of the settings table.
@@ -112,7 +115,8 @@ macro_rules! settings_table {
 
 settings_table! {
     seed: u32 = 1, Int { min: 0, max: u32::MAX as i64 }, "seed of the data, init, shuffle and direction streams";
-    dataset: DatasetKind = DatasetKind::Moons, Choice, "data set (sine and linear are regression: MSE loss; spiral3 (3 classes) and digits (the 1 797 real 8×8 images, 10 classes, noise unused) softmax cross-entropy; the rest binary: BCE loss)";
+    dataset: DatasetKind = DatasetKind::Moons, Choice, "data set (sine and linear are regression: MSE loss; spiral3 (3 classes) and digits (the 1 797 real 8×8 images, 10 classes, noise unused) softmax cross-entropy; custom and custom3 are your own points (2 or 3 classes, see points); the rest binary: BCE loss)";
+    points: Points = Points::default(), Points { max: MAX_POINTS }, "your own points for dataset=custom/custom3 (ignored otherwise), at least 4; a quarter (rounded up) is held out for testing, chosen by the seed; each example is a point plus input noise";
     n_train: usize = 256, Int { min: 64, max: 4096 }, "training examples N";
     n_test: usize = 256, Int { min: 64, max: 4096 }, "test examples";
     noise: f64 = 0.2, Float { min: 0.0, max: 1.0 }, "standard deviation of the noise on the inputs (classification) or the target (regression)";
@@ -172,6 +176,7 @@ impl Kind {
             Kind::Float { .. } => 1,
             Kind::Choice(_) => 2,
             Kind::IntList { .. } => 3,
+            Kind::Points { .. } => 4,
         }
     }
 
@@ -184,14 +189,19 @@ impl Kind {
             Kind::IntList { min_len, max_len, min, max } => {
                 format!("{min_len} to {max_len} comma-separated integers, each in {min}..={max}")
             }
+            Kind::Points { max } => format!("up to {max} points x1:x2:label separated by ; (each coordinate within ±{}, label 0, 1 or 2)", crate::custom::MAX_ABS),
         }
     }
 }
 
 
-/// Parses `value` for `spec` (at most 200 characters: a URL can carry anything).
+/// Parses `value` for `spec` (at most 200 characters, `points` at most
+/// [`crate::custom::MAX_TEXT`]: a URL can carry anything).
 fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
     let err = || SettingsError { key: spec.key.into(), value: clip(value), allowed: spec.kind.allowed() };
+    if let Kind::Points { .. } = spec.kind {
+        return Points::parse(value).map(Parsed::Points).map_err(|e| SettingsError { allowed: format!("{}; {e}", spec.kind.allowed()), ..err() });
+    }
     if value.len() > 200 {
         return Err(err());
     }
@@ -206,6 +216,7 @@ fn parse(spec: &KeySpec, value: &str) -> Result<Parsed, SettingsError> {
             _ => Err(err()),
         },
         Kind::Choice(c) => c.iter().find(|&&o| o == v).map(|&o| Parsed::Text(o)).ok_or_else(err),
+        Kind::Points { .. } => Err(err()),
         Kind::IntList { min_len, max_len, min, max } => {
             let items: Vec<&str> = if v.is_empty() { vec![] } else { v.split(',').collect() };
             if items.len() < min_len || items.len() > max_len {
@@ -259,7 +270,8 @@ impl Settings {
     }
 
     /// Violations of the rules that involve two keys: `n_train + n_test` within a fixed data
-    /// set (the 1 797 digits); every batch size at most `n_train`; label noise only on
+    /// set (the 1 797 digits); at least 4 points, with labels below the class count, for a
+    /// custom data set; every batch size at most `n_train`; label noise only on
     /// classification data sets.
     fn cross_errors(&self) -> Vec<SettingsError> {
         let mut errors = Vec::new();
@@ -274,6 +286,22 @@ impl Settings {
                         self.n_train,
                         max.saturating_sub(self.n_train)
                     ),
+                });
+            }
+        }
+        if self.dataset.is_custom() {
+            let classes = self.dataset.classes();
+            if self.points.len() < MIN_POINTS {
+                errors.push(SettingsError {
+                    key: "points".into(),
+                    value: clip(&self.points.to_text()),
+                    allowed: format!("at least {MIN_POINTS} points for dataset={} (there are {})", self.dataset.name(), self.points.len()),
+                });
+            } else if let Some((i, label)) = self.points.label_at_least(classes) {
+                errors.push(SettingsError {
+                    key: "points".into(),
+                    value: clip(&self.points.to_text()),
+                    allowed: format!("labels below {classes} for dataset={} (point {i} has label {label}: use dataset=custom3)", self.dataset.name()),
                 });
             }
         }
@@ -323,6 +351,9 @@ impl Settings {
             for e in s.cross_errors() {
                 match e.key.as_str() {
                     "batch" => s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train)),
+                    // Too few points: the default data set; a label 2 under `custom`: `custom3`.
+                    "points" if s.points.len() < MIN_POINTS => s.dataset = DatasetKind::default_kind(),
+                    "points" => s.dataset = DatasetKind::Custom3,
                     "n_test" => {
                         let max = s.dataset.max_examples().unwrap_or(usize::MAX);
                         s.n_train = s.n_train.min(max.saturating_sub(64));

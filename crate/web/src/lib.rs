@@ -31,6 +31,7 @@ pub mod draw;
 mod measure;
 pub mod run;
 pub mod seeds;
+pub mod owndata;
 pub mod settings_io;
 pub mod sweep;
 

@@ -9,6 +9,7 @@ pub(super) enum Parsed {
     Float(f64),
     Text(&'static str),
     List(Vec<i64>),
+    Points(crate::custom::Points),
 }
 
 /// A field type of the table: built from what its key's [`Kind`] parsed, written back as the
@@ -75,5 +76,18 @@ impl<T: Named> Field for T {
     }
     fn to_text(&self) -> String {
         self.name().into()
+    }
+}
+
+impl Field for crate::custom::Points {
+    const KIND: u8 = 4;
+    fn from_parsed(parsed: Parsed) -> Option<Self> {
+        match parsed {
+            Parsed::Points(p) => Some(p),
+            _ => None,
+        }
+    }
+    fn to_text(&self) -> String {
+        crate::custom::Points::to_text(self)
     }
 }

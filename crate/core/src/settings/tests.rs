@@ -3,7 +3,7 @@ use super::*;
 /// Settings with every key away from its default.
 fn unusual() -> Checked {
     let pairs = [
-        ("seed", "4000000000"), ("dataset", "spiral"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
+        ("seed", "4000000000"), ("dataset", "spiral"), ("points", "0.5:-1:0;1:1:1;2:2.25:0;3:3:2"), ("n_train", "300"), ("n_test", "100"), ("noise", "0.05"),
         ("label_noise", "0.125"), ("hidden", "8,4,2"), ("act", "relu"), ("optimizer", "adam"), ("momentum", "0.5"),
         ("weight_decay", "0.001"), ("lr", "0.05"), ("lr_rule", "sqrt"), ("base_batch", "32"), ("warmup", "10"),
         ("budget", "steps"), ("epochs", "7"), ("steps", "123"), ("target_loss", "0.25"), ("max_steps", "4567"), ("batch", "1,256"), ("grid", "21"),
@@ -94,7 +94,7 @@ fn every_enum_name_round_trips() {
         Kind::Choice(c) => c,
         _ => panic!("{key} is a choice"),
     };
-    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear", "spiral3", "digits"]);
+    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear", "spiral3", "digits", "custom", "custom3"]);
     assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
     assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
     assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
@@ -282,4 +282,40 @@ fn the_digits_limit_n_train_plus_n_test_to_the_1797_images() {
     assert_eq!((s.n_train, s.n_test), (1797 - 64, 64));
     assert_eq!(s.batch, vec![1797 - 64]);
     assert!(errors.iter().any(|e| e.key == "n_test") && errors.iter().any(|e| e.key == "batch"));
+}
+
+/// `points`: one parser for the URL, `--set` and `--config`; its errors name the point; a
+/// custom data set needs at least 4 points with labels below its class count, and the page's
+/// lenient parsing falls back (to moons, or to custom3) and says why.
+#[test]
+fn custom_points_are_parsed_checked_and_repaired() {
+    let four = "0:0:0;1:1:1;0:1:0;1:0:1";
+    let s = Settings::from_pairs([("dataset", "custom"), ("points", four)]).unwrap();
+    assert_eq!(s.points.len(), 4);
+    assert_eq!(s.get("points").unwrap(), four);
+    let mut j = Settings::default();
+    j.apply_json(&s.to_json().to_string()).unwrap();
+    assert_eq!(j, *s.settings());
+    let e = Settings::from_pairs([("dataset", "custom"), ("points", "0:0:0;1:nan:1")]).unwrap_err();
+    assert_eq!(e.key, "points");
+    assert!(e.to_string().contains("point 2 (\"1:nan:1\"): x2 \"nan\" is not a finite number"), "{e}");
+    let e = Settings::from_pairs([("dataset", "custom"), ("points", "0:0:0;1:1:1")]).unwrap_err();
+    assert!(e.allowed.contains("at least 4 points for dataset=custom (there are 2)"), "{e}");
+    let e = Settings::from_pairs([("dataset", "custom"), ("points", "0:0:0;1:1:1;0:1:0;1:0:2")]).unwrap_err();
+    assert!(e.allowed.contains("point 4 has label 2: use dataset=custom3"), "{e}");
+    assert!(Settings::from_pairs([("dataset", "custom3"), ("points", "0:0:0;1:1:1;0:1:0;1:0:2")]).is_ok());
+    // Other data sets ignore the points.
+    assert!(Settings::from_pairs([("dataset", "moons"), ("points", "0:0:0")]).is_ok());
+    // Lenient: a hostile value is reported and the rest still works.
+    let (l, errors) = Settings::from_pairs_lenient([("dataset", "custom"), ("points", "\u{0}junk;;;NaN:1e999:7")]);
+    assert_eq!((l.dataset, l.points.len()), (DatasetKind::Moons, 0));
+    assert!(errors[0].to_string().contains("point 1"), "{:?}", errors);
+    let (l, errors) = Settings::from_pairs_lenient([("dataset", "custom"), ("points", "0:0:0;1:1:1;0:1:0;1:0:2")]);
+    assert_eq!(l.dataset, DatasetKind::Custom3);
+    assert_eq!(errors.len(), 1);
+    let huge = vec!["1:1:1"; 3000].join(";");
+    let (l, errors) = Settings::from_pairs_lenient([("dataset", "custom3"), ("points", huge.as_str())]);
+    assert_eq!(l.dataset, DatasetKind::Moons);
+    assert!(errors[0].to_string().contains("more than 2000 points"), "{:?}", errors);
+    assert!(errors[0].value.chars().count() <= 40);
 }
