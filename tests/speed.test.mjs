@@ -1,0 +1,97 @@
+// End-to-end, measured and PRINTED (issue 14, "a complete picture in one second"): how long the
+// default page takes from navigation until every view is complete (every run stopped, the fine
+// landscape of those very runs drawn, every run diagnosed, nothing left to draw), and from a
+// batch-size slider release until the updated picture is complete. It prints the milestones on
+// the way (first run frame, first landscape picture, fine landscape, diagnoses, complete).
+//
+// Times are never asserted (project rule 5: speed lives in benchmarks); the test only checks
+// that the page does reach a complete picture and that every milestone came in order. The
+// milestones are sampled in the page every POLL_MS through `window.batchscape` (each read is a
+// snapshot, so sampling costs some main-thread time itself): each time is exact to ± POLL_MS.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useServedBrowser } from './lib/harness.mjs';
+
+const env = useServedBrowser();
+const POLL_MS = 20;
+
+/**
+ * Installed before the page's own scripts: samples the test API every `poll` ms and records,
+ * in ms since `window.__speedT0` (navigation start, or the slider release), when each
+ * milestone was first seen. `window.__speedReset()` starts a new measurement.
+ */
+function milestoneProbe(poll) {
+  const marks = {};
+  window.__speedT0 = 0;
+  window.__speedMarks = marks;
+  window.__speedReset = (gens) => {
+    for (const k of Object.keys(marks)) delete marks[k];
+    window.__speedT0 = performance.now();
+    window.__speedOldGens = gens;
+  };
+  const mark = (name) => {
+    if (!(name in marks)) marks[name] = performance.now() - window.__speedT0;
+  };
+  setInterval(() => {
+    const s = window.batchscape;
+    if (!s) return;
+    const batches = s.batches;
+    if (!batches) return;
+    const slots = batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    if (!slots.length) return;
+    const gens = s.gens;
+    const old = window.__speedOldGens;
+    const runs = s.runs;
+    // After a slider release, only a run of a new generation counts as the first frame.
+    if (slots.some((k) => runs[k] && (!old || gens[k] !== old[k]))) mark('firstRunFrame');
+    const stopped = slots.every((k) => runs[k] && runs[k].state !== 'running');
+    const changed = !old || slots.some((k) => gens[k] !== old[k]);
+    if (!changed || s.pendingScenario) return;
+    if (stopped) mark('runsStopped');
+    const atlas = s.atlas;
+    const mine = s.atlasFor === s.runsKey;
+    if (atlas && (!old || mine)) mark('firstLandscape');
+    if (atlas?.fine && mine && stopped) mark('fineLandscape');
+    const diag = s.diag;
+    if (stopped && slots.every((k) => runs[k].state === 'diverged' || diag[k]?.gen === gens[k])) mark('diagnosed');
+    if ('fineLandscape' in marks && 'diagnosed' in marks && !s.dirty) mark('complete');
+  }, poll);
+}
+
+const ORDER = ['firstRunFrame', 'firstLandscape', 'runsStopped', 'fineLandscape', 'diagnosed', 'complete'];
+
+async function waitComplete(page) {
+  await page.waitForFunction(() => 'complete' in window.__speedMarks, null, { timeout: 120_000, polling: 50 });
+  return page.evaluate(() => ({ ...window.__speedMarks }));
+}
+
+function report(label, marks) {
+  const parts = ORDER.filter((k) => k in marks).map((k) => `${k} ${marks[k].toFixed(0)} ms`);
+  console.log(`${label}: ${parts.join(', ')} (± ${POLL_MS} ms)`);
+}
+
+test('the default page: navigation → complete picture, and slider release → complete updated picture (printed)', async () => {
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, env.srv.url, { goto: false });
+  await page.addInitScript(milestoneProbe, POLL_MS);
+  await page.goto(env.srv.url);
+  const load = await waitComplete(page);
+  report('navigation → complete picture', load);
+  for (const k of ORDER) assert.ok(k in load, `milestone ${k} was reached`);
+  assert.ok(load.firstRunFrame <= load.runsStopped && load.runsStopped <= load.complete, JSON.stringify(load));
+  assert.ok(load.fineLandscape <= load.complete && load.diagnosed <= load.complete, JSON.stringify(load));
+
+  // A slider release: the keyboard changes the value in one step (a release, no drag).
+  const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
+  await slider.focus();
+  const gens = await page.evaluate(() => window.batchscape.gens);
+  await page.evaluate((g) => window.__speedReset(g), gens);
+  await page.keyboard.press('ArrowRight');
+  const moved = await waitComplete(page);
+  report('slider release → complete updated picture', moved);
+  for (const k of ['runsStopped', 'fineLandscape', 'diagnosed', 'complete']) assert.ok(k in moved, `milestone ${k} was reached`);
+  const after = await page.evaluate(() => window.batchscape.gens);
+  assert.notDeepEqual(after, gens, 'the slider started a new run');
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
