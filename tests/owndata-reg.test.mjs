@@ -49,14 +49,14 @@ test('regression points placed by mouse train with MSE (custom_reg), the figure 
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('clear them'));
   assert.match(await page.textContent('#own-status'), /These are class points: clear them to draw regression points/);
   await page.click('#own-clear');
-  // 16 points on y = x² − 1 over x in [−1.8, 1.8] (the canvas shows [−2, 2]², y up).
+  // 16 points on y = x² − 1 over x in [−1.7, 1.7] (the canvas shows [−2, 2]², y up).
   for (let i = 0; i < 16; i++) {
-    const x = -1.8 + (3.6 * i) / 15;
+    const x = -1.7 + (3.4 * i) / 15;
     const y = x * x - 1;
     await page.mouse.click(box.x + ((x + 2) / 4) * box.width, box.y + ((2 - y) / 4) * box.height);
   }
   await page.waitForFunction(() => document.querySelector('#own-status').textContent.includes('16 regression points'));
-  assert.match(await page.textContent('#own-status'), /^Placed a regression point at \(1\.8, 2\.2\d?\)\. 16 regression points \(x, y\)\./);
+  assert.match(await page.textContent('#own-status'), /^Placed a regression point at \(1\.7, 1\.8\d?\)\. 16 regression points \(x, y\)\./);
   await page.screenshot({ path: artifactPath('owndata-reg-drawn.png'), clip: { x: box.x - 10, y: box.y - 10, width: 600, height: box.height + 20 } });
   await page.click('#own-train');
   await waitSettled(page, BATCHES, 'custom_reg');
