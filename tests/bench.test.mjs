@@ -22,6 +22,12 @@ test('bench.html runs W1 in the browser with the reference numbers and the nativ
   assert.ok(an.lambdaMax > 0 && Number.isFinite(an.bSimple) && an.bSimple > 0, JSON.stringify(an));
   console.log(`# analysis in this browser at θ after 2000 steps (B = 32): λ_max ${an.lambdaMax.toFixed(3)} in ${an.lambdaMs.toFixed(1)} ms `
     + `(${an.products} Hessian-vector products); exact B_simple ${an.bSimple.toFixed(1)} in ${an.bSimpleMs.toFixed(1)} ms`);
+  // The digits workload (core digits_bench, the cargo bench's): every case runs and reports a rate.
+  const digits = await page.evaluate(() => window.benchDigitsAll());
+  assert.deepEqual(digits.map((d) => d.batchSize), [1, 32, 512]);
+  for (const d of digits) assert.ok(d.steps > 0 && Number.isFinite(d.ms) && d.ms > 0 && Number.isFinite(d.examplesPerSecond) && d.examplesPerSecond > 0, JSON.stringify(d));
+  assert.equal(await page.locator('#digits-rows tr').count(), 3, 'shown on the page');
+  console.log(`# digits in this browser: ${digits.map((d) => `B = ${d.batchSize}: ${Math.round(d.examplesPerSecond)} examples/s (${d.steps} steps in ${d.ms.toFixed(1)} ms)`).join('; ')}`);
   assert.deepEqual(consoleErrors, []);
   assert.deepEqual(pageErrors, []);
   await context.close();

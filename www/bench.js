@@ -1,7 +1,7 @@
 // W1 benchmark page: the contract of the peer harness (shared bench README, "Plugging in another
 // implementation"). Each call resets or runs the Rust core through wasm; only the step loop
 // (benchW1) or the whole grid (benchLandscape) is inside the performance.now() interval.
-import init, { W1Bench } from '../pkg/batchscape.js';
+import init, { DigitsBench, W1Bench } from '../pkg/batchscape.js';
 
 let bench = null;
 
@@ -60,3 +60,34 @@ window.benchAnalysis = async ({ steps = 2000 } = {}) => {
   const bSimpleMs = performance.now() - t0;
   return { lambdaMax, products, lambdaMs, bSimple, bSimpleMs };
 };
+
+// Issue 13's digits workload (core digits_bench, the one `cargo bench --bench digits` times):
+// the 64 → 32 → 10 network on 1 024 images, a fresh run per case, `steps` steps timed.
+let digits = null;
+window.benchDigits = async ({ batchSize, steps }) => {
+  digits ??= new DigitsBench();
+  const t0 = performance.now();
+  const done = digits.train(batchSize, steps);
+  const ms = performance.now() - t0;
+  return { batchSize, steps: done, ms, examplesPerSecond: (batchSize * done) / (ms / 1000) };
+};
+
+/** Every case of the native benchmark (B = 1, 32, 512), shown in the page's table. */
+window.benchDigitsAll = async () => {
+  await window.benchReady;
+  const c = DigitsBench.cases();
+  const out = [];
+  for (let i = 0; i < c.length; i += 2) out.push(await window.benchDigits({ batchSize: c[i], steps: c[i + 1] }));
+  const body = document.getElementById('digits-rows');
+  body.replaceChildren(...out.map((r) => {
+    const tr = document.createElement('tr');
+    for (const v of [r.batchSize, r.steps, r.ms.toFixed(1), Math.round(r.examplesPerSecond).toLocaleString('en')]) {
+      const td = document.createElement('td');
+      td.textContent = String(v);
+      tr.append(td);
+    }
+    return tr;
+  }));
+  return out;
+};
+document.getElementById('digits-run')?.addEventListener('click', () => { window.benchDigitsAll(); });

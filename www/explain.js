@@ -67,6 +67,15 @@ export function explainLandscape(state, atlas) {
 export function explainBoundaries(state) {
   const runs = finished(state).filter(({ f }) => f.state === 'finished');
   if (!runs.length) return 'Training: the maps follow each run as it learns.';
+  if (runs.every(({ f }) => f.boundary?.dim === 1)) {
+    // Regression: each run's fitted curve; its losses, and the lowest test loss.
+    const parts = runs.map(({ f }) => `B = ${f.batch}: training loss ${fmt(last(f.trainLoss))}, test loss ${fmt(last(f.testLoss))}.`);
+    if (runs.length > 1) {
+      const best = [...runs].sort((a, b) => last(a.f.testLoss) - last(b.f.testLoss))[0].f;
+      parts.push(`Compared at ${comparisonOf(state)}, the curve of B = ${best.batch} fits the held-out points best (lowest test loss, this seed).`);
+    }
+    return parts.join(' ');
+  }
   const parts = runs.map(({ f }) => {
     const acc = `B = ${f.batch}: train accuracy ${fmt(100 * last(f.trainAcc), 1)} %, test ${fmt(100 * last(f.testAcc), 1)} %, `;
     const values = f.boundary.values;

@@ -51,14 +51,16 @@ const scheduler = createScheduler({
 // ---------------------------------------------------------------- URL
 const replaceQuery = (query) => history.replaceState(null, '', `${location.pathname}?${query}`);
 const pushQuery = (query) => history.pushState(null, '', `${location.pathname}?${query}`);
+/** Most points the URL carries: the core's, from the scenario's facts (none before the first). */
+const urlMaxPoints = () => store.get().facts?.url_max_points ?? 0;
 /** The URL follows the page's state (overrides, run slots, plane, x axis). */
-const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get()));
+const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get(), urlMaxPoints()));
 
 const workers = startWorkers(store, {
   showMessages,
   drawNow: () => scheduler.drawNow(),
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
-  onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings)),
+  onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings, urlMaxPoints())),
 });
 
 /** New settings from a scene, a settings file or the history: replace the page's, train. */

@@ -25,7 +25,8 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
 // ---------------------------------------------------------------- run worker → page
 /**
  * @typedef {{ batch_stops: number[], loss_label: string, input_dim: number, n_train: number, n_params: number,
- *   max_runs: number, slice: {lo: number, hi: number, n: number}, interpolation: {lo: number, hi: number, n: number} }} Facts
+ *   max_runs: number, slice: {lo: number, hi: number, n: number}, interpolation: {lo: number, hi: number, n: number},
+ *   url_max_points: number }} Facts
  * the core's `facts::ScenarioFacts`: what the views show of a scenario, computed once in Rust
  */
 /**

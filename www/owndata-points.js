@@ -19,17 +19,37 @@ export const toPlane = (px, py, size) => ({
 /** A plane point → its canvas pixel. */
 export const toPixel = (x1, x2, size) => ({ px: ((x1 + LIM) / (2 * LIM)) * size, py: ((LIM - x2) / (2 * LIM)) * size });
 
-/** `[{x1, x2, label}]` → the core's `x1:x2:label;…`. */
-export const pointsText = (points) => points.map((p) => `${p.x1}:${p.x2}:${p.label}`).join(';');
+/** The class menu's value of the regression mode: a click places (x, y), label null. */
+export const REGRESSION = 'reg';
 
-/** The core's validated `points` text → `[{x1, x2, label}]`. */
+/** `[{x1, x2, label}]` → the core's `x1:x2:label;…` (a regression point, label null: `x:y`). */
+export const pointsText = (points) => points.map((p) => (p.label === null ? `${p.x1}:${p.x2}` : `${p.x1}:${p.x2}:${p.label}`)).join(';');
+
+/** The core's validated `points` text → `[{x1, x2, label}]` (`x:y`: label null). */
 export const parseValidated = (text) => String(text).split(';').filter(Boolean).map((item) => {
   const [x1, x2, label] = item.split(':').map(Number);
-  return { x1, x2, label };
+  return { x1, x2, label: label === undefined ? null : label };
 });
 
-/** The data set for these points: three classes if any label is 2. */
-export const datasetFor = (points) => (points.some((p) => p.label === 2) ? 'custom3' : 'custom');
+/** The data set for these points: regression if they are (x, y) points, three classes if any label is 2. */
+export const datasetFor = (points) => {
+  if (points.some((p) => p.label === null)) return 'custom_reg';
+  return points.some((p) => p.label === 2) ? 'custom3' : 'custom';
+};
+
+/** The data sets of the learner's own points (the core's custom sets). */
+export const OWN_DATASETS = ['custom', 'custom3', 'custom_reg'];
+
+/**
+ * Why a point of `label` (null: regression) may not join `points` (the core keeps a set of
+ * one form: all class points or all (x, y) points), or null if it may.
+ */
+export function mixRefusal(points, label) {
+  if (!points.length || (points[0].label === null) === (label === null)) return null;
+  return points[0].label === null
+    ? 'These are regression points (x, y): clear them to draw classes.'
+    : 'These are class points: clear them to draw regression points (x, y).';
+}
 
 /** Points per class, e.g. [6, 6, 0]. */
 export const classCounts = (points) => [0, 1, 2].map((c) => points.filter((p) => p.label === c).length);

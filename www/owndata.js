@@ -1,11 +1,15 @@
 // The learner's own data (issue 13): points drawn on a canvas (click or tap; keyboard: arrows
 // move a cursor, 1/2/3 or Enter place a point), undo and clear, or a CSV file read by the
 // core's parser (wasm `points_from_csv`, which names the bad line). Classes are 0, 1, 2 as in
-// the CSV and the boundary figure's text; keys 0/1/2 place them. "Train on these points"
+// the CSV and the boundary figure's text; keys 0/1/2 place them. The class menu's
+// "regression (x, y)" mode places regression points instead (dataset=custom_reg, CSV `x,y`). "Train on these points"
 // sets dataset=custom/custom3 and points= as overrides; the run worker validates them (the
 // core's one `points` parser) and reports rejections through the page's messages.
 import init, { class_colors as classColors, points_from_csv as pointsFromCsv, points_limits as pointsLimits } from '../pkg/batchscape.js';
-import { toPlane, toPixel, pointsText, parseValidated, datasetFor, classCounts, keyAction, moved } from './owndata-points.js';
+import {
+  toPlane, toPixel, pointsText, parseValidated, datasetFor, classCounts, keyAction, moved, REGRESSION, OWN_DATASETS, mixRefusal,
+} from './owndata-points.js';
+import { pointCount } from './url.js';
 import { $, showMessages } from './views/dom.js';
 
 let wasmReady = null;
@@ -20,7 +24,7 @@ export function mountOwnData(store, { apply }) {
   let points = [];
   let cursor = { x1: 0, x2: 0 };
   let focused = false;
-  const chosen = () => Number($('own-class').value);
+  const chosen = () => ($('own-class').value === REGRESSION ? null : Number($('own-class').value));
 
   let colors = null;   // the decision maps' class colours (the core's), once the wasm is in
   function draw() {
@@ -33,7 +37,7 @@ export function mountOwnData(store, { apply }) {
     ctx.stroke();
     for (const p of points) {
       const { px, py } = toPixel(p.x1, p.x2, size);
-      ctx.fillStyle = colors[p.label];
+      ctx.fillStyle = p.label === null ? '#333' : colors[p.label];
       ctx.beginPath();
       ctx.arc(px, py, 4, 0, 2 * Math.PI);
       ctx.fill();
@@ -50,6 +54,7 @@ export function mountOwnData(store, { apply }) {
   }
 
   function summary() {
+    if (points[0]?.label === null) return `${points.length} regression points (x, y).`;
     const c = classCounts(points);
     return `${points.length} points (class 0: ${c[0]}, class 1: ${c[1]}, class 2: ${c[2]}).`;
   }
@@ -62,9 +67,11 @@ export function mountOwnData(store, { apply }) {
   function placeNow(label, at) {
     const [max] = pointsLimits();
     if (points.length >= max) { say(`At most ${max} points.`); return; }
+    const refusal = mixRefusal(points, label);
+    if (refusal) { say(refusal); return; }
     points.push({ ...at, label });
     draw();
-    say(`Placed class ${label} at (${at.x1}, ${at.x2}). ${summary()}`);
+    say(`Placed ${label === null ? 'a regression point' : `class ${label}`} at (${at.x1}, ${at.x2}). ${summary()}`);
   }
 
   canvas.addEventListener('pointerdown', (e) => {
@@ -105,7 +112,7 @@ export function mountOwnData(store, { apply }) {
     if (!file) return;
     await ensure();
     const [maxPoints, , maxBytes] = pointsLimits();
-    if (file.size > maxBytes) { showMessages([`${file.name}: larger than ${maxBytes} bytes; a CSV of at most ${maxPoints} points x1,x2,label is expected.`]); return; }
+    if (file.size > maxBytes) { showMessages([`${file.name}: larger than ${maxBytes} bytes; a CSV of at most ${maxPoints} points x1,x2,label (or x,y) is expected.`]); return; }
     try {
       points = parseValidated(pointsFromCsv(await file.text()));
       draw();
@@ -115,14 +122,23 @@ export function mountOwnData(store, { apply }) {
     }
   });
 
-  // Points in effect (a shared link, a settings file) appear on the canvas.
+  // Points in effect (a shared link, a settings file) appear on the canvas; a set too large
+  // for the URL (the core's limit, from the facts) gets a note that the link alone won't bring it.
   store.subscribe(['settings'], () => {
-    const s = store.get().settings;
+    const { settings: s, facts } = store.get();
     const ds = s?.get?.('dataset');
-    if ((ds === 'custom' || ds === 'custom3') && s.get('points') !== pointsText(points)) {
+    const own = OWN_DATASETS.includes(ds);
+    if (own && s.get('points') !== pointsText(points)) {
       points = parseValidated(s.get('points'));
       ensure();
       say(summary());
+    }
+    const n = own ? pointCount(s.get('points')) : 0;
+    const max = facts?.url_max_points;
+    const note = $('own-url-note');
+    if (note) {
+      note.hidden = !(own && max !== undefined && n > max);
+      note.textContent = note.hidden ? '' : `These ${n} points are more than the ${max} a link carries: the page's URL leaves them out, so the link alone won't restore them. Save them with “Share, export, load” → Settings JSON and load that file (Load settings JSON), or give it to the native tool's --config.`;
     }
   });
   // The wasm (limits, colours, CSV parser) only once the drawing is opened or shows points.

@@ -19,10 +19,14 @@ export const MAX_PAIRS = 200;
 /** Panels an embed may show. */
 export const PANELS = ['controls', 'chapter', 'landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost', 'sweep'];
 
-/** Most points the URL carries (the core's custom::URL_MAX_POINTS); more travel only in the settings JSON. */
-export const URL_MAX_POINTS = 200;
-/** Whether a setting's value may go into the URL: a `points` value only up to URL_MAX_POINTS points. */
-export const fitsUrl = (k, v) => k !== 'points' || String(v).split(';').filter(Boolean).length <= URL_MAX_POINTS;
+/** Points in a `points` value (`x1:x2:label;…` or `x:y;…`). */
+export const pointCount = (v) => String(v).split(';').filter(Boolean).length;
+/**
+ * Whether a setting's value may go into the URL: a `points` value only up to `maxPoints`
+ * points (the core's custom::URL_MAX_POINTS, given by main.js from the scenario's facts;
+ * more travel only in the settings JSON).
+ */
+export const fitsUrl = (k, v, maxPoints) => k !== 'points' || pointCount(v) <= maxPoints;
 
 /** A query string (`?a=1&b=2` or `a=1`) → its [key, value] pairs, in order. */
 export const pairsOf = (search) => [...new URLSearchParams(search)];
@@ -50,12 +54,13 @@ export function scenarioPairs(pairs, overrides) {
 }
 
 /**
- * The query for the page's state on top of `search`: overrides set, `batch` from the run
- * slots, `plane` unless it is the default, `x` when chosen; everything else in `search` kept.
+ * The query for the page's state on top of `search`: overrides set (a `points` value of more
+ * than `urlMaxPoints` points left out), `batch` from the run slots, `plane` unless it is the
+ * default, `x` when chosen; everything else in `search` kept.
  */
-export function syncedQuery(search, { overrides, batches, plane, xAxis, xAxisChosen }) {
+export function syncedQuery(search, { overrides, batches, plane, xAxis, xAxisChosen }, urlMaxPoints) {
   const params = new URLSearchParams(search);
-  for (const [k, v] of overrides) if (fitsUrl(k, v)) params.set(k, v); else params.delete(k);
+  for (const [k, v] of overrides) if (fitsUrl(k, v, urlMaxPoints)) params.set(k, v); else params.delete(k);
   params.set('batch', batches.filter((b) => b !== undefined).join(','));
   if (plane !== 'endpoints') params.set('plane', plane); else params.delete('plane');
   if (xAxisChosen) params.set('x', xAxis); else params.delete('x');
@@ -68,17 +73,17 @@ export function syncedQuery(search, { overrides, batches, plane, xAxis, xAxisCho
  * dropped (they were reported), page keys of `search` stay; then `syncedQuery` on top. A link
  * copied afterwards restores exactly this state.
  */
-export function canonicalQuery(search, state, settings) {
+export function canonicalQuery(search, state, settings, urlMaxPoints) {
   const params = new URLSearchParams();
   const seen = new Set();
   for (const [k] of [...state.pairs.slice(0, MAX_PAIRS), ...state.overrides]) {
     if (seen.has(k)) continue;
     seen.add(k);
-    if (settings.has(k) && fitsUrl(k, settings.get(k))) params.set(k, settings.get(k));
+    if (settings.has(k) && fitsUrl(k, settings.get(k), urlMaxPoints)) params.set(k, settings.get(k));
   }
   const current = new URLSearchParams(search);
   for (const k of PAGE_KEY_NAMES) if (current.has(k)) params.set(k, current.get(k));
-  return syncedQuery(params.toString(), state);
+  return syncedQuery(params.toString(), state, urlMaxPoints);
 }
 
 /** A scene's query: its settings, its name, and the plane if not the default. */

@@ -33,3 +33,19 @@ test('keys move the cursor, place a class, undo; other keys are not ours', () =>
   assert.deepEqual(moved({ x1: 1.95, x2: 0 }, [0.1, 0.1]), { x1: LIM, x2: 0.1 });
   assert.deepEqual(moved({ x1: 0.1, x2: 0.2 }, [0.1, 0]), { x1: 0.2, x2: 0.2 });
 });
+
+test('regression points (label null) write x:y, pick custom_reg, and never mix with class points', async () => {
+  const { REGRESSION, mixRefusal, OWN_DATASETS } = await import('../../www/owndata-points.js');
+  const reg = [{ x1: -1.5, x2: 0.25, label: null }, { x1: 2, x2: 0, label: null }];
+  assert.equal(pointsText(reg), '-1.5:0.25;2:0');
+  assert.deepEqual(parseValidated('-1.5:0.25;2:0'), reg);
+  assert.equal(datasetFor(reg), 'custom_reg');
+  assert.deepEqual(classCounts(reg), [0, 0, 0]);
+  assert.equal(REGRESSION, 'reg');
+  assert.ok(OWN_DATASETS.includes('custom_reg') && OWN_DATASETS.includes('custom3'));
+  assert.equal(mixRefusal([], null), null);
+  assert.equal(mixRefusal(reg, null), null);
+  assert.match(mixRefusal(reg, 1), /regression points/);
+  assert.match(mixRefusal([{ x1: 0, x2: 0, label: 0 }], null), /class points/);
+  assert.equal(mixRefusal([{ x1: 0, x2: 0, label: 0 }], 2), null);
+});

@@ -79,16 +79,28 @@ test('a rejection names the value used instead, or says it was ignored', () => {
   assert.equal(describeRejection('`nope` is not a setting', settings), '`nope` is not a setting — ignored.');
 });
 
-test('points travel in the URL up to URL_MAX_POINTS; a larger set is left out of it', async () => {
-  const { fitsUrl, URL_MAX_POINTS, syncedQuery } = await import('../../www/url.js');
+test('points travel in the URL up to the limit given (the core\'s); a larger set is left out of it', async () => {
+  const { fitsUrl, pointCount, syncedQuery } = await import('../../www/url.js');
   const pts = (n) => Array.from({ length: n }, (_, i) => `${i / 100}:0:${i % 2}`).join(';');
-  assert.equal(fitsUrl('points', pts(URL_MAX_POINTS)), true);
-  assert.equal(fitsUrl('points', pts(URL_MAX_POINTS + 1)), false);
-  assert.equal(fitsUrl('lr', 'anything'), true);
+  const LIMIT = 200;  // the core's custom::URL_MAX_POINTS, which main.js passes from the facts
+  assert.equal(pointCount(pts(7)), 7);
+  assert.equal(pointCount('1:2;3:4;'), 2);
+  assert.equal(fitsUrl('points', pts(LIMIT), LIMIT), true);
+  assert.equal(fitsUrl('points', pts(LIMIT + 1), LIMIT), false);
+  assert.equal(fitsUrl('points', pts(6), 5), false, 'the limit is the one given, not a constant of url.js');
+  assert.equal(fitsUrl('points', pts(3), undefined), false, 'no limit known yet: points stay out of the URL');
+  assert.equal(fitsUrl('lr', 'anything', 0), true);
   const state = { batches: [16], plane: 'endpoints', xAxisChosen: false };
-  const small = new URLSearchParams(syncedQuery('', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(10)]]) }));
+  const small = new URLSearchParams(syncedQuery('', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(10)]]) }, LIMIT));
   assert.equal(small.get('points'), pts(10));
-  const big = new URLSearchParams(syncedQuery('points=0:0:0', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(201)]]) }));
+  const big = new URLSearchParams(syncedQuery('points=0:0:0', { ...state, overrides: new Map([['dataset', 'custom'], ['points', pts(201)]]) }, LIMIT));
   assert.equal(big.has('points'), false);
   assert.equal(big.get('dataset'), 'custom');
+  // A settings file's 500 points (pairs, not overrides): the canonical query names the data set, not the points.
+  const pairs = [['dataset', 'custom_reg'], ['points', pts(500)], ['batch', '16']];
+  const settings = new Map(pairs);
+  const canon = new URLSearchParams(canonicalQuery('', { ...state, pairs, overrides: new Map() }, settings, LIMIT));
+  assert.deepEqual([canon.get('dataset'), canon.has('points')], ['custom_reg', false]);
+  const few = new URLSearchParams(canonicalQuery('', { ...state, pairs: [['points', pts(12)]], overrides: new Map() }, new Map([['points', pts(12)]]), LIMIT));
+  assert.equal(few.get('points'), pts(12));
 });

@@ -9,7 +9,11 @@ import { $, setText } from './dom.js';
 /** Run `slot`'s `boundary` chart: its decision map (which carries its dimension) and the points. */
 export function boundaryChart(s, slot) {
   const f = s.runs[slot];
-  const acc = f.testAcc.length ? ` · test acc ${(100 * f.testAcc[f.testAcc.length - 1]).toFixed(1)} %` : '';
+  // Regression (a fitted curve, no accuracy): the test loss instead.
+  const lastAcc = f.testAcc[f.testAcc.length - 1];
+  const acc = !f.testAcc.length ? ''
+    : Number.isFinite(lastAcc) ? ` · test acc ${(100 * lastAcc).toFixed(1)} %`
+      : ` · test loss ${Number(f.testLoss[f.testLoss.length - 1]).toPrecision(3)}`;
   return { kind: 'boundary', map: f.boundary, points: s.inputs, labels: s.labels, title: `${runLabel(slot)}: B = ${f.batch}${acc}`, run: slot };
 }
 

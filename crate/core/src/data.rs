@@ -43,6 +43,8 @@ crate::settings::named_enum! {
         Custom = "custom",
         /// The learner's own points, three classes (labels 0, 1 and 2; softmax cross-entropy).
         Custom3 = "custom3",
+        /// The learner's own regression points `x:y` (1-D input, mean squared error).
+        CustomReg = "custom_reg",
     }
 }
 
@@ -50,7 +52,7 @@ impl DatasetKind {
     /// Regression sets are fitted with mean squared error, classification sets with binary
     /// cross-entropy.
     pub fn is_regression(self) -> bool {
-        matches!(self, Self::Sine | Self::Linear)
+        matches!(self, Self::Sine | Self::Linear | Self::CustomReg)
     }
 
     /// The default data set (`moons`), where a custom one has too few points.
@@ -58,9 +60,10 @@ impl DatasetKind {
         Self::Moons
     }
 
-    /// The learner's own data (`custom`, `custom3`): the examples come from the `points` setting.
+    /// The learner's own data (`custom`, `custom3`, `custom_reg`): the examples come from the
+    /// `points` setting.
     pub fn is_custom(self) -> bool {
-        matches!(self, Self::Custom | Self::Custom3)
+        matches!(self, Self::Custom | Self::Custom3 | Self::CustomReg)
     }
 
     /// Input dimension: 1 for regression, 64 for the digits, 2 for the other sets.
@@ -78,7 +81,7 @@ impl DatasetKind {
     /// digits.
     pub fn classes(self) -> usize {
         match self {
-            Self::Sine | Self::Linear => 0,
+            Self::Sine | Self::Linear | Self::CustomReg => 0,
             Self::Spiral3 | Self::Custom3 => 3,
             Self::Digits => crate::digits::CLASSES,
             _ => 2,
@@ -266,7 +269,7 @@ pub fn generate(kind: DatasetKind, n_train: usize, n_test: usize, noise: f64, rn
                 let c = if label == 0.0 { -1.0 } else { 1.0 };
                 (c + 0.5 * rng.gauss(), 0.5 * rng.gauss())
             }
-            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear | DatasetKind::Digits | DatasetKind::Custom | DatasetKind::Custom3 => {
+            DatasetKind::Moons | DatasetKind::Sine | DatasetKind::Linear | DatasetKind::Digits | DatasetKind::Custom | DatasetKind::Custom3 | DatasetKind::CustomReg => {
                 unreachable!("handled above or in DataSpec::generate")
             }
         };

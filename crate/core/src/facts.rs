@@ -113,6 +113,9 @@ pub struct ScenarioFacts {
     pub interpolation: ProfileRange,
     /// The comparison the budget makes ([`comparison`]).
     pub comparison: Comparison,
+    /// Most `points` the page writes into its URL ([`crate::custom::URL_MAX_POINTS`]; more
+    /// travel only in the settings JSON): the one limit www/url.js is given.
+    pub url_max_points: usize,
 }
 
 /// The comparison a budget makes, as every sentence comparing runs names it.
@@ -152,6 +155,7 @@ pub fn scenario_facts(scenario: &Scenario) -> ScenarioFacts {
         slice: SLICE,
         interpolation: INTERPOLATION,
         comparison: comparison(s),
+        url_max_points: crate::custom::URL_MAX_POINTS,
     }
 }
 

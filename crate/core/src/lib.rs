@@ -14,6 +14,7 @@ pub mod curvature;
 pub mod custom;
 pub mod data;
 pub mod digits;
+pub mod digits_bench;
 pub mod dual;
 pub mod facts;
 pub mod images;

@@ -256,7 +256,9 @@ mod tests {
         for (i, dataset) in crate::data::DatasetKind::ALL.into_iter().enumerate() {
             let optimizer = ["sgd", "momentum", "adam"][i % 3];
             let lr = if optimizer == "adam" { "0.02" } else { "0.05" };
-            let points = if dataset.classes() == 3 { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;0:1.5:2;0.2:1.2:2;-0.8:-0.2:0;0.9:0.2:1" } else { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;-0.8:-0.2:0;0.9:0.2:1" };
+            let points = if dataset == crate::data::DatasetKind::CustomReg {
+                "-1:0.8;-0.5:0.2;0:-0.1;0.5:0.3;1:0.9;1.5:1.6"
+            } else if dataset.classes() == 3 { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;0:1.5:2;0.2:1.2:2;-0.8:-0.2:0;0.9:0.2:1" } else { "-1:0:0;-1.2:0.3:0;1:0:1;1.1:-0.4:1;-0.8:-0.2:0;0.9:0.2:1" };
             let sc = scenario(&[("dataset", dataset.name()), ("points", points), ("optimizer", optimizer), ("lr", lr), ("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("budget", "steps"), ("steps", "120"), ("batch", "8")]);
             assert_eq!(sc.mlp.input_dim(), dataset.input_dim());
             let mut t = sc.trainer(8);

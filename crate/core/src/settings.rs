@@ -115,8 +115,8 @@ macro_rules! settings_table {
 
 settings_table! {
     seed: u32 = 1, Int { min: 0, max: u32::MAX as i64 }, "seed of the data, init, shuffle and direction streams";
-    dataset: DatasetKind = DatasetKind::Moons, Choice, "data set (sine and linear are regression: MSE loss; spiral3 (3 classes) and digits (the 1 797 real 8×8 images, 10 classes, noise unused) softmax cross-entropy; custom and custom3 are your own points (2 or 3 classes, see points); the rest binary: BCE loss)";
-    points: Points = Points::default(), Points { max: MAX_POINTS }, "your own points for dataset=custom/custom3 (ignored otherwise), at least 4; a quarter (rounded up) is held out for testing, chosen by the seed; each example is a point plus input noise";
+    dataset: DatasetKind = DatasetKind::Moons, Choice, "data set (sine and linear are regression: MSE loss; spiral3 (3 classes) and digits (the 1 797 real 8×8 images, 10 classes, noise unused) softmax cross-entropy; custom and custom3 are your own points (2 or 3 classes, see points), custom_reg your own regression points x:y (MSE); the rest binary: BCE loss)";
+    points: Points = Points::default(), Points { max: MAX_POINTS }, "your own points for dataset=custom/custom3 (x1:x2:label) or custom_reg (x:y) (ignored otherwise), at least 4; a quarter (rounded up) is held out for testing, chosen by the seed; each example is a point plus noise (on the inputs; for custom_reg on the target)";
     n_train: usize = 256, Int { min: 64, max: 4096 }, "training examples N";
     n_test: usize = 256, Int { min: 64, max: 4096 }, "test examples";
     noise: f64 = 0.2, Float { min: 0.0, max: 1.0 }, "standard deviation of the noise on the inputs (classification) or the target (regression)";
@@ -189,7 +189,7 @@ impl Kind {
             Kind::IntList { min_len, max_len, min, max } => {
                 format!("{min_len} to {max_len} comma-separated integers, each in {min}..={max}")
             }
-            Kind::Points { max } => format!("up to {max} points x1:x2:label separated by ; (each coordinate within ±{}, label 0, 1 or 2)", crate::custom::MAX_ABS),
+            Kind::Points { max } => format!("up to {max} points x1:x2:label (or x:y for regression) separated by ; (each coordinate within ±{}, label 0, 1 or 2)", crate::custom::MAX_ABS),
         }
     }
 }
@@ -297,6 +297,14 @@ impl Settings {
                     value: clip(&self.points.to_text()),
                     allowed: format!("at least {MIN_POINTS} points for dataset={} (there are {})", self.dataset.name(), self.points.len()),
                 });
+            } else if self.points.is_regression() != self.dataset.is_regression() {
+                let form = |regression: bool| if regression { "regression points x:y" } else { "class points x1:x2:label" };
+                let other = if self.points.is_regression() { "custom_reg" } else { "custom or custom3" };
+                errors.push(SettingsError {
+                    key: "points".into(),
+                    value: clip(&self.points.to_text()),
+                    allowed: format!("{} for dataset={} (these are {}: use dataset={other})", form(self.dataset.is_regression()), self.dataset.name(), form(self.points.is_regression())),
+                });
             } else if let Some((i, label)) = self.points.label_at_least(classes) {
                 errors.push(SettingsError {
                     key: "points".into(),
@@ -351,8 +359,11 @@ impl Settings {
             for e in s.cross_errors() {
                 match e.key.as_str() {
                     "batch" => s.batch.iter_mut().for_each(|b| *b = (*b).min(s.n_train)),
-                    // Too few points: the default data set; a label 2 under `custom`: `custom3`.
+                    // Too few points: the default data set; points of the other form (regression
+                    // or classes): the custom set of their form; a label 2 under `custom`: `custom3`.
                     "points" if s.points.len() < MIN_POINTS => s.dataset = DatasetKind::default_kind(),
+                    "points" if s.points.is_regression() => s.dataset = DatasetKind::CustomReg,
+                    "points" if s.points.label_at_least(2).is_none() => s.dataset = DatasetKind::Custom,
                     "points" => s.dataset = DatasetKind::Custom3,
                     "n_test" => {
                         let max = s.dataset.max_examples().unwrap_or(usize::MAX);

@@ -107,3 +107,36 @@ impl W1Bench {
         self.w1.training_fingerprint()
     }
 }
+
+/// The digits workload for bench.html ([`batchscape_core::digits_bench`], the one `cargo bench
+/// --bench digits` times): the page times [`DigitsBench::train`] with `performance.now()`.
+#[wasm_bindgen]
+pub struct DigitsBench {
+    sc: batchscape_core::scenario::Scenario,
+}
+
+impl Default for DigitsBench {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl DigitsBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> DigitsBench {
+        DigitsBench { sc: batchscape_core::digits_bench::scenario() }
+    }
+
+    /// `[batch, steps, batch, steps, …]`: the cases the native benchmark times.
+    pub fn cases() -> Vec<u32> {
+        batchscape_core::digits_bench::CASES.iter().flat_map(|&(b, s)| [b as u32, s as u32]).collect()
+    }
+
+    /// A fresh run at batch size `batch` (clamped to 1 ..= 1 024) trained `steps` steps
+    /// (at most 100 000); returns the steps taken.
+    pub fn train(&self, batch: u32, steps: u32) -> u32 {
+        let t = batchscape_core::digits_bench::train(&self.sc, (batch as usize).clamp(1, 1024), (steps as usize).min(100_000));
+        t.step() as u32
+    }
+}

@@ -94,7 +94,7 @@ fn every_enum_name_round_trips() {
         Kind::Choice(c) => c,
         _ => panic!("{key} is a choice"),
     };
-    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear", "spiral3", "digits", "custom", "custom3"]);
+    assert_eq!(choices("dataset"), ["moons", "circles", "spiral", "xor", "blobs", "sine", "linear", "spiral3", "digits", "custom", "custom3", "custom_reg"]);
     assert_eq!(choices("act"), ["tanh", "relu", "sigmoid"]);
     assert_eq!(choices("optimizer"), ["sgd", "momentum", "adam"]);
     assert_eq!(choices("lr_rule"), ["fixed", "linear", "sqrt"]);
@@ -318,4 +318,31 @@ fn custom_points_are_parsed_checked_and_repaired() {
     assert_eq!(l.dataset, DatasetKind::Moons);
     assert!(errors[0].to_string().contains("more than 2000 points"), "{:?}", errors);
     assert!(errors[0].value.chars().count() <= 40);
+}
+
+/// `dataset=custom_reg`: regression points `x:y` through the same `points` key (URL, `--set`,
+/// `--config`), MSE loss; points of the wrong form are named, and the lenient page parsing
+/// moves to the data set of their form.
+#[test]
+fn custom_regression_points_are_parsed_checked_and_repaired() {
+    let four = "-1:0.5;0:0;1:-0.5;2:1.25";
+    let s = Settings::from_pairs([("dataset", "custom_reg"), ("points", four)]).unwrap();
+    assert_eq!((s.points.len(), s.loss(), s.dataset.input_dim(), s.dataset.classes()), (4, crate::model::Loss::Mse, 1, 0));
+    assert_eq!(s.get("points").unwrap(), four);
+    let mut j = Settings::default();
+    j.apply_json(&s.to_json().to_string()).unwrap();
+    assert_eq!(j, *s.settings());
+    let e = Settings::from_pairs([("dataset", "custom_reg"), ("points", "0:0:0;1:1:1;0:1:0;1:0:1")]).unwrap_err();
+    assert!(e.allowed.contains("regression points x:y for dataset=custom_reg (these are class points x1:x2:label: use dataset=custom or custom3)"), "{e}");
+    let e = Settings::from_pairs([("dataset", "custom"), ("points", four)]).unwrap_err();
+    assert!(e.allowed.contains("use dataset=custom_reg"), "{e}");
+    let e = Settings::from_pairs([("dataset", "custom_reg"), ("points", "0:0;1:1;2:inf;3:3")]).unwrap_err();
+    assert!(e.to_string().contains("point 3 (\"2:inf\"): y \"inf\" is not a finite number"), "{e}");
+    assert!(Settings::from_pairs([("dataset", "custom_reg"), ("label_noise", "0.1"), ("points", four)]).is_err());
+    let (l, errors) = Settings::from_pairs_lenient([("dataset", "custom"), ("points", four)]);
+    assert_eq!((l.dataset, errors.len()), (DatasetKind::CustomReg, 1));
+    let (l, _) = Settings::from_pairs_lenient([("dataset", "custom_reg"), ("points", "0:0:0;1:1:1;0:1:0;1:0:1")]);
+    assert_eq!(l.dataset, DatasetKind::Custom);
+    let (l, _) = Settings::from_pairs_lenient([("dataset", "custom_reg"), ("points", "0:0:0;1:1:1;0:1:0;1:0:2")]);
+    assert_eq!(l.dataset, DatasetKind::Custom3);
 }

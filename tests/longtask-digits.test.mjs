@@ -1,0 +1,34 @@
+// Measurement, not a timing assertion (issue 13, part 6): the main thread's long tasks
+// (PerformanceObserver 'longtask', installed by the harness before the page's scripts) while
+// four digits runs train (`?dataset=digits&batch=1,32,128,512`). Entries arrive late, so each is
+// placed by its start time: before the first run was seen training (the load: module scripts,
+// the first layout of the page and the digits views), or from then until every run ended.
+// Prints the longest of each; asserts only that the runs finish and the figures appear.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useServedBrowser } from './lib/harness.mjs';
+
+const env = useServedBrowser();
+
+test('long tasks on the main thread while four digits runs train (printed)', async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?dataset=digits&batch=1,32,128,512`);
+  await page.waitForFunction(() => window.batchscape?.runs?.some((f) => f?.state === 'running'), null, { timeout: 120_000, polling: 'raf' });
+  const t0 = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    return s && !s.pendingScenario && s.settings.dataset === 'digits' && s.runs.filter(Boolean).length === 4 && s.runs.filter(Boolean).every((f) => f.state !== 'running');
+  }, null, { timeout: 300_000, polling: 100 });
+  const t1 = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(1000);  // the last frames' views, and late entries
+  const all = await page.evaluate(() => window.__longTaskEntries ?? []);
+  const load = all.filter(([start]) => start < t0).map(([, d]) => d);
+  const during = all.filter(([start]) => start >= t0 && start <= t1).map(([, d]) => d);
+  const after = all.filter(([start]) => start > t1).map(([, d]) => d);
+  const show = (a) => `${a.length}, longest ${a.length ? Math.max(...a).toFixed(0) : 0} ms (${[...a].sort((x, y) => y - x).slice(0, 5).map((x) => x.toFixed(0)).join(', ') || 'none'})`;
+  console.log(`# digits long tasks: while four runs train (${((t1 - t0) / 1000).toFixed(1)} s): ${show(during)}; during the load (0–${(t0 / 1000).toFixed(1)} s): ${show(load)}; after: ${show(after)}`);
+  const states = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.state));
+  assert.deepEqual(states, ['finished', 'finished', 'finished', 'finished']);
+  assert.ok(await page.isVisible('#digits-views'), 'the digits views are on the page');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
