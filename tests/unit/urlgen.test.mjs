@@ -20,6 +20,6 @@ test('URLs start with the small budget and cover every key family and hostile, l
   assert.ok(values.some((v) => v.length >= 10240), '10 KB values');
   assert.ok(cases.some((c) => new Set(c.pairs.map(([k]) => k)).size < c.pairs.length), 'repeated keys');
   assert.ok(cases.some((c) => c.query.includes('%zz')), 'raw broken escapes');
-  for (const c of cases) assert.ok(c.query.startsWith(BASE.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')));
+  for (const c of cases.slice(0, 200)) assert.deepEqual([...new URLSearchParams(c.query)].slice(0, BASE.length), BASE);
   assert.ok(HOSTILE.length > 20);
 });
