@@ -33,6 +33,25 @@ export function pageValue(search, key) {
   return PAGE_KEYS[key].values.includes(v) ? v : PAGE_KEYS[key].fallback;
 }
 
+/**
+ * Messages for the page keys of `search` whose value the page does not accept (`plane`, `x`:
+ * not one of their values; `scene`: not a scene of `sceneNames`). Shown with the settings'
+ * messages, so that a link that cannot be restored as written says so.
+ */
+export function pageKeyRejections(search, sceneNames) {
+  const params = new URLSearchParams(search);
+  const out = [];
+  for (const key of ['plane', 'x']) {
+    const v = params.get(key);
+    if (v !== null && !PAGE_KEYS[key].values.includes(v)) {
+      out.push(`\`${key}\` = ${JSON.stringify(v.slice(0, 40))} is not allowed: expected one of ${PAGE_KEYS[key].values.join(', ')} — ignored.`);
+    }
+  }
+  const scene = params.get('scene');
+  if (scene !== null && !sceneNames.includes(scene)) out.push(`\`scene\` = ${JSON.stringify(scene.slice(0, 40))} is not a scene of this page — ignored.`);
+  return out;
+}
+
 /** The panels an `embed` value asks for (unknown ones dropped; none: the landscape). */
 export function embedPanels(value) {
   const wanted = String(value ?? '').split(',').filter((p) => PANELS.includes(p));

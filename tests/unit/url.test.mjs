@@ -92,3 +92,14 @@ test('points travel in the URL up to URL_MAX_POINTS; a larger set is left out of
   assert.equal(big.has('points'), false);
   assert.equal(big.get('dataset'), 'custom');
 });
+
+test('pageKeyRejections: a message per rejected page key, none for accepted ones', async () => {
+  const { pageKeyRejections } = await import('../../www/url.js');
+  assert.deepEqual(pageKeyRejections('plane=pca&x=step&scene=a', ['a']), []);
+  const m = pageKeyRejections('plane=%3Cimg%3E&x=NaN&scene=nope', ['a']);
+  assert.equal(m.length, 3);
+  assert.match(m[0], /^`plane` = "<img>" is not allowed/);
+  assert.match(m[1], /^`x` = "NaN"/);
+  assert.match(m[2], /^`scene` = "nope"/);
+  assert.ok(pageKeyRejections(`plane=${'a'.repeat(10000)}`, [])[0].length < 200);
+});
