@@ -41,14 +41,13 @@ export function pageValue(search, key) {
 export function pageKeyRejections(search, sceneNames) {
   const params = new URLSearchParams(search);
   const out = [];
+  // Every value of a repeated key (the page reads the first; found by tests/fuzz-url.test.mjs).
   for (const key of ['plane', 'x']) {
-    const v = params.get(key);
-    if (v !== null && !PAGE_KEYS[key].values.includes(v)) {
+    for (const v of params.getAll(key).filter((x) => !PAGE_KEYS[key].values.includes(x))) {
       out.push(`\`${key}\` = ${JSON.stringify(v.slice(0, 40))} is not allowed: expected one of ${PAGE_KEYS[key].values.join(', ')} — ignored.`);
     }
   }
-  const scene = params.get('scene');
-  if (scene !== null && !sceneNames.includes(scene)) out.push(`\`scene\` = ${JSON.stringify(scene.slice(0, 40))} is not a scene of this page — ignored.`);
+  for (const scene of params.getAll('scene').filter((x) => !sceneNames.includes(x))) out.push(`\`scene\` = ${JSON.stringify(scene.slice(0, 40))} is not a scene of this page — ignored.`);
   return out;
 }
 

@@ -102,4 +102,6 @@ test('pageKeyRejections: a message per rejected page key, none for accepted ones
   assert.match(m[1], /^`x` = "NaN"/);
   assert.match(m[2], /^`scene` = "nope"/);
   assert.ok(pageKeyRejections(`plane=${'a'.repeat(10000)}`, [])[0].length < 200);
+  // Repeated keys (URL fuzzer #37, #81): each rejected value has its message.
+  assert.deepEqual(pageKeyRejections('x=epoch&x=%F0%9F%99%82&plane=pca&plane=1e999', []).map((m) => m.slice(0, 12)), ['`plane` = "1', '`x` = "🙂" i']);
 });
