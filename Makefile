@@ -103,7 +103,7 @@ serve: setup build
 
 # ---- tests ---------------------------------------------------------------
 
-.PHONY: test lint cargo-test e2e test-wasm
+.PHONY: test lint cargo-test e2e test-wasm fuzz
 
 ## test: set up (+ chromium), clippy, cargo test --workspace, build, node --test tests/
 test: setup-test lint cargo-test build e2e
@@ -121,6 +121,13 @@ cargo-test:
 ## e2e: node --test tests/ against the built dist/ in headless chromium
 e2e: build $(NPM_STAMP) | setup-chromium
 	$(NODE) --test tests/
+
+## fuzz: the fuzzers at full count: core property tests (PROPTEST_CASES=100000 per parser property, 500 runs) and the page's URL fuzzer (FUZZ_URLS=2000); prints the counts
+FUZZ_CASES ?= 100000
+FUZZ_URLS ?= 2000
+fuzz: build $(NPM_STAMP) | setup-chromium
+	PROPTEST_CASES=$(FUZZ_CASES) FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(CARGO) test -p batchscape-core --test fuzz_settings --test fuzz_runs -- --nocapture
+	FUZZ_URLS=$(FUZZ_URLS) $(NODE) --test tests/fuzz-url.test.mjs
 
 ## test-wasm: (optional, not part of test) wasm-bindgen-test in headless chromium
 test-wasm: setup-rust setup-chromium

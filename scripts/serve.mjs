@@ -7,6 +7,12 @@
 // (default 8000); if that port is busy a free one is chosen instead.
 // Prints exactly one line: "Batchscape running at http://127.0.0.1:PORT/".
 //
+// Long links: a query string of up to MAX_HEADER_BYTES (256 KiB: 200 settings of 200
+// characters, or 200 points, percent-encoded, fit many times over) is accepted (Node's
+// default header limit of 16 KiB answered a 20 KB link with HTTP 431). A longer request
+// gets 431 with a plain-text explanation. Range requests (one range) get 206 or 416.
+// Hand-written (node:http, no dependency) because it is small and tested (tests/serve.test.mjs).
+//
 // Also importable: `startServer(rootDir, { port = 0, host = '127.0.0.1' })`
 // resolves to `{ url, port, close() }` (port 0 = any free port).
 
@@ -36,6 +42,28 @@ export const MIME_TYPES = {
   '.csv': 'text/csv; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8', // wasm-bindgen's .d.ts files
 };
+
+/** Largest request head (request line + headers, so the query string) accepted, in bytes. */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
+/** A `Range: bytes=…` header against a file of `size` bytes: {start, end}, null (ignore it), or 'bad' (416). */
+export function parseRange(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(String(header).trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start;
+  let end;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'bad';
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'bad';
+  return { start, end };
+}
 
 function mimeFor(file) {
   return MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -122,17 +150,26 @@ function handler(root) {
           send(res, 403, 'Forbidden\n');
           return;
         }
-        res.writeHead(200, {
+        const range = req.headers.range === undefined ? null : parseRange(req.headers.range, st.size);
+        if (range === 'bad') {
+          send(res, 416, 'Range Not Satisfiable\n', { 'Content-Range': `bytes */${st.size}` });
+          return;
+        }
+        const { start, end } = range ?? { start: 0, end: st.size - 1 };
+        const headers = {
           'Content-Type': mimeFor(file),
-          'Content-Length': st.size,
+          'Content-Length': Math.max(0, end - start + 1),
+          'Accept-Ranges': 'bytes',
           'Cache-Control': 'no-cache',
           'X-Content-Type-Options': 'nosniff',
-        });
-        if (req.method === 'HEAD') {
+        };
+        if (range) headers['Content-Range'] = `bytes ${start}-${end}/${st.size}`;
+        res.writeHead(range ? 206 : 200, headers);
+        if (req.method === 'HEAD' || st.size === 0) {
           res.end();
           return;
         }
-        const stream = fs.createReadStream(file);
+        const stream = fs.createReadStream(file, { start, end });
         stream.on('error', () => res.destroy());
         stream.pipe(res);
       });
@@ -165,7 +202,16 @@ function listen(server, port, host) {
 export async function startServer(rootDir, { port = 0, host = '127.0.0.1' } = {}) {
   const root = fs.realpathSync(path.resolve(rootDir));
   if (!fs.statSync(root).isDirectory()) throw new Error(`not a directory: ${root}`);
-  const server = http.createServer(handler(root));
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler(root));
+  // Past the limit Node would close with a bare 431: say why.
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable) return;
+    const body = err.code === 'HPE_HEADER_OVERFLOW'
+      ? `Request header too large: this server accepts links of up to ${MAX_HEADER_BYTES} bytes (scripts/serve.mjs MAX_HEADER_BYTES).\n`
+      : 'Bad Request\n';
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   server.keepAliveTimeout = 1000;
   await listen(server, port, host);
   const actualPort = server.address().port;

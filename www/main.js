@@ -12,7 +12,7 @@ import { createStore, initialState } from './store.js';
 import { mountSweep } from './sweep.js';
 import { installTestApi } from './test-api.js';
 import {
-  canonicalQuery, pageValue, pairsOf, sceneQuery, syncedQuery,
+  canonicalQuery, pageKeyRejections, pageValue, pairsOf, sceneQuery, syncedQuery,
 } from './url.js';
 import { mountBoundaries } from './views/boundaries.js';
 import { mountChapters } from './views/chapter.js';
@@ -57,7 +57,8 @@ const urlMaxPoints = () => store.get().facts?.url_max_points ?? 0;
 const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get(), urlMaxPoints()));
 
 const workers = startWorkers(store, {
-  showMessages,
+  // The settings' messages, plus those of the URL's rejected page keys (url.js).
+  showMessages: (list) => showMessages([...list, ...pageKeyRejections(location.search, Object.keys(SCENES))]),
   drawNow: () => scheduler.drawNow(),
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
   onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings, urlMaxPoints())),

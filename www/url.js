@@ -37,6 +37,24 @@ export function pageValue(search, key) {
   return PAGE_KEYS[key].values.includes(v) ? v : PAGE_KEYS[key].fallback;
 }
 
+/**
+ * Messages for the page keys of `search` whose value the page does not accept (`plane`, `x`:
+ * not one of their values; `scene`: not a scene of `sceneNames`). Shown with the settings'
+ * messages, so that a link that cannot be restored as written says so.
+ */
+export function pageKeyRejections(search, sceneNames) {
+  const params = new URLSearchParams(search);
+  const out = [];
+  // Every value of a repeated key (the page reads the first; found by tests/fuzz-url.test.mjs).
+  for (const key of ['plane', 'x']) {
+    for (const v of params.getAll(key).filter((x) => !PAGE_KEYS[key].values.includes(x))) {
+      out.push(`\`${key}\` = ${JSON.stringify(v.slice(0, 40))} is not allowed: expected one of ${PAGE_KEYS[key].values.join(', ')} — ignored.`);
+    }
+  }
+  for (const scene of params.getAll('scene').filter((x) => !sceneNames.includes(x))) out.push(`\`scene\` = ${JSON.stringify(scene.slice(0, 40))} is not a scene of this page — ignored.`);
+  return out;
+}
+
 /** The panels an `embed` value asks for (unknown ones dropped; none: the landscape). */
 export function embedPanels(value) {
   const wanted = String(value ?? '').split(',').filter((p) => PANELS.includes(p));

@@ -104,3 +104,16 @@ test('points travel in the URL up to the limit given (the core\'s); a larger set
   const few = new URLSearchParams(canonicalQuery('', { ...state, pairs: [['points', pts(12)]], overrides: new Map() }, new Map([['points', pts(12)]]), LIMIT));
   assert.equal(few.get('points'), pts(12));
 });
+
+test('pageKeyRejections: a message per rejected page key, none for accepted ones', async () => {
+  const { pageKeyRejections } = await import('../../www/url.js');
+  assert.deepEqual(pageKeyRejections('plane=pca&x=step&scene=a', ['a']), []);
+  const m = pageKeyRejections('plane=%3Cimg%3E&x=NaN&scene=nope', ['a']);
+  assert.equal(m.length, 3);
+  assert.match(m[0], /^`plane` = "<img>" is not allowed/);
+  assert.match(m[1], /^`x` = "NaN"/);
+  assert.match(m[2], /^`scene` = "nope"/);
+  assert.ok(pageKeyRejections(`plane=${'a'.repeat(10000)}`, [])[0].length < 200);
+  // Repeated keys (URL fuzzer #37, #81): each rejected value has its message.
+  assert.deepEqual(pageKeyRejections('x=epoch&x=%F0%9F%99%82&plane=pca&plane=1e999', []).map((m) => m.slice(0, 12)), ['`plane` = "1', '`x` = "🙂" i']);
+});
