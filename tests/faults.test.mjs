@@ -70,3 +70,95 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
     await context.close();
   });
 }
+
+const settled = (page) => page.waitForFunction(() => {
+  const s = window.batchscape;
+  const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+  return slots.length && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running')
+    && s.atlas?.fine && s.atlasFor === s.runsKey && !s.dirty && !s.pendingScenario;
+}, null, { timeout: 120_000, polling: 200 });
+const messages = (page) => page.textContent('#message-list');
+const replacedOf = (page) => page.evaluate(() => window.batchscape.replacedWorkers);
+const inject = (page, kind, target) => page.evaluate(([k, t]) => window.batchscape.injectFault(k, t), [kind, target]);
+
+test('the analysis and draw workers are replaced after a fault; the page says so and keeps working', { timeout: 600_000 }, async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256&epochs=20&test_faults=1`);
+  await settled(page);
+  // Analysis worker, a trap: a fresh one, the runs retrained for it, the fine map and diagnoses back.
+  await inject(page, 'trap', 'analysis');
+  await page.waitForFunction(() => window.batchscape.replacedWorkers.analysis === 1, null, { timeout: 30_000 });
+  assert.match(await messages(page), /The analysis worker failed: the wasm code trapped \(unreachable\)\. A fresh one took its place/);
+  console.log(`# analysis trap: "${await messages(page)}"`);
+  await page.screenshot({ path: artifactPath('faults-analysis-trap.png') });
+  await settled(page);
+  await page.waitForFunction(() => [0, 1].every((k) => window.batchscape.diag[k]?.gen === window.batchscape.gens[k]), null, { timeout: 60_000 });
+  // Analysis worker, closed: found by the watchdog.
+  await inject(page, 'close', 'analysis');
+  await page.waitForFunction(() => window.batchscape.replacedWorkers.analysis === 2, null, { timeout: 30_000 });
+  assert.match(await messages(page), /The analysis worker failed: it stopped answering/);
+  console.log(`# analysis close: "${await messages(page)}"`);
+  await settled(page);
+  // Draw worker: throw, then terminate; each time a fresh one paints the next charts.
+  for (const [kind, want] of [['throw', /The draw worker failed: Uncaught Error: test fault/], ['terminate', /The draw worker failed: it stopped answering/], ['trap', /The draw worker failed: the wasm code trapped/]]) {
+    const before = (await replacedOf(page)).draw;
+    await inject(page, kind, 'draw');
+    await page.waitForFunction((n) => window.batchscape.replacedWorkers.draw === n + 1, before, { timeout: 30_000 });
+    assert.match(await messages(page), want);
+    console.log(`# draw ${kind}: "${await messages(page)}"`);
+    const drawn = await page.evaluate(() => window.batchscape.workerMs.curves?.length ?? 0);
+    // A slider change: the restarted run is drawn by the fresh worker.
+    const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
+    await slider.focus();
+    await page.keyboard.press(kind === 'terminate' ? 'ArrowLeft' : 'ArrowRight');
+    await settled(page);
+    const after = await page.evaluate(() => window.batchscape.workerMs.curves?.length ?? 0);
+    assert.ok(after > drawn || after === 500, `the curves were drawn again (${drawn} → ${after} drawings)`);
+    if (kind === 'terminate') await page.screenshot({ path: artifactPath('faults-draw-terminate.png') });
+  }
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('the sweep, laws, data-parallel and seeds workers: a fault is shown in their view, the rest of the page works', { timeout: 600_000 }, async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=64&hidden=8&target_loss=0.3&max_steps=2000&epochs=20&sweep_workers=1&test_faults=1`);
+  await settled(page);
+  // The sweep: a trap while it runs; Run starts a fresh worker, which finishes.
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('sweep') && window.batchscape.sweep.done >= 0);
+  await inject(page, 'trap', 'sweep');
+  await page.waitForFunction(() => /The sweep worker failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 30_000 });
+  const sweepText = await page.textContent('#sweep-count');
+  console.log(`# sweep trap: "${sweepText}"`);
+  assert.match(sweepText, /The sweep worker failed: the wasm code trapped \(unreachable\)\. The sweep stopped; Run starts a fresh worker\./);
+  assert.equal(await page.locator('#sweep-run').isDisabled(), false);
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
+  // The laws pool: a worker terminated by the page; the sweep stops and says so.
+  await page.locator('#laws-run').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('laws:0'));
+  await inject(page, 'terminate', 'laws:0');
+  await page.waitForFunction(() => /worker 1 failed/.test(document.getElementById('laws-count').textContent), null, { timeout: 30_000 });
+  const lawsText = await page.textContent('#laws-count');
+  console.log(`# laws terminate: "${lawsText}"`);
+  assert.match(lawsText, /stopped: worker 1 failed: it stopped answering \(closed or terminated\)\. Run starts a fresh pool\./);
+  await page.locator('#sweep-view').screenshot({ path: artifactPath('faults-sweep-laws.png') });
+  // The data-parallel worker: a throw; the next K or b asks a fresh one.
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('parallel'));
+  await inject(page, 'throw', 'parallel');
+  await page.waitForFunction(() => /data-parallel worker failed/.test(window.batchscape.sweep.laws.parallelText), null, { timeout: 30_000 });
+  console.log(`# parallel throw: "${await page.evaluate(() => window.batchscape.sweep.laws.parallelText)}"`);
+  // The seeds worker (a scene's claims over seeds, once its runs have finished): closed.
+  await page.locator('[data-scene="sharp_epochs"]').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('seeds'), null, { timeout: 300_000, polling: 250 });
+  await inject(page, 'close', 'seeds');
+  await page.waitForFunction(() => /The seeds worker failed/.test(document.getElementById('message-list').textContent), null, { timeout: 30_000 });
+  console.log(`# seeds close: "${await messages(page)}"`);
+  assert.match(await messages(page), /The seeds worker failed: it stopped answering \(closed or terminated\)/);
+  // The page's runs still train: a slider change runs to the end.
+  const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await settled(page);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

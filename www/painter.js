@@ -9,6 +9,7 @@
 // answers the user's last input) goes before the others.
 
 import { reasonOf, watchWorker } from './faults.js';
+import { Recent } from './telemetry.js';
 
 let worker = null;
 let unwatch = () => {};
@@ -18,7 +19,7 @@ let busy = null;            // the request in the worker
 let seq = 0;
 let onError = (message) => console.error(message);
 
-/** Per canvas id: the draw worker's time for each drawing (ms), for tests and benchmarks. */
+/** Per canvas id: the draw worker's time for each of its newest drawings (ms), for tests and benchmarks. */
 export const workerMs = {};
 // Per canvas id: the chart of the newest drawing asked for (what an SVG export redraws).
 const latest = new Map();
@@ -145,7 +146,7 @@ function onMessage(event, w) {
   } else {
     busy = null;
   }
-  if (ms !== undefined) (workerMs[id] ??= []).push(ms);
+  if (ms !== undefined) (workerMs[id] ??= new Recent()).push(ms);
   if (request?.seq === s) {
     const canvas = document.getElementById(id);
     if (error) (request.failed ?? onError)(`Drawing failed: ${error}`);
