@@ -50,7 +50,7 @@ test('the heaviest settings train without freezing the page (figures printed)', 
   // A sweep at the same settings: it starts, reports progress, and cancels on request.
   await page.locator('#sweep-run').click();
   const tSweep = Date.now();
-  await page.waitForFunction(() => window.batchscape.sweep.done >= 1 || /failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 600_000, polling: 1000 })
+  await page.waitForFunction(() => window.batchscape.sweep.done >= 1 || /failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 60_000, polling: 1000 })
     .catch(() => {});
   const sweep = await page.evaluate(() => ({ done: window.batchscape.sweep.done, total: window.batchscape.sweep.total, text: document.getElementById('sweep-count').textContent }));
   console.log(`# limits: sweep at those settings: ${sweep.done} of ${sweep.total} runs after ${((Date.now() - tSweep) / 1000).toFixed(0)} s ("${sweep.text}"); ` +
