@@ -42,7 +42,16 @@ async function phase(page, changes, switches) {
     const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
     return s.scene === 'noisy' && slots.length === 2 && slots.every((k) => s.runs[k]?.state === 'finished')
       && s.atlas?.fine && s.atlasFor === s.runsKey && !s.dirty && slots.every((k) => s.diag[k]?.gen === s.gens[k]);
-  }, null, { timeout: 240_000, polling: 250 });
+  }, null, { timeout: 240_000, polling: 250 }).catch(async (err) => {
+    // Not settled: print what the page was waiting for (seen flaky, see the note).
+    console.log(`# soak: not settled: ${await page.evaluate(() => {
+      const s = window.batchscape;
+      return JSON.stringify({ scene: s.scene, batches: s.batches, gens: s.gens, failed: s.failed, replaced: s.replacedWorkers,
+        runs: s.runs.map((f) => f && `${f.batch}:${f.state}:${f.step}/${f.steps}`), fine: s.atlas?.fine, atlasFor: s.atlasFor,
+        runsKey: s.runsKey, dirty: s.dirty, diag: s.diag.map((d) => d?.gen), messages: document.getElementById('message-list').textContent });
+    })}`);
+    throw err;
+  });
 }
 
 async function measure(page, cdp) {
