@@ -3,7 +3,7 @@
 #   make serve   set up (idempotent), build dist/, serve it on 127.0.0.1:$PORT (default 8000)
 #   make test    set up (+ Debian chromium), clippy, cargo test --workspace, build, node --test tests/
 #
-# Other targets: setup, setup-test, build, lint, cargo-test, e2e, test-wasm, clean, distclean, help.
+# Other targets: setup, setup-test, build, lint, cargo-test, e2e, test-wasm, soak, clean, distclean, help.
 # Variables: PORT (serve; a busy port falls back to a free one), CRATE (the wasm crate, default batchscape-web),
 #            CARGO, NODE, NPM (tool commands).
 # RUSTFLAGS is deliberately never set here: it would replace .cargo/config.toml's rustflags.
@@ -103,7 +103,7 @@ serve: setup build
 
 # ---- tests ---------------------------------------------------------------
 
-.PHONY: test lint cargo-test e2e test-wasm fuzz
+.PHONY: test lint cargo-test e2e test-wasm fuzz soak
 
 ## test: set up (+ chromium), clippy, cargo test --workspace, build, node --test tests/
 test: setup-test lint cargo-test build e2e
@@ -128,6 +128,10 @@ FUZZ_URLS ?= 2000
 fuzz: build $(NPM_STAMP) | setup-chromium
 	PROPTEST_CASES=$(FUZZ_CASES) FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} $(CARGO) test -p batchscape-core --test fuzz_settings --test fuzz_runs -- --nocapture
 	FUZZ_URLS=$(FUZZ_URLS) $(NODE) --test tests/fuzz-url.test.mjs
+
+## soak: (not part of test) the memory soak at the issue's full figures, 3 000 slider changes and 100 scene switches
+soak: build $(NPM_STAMP) | setup-chromium
+	SOAK_CHANGES=3000 SOAK_SWITCHES=100 $(NODE) --test tests/soak.test.mjs
 
 ## test-wasm: (optional, not part of test) wasm-bindgen-test in headless chromium
 test-wasm: setup-rust setup-chromium

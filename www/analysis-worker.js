@@ -5,6 +5,7 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
+import { testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
@@ -26,8 +27,11 @@ let dirty = false;
 let version = 0;             // bumps on every change; a fine pass aborts when it moves
 let working = false;
 
+// Any error (a trap in the wasm code included) is reported; the page replaces this worker.
+const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err))));
+  if (testMessage(event.data, ready)) return;
+  handle(event.data).catch(fail);
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,6 +41,7 @@ let lastCoarse = -Infinity;
 async function handle(msg) {
   ready ??= init();
   await ready;
+  trapForTest(msg, await ready);
   if (msg.type === 'scenario') {
     atlas?.free();
     atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
@@ -75,7 +80,7 @@ async function handle(msg) {
   }
   dirty = true;
   version += 1;
-  if (!working) work();
+  if (!working) work().catch(fail);
 }
 
 function post(fine) {

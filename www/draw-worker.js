@@ -4,15 +4,21 @@
 // (text, contours, thousands of line segments) never blocks the page. See www/painter.js.
 import init, { draw, Target } from '../pkg/batchscape.js';
 
+import { testMessage, trapForTest } from './worker-faults.js';
+
 const canvases = new Map();  // page canvas id → its OffscreenCanvas
 // Compiled at once, so the first chart does not wait for it; awaited in every message
 // (set synchronously, so no early message is lost).
 const ready = init();
 
-self.onmessage = async (event) => {
-  const { id, seq, width, height, scale, chart } = event.data;
+self.onmessage = (event) => {
+  if (!testMessage(event.data, ready)) drawOne(event.data);
+};
+
+async function drawOne(msg) {
+  const { id, seq, width, height, scale, chart } = msg;
   try {
-    await ready;
+    trapForTest(msg, await ready);
     let canvas = canvases.get(id);
     if (!canvas) canvases.set(id, (canvas = new OffscreenCanvas(width, height)));
     // Setting a size also clears the canvas, as a fresh page canvas would be.
@@ -33,4 +39,4 @@ self.onmessage = async (event) => {
     // replaces this worker.
     self.postMessage({ id, seq, error: String(err?.message || err), fatal: err instanceof WebAssembly.RuntimeError });
   }
-};
+}

@@ -6,6 +6,7 @@
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
+import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 2, 3];
 const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive
@@ -98,11 +99,26 @@ export function mountLaws(figure, { scenarioPairs }) {
     progress.setAttribute('aria-valuetext', t);
     count.textContent = t;
   };
+  let unwatchPool = [];
   const stopPool = () => {
     for (const w of pool) w.terminate();
+    for (const u of unwatchPool) u();
     pool = [];
+    unwatchPool = [];
     state.live = 0;
   };
+  // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
+  // or terminated) stops this sweep: the view says so; Run starts a fresh pool.
+  function poolFailed(w, reason) {
+    const k = pool.indexOf(w);
+    if (k < 0) return;
+    state.gen += 1;
+    stopPool();
+    clearTimeout(timer);
+    state.errors.push(reason);
+    setRunning(false);
+    showCount(` — stopped: worker ${k + 1} failed: ${reason}. Run starts a fresh pool.`);
+  }
 
   /** Asks worker 0 for the analysis of the cells so far (one request in flight, throttled). */
   function ask() {
@@ -130,6 +146,7 @@ export function mountLaws(figure, { scenarioPairs }) {
 
   function onMessage(event) {
     const m = event.data;
+    if (m.type === 'error' && m.fatal) { poolFailed(event.target, reasonOf(m)); return; }
     if (m.gen !== state.gen) return;
     if (m.type === 'laws-cells') {
       state.plan = m.plan;
@@ -188,6 +205,8 @@ export function mountLaws(figure, { scenarioPairs }) {
     for (let w = 0; w < n; w++) {
       const worker = newWorker();
       worker.onmessage = onMessage;
+      worker.onerror = (e) => { e.preventDefault(); poolFailed(worker, reasonOf(e)); };
+      unwatchPool.push(watchWorker(`laws:${w}`, worker, (reason) => poolFailed(worker, reason)));
       worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value), worker: w, nWorkers: n }));
       pool.push(worker);
     }
@@ -214,14 +233,31 @@ export function mountLaws(figure, { scenarioPairs }) {
       parallelText.textContent = 'K must be a whole number from 1 to 64 and b from 1 to 4096.';
       return;
     }
-    pWorker ??= newWorker();
-    pWorker.onmessage = (event) => {
-      const m = event.data;
-      if (m.type !== 'parallel-result' || m.id !== pId) return;
-      state.parallel = m.report;
-      state.parallelText = explainParallel(m.report);
-      parallelText.textContent = state.parallelText;
-    };
+    if (!pWorker) {
+      const w = newWorker();
+      pWorker = w;
+      // A failed worker is dropped; the next request starts a fresh one.
+      let unwatch = () => {};
+      const failed = (reason) => {
+        if (pWorker !== w) return;
+        unwatch();
+        w.terminate();
+        pWorker = null;
+        state.errors.push(reason);
+        state.parallelText = `The data-parallel worker failed: ${reason}. Change K or b to ask a fresh one.`;
+        parallelText.textContent = state.parallelText;
+      };
+      w.onerror = (e) => { e.preventDefault(); failed(reasonOf(e)); };
+      unwatch = watchWorker('parallel', w, failed);
+      w.onmessage = (event) => {
+        const m = event.data;
+        if (m.type === 'error' && m.fatal) { failed(reasonOf(m)); return; }
+        if (m.type !== 'parallel-result' || m.id !== pId) return;
+        state.parallel = m.report;
+        state.parallelText = explainParallel(m.report);
+        parallelText.textContent = state.parallelText;
+      };
+    }
     pId += 1;
     pWorker.postMessage(parallelMsg(pId, scenarioPairs(), k, b));
   }

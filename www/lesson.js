@@ -5,7 +5,8 @@ import { rescaleText, seedRows } from './lesson-text.js';
 import { seedsCancelMsg, seedsStartMsg } from './messages.js';
 import { SCENES } from './scenes.js';
 import { activeSlots, diagOf } from './store.js';
-import { $, later, setText } from './views/dom.js';
+import { $, later, setText, showMessages } from './views/dom.js';
+import { reasonOf, watchWorker } from './faults.js';
 
 /** `actions`: { scenarioPairs(), sendScenario(), syncUrl(), rescale(slot, layer, alpha) }. */
 export function mountLesson(store, scheduler, actions) {
@@ -38,13 +39,29 @@ function mountSeeds(store, scheduler, actions) {
   let worker = null;
   let gen = 0;
   let key = '';
+  // A failed worker (error event or message, or silence: closed or terminated) is dropped and
+  // the page says so; the next study (other settings or scene) starts a fresh one.
   const ensure = () => {
     if (worker) return worker;
-    worker = new Worker(new URL('./seeds-worker.js', import.meta.url), { type: 'module' });
-    worker.onmessage = ({ data }) => {
-      if (data.type === 'seeds' && data.gen === gen) store.set({ seeds: data });
+    const w = new Worker(new URL('./seeds-worker.js', import.meta.url), { type: 'module' });
+    worker = w;
+    let unwatch = () => {};
+    const failed = (reason) => {
+      if (worker !== w) return;
+      unwatch();
+      w.terminate();
+      worker = null;
+      gen += 1;
+      store.set({ seeds: null });
+      showMessages([`The seeds worker failed: ${reason}. The verdicts over seeds are not shown; other settings or another scene start a fresh one.`]);
     };
-    return worker;
+    w.onmessage = ({ data }) => {
+      if (data.type === 'error') failed(reasonOf(data));
+      else if (data.type === 'seeds' && data.gen === gen) store.set({ seeds: data });
+    };
+    w.onerror = (e) => { e.preventDefault(); failed(reasonOf(e)); };
+    unwatch = watchWorker('seeds', w, failed);
+    return w;
   };
   function refresh() {
     const s = store.get();

@@ -28,7 +28,7 @@ import { mountLede } from './views/lede.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
 import { mountStall } from './views/stall.js';
-import { mountStatus } from './views/status.js';
+import { mountStatus, onRetry } from './views/status.js';
 import { mountExports } from './exports-ui.js';
 import { mountLesson } from './lesson.js';
 import { mountOwnData } from './owndata.js';
@@ -126,6 +126,7 @@ mountDigits(document.querySelector('[data-panel=boundaries]'), store, scheduler)
 mountCost(document.querySelector('[data-panel=cost]'), store, scheduler);
 mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler, { onPick: loadScene });
 mountStatus($('live-summary'), store, scheduler);
+onRetry((slot) => workers.startRun(slot));
 mountChapters(store, scheduler, { go: loadChapter, lab: openLab });
 
 // The run palette is the core's (render::RUN_COLORS, sent with the settings): the swatches'
@@ -136,7 +137,7 @@ store.subscribe(['palette'], () => {
 
 // The tests' read-only view of the page (test-api.js); the sweep's state once it is mounted.
 let sweep = null;
-installTestApi(store, { scheduler, nRunWorkers: workers.nRunWorkers, sweep: () => sweep });
+installTestApi(store, { scheduler, nRunWorkers: workers.nRunWorkers, sweep: () => sweep, replacedWorkers: workers.replaced });
 
 // ---------------------------------------------------------------- start
 function start() {

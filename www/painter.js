@@ -8,13 +8,18 @@
 // Waiting canvases are drawn oldest first, except that an urgent request (the chart that
 // answers the user's last input) goes before the others.
 
+import { reasonOf, watchWorker } from './faults.js';
+import { Recent } from './telemetry.js';
+
 let worker = null;
+let unwatch = () => {};
+let replaced = 0;           // draw workers replaced after a fault
 const waiting = new Map();  // canvas id → its newest request (Map order: oldest waiting first)
 let busy = null;            // the request in the worker
 let seq = 0;
 let onError = (message) => console.error(message);
 
-/** Per canvas id: the draw worker's time for each drawing (ms), for tests and benchmarks. */
+/** Per canvas id: the draw worker's time for each of its newest drawings (ms), for tests and benchmarks. */
 export const workerMs = {};
 // Per canvas id: the chart of the newest drawing asked for (what an SVG export redraws).
 const latest = new Map();
@@ -90,30 +95,58 @@ function sendNext() {
   (worker ??= startWorker()).postMessage({ id, seq: s, width, height, scale, chart });
 }
 
+/** Number of draw workers replaced after a fault (tests). */
+export const replacedDrawWorkers = () => replaced;
+
 function startWorker() {
   const w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = onMessage;
-  w.onerror = (e) => {
-    // The worker itself failed (its script did not load): report it and drop the drawing in
-    // it; the next drawing starts a fresh worker.
-    onError(`The draw worker failed: ${e.message}`);
-    w.terminate();
-    if (worker === w) worker = null;
-    busy = null;
-  };
+  w.onmessage = (event) => onMessage(event, w);
+  // The worker failed (its script did not load, it threw, or it stopped answering: closed or
+  // terminated, see faults.js): a fresh worker takes its place.
+  w.onerror = (e) => { e.preventDefault(); workerFailed(w, reasonOf(e)); };
+  unwatch = watchWorker('draw', w, (reason) => workerFailed(w, reason));
   return w;
 }
 
-function onMessage(event) {
-  const { id, seq: s, frame, bitmap, error, fatal, ms } = event.data;
-  if (fatal) {
-    // The wasm module trapped and may be unusable: the next drawing gets a fresh worker.
-    worker.terminate();
-    worker = null;
+/**
+ * Replaces the failed worker `w` with a fresh one and reports it; the drawing that was in it is
+ * asked of the fresh worker once more (unless that drawing already failed once: then dropped).
+ */
+function workerFailed(w, reason, { retry = true } = {}) {
+  if (worker !== w) return;
+  unwatch();
+  w.terminate();
+  replaced += 1;
+  onError(`The draw worker failed: ${reason}. A fresh one took its place.`);
+  const r = busy;
+  busy = null;
+  if (retry && r && !r.retried && !waiting.has(r.id)) {
+    r.retried = true;
+    waiting.set(r.id, r);
+  }
+  worker = startWorker();
+  sendNext();
+}
+
+function onMessage(event, w) {
+  const data = event.data;
+  if (data?.type === 'pong' || data?.type === 'test-memory') return;
+  const { id, seq: s, frame, bitmap, error, fatal, ms } = data;
+  if (fatal && s === undefined) {
+    // A trap outside any drawing (the tests' injected fault).
+    workerFailed(w, reasonOf(error));
+    return;
   }
   const request = busy;
-  busy = null;
-  if (ms !== undefined) (workerMs[id] ??= []).push(ms);
+  if (fatal) {
+    // The wasm module trapped in this drawing and may be unusable: the next drawing gets a
+    // fresh worker; this one is reported below, not retried.
+    busy = null;
+    workerFailed(w, reasonOf(error), { retry: false });
+  } else {
+    busy = null;
+  }
+  if (ms !== undefined) (workerMs[id] ??= new Recent()).push(ms);
   if (request?.seq === s) {
     const canvas = document.getElementById(id);
     if (error) (request.failed ?? onError)(`Drawing failed: ${error}`);
@@ -125,7 +158,7 @@ function onMessage(event) {
     }
   }
   bitmap?.close();
-  sendNext();
+  if (!busy) sendNext();
 }
 
 // Started at once, so that its wasm module is compiled before the first chart is due.

@@ -3,6 +3,7 @@
 // cells and verdicts after every finished run. A newer 'start' or a 'cancel' stops the old one.
 import init, { SeedsSession } from '../pkg/batchscape.js';
 import { errorMsg, seedsMsg } from './messages.js';
+import { testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;
 
@@ -12,11 +13,18 @@ let gen = 0;
 
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+// Any error (a trap in the wasm code included) is reported; the page drops this worker (lesson.js).
+const fail = (err) => self.postMessage(errorMsg(String(err?.message || err), gen));
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err), gen)));
+  if (testMessage(event.data, ready)) return;
+  handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
+  if (msg.type === 'test-fault') {
+    trapForTest(msg, await (ready ??= init()));
+    return;
+  }
   if (msg.type === 'cancel') {
     gen = msg.gen;
     session?.free();
@@ -31,7 +39,7 @@ async function handle(msg) {
   if (mine !== gen) return;
   session?.free();
   session = new SeedsSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds ?? 0);
-  run(mine, session, msg.key);
+  run(mine, session, msg.key).catch(fail);
 }
 
 function post(s, mine, key, progress) {

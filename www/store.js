@@ -35,6 +35,7 @@ export function initialState() {
     chapter: null,        // index of the guided chapter shown (chapters.js), null: the full lab
     runs: [],             // newest frame per slot
     gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
+    failed: [],           // per slot: { gen, reason } when its run worker failed (null: none)
     atlas: null,          // newest shared landscape
     atlasFor: '',         // the runs (slot:generation) the atlas was computed for
     plotFrames: {},       // canvas id → plot frame of its last drawing (pixels ↔ data)
@@ -93,6 +94,9 @@ export const activeSlots = (s) => s.batches.flatMap((b, k) => (b === undefined ?
 
 /** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
 export const runsKey = (s) => activeSlots(s).map((k) => `${k}:${s.gens[k]}`).join(',');
+
+/** Why run `slot` failed (its worker trapped, threw or stopped answering), or null. */
+export const failedOf = (s, slot) => (s.failed[slot]?.gen === s.gens[slot] ? s.failed[slot] : null);
 
 /** Current diagnosis of a slot (null if stale or missing). */
 export function diagOf(s, slot) {

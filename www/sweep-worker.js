@@ -5,6 +5,7 @@ import init, { SweepSession, LawSession, data_parallel as dataParallel } from '.
 import {
   errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
+import { testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
 const PROGRESS_MS = 150;      // at most one progress-only message this often
@@ -17,11 +18,19 @@ let gen = 0;                  // bumps on every start and cancel; a loop of an o
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
+// An exception or a trap in the work is `fatal`: the page drops this worker (sweep.js, laws.js);
+// the settings' rejections (law.errors()) are plain 'error' messages.
+const fail = (err) => self.postMessage({ ...errorMsg(String(err?.message || err), gen), fatal: true });
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err), gen)));
+  if (testMessage(event.data, ready)) return;
+  handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
+  if (msg.type === 'test-fault') {
+    trapForTest(msg, await (ready ??= init()));
+    return;
+  }
   if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
   if (msg.type === 'cancel') {
     gen = msg.gen ?? gen + 1;
@@ -38,7 +47,7 @@ async function handle(msg) {
   if (mine !== gen) return;
   session?.free();
   session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
-  run(mine, session);
+  run(mine, session).catch(fail);
 }
 
 function results(s, mine, progress, t0) {
@@ -108,7 +117,7 @@ async function handleLaws(msg) {
     law?.free();
     law = new LawSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), Float64Array.from(msg.lrs), msg.seeds, msg.worker, msg.nWorkers);
     for (const e of law.errors()) self.postMessage(errorMsg(e, msg.gen));
-    runLaws(msg.gen, msg.worker, law);
+    runLaws(msg.gen, msg.worker, law).catch((err) => self.postMessage({ ...errorMsg(String(err?.message || err), msg.gen), fatal: true }));
   }
 }
 

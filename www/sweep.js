@@ -5,6 +5,7 @@
 import { sweepCancelMsg, sweepStartMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 import { mountLaws } from './laws.js';
+import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -231,8 +232,23 @@ export function mountSweep(figure, { scenarioPairs }) {
     setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
   }
 
+  // A failed worker (an error event, a trap or exception in its work, or silence: closed or
+  // terminated) is dropped; the view says so, and Run starts a fresh one.
+  let unwatch = () => {};
+  function workerFailed(w, reason) {
+    if (worker !== w) return;
+    unwatch();
+    w.terminate();
+    worker = null;
+    state.errors.push(reason);
+    const wasRunning = state.running;
+    setRunning(false);
+    count.textContent = `The sweep worker failed: ${reason}.${wasRunning ? ' The sweep stopped;' : ''} Run starts a fresh worker.`;
+  }
+
   function onMessage(event) {
     const m = event.data;
+    if (m.type === 'error' && m.fatal) { workerFailed(event.target, reasonOf(m)); return; }
     if (m.gen !== state.gen) return;
     if (m.type === 'progress') {
       showCount(m.done, m.total);
@@ -264,7 +280,12 @@ export function mountSweep(figure, { scenarioPairs }) {
   }
 
   run.addEventListener('click', () => {
-    worker ??= new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+    if (!worker) {
+      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+      worker = w;
+      w.onerror = (e) => { e.preventDefault(); workerFailed(w, reasonOf(e)); };
+      unwatch = watchWorker('sweep', w, (reason) => workerFailed(w, reason));
+    }
     worker.onmessage = onMessage;
     state.gen += 1;
     state.results = null;

@@ -31,8 +31,16 @@
 // | `settings`       | the validated settings in effect, as a plain object key → value text          |
 // | `seeds`          | the scene's claims over seeds `{ gen, key, done, total, seeds, cells, verdicts }` (null: none) |
 // | `rescale`        | the last rescale `{ slot, gen, alpha, comparison, error }` (null: none)       |
+// | `failed`         | per slot `{ gen, reason }` of a run whose worker failed (null: none)          |
+// | `replacedWorkers`| `{ run, analysis, draw }`: workers replaced after a fault                     |
+// | `liveWorkers`    | names of the watched workers (`run:0`, `analysis`, `draw`, `sweep`, …)        |
+//
+// Methods: `workerMemory()` → Promise of { worker name: wasm memory bytes } (the soak test);
+// with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'throw',
+// 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'laws:<w>', 'parallel', 'seeds').
 // | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells }` |
-import { pending as paintsPending, workerMs } from './painter.js';
+import { injectFault, liveWorkers, workerMemory } from './faults.js';
+import { pending as paintsPending, replacedDrawWorkers, workerMs } from './painter.js';
 import { runsKey } from './store.js';
 import { telemetry } from './telemetry.js';
 
@@ -50,7 +58,7 @@ function snapshot(value) {
 /**
  * Installs `window.batchscape`. `page`: { scheduler, nRunWorkers, sweep: () => sweep state }.
  */
-export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
+export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedWorkers = () => ({}) }) {
   const s = () => store.get();
   const api = {};
   const getters = {
@@ -84,9 +92,14 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep }) {
     settings: () => Object.fromEntries(s().settings),
     seeds: () => s().seeds ?? null,
     rescale: () => s().rescale ?? null,
+    failed: () => s().failed,
+    replacedWorkers: () => ({ ...replacedWorkers(), draw: replacedDrawWorkers() }),
+    liveWorkers: () => liveWorkers(),
   };
   for (const [name, get] of Object.entries(getters)) {
     Object.defineProperty(api, name, { get: () => snapshot(get()), enumerable: true });
   }
+  api.workerMemory = workerMemory;
+  if (new URLSearchParams(location.search).get('test_faults') === '1') api.injectFault = injectFault;
   Object.defineProperty(window, 'batchscape', { value: Object.freeze(api), enumerable: true });
 }

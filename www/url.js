@@ -10,6 +10,8 @@ export const PAGE_KEYS = {
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
   chapter: { values: null, fallback: null, help: 'the guided chapter shown: 1–5 or its slug (chapters.js)' },
   sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
+  run_workers: { values: null, fallback: null, help: 'run workers, 1 to 4 (default: cores − 1, at most one per run); a test hook' },
+  test_faults: { values: null, fallback: null, help: '1: window.batchscape.injectFault for the fault-injection tests (www/faults.js); a test hook' },
 };
 export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
 

@@ -3,6 +3,7 @@
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
+import { testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
 const FRAME_MS = 120;    // at most one progress frame per run this often
@@ -18,13 +19,18 @@ const STATES = ['running', 'finished', 'diverged'];
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
+// Any error here (a trap in the wasm code included) is reported; the page then replaces this
+// worker and marks its unfinished runs failed (www/workers.js).
+const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
 self.onmessage = (event) => {
-  handle(event.data).catch((err) => self.postMessage(errorMsg(String(err?.message || err))));
+  if (testMessage(event.data, ready)) return;
+  handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
   ready ??= init();
   await ready;
+  trapForTest(msg, await ready);
   if (msg.type === 'scenario') {
     const key = JSON.stringify(msg.pairs);
     if (key !== sessionKey) {
@@ -45,7 +51,7 @@ async function handle(msg) {
     // A frame at once (step 0: the initial loss), so the page shows the restarted run without
     // waiting for the other runs' training slices.
     post(msg.slot, run, 0);
-    if (!looping) loop();
+    if (!looping) loop().catch(fail);
   } else if (msg.type === 'stop' && session) {
     session.stop(msg.slot);
     runs.delete(msg.slot);

@@ -9,17 +9,73 @@ import {
 } from './messages.js';
 import { MAX_RUNS, activeSlots } from './store.js';
 import { MAX_PAIRS, describeRejection, scenarioPairs } from './url.js';
+import { reasonOf, watchWorker } from './faults.js';
 
 /**
  * Starts the workers. `hooks`: { onSettings(settings) after validated settings are in the store
  * (the URL is canonicalised there), showMessages(list), drawNow() for the urgent first frame }.
  */
 export function startWorkers(store, hooks) {
-  const nRunWorkers = Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
-  const runWorkers = Array.from({ length: nRunWorkers },
-    () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  // `?run_workers=N` (a test hook, 1 to MAX_RUNS) overrides the pool size.
+  const asked = Number(new URLSearchParams(location.search).get('run_workers'));
+  const nRunWorkers = Number.isInteger(asked) && asked >= 1 && asked <= MAX_RUNS ? asked
+    : Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+  const runWorkers = [];
   const workerOf = (slot) => runWorkers[slot % nRunWorkers];
-  const analysisWorker = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+  let analysisWorker = null;
+  /** Workers replaced after a fault, by kind (tests read it: window.batchscape.replacedWorkers). */
+  const replaced = { run: 0, analysis: 0 };
+
+  // A run worker that fails (an error event, an 'error' message: a trap or an exception, or
+  // silence: closed or terminated) is replaced by a fresh one, sent the current scenario; only
+  // its unfinished runs are marked failed (with a Retry button, views/status.js).
+  function newRunWorker(index) {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    let unwatch = () => {};
+    const failed = (reason) => {
+      if (runWorkers[index] !== w) return;
+      unwatch();
+      w.terminate();
+      replaced.run += 1;
+      runWorkers[index] = newRunWorker(index);
+      // Its answer restarts every run only if the current settings still wait for validation.
+      const { pendingScenario, scenarioId } = store.get();
+      runWorkers[index].postMessage(scenarioMsg(pairs(), pendingScenario ? scenarioId : -1));
+      store.update('runs', (s) => {
+        for (const slot of activeSlots(s)) {
+          if (slot % nRunWorkers !== index || s.runs[slot]?.state === 'finished' || s.runs[slot]?.state === 'diverged') continue;
+          s.failed[slot] = { gen: s.gens[slot], reason };
+        }
+      });
+      hooks.showMessages([`Run worker ${index + 1} failed: ${reason}. A fresh worker took its place; its unfinished runs can be retried.`]);
+    };
+    w.onmessage = (event) => (event.data?.type === 'error' ? failed(reasonOf(event.data)) : onRunMessage(event, index));
+    w.onerror = (e) => { e.preventDefault(); failed(reasonOf(e)); };
+    unwatch = watchWorker(`run:${index}`, w, failed);
+    return w;
+  }
+
+  // The analysis worker's fault: a fresh one, given the scenario and the plane; the runs are
+  // retrained so that it receives their trajectories again (a run is a function of its settings).
+  function newAnalysisWorker() {
+    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+    let unwatch = () => {};
+    const failed = (reason) => {
+      if (analysisWorker !== w) return;
+      unwatch();
+      w.terminate();
+      replaced.analysis += 1;
+      analysisWorker = newAnalysisWorker();
+      analysisWorker.postMessage(atlasScenarioMsg(pairs(), store.get().grid));
+      analysisWorker.postMessage(planeMsg(store.get().plane));
+      hooks.showMessages([`The analysis worker failed: ${reason}. A fresh one took its place; the runs are retrained for it.`]);
+      for (const slot of activeSlots(store.get())) startRun(slot);
+    };
+    w.onmessage = (event) => (event.data?.type === 'error' ? failed(reasonOf(event.data)) : onAnalysisMessage(event));
+    w.onerror = (e) => { e.preventDefault(); failed(reasonOf(e)); };
+    unwatch = watchWorker('analysis', w, failed);
+    return w;
+  }
 
   /** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
   const pairs = () => scenarioPairs(store.get().pairs, store.get().overrides);
@@ -36,12 +92,12 @@ export function startWorkers(store, hooks) {
   }
 
   function startRun(slot) {
-    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; return s.gens[slot]; });
+    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; s.failed[slot] = null; return s.gens[slot]; });
     workerOf(slot).postMessage(runMsg(slot, gen, store.get().batches[slot]));
   }
 
   function stopRun(slot) {
-    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; return s.gens[slot]; });
+    const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; s.failed[slot] = null; return s.gens[slot]; });
     workerOf(slot).postMessage(stopMsg(slot));
     analysisWorker.postMessage(trajectoryMsg({ slot, gen, snapshots: new Float32Array(0), running: false }));
   }
@@ -105,13 +161,10 @@ export function startWorkers(store, hooks) {
       onSettings(msg);
     } else if (msg.type === 'frame') {
       onFrame(msg);
-    } else if (msg.type === 'error') {
-      hooks.showMessages([`Training failed: ${msg.message}`]);
     }
   }
-  runWorkers.forEach((w, index) => { w.onmessage = (event) => onRunMessage(event, index); });
 
-  analysisWorker.onmessage = (event) => {
+  function onAnalysisMessage(event) {
     const msg = event.data;
     const s = store.get();
     if (msg.type === 'atlas') {
@@ -132,12 +185,11 @@ export function startWorkers(store, hooks) {
       store.update('rescale', (st) => { st.rescale = msg; });
     } else if (msg.type === 'cost') {
       store.update('cost', (st) => { st.cost = msg.table; });
-    } else if (msg.type === 'error') {
-      hooks.showMessages([`Analysis failed: ${msg.message}`]);
     }
-  };
+  }
 
-  for (const w of [...runWorkers, analysisWorker]) w.onerror = (e) => hooks.showMessages([`A worker failed: ${e.message}`]);
+  for (let index = 0; index < nRunWorkers; index++) runWorkers.push(newRunWorker(index));
+  analysisWorker = newAnalysisWorker();
 
-  return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, rescale, scenarioPairs: pairs };
+  return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, rescale, scenarioPairs: pairs, replaced: () => ({ ...replaced }) };
 }

@@ -6,8 +6,8 @@ import {
   sceneQuery, scenarioPairs, shareUrl, syncedQuery,
 } from '../../www/url.js';
 
-test('the page keys are one table: plane, x, scene, embed, chapter, sweep_workers', () => {
-  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'chapter', 'sweep_workers']);
+test('the page keys are one table: plane, x, scene, embed, chapter, sweep_workers, run_workers, test_faults', () => {
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'chapter', 'sweep_workers', 'run_workers', 'test_faults']);
 });
 
 test('a page key takes only its accepted values', () => {

@@ -1,6 +1,6 @@
 // Status lines of the run controls and the screen-reader summary once every run has finished.
 import { showLr } from '../format.js';
-import { activeSlots } from '../store.js';
+import { activeSlots, failedOf } from '../store.js';
 import { $, later } from './dom.js';
 
 /** The status line of run `slot`'s frame `f` (none yet: starting). */
@@ -12,13 +12,33 @@ export function statusText(f) {
   return `η = ${showLr(f.lr)}: done, ${f.steps} steps`;
 }
 
-/** Writes run `slot`'s status line now. */
+// What the Retry button of a failed run does (main.js: restart the run).
+let retry = () => {};
+/** Sets what a failed run's Retry button does: `fn(slot)`. */
+export function onRetry(fn) { retry = fn; }
+
+/** Writes run `slot`'s status line now: a failed run's reason and a Retry button. */
 export function updateRunStatus(s, slot) {
   const f = s.runs[slot];
   const el = $(`run-status-${slot}`);
   if (!el) return;
-  el.classList.toggle('diverged', f?.state === 'diverged');
-  el.textContent = statusText(f);
+  const failed = failedOf(s, slot);
+  el.classList.toggle('diverged', f?.state === 'diverged' || Boolean(failed));
+  if (!failed) {
+    delete el.dataset.failed;
+    el.textContent = statusText(f);
+    return;
+  }
+  // Drawn once per failure: redrawing would replace the button under the user's pointer.
+  if (el.dataset.failed === String(failed.gen)) return;
+  el.dataset.failed = String(failed.gen);
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'retry';
+  button.textContent = 'Retry';
+  button.setAttribute('aria-label', `Retry run ${slot + 1}`);
+  button.addEventListener('click', () => retry(slot));
+  el.replaceChildren(`failed: ${failed.reason} `, button);
 }
 
 /** One calm sentence for screen readers when every run has finished (null: not yet). */

@@ -1,0 +1,164 @@
+// End-to-end: worker faults, injected through the test-only hook (`?test_faults=1`,
+// window.batchscape.injectFault(kind, target), www/faults.js). A run worker that traps, throws,
+// closes itself or is terminated marks only its unfinished runs "failed: <reason>" with a Retry
+// button; a fresh worker takes its place and the other runs finish. The analysis and draw
+// workers are replaced likewise, and the page says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
+
+const env = useServedBrowser();
+
+// Two run workers: slots 0 and 2 on worker 0, slots 1 and 3 on worker 1. Slots 0 and 1 are
+// long runs (B = 1, 2), slots 2 and 3 short ones.
+const URL_RUNS = 'batch=1,2,256,128&epochs=200&run_workers=2&test_faults=1';
+
+const state = (page) => page.evaluate(() => {
+  const s = window.batchscape;
+  return {
+    runs: s.runs.map((f) => (f ? { state: f.state, step: f.step, steps: f.steps, gen: f.gen, batch: f.batch } : null)),
+    gens: s.gens, failed: s.failed, replaced: s.replacedWorkers, live: s.liveWorkers,
+  };
+});
+
+for (const kind of ['trap', 'throw', 'close', 'terminate']) {
+  test(`a run worker that faults (${kind}) fails only its unfinished runs; Retry restarts them; the others finish`, async () => {
+    const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?${URL_RUNS}`);
+    // Both long runs are training.
+    await page.waitForFunction(() => {
+      const r = window.batchscape?.runs;
+      return r?.[0]?.state === 'running' && r[0].step > 0 && r[1]?.state === 'running';
+    }, null, { timeout: 60_000 });
+    const before = await state(page);
+    await page.evaluate((k) => window.batchscape.injectFault(k, 'run:0'), kind);
+    const t0 = Date.now();
+    await page.waitForFunction(() => window.batchscape.failed[0], null, { timeout: 30_000 });
+    const detectMs = Date.now() - t0;
+    const after = await state(page);
+    const status0 = await page.textContent('#run-status-0');
+    console.log(`# ${kind}: detected in ${detectMs} ms; run 1 says "${status0}"; replaced ${JSON.stringify(after.replaced)}`);
+    assert.match(status0, /^failed: .+Retry$/, 'the failed run says why, with a Retry button');
+    if (kind === 'trap') assert.match(status0, /trapped/);
+    if (kind === 'throw') assert.match(status0, /test fault: thrown/);
+    if (kind === 'close' || kind === 'terminate') assert.match(status0, /stopped answering/);
+    assert.equal(after.replaced.run, 1, 'one fresh run worker');
+    assert.ok(after.live.includes('run:0') && after.live.includes('run:1'));
+    // Only worker 0's unfinished runs failed; the others are unaffected (same generation).
+    assert.equal(after.failed[1] ?? null, null);
+    assert.equal(after.failed[3] ?? null, null);
+    assert.equal(after.gens[1], before.gens[1], 'run 2 was not restarted');
+    assert.match(await page.textContent('#messages, body'), /Run worker 1 failed/);
+    await page.screenshot({ path: artifactPath(`faults-run-${kind}.png`) });
+    // The other worker's runs finish, untouched.
+    await page.waitForFunction((g) => {
+      const r = window.batchscape.runs;
+      return r[1]?.state === 'finished' && r[1].gen === g && r[3]?.state === 'finished';
+    }, before.gens[1], { timeout: 120_000 });
+    // Retry: the run trains again in the fresh worker (to the end, once: it is the longest run).
+    await page.getByRole('button', { name: 'Retry run 1' }).click();
+    if (kind === 'trap') {
+      await page.waitForFunction(() => !window.batchscape.failed[0] && window.batchscape.runs[0]?.state === 'finished', null, { timeout: 240_000 });
+      const done = await state(page);
+      assert.equal(done.runs[0].step, done.runs[0].steps);
+      assert.match(await page.textContent('#run-status-0'), /done, \d+ steps/);
+      await page.screenshot({ path: artifactPath('faults-run-retried.png') });
+    } else {
+      await page.waitForFunction(() => !window.batchscape.failed[0] && window.batchscape.runs[0]?.state === 'running' && window.batchscape.runs[0].step > 0, null, { timeout: 60_000 });
+      assert.match(await page.textContent('#run-status-0'), /step \d+ of \d+/);
+    }
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+}
+
+const settled = (page) => page.waitForFunction(() => {
+  const s = window.batchscape;
+  const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+  return slots.length && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running')
+    && s.atlas?.fine && s.atlasFor === s.runsKey && !s.dirty && !s.pendingScenario;
+}, null, { timeout: 120_000, polling: 200 });
+const messages = (page) => page.textContent('#message-list');
+const replacedOf = (page) => page.evaluate(() => window.batchscape.replacedWorkers);
+const inject = (page, kind, target) => page.evaluate(([k, t]) => window.batchscape.injectFault(k, t), [kind, target]);
+
+test('the analysis and draw workers are replaced after a fault; the page says so and keeps working', { timeout: 600_000 }, async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,256&epochs=20&test_faults=1`);
+  await settled(page);
+  // Analysis worker, a trap: a fresh one, the runs retrained for it, the fine map and diagnoses back.
+  await inject(page, 'trap', 'analysis');
+  await page.waitForFunction(() => window.batchscape.replacedWorkers.analysis === 1, null, { timeout: 30_000 });
+  assert.match(await messages(page), /The analysis worker failed: the wasm code trapped \(unreachable\)\. A fresh one took its place/);
+  console.log(`# analysis trap: "${await messages(page)}"`);
+  await page.screenshot({ path: artifactPath('faults-analysis-trap.png') });
+  await settled(page);
+  await page.waitForFunction(() => [0, 1].every((k) => window.batchscape.diag[k]?.gen === window.batchscape.gens[k]), null, { timeout: 60_000 });
+  // Analysis worker, closed: found by the watchdog.
+  await inject(page, 'close', 'analysis');
+  await page.waitForFunction(() => window.batchscape.replacedWorkers.analysis === 2, null, { timeout: 30_000 });
+  assert.match(await messages(page), /The analysis worker failed: it stopped answering/);
+  console.log(`# analysis close: "${await messages(page)}"`);
+  await settled(page);
+  // Draw worker: throw, then terminate; each time a fresh one paints the next charts.
+  for (const [kind, want] of [['throw', /The draw worker failed: Uncaught Error: test fault/], ['terminate', /The draw worker failed: it stopped answering/], ['trap', /The draw worker failed: the wasm code trapped/]]) {
+    const before = (await replacedOf(page)).draw;
+    await inject(page, kind, 'draw');
+    await page.waitForFunction((n) => window.batchscape.replacedWorkers.draw === n + 1, before, { timeout: 30_000 });
+    assert.match(await messages(page), want);
+    console.log(`# draw ${kind}: "${await messages(page)}"`);
+    const drawn = await page.evaluate(() => window.batchscape.workerMs.curves?.length ?? 0);
+    // A slider change: the restarted run is drawn by the fresh worker.
+    const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
+    await slider.focus();
+    await page.keyboard.press(kind === 'terminate' ? 'ArrowLeft' : 'ArrowRight');
+    await settled(page);
+    const after = await page.evaluate(() => window.batchscape.workerMs.curves?.length ?? 0);
+    assert.ok(after > drawn || after === 500, `the curves were drawn again (${drawn} → ${after} drawings)`);
+    if (kind === 'terminate') await page.screenshot({ path: artifactPath('faults-draw-terminate.png') });
+  }
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('the sweep, laws, data-parallel and seeds workers: a fault is shown in their view, the rest of the page works', { timeout: 600_000 }, async () => {
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=64&hidden=8&target_loss=0.3&max_steps=2000&epochs=20&sweep_workers=1&test_faults=1`);
+  await settled(page);
+  // The sweep: a trap while it runs; Run starts a fresh worker, which finishes.
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('sweep') && window.batchscape.sweep.done >= 0);
+  await inject(page, 'trap', 'sweep');
+  await page.waitForFunction(() => /The sweep worker failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 30_000 });
+  const sweepText = await page.textContent('#sweep-count');
+  console.log(`# sweep trap: "${sweepText}"`);
+  assert.match(sweepText, /The sweep worker failed: the wasm code trapped \(unreachable\)\. The sweep stopped; Run starts a fresh worker\./);
+  assert.equal(await page.locator('#sweep-run').isDisabled(), false);
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
+  // The laws pool: a worker terminated by the page; the sweep stops and says so.
+  await page.locator('#laws-run').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('laws:0'));
+  await inject(page, 'terminate', 'laws:0');
+  await page.waitForFunction(() => /worker 1 failed/.test(document.getElementById('laws-count').textContent), null, { timeout: 30_000 });
+  const lawsText = await page.textContent('#laws-count');
+  console.log(`# laws terminate: "${lawsText}"`);
+  assert.match(lawsText, /stopped: worker 1 failed: it stopped answering \(closed or terminated\)\. Run starts a fresh pool\./);
+  await page.locator('#sweep-view').screenshot({ path: artifactPath('faults-sweep-laws.png') });
+  // The data-parallel worker: a throw; the next K or b asks a fresh one.
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('parallel'));
+  await inject(page, 'throw', 'parallel');
+  await page.waitForFunction(() => /data-parallel worker failed/.test(window.batchscape.sweep.laws.parallelText), null, { timeout: 30_000 });
+  console.log(`# parallel throw: "${await page.evaluate(() => window.batchscape.sweep.laws.parallelText)}"`);
+  // The seeds worker (a scene's claims over seeds, once its runs have finished): closed.
+  await page.locator('[data-scene="sharp_epochs"]').click();
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('seeds'), null, { timeout: 300_000, polling: 250 });
+  await inject(page, 'close', 'seeds');
+  await page.waitForFunction(() => /The seeds worker failed/.test(document.getElementById('message-list').textContent), null, { timeout: 30_000 });
+  console.log(`# seeds close: "${await messages(page)}"`);
+  assert.match(await messages(page), /The seeds worker failed: it stopped answering \(closed or terminated\)/);
+  // The page's runs still train: a slider change runs to the end.
+  const slider = page.getByRole('slider', { name: 'Run 1: Batch size' });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await settled(page);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

@@ -1,0 +1,85 @@
+// Worker faults, the page's side: every worker the page starts is registered here by name, so
+// that (1) a watchdog notices a worker that stopped answering — a worker that `self.close()`s or
+// is terminated fires no error event — and (2) the tests can inject faults and read each
+// worker's wasm memory.
+//
+// The watchdog pings every registered worker once a second ({type: 'ping'}); every worker answers
+// 'pong' from its message handler (www/worker-faults.js), between its short work slices. Any
+// message from a worker counts as an answer. A worker silent for `timeoutMs` (default
+// DEAD_MS) is reported dead to its owner's `onDead(reason)`, once; the owner replaces it.
+//
+// Test-only (ARCHITECTURE.md, "Fault injection"): with `?test_faults=1` in the URL,
+// `window.batchscape.injectFault(kind, target)` (test-api.js) calls `injectFault` below:
+//   kind 'trap'      the worker calls the wasm export `test_fault_trap` (an `unreachable` trap)
+//        'throw'     the worker throws in its message handler (an uncaught error event)
+//        'close'     the worker calls self.close() (no event at all: the watchdog finds it)
+//        'terminate' the page terminates the worker (likewise silent)
+//   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
+//          'laws:<w>' (worker w of the laws pool), 'parallel', 'seeds'.
+// `workerMemory()` asks every live worker for its wasm memory size (bytes), for the soak test.
+
+export const PING_MS = 1000;
+/** Silence (ms) after which a worker is declared dead: generous, as a busy two-core machine
+ * can delay a worker's answer by seconds, and a false alarm restarts its work. */
+export const DEAD_MS = 10_000;
+
+const watched = new Map();   // name → { worker, lastHeard, onDead, timeoutMs, dead }
+let timer = 0;
+
+function tick() {
+  const now = performance.now();
+  for (const [name, w] of watched) {
+    if (w.dead) continue;
+    if (now - w.lastHeard > w.timeoutMs) {
+      w.dead = true;
+      watched.delete(name);
+      w.onDead('it stopped answering (closed or terminated)');
+      continue;
+    }
+    if (now - w.lastHeard > PING_MS / 2) w.worker.postMessage({ type: 'ping' });
+  }
+  if (!watched.size) { clearInterval(timer); timer = 0; }
+}
+
+/**
+ * Watches `worker` under `name` (a newer worker of the same name replaces the older one).
+ * `onDead(reason)`: called once when it stops answering. Returns the function that stops
+ * watching it.
+ */
+export function watchWorker(name, worker, onDead, { timeoutMs = DEAD_MS } = {}) {
+  const entry = { worker, lastHeard: performance.now(), onDead, timeoutMs, dead: false };
+  worker.addEventListener('message', () => { entry.lastHeard = performance.now(); });
+  watched.set(name, entry);
+  timer ||= setInterval(tick, PING_MS);
+  return () => { if (watched.get(name) === entry) watched.delete(name); };
+}
+
+/** A worker's failure as one short reason: an error event, or an 'error' message it posted. */
+export function reasonOf(eventOrMsg) {
+  const text = eventOrMsg?.message || String(eventOrMsg ?? '') || 'unknown error';
+  return /unreachable|RuntimeError|out of memory|memory access/i.test(text) ? `the wasm code trapped (${text})` : text;
+}
+
+/** Test only: injects fault `kind` into the worker `target` (see the table above). */
+export function injectFault(kind, target) {
+  const w = watched.get(target)?.worker;
+  if (!w) throw new Error(`injectFault: no live worker '${target}' (live: ${[...watched.keys()].join(', ')})`);
+  if (kind === 'terminate') w.terminate();
+  else if (['trap', 'throw', 'close'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
+  else throw new Error(`injectFault: unknown kind '${kind}'`);
+}
+
+/** Test only: the names of the live (watched) workers. */
+export const liveWorkers = () => [...watched.keys()];
+
+/** Every live worker's wasm memory in bytes, by name (null: no answer within 5 s, or no wasm yet). */
+export async function workerMemory() {
+  const ask = ([name, { worker }]) => new Promise((resolve) => {
+    const done = (bytes) => { worker.removeEventListener('message', on); clearTimeout(t); resolve([name, bytes]); };
+    const on = (e) => { if (e.data?.type === 'test-memory') done(e.data.bytes); };
+    const t = setTimeout(() => done(null), 5000);
+    worker.addEventListener('message', on);
+    worker.postMessage({ type: 'test-memory' });
+  });
+  return Object.fromEntries(await Promise.all([...watched].map(ask)));
+}
