@@ -1,0 +1,38 @@
+// End-to-end: the one self-contained HTML file (issue 15, item 3). Built here from dist/
+// (scripts/single.mjs, as `make single` does), opened from file:// in Chromium: its runs train
+// (the test API shows them finished) and no request leaves file:, blob: or data:.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { artifactPath, launchBrowser, openPage } from './lib/harness.mjs';
+import { buildSingle } from '../scripts/single.mjs';
+
+test('dist/batchscape.html trains from file:// with no request made, under its strict CSP', async () => {
+  const built = buildSingle();
+  const html = fs.readFileSync(built.out);
+  console.log(`# single file: ${built.bytes} bytes raw, ${zlib.gzipSync(html, { level: 9 }).length} bytes gzip, ${built.modules} modules`);
+  assert.doesNotMatch(built.csp, /unsafe-inline|unsafe-eval'|'self'|\*/, built.csp);
+  const browser = await launchBrowser();
+  try {
+    const { page, requests, consoleErrors, pageErrors, cspViolations } = await openPage(browser, null, { goto: false });
+    await page.goto(`${pathToFileURL(built.out).href}?batch=16,256`);
+    await page.waitForFunction(() => {
+      const s = window.batchscape;
+      return s?.atlas?.fine && s.runs.filter(Boolean).length === 2 && s.runs.every((f) => !f || f.state === 'finished');
+    }, null, { timeout: 180_000 });
+    const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => [f.batch, f.state, f.fingerprint]));
+    assert.deepEqual(runs.map((r) => r.slice(0, 2)), [[16, 'finished'], [256, 'finished']]);
+    await page.screenshot({ path: artifactPath('single-file.png') });
+    const outside = requests.filter((r) => !/^(file|blob|data):/.test(r));
+    assert.deepEqual(outside, [], 'no request other than file:, blob:, data:');
+    assert.deepEqual(await cspViolations(), []);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    assert.equal(await page.isVisible('#messages'), false);
+    console.log(`# single file runs: ${JSON.stringify(runs)}; requests: ${requests.length} (${[...new Set(requests.map((r) => r.split(':')[0]))].join(', ')})`);
+  } finally {
+    await browser.close();
+  }
+});
