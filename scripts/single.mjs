@@ -90,7 +90,8 @@ export async function buildSingle() {
   const wasms = new Set();
   const main = await bundle(ENTRY, 'esm', workers, wasms);
   const workerSrc = {};
-  for (let todo = [...workers]; todo.length; todo = [...workers].filter((w) => !(w in workerSrc))) {
+  // Sorted: esbuild loads files in parallel, and the file should not depend on that order.
+  for (let todo = [...workers].sort(); todo.length; todo = [...workers].filter((w) => !(w in workerSrc)).sort()) {
     for (const w of todo) workerSrc[w] = await bundle(`www/${w}`, 'iife', workers, wasms);
   }
   if (wasms.size > 1) throw new Error(`more than one wasm (${[...wasms]}): the single file carries one`);

@@ -6,11 +6,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
-import { artifactPath, launchBrowser, openPage } from './lib/harness.mjs';
+import { artifactPath, launchBrowser, openPage, serveDist } from './lib/harness.mjs';
 import { buildSingle } from '../scripts/single.mjs';
 
 // The workers are classic IIFE bundles from Blob URLs (scripts/single.mjs says why): Chromium
 // starts neither module workers nor importing workers in a file:// page.
+async function finishedRuns(page) {
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    return s?.atlas?.fine && s.runs.filter(Boolean).length === 2 && s.runs.every((f) => !f || f.state === 'finished');
+  }, null, { timeout: 30_000 });
+  return page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => [f.batch, f.state, f.fingerprint]));
+}
+
 test('dist/batchscape.html trains from file:// with no request made, under its strict CSP', async () => {
   const built = await buildSingle();
   const html = fs.readFileSync(built.out);
@@ -21,11 +29,7 @@ test('dist/batchscape.html trains from file:// with no request made, under its s
   try {
     const { page, requests, consoleErrors, pageErrors, cspViolations } = await openPage(browser, null, { goto: false });
     await page.goto(`${pathToFileURL(built.out).href}?batch=16,256`);
-    await page.waitForFunction(() => {
-      const s = window.batchscape;
-      return s?.atlas?.fine && s.runs.filter(Boolean).length === 2 && s.runs.every((f) => !f || f.state === 'finished');
-    }, null, { timeout: 30_000 });
-    const runs = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => [f.batch, f.state, f.fingerprint]));
+    const runs = await finishedRuns(page);
     assert.deepEqual(runs.map((r) => r.slice(0, 2)), [[16, 'finished'], [256, 'finished']]);
     await page.screenshot({ path: artifactPath('single-file.png') });
     const outside = requests.filter((r) => !/^(file|blob|data):/.test(r));
@@ -34,6 +38,14 @@ test('dist/batchscape.html trains from file:// with no request made, under its s
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     assert.equal(await page.isVisible('#messages'), false);
+    // The same runs on the served page (module workers, fetched wasm) end bit for bit the same.
+    const server = await serveDist();
+    try {
+      const served = await openPage(browser, `${server.url}?batch=16,256`);
+      assert.deepEqual(await finishedRuns(served.page), runs, 'the single file trains the same runs as the served page');
+    } finally {
+      await server.close();
+    }
     console.log(`single file runs: ${JSON.stringify(runs)}; requests: ${requests.length} (${[...new Set(requests.map((r) => r.split(':')[0]))].join(', ')})`);
   } finally {
     await browser.close();
