@@ -95,7 +95,7 @@ $(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS))
 
 .PHONY: single
 
-## single: dist/batchscape.html, one self-contained file (every module, worker, wasm inlined; scripts/single.mjs)
+## single: dist/batchscape.html, one self-contained file that works from file:// (page + workers bundled by esbuild, wasm inlined; scripts/single.mjs)
 single: build
 	@$(NODE) scripts/single.mjs $(DIST)
 
