@@ -51,3 +51,22 @@ test('dist/batchscape.html trains from file:// with no request made, under its s
     await browser.close();
   }
 });
+
+test('dist/batchscape.html: the sweep worker runs from file:// too', async () => {
+  const built = await buildSingle();
+  const browser = await launchBrowser();
+  try {
+    const { page, requests, consoleErrors, pageErrors, cspViolations } = await openPage(browser, null, { goto: false });
+    await page.goto(`${pathToFileURL(built.out).href}?n_train=256&epochs=60`);
+    await page.waitForFunction(() => window.batchscape?.sweep && !document.getElementById('sweep-run').disabled);
+    await page.locator('#sweep-run').click();
+    await page.waitForFunction(() => window.batchscape.sweep.done >= 2, null, { timeout: 60_000 });
+    await page.locator('#sweep-cancel').click();
+    assert.deepEqual(requests.filter((r) => !/^(file|blob|data):/.test(r)), []);
+    assert.deepEqual(await cspViolations(), []);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+  }
+});
