@@ -93,6 +93,12 @@ $(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS))
 	@scripts/build.sh static
 	@touch $@
 
+.PHONY: single
+
+## single: dist/batchscape.html, one self-contained file that works from file:// (page + workers bundled by esbuild, wasm inlined; scripts/single.mjs)
+single: build
+	@$(NODE) scripts/single.mjs $(DIST)
+
 # ---- run -----------------------------------------------------------------
 
 .PHONY: serve

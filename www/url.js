@@ -8,6 +8,7 @@ export const PAGE_KEYS = {
   x: { values: ['epoch', 'step', 'time'], fallback: null, help: 'x axis of the training curves (default: from the budget)' },
   scene: { values: null, fallback: null, help: 'the guided scene shown (a name in scenes.js)' },
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
+  embed_height: { values: null, fallback: null, help: 'embed mode: "auto" (the frame grows to the content, embed.js) or a fixed height in pixels, 200 to 5000' },
   chapter: { values: null, fallback: null, help: 'the guided chapter shown: 1–5 or its slug (chapters.js)' },
   sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
   run_workers: { values: null, fallback: null, help: 'run workers, 1 to 4 (default: cores − 1, at most one per run); a test hook' },
@@ -118,13 +119,15 @@ export function sceneQuery(name, scenePairs, plane) {
 export function shareUrl(href) {
   const u = new URL(href);
   u.searchParams.delete('embed');
+  u.searchParams.delete('embed_height');
   return u.href;
 }
 
-/** The URL of an embed of `panels` (none: the landscape). */
-export function embedUrl(href, panels) {
+/** The URL of an embed of `panels` (none: the landscape); `height`: 'auto', a number of pixels, or none. */
+export function embedUrl(href, panels, height) {
   const u = new URL(shareUrl(href));
   u.searchParams.set('embed', panels.join(',') || 'landscape');
+  if (height !== undefined && height !== null) u.searchParams.set('embed_height', String(height));
   return u.href;
 }
 

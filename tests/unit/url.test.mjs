@@ -6,8 +6,8 @@ import {
   sceneQuery, scenarioPairs, shareUrl, syncedQuery,
 } from '../../www/url.js';
 
-test('the page keys are one table: plane, x, scene, embed, chapter, sweep_workers, run_workers, test_faults', () => {
-  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'chapter', 'sweep_workers', 'run_workers', 'test_faults']);
+test('the page keys are one table: plane, x, scene, embed, embed_height, chapter, sweep_workers, run_workers, test_faults', () => {
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'embed_height', 'chapter', 'sweep_workers', 'run_workers', 'test_faults']);
 });
 
 test('a page key takes only its accepted values', () => {
@@ -70,6 +70,8 @@ test('share and embed links', () => {
   assert.equal(shareUrl(href), 'http://127.0.0.1:8000/?batch=8');
   assert.equal(embedUrl(href, []), 'http://127.0.0.1:8000/?batch=8&embed=landscape');
   assert.equal(embedUrl(href, ['curves', 'cost']), 'http://127.0.0.1:8000/?batch=8&embed=curves%2Ccost');
+  assert.equal(embedUrl(`${href}&embed_height=300`, ['curves'], 'auto'), 'http://127.0.0.1:8000/?batch=8&embed=curves&embed_height=auto');
+  assert.equal(shareUrl(`${href}&embed_height=300`), 'http://127.0.0.1:8000/?batch=8');
 });
 
 test('a rejection names the value used instead, or says it was ignored', () => {
