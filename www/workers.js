@@ -109,6 +109,7 @@ export function startWorkers(store, hooks) {
   /** Validated settings: into the store (controls follow), then messages, URL, and the runs. */
   function onSettings(msg) {
     const settings = settingsMap(msg.settings);
+    const before = new Set(activeSlots(store.get()));
     store.update(['settings', 'controls', 'palette'], (s) => {
       s.pendingScenario = false;
       s.facts = msg.facts;
@@ -129,7 +130,12 @@ export function startWorkers(store, hooks) {
     const extra = store.get().pairs.length > MAX_PAIRS ? [`Only the first ${MAX_PAIRS} URL parameters were read.`] : [];
     hooks.showMessages([...msg.errors.map((e) => describeRejection(e, settings)), ...extra]);
     hooks.onSettings(settings);
-    for (const slot of activeSlots(store.get())) startRun(slot);
+    // A run the new settings no longer have (a scene with fewer runs) is stopped: otherwise its
+    // worker keeps training it, its frames still match its generation, and the landscape keeps
+    // waiting for a run nobody shows (found by the memory soak).
+    const active = new Set(activeSlots(store.get()));
+    for (let slot = 0; slot < MAX_RUNS; slot++) if (!active.has(slot) && (before.has(slot) || store.get().runs[slot])) stopRun(slot);
+    for (const slot of active) startRun(slot);
   }
 
   function onFrame(msg) {
