@@ -38,7 +38,7 @@ export function mountBoundaries(figure, store, scheduler) {
       // Only runs with a new frame since this canvas was last drawn are redrawn.
       if (drawn.get(canvas) === f) continue;
       drawn.set(canvas, f);
-      canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
+      canvas.setAttribute('aria-label', `${s.facts?.input_dim === 1 ? 'Fitted curve' : 'Decision boundary'} of ${runLabel(slot)}, batch size ${f.batch}`);
       paint(store, canvas, boundaryChart(s, slot));
     }
     // Keep canvases in slot order.
