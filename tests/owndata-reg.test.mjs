@@ -74,6 +74,8 @@ test('regression points placed by mouse train with MSE (custom_reg), the figure 
   await page.locator('[data-panel=boundaries]').screenshot({ path: artifactPath('owndata-reg-boundary.png') });
   assert.equal(await page.isVisible('#messages'), false, 'nothing rejected');
   assert.equal(await page.isVisible('#own-url-note'), false, '16 points fit in the URL');
+  assert.equal(await page.textContent('[data-panel=boundaries] figcaption h2'), 'Fitted curves', 'a regression figure is captioned as one');
+  assert.doesNotMatch(await page.textContent('[data-panel=boundaries] figcaption p'), /probability/);
   const metrics = native([...new URLSearchParams(QUERY), ['dataset', 'custom_reg'], ['points', settings.points]].flatMap(([k, v]) => ['--set', `${k}=${v}`]));
   assert.deepEqual(metrics.runs.map((r) => r.theta_fingerprint), runs.map((r) => r.fingerprint), 'browser ≡ native');
   console.log(`# owndata-reg: fingerprints ${runs.map((r) => r.fingerprint).join(', ')}; train loss ${runs.map((r) => `${r.first.toFixed(3)} → ${r.last.toFixed(4)}`).join(', ')}`);
@@ -145,6 +147,7 @@ test('500 points travel in a settings JSON: the page trains on them, the URL lea
   await page.reload();
   await waitSettled(page, BATCHES, 'moons');
   assert.match(await page.textContent('#messages'), /at least 4 points for dataset=custom_reg \(there are 0\)/, 'the link alone does not restore the points');
+  assert.equal(await page.textContent('[data-panel=boundaries] figcaption h2'), 'Decision boundaries', 'back on classes: the classification caption');
   await page.setInputFiles('#import-settings', saved);
   await waitSettled(page, BATCHES, 'custom_reg');
   assert.deepEqual((await runsOf(page)).map((r) => r.fingerprint), runs.map((r) => r.fingerprint));

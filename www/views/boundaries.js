@@ -38,7 +38,7 @@ export function mountBoundaries(figure, store, scheduler) {
       // Only runs with a new frame since this canvas was last drawn are redrawn.
       if (drawn.get(canvas) === f) continue;
       drawn.set(canvas, f);
-      canvas.setAttribute('aria-label', `Decision boundary of ${runLabel(slot)}, batch size ${f.batch}`);
+      canvas.setAttribute('aria-label', `${s.facts?.input_dim === 1 ? 'Fitted curve' : 'Decision boundary'} of ${runLabel(slot)}, batch size ${f.batch}`);
       paint(store, canvas, boundaryChart(s, slot));
     }
     // Keep canvases in slot order.
@@ -49,6 +49,16 @@ export function mountBoundaries(figure, store, scheduler) {
     // Data without an input plane (the digits) has its own views (digits.js).
     setText('boundary-text', s.shownImages?.length ? '' : explainBoundaries(s));
   }
+  // The caption names what the figure shows: for regression (the core's input_dim 1: a curve
+  // over x, no classes) the fitted curve, not a class tint and a boundary at probability ½.
+  const [heading, caption] = [figure.querySelector('figcaption h2'), figure.querySelector('figcaption p')];
+  const classText = [heading?.textContent, caption?.textContent];
+  const regressionText = ['Fitted curves', "What each run's network predicts along the input x: line = the prediction ŷ(x), dots = training points (x, y)."];
+  store.subscribe(['settings'], () => {
+    const [h, p] = store.get().facts?.input_dim === 1 ? regressionText : classText;
+    if (heading && heading.textContent !== h) heading.textContent = h;
+    if (caption && caption.textContent !== p) caption.textContent = p;
+  });
   scheduler.register('boundaries', draw, { slow: true });
   store.subscribe(['runs', 'batches'], () => scheduler.mark('boundaries'));
 }
