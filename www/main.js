@@ -2,7 +2,9 @@
 // No logic of its own: each part lives in its module (see ARCHITECTURE.md's code map). All
 // numbers come from the workers, charts are painted in the draw worker (painter.js), and all
 // text reaches the DOM through textContent.
-import { chapterOf, chapterQuery, chapterScene, chapterStates, labQuery } from './chapters.js';
+import {
+  chapterIndex, chapterOf, chapterQuery, chapterScene, chapterStates, labQuery,
+} from './chapters.js';
 import { mountGlossary } from './glossary.js';
 import { mountMenu } from './menu.js';
 import { reportErrorsTo, sizeCanvas } from './painter.js';
@@ -58,7 +60,7 @@ const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get(), url
 
 const workers = startWorkers(store, {
   // The settings' messages, plus those of the URL's rejected page keys (url.js).
-  showMessages: (list) => showMessages([...list, ...pageKeyRejections(location.search, Object.keys(SCENES))]),
+  showMessages: (list) => showMessages([...list, ...pageKeyRejections(location.search, Object.keys(SCENES), (v) => chapterIndex(v) >= 0)]),
   drawNow: () => scheduler.drawNow(),
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
   onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings, urlMaxPoints())),

@@ -42,10 +42,11 @@ export function pageValue(search, key) {
 
 /**
  * Messages for the page keys of `search` whose value the page does not accept (`plane`, `x`:
- * not one of their values; `scene`: not a scene of `sceneNames`). Shown with the settings'
+ * not one of their values; `scene`: not a scene of `sceneNames`; `chapter`: refused by
+ * `isChapter` when given; `embed`: a panel not in PANELS). Shown with the settings'
  * messages, so that a link that cannot be restored as written says so.
  */
-export function pageKeyRejections(search, sceneNames) {
+export function pageKeyRejections(search, sceneNames, isChapter = null) {
   const params = new URLSearchParams(search);
   const out = [];
   // Every value of a repeated key (the page reads the first; found by tests/fuzz-url.test.mjs).
@@ -55,6 +56,14 @@ export function pageKeyRejections(search, sceneNames) {
     }
   }
   for (const scene of params.getAll('scene').filter((x) => !sceneNames.includes(x))) out.push(`\`scene\` = ${JSON.stringify(scene.slice(0, 40))} is not a scene of this page — ignored.`);
+  // `chapter` (when `isChapter`, chapters.js chapterIndex ≥ 0, is given) and `embed`'s panels.
+  if (isChapter) {
+    for (const c of params.getAll('chapter').filter((x) => !isChapter(x))) out.push(`\`chapter\` = ${JSON.stringify(c.slice(0, 40))} is not a chapter of this page — ignored.`);
+  }
+  for (const v of params.getAll('embed')) {
+    const unknown = [...new Set(v.split(',').filter((p) => p !== '' && !PANELS.includes(p)))];
+    if (unknown.length) out.push(`\`embed\`: ${unknown.slice(0, 3).map((p) => JSON.stringify(p.slice(0, 40))).join(', ')}${unknown.length > 3 ? ' …' : ''} is not a panel (expected some of ${PANELS.join(', ')}) — ignored.`);
+  }
   return out;
 }
 

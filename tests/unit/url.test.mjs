@@ -119,3 +119,17 @@ test('pageKeyRejections: a message per rejected page key, none for accepted ones
   // Repeated keys (URL fuzzer #37, #81): each rejected value has its message.
   assert.deepEqual(pageKeyRejections('x=epoch&x=%F0%9F%99%82&plane=pca&plane=1e999', []).map((m) => m.slice(0, 12)), ['`plane` = "1', '`x` = "🙂" i']);
 });
+
+test('pageKeyRejections: a rejected chapter and unknown embed panels are named, valid ones are not', async () => {
+  const { pageKeyRejections } = await import('../../www/url.js');
+  const { chapterIndex } = await import('../../www/chapters.js');
+  const isChapter = (v) => chapterIndex(v) >= 0;
+  assert.deepEqual(pageKeyRejections('chapter=2&embed=landscape,curves', [], isChapter), []);
+  const m = pageKeyRejections('chapter=99&embed=landscape,%3Cimg%3E,nope,nope', [], isChapter);
+  assert.equal(m.length, 2);
+  assert.match(m[0], /^`chapter` = "99" is not a chapter/);
+  assert.match(m[1], /^`embed`: "<img>", "nope" is not a panel/);
+  // Without the chapter test (the old call) chapter values are not judged.
+  assert.deepEqual(pageKeyRejections('chapter=99', []), []);
+  assert.ok(pageKeyRejections(`embed=${'a,'.repeat(5000)}`, [])[0].length < 300);
+});
