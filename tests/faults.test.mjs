@@ -32,7 +32,7 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
     const before = await state(page);
     await page.evaluate((k) => window.batchscape.injectFault(k, 'run:0'), kind);
     const t0 = Date.now();
-    await page.waitForFunction(() => window.batchscape.failed[0], null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.batchscape.failed[0], null, { timeout: 60_000 });
     const detectMs = Date.now() - t0;
     const after = await state(page);
     const status0 = await page.textContent('#run-status-0');
@@ -60,11 +60,12 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
       await page.waitForFunction(() => !window.batchscape.failed[0] && window.batchscape.runs[0]?.state === 'finished', null, { timeout: 240_000 });
       const done = await state(page);
       assert.equal(done.runs[0].step, done.runs[0].steps);
-      assert.match(await page.textContent('#run-status-0'), /done, \d+ steps/);
+      // The status text is written once per animation frame, after the store changed.
+      await page.waitForFunction(() => /done, \d+ steps/.test(document.getElementById('run-status-0').textContent), null, { timeout: 30_000 });
       await page.screenshot({ path: artifactPath('faults-run-retried.png') });
     } else {
-      await page.waitForFunction(() => !window.batchscape.failed[0] && window.batchscape.runs[0]?.state === 'running' && window.batchscape.runs[0].step > 0, null, { timeout: 60_000 });
-      assert.match(await page.textContent('#run-status-0'), /step \d+ of \d+/);
+      await page.waitForFunction(() => !window.batchscape.failed[0] && window.batchscape.runs[0]?.state === 'running' && window.batchscape.runs[0].step > 0, null, { timeout: 120_000 });
+      await page.waitForFunction(() => /step \d+ of \d+/.test(document.getElementById('run-status-0').textContent), null, { timeout: 30_000 });
     }
     assert.deepEqual(pageErrors, []);
     await context.close();
