@@ -23,6 +23,9 @@ pub const PITCH_RANGE: (f64, f64) = (5.0, 85.0);
 pub const DEFAULT_YAW: f64 = 35.0;
 pub const DEFAULT_PITCH: f64 = 30.0;
 
+/// One grid cell's four corners (α, height, β).
+type Quad = [(f64, f64, f64); 4];
+
 /// The landscape as a surface seen from `yaw`, `pitch` (degrees).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SurfaceChart {
@@ -95,7 +98,7 @@ pub fn draw_surface<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Surfa
     // by its slope towards the viewer so the relief reads without a colour legend.
     let n = c.n;
     let at = |i: usize, n: usize, (lo, hi): (f64, f64)| Extent::coord((lo, hi), i, n);
-    let mut quads: Vec<(i32, [(f64, f64, f64); 4], RGBColor)> = Vec::with_capacity((n - 1) * (n - 1));
+    let mut quads: Vec<(i32, Quad, RGBColor)> = Vec::with_capacity((n - 1) * (n - 1));
     for j in 0..n - 1 {
         for i in 0..n - 1 {
             let corner = |di: usize, dj: usize| (at(i + di, n, c.alpha), unit[(j + dj) * n + i + di], at(j + dj, n, c.beta));
@@ -112,7 +115,7 @@ pub fn draw_surface<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Surfa
         }
     }
     // Larger projected depth is farther from the screen: those are painted first.
-    quads.sort_by(|x, y| y.0.cmp(&x.0));
+    quads.sort_by_key(|q| std::cmp::Reverse(q.0));
     chart
         .draw_series(quads.iter().map(|(_, q, color)| Polygon::new(q.to_vec(), color.filled())))
         .map_err(err)?;
