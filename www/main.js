@@ -24,6 +24,7 @@ import { $, flushWrites, showMessages } from './views/dom.js';
 import { mountDynamics } from './views/dynamics.js';
 import { mountHover } from './views/hover.js';
 import { mountLandscape } from './views/landscape.js';
+import { mountSurface, takeSurfaceMessages } from './views/surface.js';
 import { mountLede } from './views/lede.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
@@ -55,7 +56,8 @@ const pushQuery = (query) => history.pushState(null, '', `${location.pathname}?$
 const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get()));
 
 const workers = startWorkers(store, {
-  showMessages,
+  // The settings' messages, plus the 3-D surface's about a bad angle in the URL (once).
+  showMessages: (list) => showMessages([...list, ...takeSurfaceMessages()]),
   drawNow: () => scheduler.drawNow(),
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
   onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings)),
@@ -115,6 +117,7 @@ const sceneOf = (search) => {
 // ---------------------------------------------------------------- views
 // Mounted in redraw order (the scheduler draws stale views in registration order).
 mountLandscape(document.querySelector('[data-panel=landscape]'), store, scheduler);
+mountSurface(document.querySelector('[data-panel=landscape]'), store, scheduler);
 mountCurves(document.querySelector('[data-panel=curves]'), store, scheduler);
 mountSharpness(document.querySelector('[data-panel=sharpness]'), store, scheduler);
 mountDynamics(document.querySelector('[data-panel=dynamics]'), store, scheduler);
