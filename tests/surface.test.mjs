@@ -4,6 +4,7 @@
 // and a bad angle in the URL gets a message and the default/clamped angle, with no errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { artifactPath, canvasPixels, distinctColours, openPage, pixelDiff, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
@@ -66,6 +67,23 @@ test('the surface turns when dragged and with the arrow keys, and keeps its angl
   assert.ok(pixelDiff(afterDrag, afterKeys) > 0.02, `the arrow keys change the picture (${pixelDiff(afterDrag, afterKeys)})`);
   await page.screenshot({ path: artifactPath('surface-turned.png'), clip: await page.locator('#surface').boundingBox() });
 
+  // The landscape panel's SVG export gives the surface too, from the plotters SVG backend.
+  const files = [];
+  page.on('download', (d) => files.push(d));
+  await page.getByRole('button', { name: /Export the Loss landscape.*as SVG/ }).click();
+  await page.waitForFunction(() => window.batchscape.exports.at(-1)?.files === 2);
+  await page.waitForTimeout(300);
+  const surfaceSvg = files.find((d) => /-surface\.svg$/.test(d.suggestedFilename()));
+  assert.ok(surfaceSvg, `a surface SVG among ${files.map((d) => d.suggestedFilename())}`);
+  const svg = fs.readFileSync(await surfaceSvg.path(), 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, polygons: doc.querySelectorAll('polygon').length, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+  }, svg);
+  assert.equal(parsed.error, null);
+  assert.ok(parsed.polygons > 100, `the surface's cells are SVG polygons (${parsed.polygons})`);
+  assert.ok(parsed.texts.some((t) => /yaw 70°, pitch 25°/.test(t)), 'the SVG is the angle shown');
+
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleErrors, []);
   await context.close();
@@ -83,6 +101,8 @@ test('?yaw=&pitch= restores the angle (different pixels from the default); bad v
   assert.deepEqual([restored.yaw, restored.pitch], [-120, 60]);
   assert.match(restored.label, /yaw -120°, pitch 60°/);
   const turned = await canvasPixels(b.page, '#surface');
+  await b.page.locator('#surface').scrollIntoViewIfNeeded();
+  await b.page.screenshot({ path: artifactPath('surface-restored.png'), clip: await b.page.locator('#surface').boundingBox() });
   assert.ok(pixelDiff(byDefault, turned) > 0.05, `another angle, another picture (${pixelDiff(byDefault, turned)})`);
   assert.deepEqual(b.pageErrors, []);
   assert.deepEqual(b.consoleErrors, []);
