@@ -72,7 +72,7 @@ pub fn draw_surface<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Surfa
     chart.with_projection(|mut p| {
         p.yaw = yaw.to_radians();
         p.pitch = pitch.to_radians();
-        p.scale = 0.78;
+        p.scale = 0.7;
         p.into_matrix()
     });
     let loss_at = |u: &f64| {
