@@ -26,6 +26,7 @@ import { $, flushWrites, showMessages } from './views/dom.js';
 import { mountDynamics } from './views/dynamics.js';
 import { mountHover } from './views/hover.js';
 import { mountLandscape } from './views/landscape.js';
+import { mountSurface, takeSurfaceMessages } from './views/surface.js';
 import { mountLede } from './views/lede.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
@@ -59,8 +60,9 @@ const urlMaxPoints = () => store.get().facts?.url_max_points ?? 0;
 const syncUrl = () => replaceQuery(syncedQuery(location.search, store.get(), urlMaxPoints()));
 
 const workers = startWorkers(store, {
-  // The settings' messages, plus those of the URL's rejected page keys (url.js).
-  showMessages: (list) => showMessages([...list, ...pageKeyRejections(location.search, Object.keys(SCENES), (v) => chapterIndex(v) >= 0)]),
+  // The settings' messages, plus those of the URL's rejected page keys (url.js) and the 3-D
+  // surface's about a bad angle in the URL (once).
+  showMessages: (list) => showMessages([...list, ...pageKeyRejections(location.search, Object.keys(SCENES), (v) => chapterIndex(v) >= 0), ...takeSurfaceMessages()]),
   drawNow: () => scheduler.drawNow(),
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
   onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings, urlMaxPoints())),
@@ -120,6 +122,7 @@ const sceneOf = (search) => {
 // ---------------------------------------------------------------- views
 // Mounted in redraw order (the scheduler draws stale views in registration order).
 mountLandscape(document.querySelector('[data-panel=landscape]'), store, scheduler);
+mountSurface(document.querySelector('[data-panel=landscape]'), store, scheduler);
 mountCurves(document.querySelector('[data-panel=curves]'), store, scheduler);
 mountSharpness(document.querySelector('[data-panel=sharpness]'), store, scheduler);
 mountDynamics(document.querySelector('[data-panel=dynamics]'), store, scheduler);

@@ -13,8 +13,49 @@ export const PAGE_KEYS = {
   sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
   run_workers: { values: null, fallback: null, help: 'run workers, 1 to 4 (default: cores − 1, at most one per run); a test hook' },
   test_faults: { values: null, fallback: null, help: '1: window.batchscape.injectFault for the fault-injection tests (www/faults.js); a test hook' },
+  // BEGIN surface
+  yaw: { values: null, fallback: null, help: 'the 3-D surface\'s turn in degrees, wrapped to −180…180 (default 35)' },
+  pitch: { values: null, fallback: null, help: 'the 3-D surface\'s tilt in degrees, 5 to 85 (default 30)' },
+  // END surface
 };
 export const PAGE_KEY_NAMES = Object.keys(PAGE_KEYS);
+
+// BEGIN surface
+/**
+ * The 3-D surface's view angles: the same ranges, defaults and wrap/clamp as the core's
+ * crate/render/src/surface.rs (YAW_RANGE, PITCH_RANGE, DEFAULT_YAW/PITCH, clamp_angles), which
+ * applies them again to every chart it draws; tests/unit/url.test.mjs checks them against that file.
+ */
+export const SURFACE = {
+  pitchRange: [5, 85],
+  defaultYaw: 35,
+  defaultPitch: 30,
+  clamp(yaw, pitch) {
+    return {
+      yaw: Number.isFinite(yaw) ? (((yaw + 180) % 360) + 360) % 360 - 180 : SURFACE.defaultYaw,
+      pitch: Number.isFinite(pitch) ? Math.min(SURFACE.pitchRange[1], Math.max(SURFACE.pitchRange[0], pitch)) : SURFACE.defaultPitch,
+    };
+  },
+};
+
+/** The surface's angle from `search` (`yaw`, `pitch`), with a message for each value not a number or out of range. */
+export function surfaceAngle(search) {
+  const params = new URLSearchParams(search);
+  const messages = [];
+  const read = (key, fallback) => {
+    if (!params.has(key)) return fallback;
+    const raw = params.get(key);
+    const v = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(v)) messages.push(`\`${key}\` must be a number of degrees, not "${raw.slice(0, 40)}" — using ${fallback} instead.`);
+    return Number.isFinite(v) ? v : fallback;
+  };
+  const yaw = read('yaw', SURFACE.defaultYaw);
+  const pitch = read('pitch', SURFACE.defaultPitch);
+  const angle = SURFACE.clamp(yaw, pitch);
+  if (pitch !== angle.pitch) messages.push(`\`pitch\` must be from ${SURFACE.pitchRange[0]} to ${SURFACE.pitchRange[1]} degrees — using ${angle.pitch} instead.`);
+  return { ...angle, messages };
+}
+// END surface
 
 /** At most this many URL parameters are read as settings. */
 export const MAX_PAIRS = 200;

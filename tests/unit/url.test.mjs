@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PAGE_KEY_NAMES, canonicalQuery, describeRejection, embedPanels, embedUrl, pageValue, pairsOf,
-  sceneQuery, scenarioPairs, shareUrl, syncedQuery,
+  sceneQuery, scenarioPairs, shareUrl, syncedQuery, SURFACE, surfaceAngle,
 } from '../../www/url.js';
+import fs from 'node:fs';
 
-test('the page keys are one table: plane, x, scene, embed, embed_height, chapter, sweep_workers, run_workers, test_faults', () => {
-  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'embed_height', 'chapter', 'sweep_workers', 'run_workers', 'test_faults']);
+test('the page keys are one table: plane, x, scene, embed, embed_height, chapter, sweep_workers, run_workers, test_faults, yaw, pitch', () => {
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'embed_height', 'chapter', 'sweep_workers', 'run_workers', 'test_faults', 'yaw', 'pitch']);
 });
 
 test('a page key takes only its accepted values', () => {
@@ -133,3 +134,33 @@ test('pageKeyRejections: a rejected chapter and unknown embed panels are named, 
   assert.deepEqual(pageKeyRejections('chapter=99', []), []);
   assert.ok(pageKeyRejections(`embed=${'a,'.repeat(5000)}`, [])[0].length < 300);
 });
+
+// BEGIN surface
+test('surfaceAngle: defaults, wrap, clamp, and a message for each bad value', () => {
+  assert.deepEqual(surfaceAngle(''), { yaw: 35, pitch: 30, messages: [] });
+  assert.deepEqual(surfaceAngle('?yaw=-120&pitch=60'), { yaw: -120, pitch: 60, messages: [] });
+  assert.deepEqual(surfaceAngle('?yaw=190').yaw, -170);
+  assert.deepEqual(surfaceAngle('?yaw=-190').yaw, 170);
+  assert.deepEqual(surfaceAngle('?yaw=180').yaw, -180);
+  const bad = surfaceAngle('?yaw=abc&pitch=400');
+  assert.equal(bad.yaw, 35);
+  assert.equal(bad.pitch, 85);
+  assert.equal(bad.messages.length, 2);
+  assert.match(bad.messages[0], /^`yaw` must be a number of degrees, not "abc" — using 35 instead\.$/);
+  assert.match(bad.messages[1], /^`pitch` must be from 5 to 85 degrees — using 85 instead\.$/);
+  assert.deepEqual(surfaceAngle('?yaw=&pitch=1'), { yaw: 35, pitch: 5, messages: surfaceAngle('?yaw=&pitch=1').messages });
+  assert.equal(surfaceAngle('?yaw=Infinity').yaw, 35);
+  // The page keys are not settings for the workers.
+  assert.deepEqual(scenarioPairs([['yaw', '10'], ['pitch', '20'], ['lr', '0.1']], new Map()), [['lr', '0.1']]);
+});
+
+test('the page\'s surface angles are the core\'s (crate/render/src/surface.rs)', () => {
+  const rs = fs.readFileSync(new URL('../../crate/render/src/surface.rs', import.meta.url), 'utf8');
+  const num = (name) => Number(new RegExp(`pub const ${name}: f64 = (-?[0-9.]+);`).exec(rs)[1]);
+  const pair = (name) => new RegExp(`pub const ${name}: \\(f64, f64\\) = \\((-?[0-9.]+), (-?[0-9.]+)\\);`).exec(rs).slice(1).map(Number);
+  assert.equal(SURFACE.defaultYaw, num('DEFAULT_YAW'));
+  assert.equal(SURFACE.defaultPitch, num('DEFAULT_PITCH'));
+  assert.deepEqual(SURFACE.pitchRange, pair('PITCH_RANGE'));
+  assert.deepEqual(pair('YAW_RANGE'), [-180, 180]);
+});
+// END surface

@@ -168,8 +168,14 @@ fn fuzz_points_text_and_csv() {
         let valid = Points::parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
         prop_assert_eq!(Points::parse(&valid.to_text()).unwrap(), valid.clone());
         if !valid.is_empty() {
-            let csv = valid.0.iter().map(|p| format!("{},{},{}", p.x1, p.x2, p.label)).collect::<Vec<_>>().join(if crlf { "\r\n" } else { "\n" });
-            prop_assert_eq!(Points::from_csv(&format!("x1,x2,label\n{csv}")).unwrap(), valid);
+            // Class points as `x1,x2,label`, regression points (no label) as `x,y`.
+            let line = |p: &batchscape_core::custom::Point| match p.label {
+                Some(l) => format!("{},{},{l}", p.x1, p.x2),
+                None => format!("{},{}", p.x1, p.x2),
+            };
+            let header = if valid.0[0].label.is_some() { "x1,x2,label" } else { "x,y" };
+            let csv = valid.0.iter().map(line).collect::<Vec<_>>().join(if crlf { "\r\n" } else { "\n" });
+            prop_assert_eq!(Points::from_csv(&format!("{header}\n{csv}")).unwrap(), valid);
         }
         for t in [junk.clone(), format!("{text};{junk}")] {
             match Points::parse(&t) {
@@ -193,7 +199,7 @@ fn fuzz_points_text_and_csv() {
 fn check_points(p: &Points) -> Result<(), TestCaseError> {
     prop_assert!(p.len() <= MAX_POINTS);
     for q in &p.0 {
-        prop_assert!(q.x1.is_finite() && q.x2.is_finite() && q.x1.abs() <= MAX_ABS && q.x2.abs() <= MAX_ABS && q.label <= 2, "{q:?}");
+        prop_assert!(q.x1.is_finite() && q.x2.is_finite() && q.x1.abs() <= MAX_ABS && q.x2.abs() <= MAX_ABS && q.label.is_none_or(|l| l <= 2), "{q:?}");
     }
     Ok(())
 }

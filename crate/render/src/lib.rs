@@ -10,6 +10,7 @@ pub mod laws;
 pub mod images;
 pub mod slices;
 pub mod spec;
+pub mod surface;
 mod sweep;
 
 use batchscape_core::landscape::Extent;

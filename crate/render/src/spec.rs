@@ -42,6 +42,9 @@ pub enum Chart {
     Confusion(ConfusionChart),
     DigitGrid(DigitGridChart),
     // END digits
+    // BEGIN surface: the landscape as a 3-D surface seen from a yaw and a pitch.
+    Surface(crate::surface::SurfaceChart),
+    // END surface
 }
 
 /// A loss grid with paths on it.
@@ -194,6 +197,7 @@ impl Chart {
     /// Checks every length the drawing relies on.
     pub fn check(&self) -> Result<(), String> {
         match self {
+            Chart::Surface(c) => Chart::Landscape(c.landscape.clone()).check(),
             Chart::Landscape(c) => {
                 same_len("landscape values", c.values.len(), c.n.saturating_mul(c.n))?;
                 if c.n < 2 {
@@ -251,6 +255,7 @@ impl Chart {
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, cells: Cells) -> Result<PlotFrame, String> {
         self.check()?;
         match self {
+            Chart::Surface(c) => crate::surface::draw_surface(root, c),
             Chart::Landscape(c) => {
                 let points: Vec<Vec<(f64, f64)>> = c.paths.iter().map(|p| p.points.chunks_exact(2).map(|q| (q[0], q[1])).collect()).collect();
                 draw_landscape_with(root, &c.view(&points), cells)
