@@ -143,7 +143,7 @@ pub fn value_for(kind: Kind) -> BoxedStrategy<(String, Expect)> {
             4 => points_text(0..40).prop_map(|t| (t, Valid)),
             1 => Just((vec!["10:-10:2"; max].join(";"), Valid)),
             1 => Just((vec!["0:0:0"; max + 1].join(";"), Invalid)),
-            1 => proptest::sample::select(vec!["10.000001:0:0", "0:-10.5:1", "0:0:3", "0:0:-1", "0:0", "0:0:0:0", "0:0:0;;1:1:1", "NaN:0:0", "0:inf:1", "1e999:0:0"])
+            1 => proptest::sample::select(vec!["10.000001:0:0", "0:-10.5:1", "0:0:3", "0:0:-1", "0:0:0:0", "0:0;1:1:1", "11:0", "0:0:0;;1:1:1", "NaN:0:0", "0:inf:1", "1e999:0:0"])
                 .prop_map(|s| (s.to_string(), Invalid)),
             3 => hostile()
         ]
