@@ -2,7 +2,7 @@
 // pasted into a host page on a second origin, resizes its iframe to the page's content
 // (`batchscape:resize` messages, embed.js); a fixed or bad `embed_height`; panels stacked or side
 // by side by the frame's width.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,11 @@ import path from 'node:path';
 import { artifactPath, openPage, serveDir, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
+
+// The host servers still open: closed after the tests even when one fails half-way (an open
+// server would keep this file's process alive, and the whole test run with it).
+const hosts = new Set();
+after(async () => { for (const srv of hosts) await srv.close(); });
 
 const settled = () => {
   const s = window.batchscape;
@@ -46,7 +51,8 @@ addEventListener('message', (e) => {
 <h1>Lesson 4: batch size</h1>${body}<p>After the frame.</p>`);
   const srv = await serveDir(dir);
   assert.notEqual(new URL(srv.url).origin, new URL(env.srv.url).origin, 'the host is on a second origin');
-  return srv;
+  hosts.add(srv);
+  return { url: srv.url, close: async () => { if (hosts.delete(srv)) await srv.close(); } };
 }
 
 test('the snippet on a host page of another origin: the frame grows to its content, nothing cut off', async () => {
