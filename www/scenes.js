@@ -1,5 +1,8 @@
 // Guided scenes: each a full state (settings as URL pairs) and a short text, plus a verdict
-// that reads the current numbers and says whether this seed shows the effect.
+// that reads the current numbers and says whether this seed shows the effect. Each scene's
+// title, settings pairs and claims are data in scenes.json, which the command-line tool reads
+// too (`batchscape scene NAME`, crate/cli/src/scene.rs); the texts and verdicts are here.
+import DATA from './scenes.json' with { type: 'json' };
 import { costRows, showLr } from './explain.js';
 import { formatBytes, formatNumber } from './format.js';
 import {
@@ -37,12 +40,10 @@ function sharpVerdict(state, claims) {
     + `training loss ${fmt(last(l.f.trainLoss))} vs ${fmt(last(s.f.trainLoss))} after ${l.f.steps} vs ${s.f.steps} steps; test accuracy ${pct(last(l.f.testAcc))} % vs ${pct(last(s.f.testAcc))} %. ${over}`;
 }
 
-export const SCENES = {
+/** The JS-only parts of each scene (its text and verdict), by the names of scenes.json. */
+const PARTS = {
   noisy: {
-    title: 'Noisy SGD: B = 1 against the full batch',
     text: 'B = 1 updates after every single example: 256 cheap, noisy steps per epoch. The full batch averages all 256 examples into one accurate step per epoch. Watch the jagged path and loss curve of B = 1 against the smooth ones of the full batch, and compare how far each got after the same number of epochs.',
-    pairs: { batch: '1,256', lr: '0.05', epochs: '20' },
-    claims: ['jagged_small', 'small_fits_better'],
     verdict(state) {
       const runs = runsOf(state);
       if (runs.length < 2) return '';
@@ -51,9 +52,7 @@ export const SCENES = {
     },
   },
   scaling: {
-    title: 'Linear scaling rule: a larger batch needs a larger learning rate',
     text: 'Three batch sizes share the same number of epochs, so B = 256 takes 16× fewer steps than B = 16. The linear rule (η = η₀·B/B₀) makes each step of B = 256 16× longer so it can keep up; switch the rule to "fixed" and compare, and push η₀ up to see which run becomes unstable first. Whether the best η really grows in proportion to B is measured, not assumed, by the B × η map in the sweep view (Run B × η sweep): it finds the best η at every batch size and reads the slope of that ridge.',
-    pairs: { batch: '16,64,256', lr: '0.1', lr_rule: 'linear', base_batch: '16', epochs: '30' },
     verdict(state) {
       const runs = runsOf(state);
       if (runs.length < 2) return '';
@@ -66,28 +65,19 @@ export const SCENES = {
   // what survives at equal training loss, and where small-batch noise does help. Each verdict
   // is the core's, over 5 seeds (seeds.rs), beside the numbers of the seed shown.
   sharp_epochs: {
-    title: 'Sharp vs flat, 1 of 3: the classic picture at equal epochs (Keskar et al. 2017)',
     text: 'With 20 % of the training labels flipped, both runs use plain SGD with the same η for the same 200 epochs. Keskar et al. (2017) found that large batches end in sharp minima (large λ_max) that generalize worse. Here B = 256 takes 200 steps against 6 400 for B = 8: it has not trained as far, so its lower test accuracy is partly plain underfitting, and the comparison misleads. Look at the training losses in the table, then go to step 2.',
-    pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', epochs: '200', seed: '1' },
-    claims: ['sharper_large', 'worse_large', 'small_fits_better', 'eps_sharper_large', 'small_not_stationary'],
     verdict(state) {
       return sharpVerdict(state, this.claims);
     },
   },
   sharp_loss: {
-    title: 'Sharp vs flat, 2 of 3: at equal training loss (Hoffer et al. 2017, "Train longer, generalize better")',
     text: 'The same two runs, now each trained until its full training loss is 0.5 (checked every epoch): B = 256 gets the updates it needs. Hoffer et al. (2017) showed that much of the large-batch gap is too few updates. What survives is read below over 5 seeds: does the large batch still end in the sharper minimum by λ_max? Its test accuracy is read as measured, seed by seed. ε-sharpness at the small batch\'s end point is mostly its leftover gradient (see the flat-vs-sharp table), and by Dinh et al. (2017) sharpness can be changed without changing the function (the last state, with a ReLU network).',
-    pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', budget: 'loss', target_loss: '0.5', max_steps: '20000', seed: '1' },
-    claims: ['sharper_large', 'worse_large', 'eps_sharper_large', 'small_not_stationary'],
     verdict(state) {
       return sharpVerdict(state, this.claims);
     },
   },
   sharp_noise: {
-    title: 'Sharp vs flat, 3 of 3: where small-batch noise helps (Shallue et al. 2019)',
     text: 'We searched with the seeds command of the command-line tool (8 settings: moons, circles, spiral, XOR; 0–30 % flipped labels; widths 32 and 64; 5 seeds each, at equal training loss). The clearest case is clean two moons (no flipped labels), both runs trained to training loss 0.15: there B = 8 had the higher test accuracy on 4 of 5 seeds (one tie), by 0.4–1.6 points. No setting we tried showed a large effect. Shallue et al. (2019) warn that such gaps often vanish once η is tuned for each batch size; here η is the same for both, so read this as a small effect of noise at one η, not a law.',
-    pairs: { batch: '8,256', lr: '0.1', label_noise: '0', hidden: '32,32', budget: 'loss', target_loss: '0.15', max_steps: '20000', seed: '1' },
-    claims: ['worse_large', 'sharper_large'],
     verdict(state) {
       return sharpVerdict(state, this.claims);
     },
@@ -95,10 +85,7 @@ export const SCENES = {
   // After the three steps: Dinh et al.'s point, on a ReLU network (the rescale control needs
   // relu(αz) = α·relu(z)); the verdict adds the core's rescale comparison once α is moved.
   sharp_rescale: {
-    title: 'Sharp vs flat, and then: sharpness is not a property of the function (Dinh et al. 2017)',
     text: 'The runs of step 2 with ReLU units instead of tanh, each trained to training loss 0.5. In a ReLU network, multiplying one layer\'s weights and biases by α and the next layer\'s weights by 1/α leaves every prediction unchanged, yet λ_max, the trace and ε-sharpness change, as much as you like. Drag α under the flat-vs-sharp table: the same function gets another sharpness. A sharper minimum is therefore not by itself a worse one; the measures compare end points of one training recipe, not functions.',
-    pairs: { batch: '8,256', lr: '0.1', label_noise: '0.2', hidden: '32,32', act: 'relu', budget: 'loss', target_loss: '0.5', max_steps: '20000', seed: '1' },
-    claims: ['sharper_large'],
     verdict(state) {
       const r = state.rescale;
       const moved = r && r.gen === state.gens?.[r.slot] ? rescaleText(r) : '';
@@ -107,9 +94,7 @@ export const SCENES = {
   },
   // BEGIN cost (layout, issue 16): chapter 2's state; the verdict reads the cost table.
   cost: {
-    title: 'What a batch costs: time, throughput and memory',
     text: 'Three batch sizes train for the same number of epochs, so they see the same examples. The cost table shows what each step cost in this browser, how many examples per second that makes, the memory a step needs, and the steps and examples each run needed to reach a common training loss.',
-    pairs: { batch: '8,64,256', lr: '0.1', lr_rule: 'sqrt', base_batch: '8', epochs: '30' },
     verdict(state) {
       const rows = costRows(state).rows.filter((r) => state.runs[r.slot]?.state === 'finished' && Number.isFinite(r.msPerStep))
         .sort((a, b) => a.batch - b.batch);
@@ -125,10 +110,7 @@ export const SCENES = {
   },
   // END cost
   eos: {
-    title: 'Edge of stability (Cohen et al. 2021)',
     text: 'Full-batch gradient descent with step η can only be stable where the sharpness λ_max is below 2/η. Training first sharpens the loss (λ_max rises) until it reaches 2/η, and then hovers there while the loss keeps falling, non-monotonically. Watch λ_max against the dashed 2/η line in the dynamics view; change η and the plateau moves with it.',
-    pairs: { batch: '256', lr: '0.5', budget: 'steps', steps: '3000' },
-    claims: ['edge'],
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.a?.history?.lambda_max?.length);
       if (!runs.length) return 'Waiting for λ_max along training…';
@@ -141,9 +123,7 @@ export const SCENES = {
     },
   },
   critical: {
-    title: 'Critical batch size (McCandlish et al. 2018)',
     text: 'McCandlish et al. predict that, at the best learning rate for each batch size, the steps to a target loss follow S = S_min(1 + B_crit/B): well below B_crit a larger batch saves steps almost in proportion, well above it barely any, and B_crit is close to the gradient noise scale B_simple. These three runs do not test that: they share one step budget and take η from the square-root rule, not the best η per B. The dynamics view shows B_simple during training beside each run\'s B, and the cost table the steps and examples each run needed to the same loss. The trade-off chart in the sweep view (Run B × η sweep) finds the best η per B, fits the relation and sets B_crit beside B_simple.',
-    pairs: { n_train: '1024', batch: '8,128,1024', lr: '0.1', lr_rule: 'sqrt', base_batch: '16', budget: 'steps', steps: '1000' },
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.a && Number.isFinite(r.a.b_simple));
       if (!runs.length) return 'Waiting for the noise scale…';
@@ -156,9 +136,7 @@ export const SCENES = {
   },
   // BEGIN laws: the parallel scene
   parallel: {
-    title: 'Many devices: data parallelism',
     text: 'Training on K devices, each with its own b examples, averages their K gradients (an all-reduce) before the update: that is one step with batch B = K·b. So adding devices is raising the batch size, with all its laws: the learning rate must follow the rule for K·b, and past the critical batch size more devices buy few steps. Here B = 32 (one device) runs beside B = 256 (8 devices × 32) under the linear rule. The data-parallelism control in the sweep view checks the update against one large batch and prints the time model.',
-    pairs: { batch: '32,256', lr: '0.1', lr_rule: 'linear', base_batch: '32', budget: 'loss', target_loss: '0.1', max_steps: '20000' },
     verdict(state) {
       const runs = runsOf(state);
       if (runs.length < 2) return '';
@@ -170,10 +148,7 @@ export const SCENES = {
   // END laws
   // BEGIN digits
   digits: {
-    title: 'Real data: handwritten digits at three batch sizes',
     text: 'The 8×8 handwritten digits (1 797 real images, 10 classes; UCI, CC BY 4.0): 1 024 for training, 512 held out. Three batch sizes train for the same 20 epochs with the same learning rate, so B = 512 takes 64× fewer steps than B = 8. The confusion matrices show which digits each run mixes up, the grid shows test digits with each run\'s answer. Then switch the learning-rate rule to "sqrt" (base batch 8) and compare again: does the large batch still lag, and is its train − test gap larger, or did it only fit less?',
-    pairs: { dataset: 'digits', n_train: '1024', n_test: '512', hidden: '32', lr: '0.1', epochs: '20', batch: '8,64,512' },
-    claims: ['worse_large', 'small_fits_better', 'jagged_small'],
     verdict(state) {
       const runs = runsOf(state).filter((r) => r.f.state === 'finished' && r.f.testAcc.length);
       if (runs.length < 2) return 'Waiting for two finished runs…';
@@ -202,6 +177,15 @@ export const SCENES = {
   },
   // END digits
 };
+
+/** Every scene of scenes.json, its data merged with its parts (same order). */
+export const SCENES = Object.fromEntries(Object.entries(DATA).map(([name, data]) => {
+  if (!PARTS[name]) throw new Error(`scenes.json: scene \`${name}\` has no text or verdict in scenes.js`);
+  return [name, { ...data, ...PARTS[name] }];
+}));
+for (const name of Object.keys(PARTS)) {
+  if (!DATA[name]) throw new Error(`scenes.js: scene \`${name}\` is missing from scenes.json`);
+}
 
 // Old links: `?scene=sharp` is the first step (not listed: the scene buttons and chapters name
 // the three steps).
