@@ -2,128 +2,169 @@
 //! figures.
 //!
 //! ```text
-//! batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR
+//! batchscape run   [--config FILE.json] [--set key=value]... [--dump] --out DIR
+//! batchscape scene NAME [--config FILE.json] [--set key=value]... [--dump] [--seeds N] --out DIR
+//! batchscape seeds [--config FILE.json] [--set key=value]... [--seeds N] --out DIR
+//! batchscape sweep [--config FILE.json] [--set key=value]... [--lrs a,b,...] [--seeds K] --out DIR
+//! batchscape completions bash|zsh|fish
 //! ```
-//! Settings start from the defaults; `--config` and `--set` apply in the order given (the keys of
-//! `docs/settings.md`). Writes `DIR/metrics.json` (`{"settings": {...}, "runs": [...]}`, one run
-//! per batch size in `batch`; fields in `docs/metrics.md`), the page's pictures:
-//! `DIR/landscape.svg` (the page's shared plane through θ0 and the first two runs' end points,
-//! every run's path on it) and `DIR/curves.svg`, plus the analysis figures `DIR/slices.svg` (a
-//! 1-D slice through every run's end point along one filter-normalized direction) and, with two
-//! or more finished runs, `DIR/interpolation.svg` (the page's pair: from the first finished
-//! run's end point, α = 0, to the second's, α = 1). For data without an input plane
-//! (`dataset=digits`) also `DIR/confusion.svg` and `DIR/digits.svg` (see `images.rs`).
-//! `--dump` adds the data sets and each run's initial and final θ to
-//! `metrics.json`.
+//! Settings start from the defaults (for `scene`, the defaults with the scene's pairs of
+//! `www/scenes.json`); `--config` and `--set` apply in the order given (the keys of
+//! `docs/settings.md`). What `run` and `scene` write is in `run.rs` and `views.rs`; `seeds` and
+//! `sweep` in their modules.
 //!
-//! Bad arguments exit with status 2 and a one-line message for each, naming the argument, before
-//! anything is written (every bad `--set` and `--config` is reported, not only the first). The files are written into a fresh temporary directory next to `DIR` and then
-//! renamed into place, so a failure while writing leaves no half-written output. The argument
-//! grammar is five flags, so it is parsed by hand rather than with a parser crate.
+//! The grammar is clap's (derive). A bad setting is one line naming it, from the core's
+//! settings parser, and every bad `--set`/`--config` is reported, not only the first; bad
+//! arguments of any kind exit with status 2 before anything is written. A failure while
+//! running exits with status 1.
 
-use batchscape_core::analysis::{analyze, AnalysisConfig};
-use batchscape_core::landscape::{interpolation, slice_along, Profile};
-use batchscape_core::model::Workspace;
-use batchscape_render::slices::{draw_profiles, ProfileSeries, ProfilesView};
-use batchscape_core::facts::{interpolation_pair, limits, loss_label, INTERPOLATION, SLICE};
-use batchscape_core::lab::{plan_atlas, PlaneKind};
-use batchscape_render::spec::LandscapeChart;
-use batchscape_render::{self as render, Chart, CurvesView, Series, RUN_COLORS};
-use batchscape_core::scenario::{RunReport, Scenario};
 use batchscape_core::settings::{Settings, KEYS};
-use batchscape_core::train::History;
-mod seeds;
-
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-mod sweep;
 mod images;
+mod run;
+mod scene;
+mod seeds;
+mod sweep;
+mod views;
 
-const USAGE: &str = "usage: batchscape run [--config FILE.json] [--set key=value]... [--dump] --out DIR";
+/// Batchscape natively: the page's runs, numbers and figures (SVG) from the same Rust core.
+#[derive(Parser)]
+#[command(name = "batchscape", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
 
-struct Args {
-    settings: Settings,
-    out: PathBuf,
+#[derive(Subcommand)]
+enum Cmd {
+    /// Train every batch size of the settings and write the page's figures and numbers.
+    #[command(long_about = run::ABOUT, after_help = settings_help())]
+    Run(RunArgs),
+    /// A guided scene of the page (its settings from www/scenes.json): the files of `run`.
+    #[command(long_about = scene::ABOUT, after_help = scene::list())]
+    Scene(SceneArgs),
+    /// A scene's claims over several seeds, as the page's verdicts read them.
+    #[command(long_about = seeds::ABOUT)]
+    Seeds(SeedsArgs),
+    /// The page's B × η sweep natively: the laws of batch size measured.
+    #[command(long_about = sweep::ABOUT)]
+    Sweep(SweepArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout.
+    #[command(long_about = "Print a shell completion script to stdout, e.g.\n  batchscape completions bash > ~/.local/share/bash-completion/completions/batchscape\n  batchscape completions zsh > ~/.zfunc/_batchscape\n  batchscape completions fish > ~/.config/fish/completions/batchscape.fish")]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `--config` and `--set`, shared by every command that trains.
+#[derive(Args)]
+struct SettingsArgs {
+    /// Settings as a JSON object (the keys of --set); repeatable, applied in order with --set.
+    #[arg(long, value_name = "FILE.json")]
+    config: Vec<PathBuf>,
+    /// One setting (repeatable; applied in order; see the list below or docs/settings.md).
+    #[arg(long, value_name = "key=value")]
+    set: Vec<String>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    /// Add the data sets and each run's initial and final θ to metrics.json.
+    #[arg(long)]
     dump: bool,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
-/// What the command line asked for: a run, or the help text.
-enum Command {
-    Run(Box<Args>),
-    Help(String),
+#[derive(Args)]
+struct SceneArgs {
+    /// The scene (see the list below).
+    #[arg(value_name = "NAME", value_parser = scene::names())]
+    name: String,
+    #[command(flatten)]
+    settings: SettingsArgs,
+    /// Add the data sets and each run's initial and final θ to metrics.json.
+    #[arg(long)]
+    dump: bool,
+    /// Also read the scene's claims over N seeds (seeds.json; 0: not, the default).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=batchscape_core::seeds::MAX_SEEDS as u64))]
+    seeds: usize,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
-fn help() -> String {
+#[derive(Args)]
+struct SeedsArgs {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    /// Seeds per batch size.
+    #[arg(long, value_name = "N", default_value_t = batchscape_core::seeds::DEFAULT_SEEDS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=batchscape_core::seeds::MAX_SEEDS as u64))]
+    seeds: usize,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    settings: SettingsArgs,
+    /// The learning rates, comma-separated (positive; default: 4 per decade from lr/10 to lr·100).
+    #[arg(long, value_name = "a,b,...", value_parser = sweep::parse_lrs)]
+    lrs: Option<sweep::Lrs>,
+    /// Seeds per cell.
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=batchscape_core::sweep::MAX_SEEDS as u64))]
+    seeds: usize,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// Every setting, its meaning and range (the core's `KEYS`), for `run --help`.
+fn settings_help() -> String {
     let keys: Vec<String> = KEYS.iter().map(|s| format!("  {:<13}{} ({})", s.key, s.help, s.kind.allowed())).collect();
-    format!(
-        "{USAGE}\n       {}\n       {}\n\n  --config FILE.json  settings as a JSON object (same keys as --set)\n  --set key=value     one setting (repeatable; applied in order)\n  --dump              add the data sets and each run's initial and final θ to metrics.json\n  --out DIR           output directory (created if missing)\n\nsettings (see docs/settings.md):\n{}\n\n`batchscape seeds --help`: a scene's claims over several seeds; `batchscape sweep --help`: the B × η sweep and the laws.",
-        seeds::USAGE.trim_start_matches("usage: "),
-        sweep::USAGE.trim_start_matches("usage: "),
-        keys.join("\n")
-    )
+    format!("Settings (--set key=value; see docs/settings.md):\n{}", keys.join("\n"))
 }
 
-/// The command, or one message per bad argument (each one line, in the order given).
-fn parse_args(argv: &[String]) -> Result<Command, Vec<String>> {
-    let mut it = argv.iter();
-    match it.next().map(String::as_str) {
-        Some("run") => {}
-        Some("--help" | "-h" | "help") => return Ok(Command::Help(help())),
-        Some(other) => return Err(vec![format!("unknown command `{}`; {USAGE}", other.escape_debug())]),
-        None => return Err(vec![USAGE.into()]),
+/// `start` with the `--config` and `--set` arguments of `matches` applied in the order they
+/// were given, or one line per bad argument (in that order).
+fn settings_of(matches: &ArgMatches, start: Settings) -> Result<Settings, Vec<String>> {
+    let mut given: Vec<(usize, &str, String)> = Vec::new();
+    for flag in ["config", "set"] {
+        let (Some(indices), Some(values)) = (matches.indices_of(flag), matches.get_raw(flag)) else { continue };
+        given.extend(indices.zip(values).map(|(k, v)| (k, flag, v.to_string_lossy().into_owned())));
     }
-    let mut settings = Settings::default();
-    let mut out = None;
-    let mut dump = false;
-    let mut errors = Vec::new();
-    let mut truncated = false;
-    while let Some(arg) = it.next() {
-        let Some(value) = (match arg.as_str() {
-            "--config" | "--set" | "--out" => it.next().cloned(),
-            _ => Some(String::new()),
-        }) else {
-            // A flag without its value ends the arguments.
-            errors.push(format!("`{arg}` needs a value; {USAGE}"));
-            truncated = true;
-            break;
-        };
-        let result = match arg.as_str() {
-            "--config" | "--set" => apply_settings_flag(&mut settings, arg, &value),
-            "--out" => {
-                out = Some(PathBuf::from(value));
-                Ok(())
-            }
-            "--dump" => {
-                dump = true;
-                Ok(())
-            }
-            "--help" | "-h" => return Ok(Command::Help(help())),
-            other => Err(format!("unknown argument `{}`; {USAGE}", other.escape_debug())),
-        };
-        errors.extend(result.err());
-    }
-    // Cross-setting rules only make sense once every setting was read.
+    given.sort_by_key(|(k, _, _)| *k);
+    let mut settings = start;
+    let errors: Vec<String> = given.iter().filter_map(|(_, flag, value)| apply_settings_flag(&mut settings, flag, value).err()).collect();
     if errors.is_empty() {
-        errors.extend(settings.check().err().map(|e| format!("settings: {e}")));
-    }
-    match &out {
-        None if !truncated => errors.push(format!("`--out DIR` is required; {USAGE}")),
-        None => {}
-        Some(out) if out.exists() && !out.is_dir() => errors.push(format!("--out {}: exists and is not a directory", out.display())),
-        Some(_) => {}
-    }
-    match out {
-        Some(out) if errors.is_empty() => Ok(Command::Run(Box::new(Args { settings, out, dump }))),
-        _ => Err(errors),
+        Ok(settings)
+    } else {
+        Err(errors)
     }
 }
 
-/// `--config FILE.json` or `--set key=value` applied to `settings` (shared by `run` and
-/// `sweep`); the error is one line naming the argument.
+/// `--config FILE.json` or `--set key=value` applied to `settings`; the error is one line
+/// naming the argument.
 fn apply_settings_flag(settings: &mut Settings, flag: &str, value: &str) -> Result<(), String> {
-    if flag == "--config" {
+    if flag == "config" {
         return std::fs::read_to_string(value)
             .map_err(|e| e.to_string())
             .and_then(|text| settings.apply_json(&text).map_err(|e| e.to_string()))
@@ -132,6 +173,20 @@ fn apply_settings_flag(settings: &mut Settings, flag: &str, value: &str) -> Resu
     match value.split_once('=') {
         None => Err(format!("--set {}: expected key=value", value.escape_debug())),
         Some((k, v)) => settings.set(k, v).map_err(|e| format!("--set {}: {e}", value.escape_debug())),
+    }
+}
+
+/// The settings' cross-setting rules (read once every setting is), and `out` usable as an
+/// output directory.
+fn check(settings: &Settings, out: &Path) -> Result<(), Vec<String>> {
+    let mut errors: Vec<String> = settings.check().err().map(|e| format!("settings: {e}")).into_iter().collect();
+    if out.exists() && !out.is_dir() {
+        errors.push(format!("--out {}: exists and is not a directory", out.display()));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
@@ -160,15 +215,6 @@ fn write_all(out: &Path, files: &[(String, String)]) -> Result<(), String> {
     result
 }
 
-/// An accuracy to four decimals, or "–" for a regression run (no accuracy).
-fn accuracy(a: f64) -> String {
-    if a.is_nan() {
-        "–".into()
-    } else {
-        format!("{a:.4}")
-    }
-}
-
 /// One line to stdout; a closed pipe (`batchscape … | head`) is not an error.
 fn say(line: std::fmt::Arguments) {
     let _ = writeln!(std::io::stdout(), "{line}");
@@ -179,180 +225,72 @@ fn json_of<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, String> 
     serde_json::to_value(value).map_err(|e| e.to_string())
 }
 
-fn run(args: Args) -> Result<(), String> {
-    let scenario = Scenario::try_new(&args.settings).map_err(|e| format!("settings: {e}"))?;
-    let mut runs: Vec<(History, serde_json::Value)> = Vec::new();
-    let mut ends: Vec<Vec<f32>> = Vec::new();
-    let mut files = Vec::new();
-    for &b in &args.settings.batch {
-        let mut trainer = scenario.trainer(b);
-        let start = std::time::Instant::now();
-        trainer.advance(usize::MAX);
-        let wall_ms = start.elapsed().as_secs_f64() * 1e3;
-        let report = RunReport::for_run(&scenario, &trainer);
-        // The analysis keys (docs/metrics.md): at the end point, or null if the run diverged.
-        let h = trainer.history();
-        let cfg = AnalysisConfig::default();
-        let analysis = analyze(&scenario.mlp, &scenario.split.train, trainer.theta(), &h.theta, &h.step, &cfg, scenario.streams.dirs);
-        say(format_args!(
-            "B = {:>4}  η = {:<10} {:<9} steps {:>6}  train loss {:.6}  test loss {:.6}  train acc {}  test acc {}  grad_norm {:.4e}  θ {}  {:.0} ms",
-            report.batch_size,
-            report.lr,
-            if report.diverged { "diverged" } else { "finished" },
-            report.steps,
-            report.final_train_loss,
-            report.final_test_loss,
-            accuracy(report.final_train_acc),
-            accuracy(report.final_test_acc),
-            analysis.grad_norm,
-            report.theta_fingerprint,
-            wall_ms
-        ));
-        if report.diverged || report.reached_target.is_some() {
-            say(format_args!("          {}", report.message));
-        }
-        let mut value = json_of(&report)?;
-        value["wall_ms"] = serde_json::json!(wall_ms);
-        if let serde_json::Value::Object(fields) = json_of(&analysis)? {
-            for (key, field) in fields {
-                value[if key == "history" { "analysis_history".to_string() } else { key }] = field;
-            }
-        }
-        ends.push(trainer.theta().to_vec());
-        if args.dump {
-            value["theta_initial"] = json_of(&scenario.theta0)?;
-            value["theta_final"] = json_of(&trainer.theta())?;
-        }
-        runs.push((trainer.history().clone(), value));
-    }
-    let labels: Vec<(String, String)> =
-        runs.iter().map(|(_, r)| (format!("train B={}", r["batch_size"]), format!("test B={}", r["batch_size"]))).collect();
-    let mut series = Vec::new();
-    for (k, ((h, _), (l_train, l_test))) in runs.iter().zip(&labels).enumerate() {
-        series.push(Series { label: l_train, xs: &h.epoch, ys: &h.train_loss, color: RUN_COLORS[k % 4], dashed: false });
-        series.push(Series { label: l_test, xs: &h.epoch, ys: &h.test_loss, color: RUN_COLORS[k % 4], dashed: true });
-    }
-    let y_label = loss_label(scenario.mlp.loss);
-    let curves = CurvesView { series, x_label: "epoch", y_label, log_y: false };
-    files.push(("curves.svg".into(), render::to_svg(640, 400, |r| render::draw_curves(r, &curves))?));
-    // The page's landscape: one shared plane (θ0 and the first two runs' end points) with every
-    // run's path, on the settings' grid.
-    let trajectories: Vec<Vec<Vec<f32>>> = runs.iter().map(|(h, _)| h.theta.clone()).collect();
-    let mut atlas = plan_atlas(&scenario, PlaneKind::Endpoints, &trajectories, limits::clamp(args.settings.grid, limits::GRID_N));
-    let mut ws = Workspace::new(&scenario.mlp, 256);
-    atlas.grid.fill_rows(&scenario.mlp, &atlas.plane, &scenario.split.train, &mut ws, usize::MAX);
-    let landscape = LandscapeChart::of_atlas(&atlas);
-    files.push(("landscape.svg".into(), Chart::Landscape(landscape.clone()).to_svg(640, 540)?));
-    let finished: Vec<usize> = runs.iter().enumerate().filter(|(_, (_, r))| r["diverged"] != true).map(|(k, _)| k).collect();
-    let (profile_files, interpolation) = profile_figures(&scenario, &args.settings.batch, &ends, &finished, y_label)?;
-    files.extend(profile_files);
-    if let Some(reports) = images::reports(&scenario, &ends) {
-        files.extend(images::figures(&scenario, &args.settings.batch, &reports)?);
-        for ((_, run), report) in runs.iter_mut().zip(&reports) {
-            run["test_confusion"] = json_of(report)?;
-        }
-    }
-
-    let mut metrics = serde_json::json!({
-        "settings": args.settings.to_json(),
-        "n_params": scenario.mlp.n_params(),
-        "loss": json_of(&scenario.mlp.loss)?,
-        "runs": runs.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
-        "landscape": json_of(&landscape)?,
-        "interpolation": interpolation,
-    });
-    if args.dump {
-        let set = |d: &batchscape_core::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
-        metrics["data"] = serde_json::json!({ "train": set(&scenario.split.train), "test": set(&scenario.split.test) });
-    }
-    let text = serde_json::to_string_pretty(&metrics).map_err(|e| e.to_string())?;
-    files.push(("metrics.json".into(), text));
-    write_all(&args.out, &files)
+/// What the command line asked for, with its settings read and checked.
+enum Job {
+    Run(run::Job),
+    Seeds(seeds::Job),
+    Sweep(sweep::Job),
+    Completions(Shell),
 }
 
-/// `slices.svg` (every run's end point, one shared direction, over [`SLICE`]) and, with two
-/// or more finished runs, `interpolation.svg` between the pair [`interpolation_pair`] picks (the
-/// page's pair, in the page's order) over [`INTERPOLATION`]; also that interpolation's numbers
-/// for `metrics.json` (`null` without a pair). Diverged end points (non-finite θ) are left out.
-fn profile_figures(
-    scenario: &Scenario,
-    batches: &[usize],
-    ends: &[Vec<f32>],
-    finished: &[usize],
-    loss: &str,
-) -> Result<(Vec<(String, String)>, serde_json::Value), String> {
-    let finite = |t: &[f32]| t.iter().all(|v| v.is_finite());
-    let mut ws = Workspace::new(&scenario.mlp, 256);
-    let mut slices: Vec<(String, Profile, usize)> = Vec::new();
-    for (k, (b, theta)) in batches.iter().zip(ends).enumerate().filter(|(_, (_, t))| finite(t)) {
-        let (_, p) = slice_along(&scenario.mlp, &scenario.split, theta, scenario.streams.dirs, (SLICE.lo, SLICE.hi), SLICE.n, &mut ws);
-        slices.push((format!("B={b}"), p, k));
-    }
-    let loss_label = format!("{loss}, log");
-    let mut files = Vec::new();
-    let view = ProfilesView {
-        series: slices.iter().map(|(l, p, k)| ProfileSeries { label: l, profile: p, color: RUN_COLORS[k % 4] }).collect(),
-        x_label: "α along a filter-normalized direction (0: the run's end)",
-        loss_label: &loss_label,
-    };
-    files.push(("slices.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
-    let finished: Vec<usize> = finished.iter().copied().filter(|&k| ends.get(k).is_some_and(|t| finite(t))).collect();
-    let mut numbers = serde_json::Value::Null;
-    if let Some((a, b)) = interpolation_pair(&finished) {
-        let range = (INTERPOLATION.lo, INTERPOLATION.hi);
-        let p = interpolation(&scenario.mlp, &scenario.split, &ends[a], &ends[b], range, INTERPOLATION.n, &mut ws);
-        let label = format!("B={} → B={}", batches[a], batches[b]);
-        let x_label = format!("α: (1−α)·θ(B={}) + α·θ(B={})", batches[a], batches[b]);
-        let view = ProfilesView { series: vec![ProfileSeries { label: &label, profile: &p, color: RUN_COLORS[1] }], x_label: &x_label, loss_label: &loss_label };
-        files.push(("interpolation.svg".to_string(), render::to_svg(640, 560, |r| draw_profiles(r, &view).map(|_| ()))?));
-        numbers = serde_json::json!({ "a": a, "b": b, "batch_a": batches[a], "batch_b": batches[b], "profile": json_of(&p)? });
-    }
-    Ok((files, numbers))
-}
-
-/// `batchscape seeds …` (crate/cli/src/seeds.rs).
-fn seeds_main(argv: &[String]) -> ExitCode {
-    match seeds::parse(argv) {
-        Ok(None) => {
-            say(format_args!("{}", seeds::help()));
-            ExitCode::SUCCESS
+/// The job of `matches`, or one message per bad setting.
+fn job_of(matches: &ArgMatches) -> Result<Job, Vec<String>> {
+    let cli = Cli::from_arg_matches(matches).map_err(|e| vec![e.to_string().trim_end().to_string()])?;
+    let sub = matches.subcommand().map(|(_, m)| m).ok_or_else(|| vec!["a command is required".to_string()])?;
+    Ok(match cli.command {
+        Cmd::Run(a) => {
+            let settings = settings_of(sub, Settings::default())?;
+            check(&settings, &a.out)?;
+            Job::Run(run::Job { settings, dump: a.dump, out: a.out, scene: None, seeds: 0 })
         }
-        Ok(Some(args)) => match seeds::run(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(msg) => {
-                eprintln!("batchscape: {msg}");
-                ExitCode::from(1)
-            }
-        },
-        Err(messages) => {
-            messages.iter().for_each(|m| eprintln!("batchscape: {m}"));
-            ExitCode::from(2)
+        Cmd::Scene(a) => {
+            let scene = scene::find(&a.name).ok_or_else(|| vec![format!("unknown scene `{}`", a.name.escape_debug())])?;
+            let settings = settings_of(sub, scene.settings().map_err(|e| vec![e])?)?;
+            check(&settings, &a.out)?;
+            Job::Run(run::Job { settings, dump: a.dump, out: a.out, scene: Some(scene), seeds: a.seeds })
         }
-    }
+        Cmd::Seeds(a) => {
+            let settings = settings_of(sub, Settings::default())?;
+            check(&settings, &a.out)?;
+            Job::Seeds(seeds::Job { settings, seeds: a.seeds, out: a.out })
+        }
+        Cmd::Sweep(a) => {
+            let mut settings = settings_of(sub, Settings::default())?;
+            // The sweep chooses its own batch sizes (every power of two up to n_train), so
+            // `batch` plays no part (and must not fail the check against a small n_train).
+            settings.batch = vec![1];
+            check(&settings, &a.out)?;
+            Job::Sweep(sweep::Job { settings, lrs: a.lrs.map(|l| l.0), seeds: a.seeds, out: a.out })
+        }
+        Cmd::Completions { shell } => Job::Completions(shell),
+    })
 }
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.first().map(String::as_str) == Some("seeds") {
-        return seeds_main(&argv[1..]);
-    }
-    if argv.first().map(String::as_str) == Some("sweep") {
-        return sweep::main(&argv[1..]);
-    }
-    let args = match parse_args(&argv) {
-        Ok(Command::Run(a)) => *a,
-        Ok(Command::Help(text)) => {
-            say(format_args!("{text}"));
-            return ExitCode::SUCCESS;
-        }
+    // clap prints help, the version and its own argument errors (exit 0, 0 and 2).
+    let matches = Cli::command().get_matches();
+    let job = match job_of(&matches) {
+        Ok(job) => job,
         Err(messages) => {
-            for msg in messages {
-                eprintln!("batchscape: {msg}");
-            }
+            messages.iter().for_each(|m| eprintln!("batchscape: {m}"));
             return ExitCode::from(2);
         }
     };
-    match run(args) {
+    let result = match job {
+        Job::Run(job) => run::run(job),
+        Job::Seeds(job) => seeds::run(job),
+        Job::Sweep(job) => sweep::run(job),
+        Job::Completions(shell) => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut Cli::command(), "batchscape", &mut std::io::stdout());
+            Ok(())
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
             eprintln!("batchscape: {msg}");
@@ -365,19 +303,27 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(String::from).collect()
+    /// The job of `line`, or its messages (clap's own error as one message).
+    fn parse(line: &str) -> Result<Job, Vec<String>> {
+        let argv = std::iter::once("batchscape").chain(line.split_whitespace());
+        let matches = Cli::command().try_get_matches_from(argv).map_err(|e| vec![e.to_string()])?;
+        job_of(&matches)
     }
 
     fn errors(line: &str) -> Vec<String> {
-        match parse_args(&args(line)) {
+        match parse(line) {
             Err(e) => e,
             Ok(_) => panic!("`{line}` must be rejected"),
         }
     }
 
     #[test]
-    fn bad_arguments_are_one_line_errors_naming_the_argument() {
+    fn clap_checks_the_command_definitions() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_settings_are_one_line_errors_naming_the_argument() {
         for (line, names) in [
             ("run --set lr=1e999 --out o", "--set lr=1e999"),
             ("run --set batch=1,2,3,4,5 --out o", "--set batch=1,2,3,4,5"),
@@ -386,10 +332,9 @@ mod tests {
             ("run --set lr --out o", "--set lr: expected key=value"),
             ("run --set n_train=64 --set batch=128 --out o", "`batch` = \"128\""),
             ("run --config /no/such/file.json --out o", "--config /no/such/file.json"),
-            ("run --out", "`--out` needs a value"),
-            ("run --set lr=0.1", "`--out DIR` is required"),
-            ("run --frobnicate --out o", "unknown argument `--frobnicate`"),
-            ("walk", "unknown command `walk`"),
+            ("scene noisy --set lr=0 --out o", "--set lr=0"),
+            ("seeds --set colour=red --out o", "unknown setting `colour`"),
+            ("sweep --set colour=red --out o", "unknown setting `colour`"),
         ] {
             let e = errors(line);
             assert_eq!(e.len(), 1, "`{line}` gave {e:?}");
@@ -399,29 +344,67 @@ mod tests {
     }
 
     #[test]
-    fn every_bad_argument_is_reported_once_in_order() {
-        let e = errors("run --set lr=1e999 --set act=<script> --set batch=8 --frobnicate --set colour=red");
-        assert_eq!(e.len(), 5, "{e:?}");
-        for (msg, names) in e.iter().zip(["--set lr=1e999", "--set act=<script>", "unknown argument `--frobnicate`", "unknown setting `colour`", "`--out DIR` is required"]) {
+    fn every_bad_setting_is_reported_once_in_order() {
+        let e = errors("run --set lr=1e999 --set act=<script> --config /no/file.json --set batch=8 --set colour=red --out o");
+        assert_eq!(e.len(), 4, "{e:?}");
+        for (msg, names) in e.iter().zip(["--set lr=1e999", "--set act=<script>", "--config /no/file.json", "unknown setting `colour`"]) {
             assert!(msg.contains(names), "{msg:?} should name {names:?}");
         }
     }
 
     #[test]
-    fn settings_flags_apply_in_order_and_help_is_not_an_error() {
-        match parse_args(&args("run --set lr=0.3 --set lr=0.4 --set batch=8 --dump --out o")) {
-            Ok(Command::Run(a)) => {
-                assert_eq!((a.settings.lr, a.settings.batch.clone(), a.dump), (0.4, vec![8], true));
+    fn bad_arguments_other_than_settings_are_clap_errors() {
+        for (line, names) in [
+            ("run --out", "--out"),
+            ("run --set lr=0.1", "--out"),
+            ("run --frobnicate --out o", "--frobnicate"),
+            ("walk", "walk"),
+            ("scene nosuch --out o", "nosuch"),
+            ("seeds --seeds 0 --out o", "0"),
+            ("seeds --seeds 11 --out o", "11"),
+            ("sweep --lrs 0.1,abc --out o", "abc"),
+            ("sweep --lrs 0 --out o", "`0`"),
+            ("sweep --seeds 99 --out o", "99"),
+            ("completions tcsh", "tcsh"),
+        ] {
+            let e = errors(line);
+            assert!(e.len() == 1 && e[0].contains(names), "`{line}` gave {e:?}");
+        }
+    }
+
+    #[test]
+    fn settings_flags_apply_in_the_order_given_across_config_and_set() {
+        let dir = std::env::temp_dir().join(format!("batchscape-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.json");
+        std::fs::write(&file, r#"{"lr": 0.7, "epochs": 5}"#).unwrap();
+        let line = format!("run --set lr=0.3 --config {} --set epochs=9 --set batch=8 --dump --out o", file.display());
+        match parse(&line) {
+            Ok(Job::Run(a)) => {
+                assert_eq!((a.settings.lr, a.settings.epochs, a.settings.batch.clone(), a.dump), (0.7, 9, vec![8], true));
                 assert_eq!(a.out, PathBuf::from("o"));
             }
             _ => panic!("valid arguments"),
         }
-        assert!(matches!(parse_args(&args("run --help")), Ok(Command::Help(text)) if text.contains("label_noise") && text.contains("batchscape seeds [--config")));
-        match parse_args(&args("run --set budget=loss --set target_loss=0.3 --set max_steps=500 --out o")) {
-            Ok(Command::Run(a)) => assert_eq!((a.settings.target_for_runs(), a.settings.steps_for(8)), (Some(0.3), 500)),
+        let line = format!("run --config {} --set lr=0.3 --out o", file.display());
+        assert!(matches!(parse(&line), Ok(Job::Run(a)) if a.settings.lr == 0.3));
+        std::fs::remove_dir_all(&dir).unwrap();
+        match parse("run --set budget=loss --set target_loss=0.3 --set max_steps=500 --out o") {
+            Ok(Job::Run(a)) => assert_eq!((a.settings.target_for_runs(), a.settings.steps_for(8)), (Some(0.3), 500)),
             _ => panic!("budget=loss arguments are valid"),
         }
         assert!(errors("run --set budget=loss --set target_loss=0 --out o")[0].contains("`target_loss` = \"0\""));
+    }
+
+    #[test]
+    fn a_scene_starts_from_its_pairs_and_the_set_flags_apply_after() {
+        match parse("scene noisy --set epochs=3 --out o") {
+            Ok(Job::Run(a)) => {
+                assert_eq!((a.settings.batch.clone(), a.settings.lr, a.settings.epochs), (vec![1, 256], 0.05, 3));
+                assert_eq!(a.scene.map(|s| s.name.as_str()), Some("noisy"));
+            }
+            _ => panic!("valid scene"),
+        }
     }
 
     #[test]

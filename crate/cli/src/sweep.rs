@@ -10,100 +10,34 @@
 //! `best_lr`, `lr_slope`, `ridge`, `fit`, `b_simple`, `timing`; every field but `timing` is a
 //! function of the arguments) and the page's two figures `DIR/lr_map.svg` and
 //! `DIR/tradeoff.svg`. Cells are spread over the machine's cores (each is independent, so the
-//! result does not depend on how many). The grammar is the run command's five flags, parsed by
-//! hand in the same style.
+//! result does not depend on how many).
 
-use super::{apply_settings_flag, json_of, say, write_all};
-use batchscape_core::laws::{analyze, LawCell, LawPlan, LawSweep, MAX_LRS, MAX_SWEEP_STEPS, REGIME_FACTOR};
+use super::{json_of, say, write_all};
+use batchscape_core::laws::{analyze, LawCell, LawPlan, LawSweep, MAX_LRS, REGIME_FACTOR};
 use batchscape_core::settings::{Checked, Settings};
-use batchscape_core::sweep::MAX_SEEDS;
 use batchscape_render::spec::{LrMapChart, TradeoffChart};
 use batchscape_render::Chart;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-pub const USAGE: &str = "usage: batchscape sweep [--config FILE.json] [--set key=value]... [--lrs a,b,...] [--seeds K] --out DIR";
+pub const ABOUT: &str = concat!(
+    "Trains every (B, η, seed) cell — B over powers of two up to n_train, η over a log grid (4 per decade from lr/10 to lr·100 unless --lrs) — to target_loss (budget=loss, at most max_steps, capped at 4000 (the core's MAX_SWEEP_STEPS), plain η) and reads the laws from them.\n\n",
+    "Writes DIR/sweep.json: cells (batch, lr, seed, steps_to_target, examples_to_target, final_train_loss, final_test_loss, final_test_acc, diverged, b_simple; null = not reached), best_lr [{batch, lr, steps, examples, test_loss}], lr_slope (d ln η*/d ln B where the ridge rises) and ridge, fit {s_min, e_min, b_crit} of (S/S_min − 1)(E/E_min − 1) = 1, b_simple (median exact B_simple at the target over the best-η cells), timing; and DIR/lr_map.svg, DIR/tradeoff.svg (the page's charts)."
+);
 
-pub struct SweepArgs {
+/// A sweep, its settings read and checked.
+pub struct Job {
     pub settings: Settings,
     pub lrs: Option<Vec<f64>>,
     pub seeds: usize,
     pub out: PathBuf,
 }
 
-pub fn help() -> String {
-    format!(
-        "{USAGE}\n\n\
-         Trains every (B, η, seed) cell — B over powers of two up to n_train, η over a log grid \
-         (4 per decade from lr/10 to lr·100 unless --lrs) — to target_loss (budget=loss, at most \
-         max_steps, capped at {MAX_SWEEP_STEPS}, plain η) and reads the laws from them.\n\n\
-         \x20 --config FILE.json  settings as a JSON object (same keys as run's --set)\n\
-         \x20 --set key=value     one setting (repeatable; applied in order)\n\
-         \x20 --lrs a,b,...       the learning rates (positive, at most {MAX_LRS})\n\
-         \x20 --seeds K           seeds per cell, 1 to {MAX_SEEDS} (default 1)\n\
-         \x20 --out DIR           output directory (created if missing)\n\n\
-         writes DIR/sweep.json: cells (batch, lr, seed, steps_to_target, examples_to_target, \
-         final_train_loss, final_test_loss, final_test_acc, diverged, b_simple; null = not \
-         reached), best_lr [{{batch, lr, steps, examples, test_loss}}], lr_slope (d ln η*/d ln B \
-         where the ridge rises) and ridge, fit {{s_min, e_min, b_crit}} of \
-         (S/S_min − 1)(E/E_min − 1) = 1, b_simple (median exact B_simple at the target over the \
-         best-η cells), timing; and DIR/lr_map.svg, DIR/tradeoff.svg (the page's charts)."
-    )
-}
-
-/// The sweep's arguments (`None`: help was asked for), or one message per bad argument.
-pub fn parse(argv: &[String]) -> Result<Option<SweepArgs>, Vec<String>> {
-    let mut settings = Settings::default();
-    let (mut out, mut lrs, mut seeds) = (None, None, 1usize);
-    let mut errors = Vec::new();
-    let mut truncated = false;
-    let mut it = argv.iter();
-    while let Some(arg) = it.next() {
-        if matches!(arg.as_str(), "--help" | "-h") {
-            return Ok(None);
-        }
-        let Some(value) = it.next() else {
-            errors.push(format!("`{arg}` needs a value; {USAGE}"));
-            truncated = true;
-            break;
-        };
-        let result = match arg.as_str() {
-            "--config" | "--set" => apply_settings_flag(&mut settings, arg, value),
-            "--out" => {
-                out = Some(PathBuf::from(value));
-                Ok(())
-            }
-            "--lrs" => parse_lrs(value).map(|l| lrs = Some(l)).map_err(|e| format!("--lrs {}: {e}", value.escape_debug())),
-            "--seeds" => match value.parse::<usize>() {
-                Ok(k) if (1..=MAX_SEEDS).contains(&k) => {
-                    seeds = k;
-                    Ok(())
-                }
-                _ => Err(format!("--seeds {}: expected a whole number from 1 to {MAX_SEEDS}", value.escape_debug())),
-            },
-            other => Err(format!("unknown argument `{}`; {USAGE}", other.escape_debug())),
-        };
-        errors.extend(result.err());
-    }
-    // The sweep chooses its own batch sizes (every power of two up to n_train), so `batch`
-    // plays no part (and must not fail the check against a small n_train).
-    settings.batch = vec![1];
-    if errors.is_empty() {
-        errors.extend(settings.check().err().map(|e| format!("settings: {e}")));
-    }
-    match &out {
-        None if !truncated => errors.push(format!("`--out DIR` is required; {USAGE}")),
-        Some(o) if o.exists() && !o.is_dir() => errors.push(format!("--out {}: exists and is not a directory", o.display())),
-        _ => {}
-    }
-    match out {
-        Some(out) if errors.is_empty() => Ok(Some(SweepArgs { settings, lrs, seeds, out })),
-        _ => Err(errors),
-    }
-}
+/// The learning rates of `--lrs` (a newtype: clap reads a `Vec` field as repeated values).
+#[derive(Clone, Debug)]
+pub struct Lrs(pub Vec<f64>);
 
 /// A comma-separated list of learning rates in the settings' range of η (1e-5 … 1e3).
-fn parse_lrs(text: &str) -> Result<Vec<f64>, String> {
+pub fn parse_lrs(text: &str) -> Result<Lrs, String> {
     let lrs: Vec<f64> = text
         .split(',')
         .map(|t| match t.trim().parse::<f64>() {
@@ -114,7 +48,7 @@ fn parse_lrs(text: &str) -> Result<Vec<f64>, String> {
     if lrs.len() > MAX_LRS {
         return Err(format!("{} learning rates; at most {MAX_LRS}", lrs.len()));
     }
-    Ok(lrs)
+    Ok(Lrs(lrs))
 }
 
 /// Every cell of `plan`, cells k ≡ w (mod n) on thread w; in plan order.
@@ -133,7 +67,7 @@ fn run_cells(shared: &Checked, plan: &LawPlan) -> Vec<LawCell> {
     done.into_iter().map(|(_, c)| c).collect()
 }
 
-pub fn run(args: SweepArgs) -> Result<(), String> {
+pub fn run(args: Job) -> Result<(), String> {
     let plan = LawPlan::new(&args.settings, args.lrs.as_deref(), args.seeds);
     let shared = plan.settings(&args.settings).map_err(|e| format!("settings: {e}"))?;
     let start = std::time::Instant::now();
@@ -201,57 +135,29 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     write_all(&args.out, &files)
 }
 
-/// The `sweep` command: exit 0, 1 (a failure while running) or 2 (bad arguments).
-pub fn main(argv: &[String]) -> ExitCode {
-    match parse(argv) {
-        Ok(None) => {
-            say(format_args!("{}", help()));
-            ExitCode::SUCCESS
-        }
-        Ok(Some(args)) => match run(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(msg) => {
-                eprintln!("batchscape: {msg}");
-                ExitCode::from(1)
-            }
-        },
-        Err(messages) => {
-            for msg in messages {
-                eprintln!("batchscape: {msg}");
-            }
-            ExitCode::from(2)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(String::from).collect()
+    fn job(pairs: &[(&str, &str)], lrs: &str, out: PathBuf) -> Job {
+        let mut settings = Settings::default();
+        for (k, v) in pairs {
+            settings.set(k, v).unwrap();
+        }
+        settings.batch = vec![1];
+        Job { settings, lrs: Some(parse_lrs(lrs).unwrap().0), seeds: 1, out }
     }
 
     #[test]
-    fn sweep_arguments_parse_like_run_and_bad_ones_are_named() {
-        let a = parse(&args("--set n_train=64 --set lr=0.5 --lrs 0.1,1 --seeds 2 --out o")).unwrap().unwrap();
-        assert_eq!((a.settings.n_train, a.settings.lr, a.lrs.clone(), a.seeds), (64, 0.5, Some(vec![0.1, 1.0]), 2));
-        assert!(parse(&args("--help")).unwrap().is_none());
-        assert!(help().contains("--lrs") && help().contains("sweep.json") && help().contains("b_crit"));
-        for (line, names) in [
-            ("--lrs 0.1,abc --out o", "--lrs 0.1,abc"),
-            ("--lrs 0 --out o", "--lrs 0"),
-            ("--seeds 0 --out o", "--seeds 0"),
-            ("--seeds 99 --out o", "--seeds 99"),
-            ("--set colour=red --out o", "unknown setting `colour`"),
-            ("--frobnicate x --out o", "unknown argument `--frobnicate`"),
-            ("--lrs 0.1", "`--out DIR` is required"),
-            ("--out", "`--out` needs a value"),
-        ] {
-            let e = parse(&args(line)).err().unwrap_or_else(|| panic!("`{line}` must be rejected"));
-            assert_eq!(e.len(), 1, "`{line}` gave {e:?}");
-            assert!(e[0].contains(names) && !e[0].contains('\n'), "`{line}` gave {e:?}");
-        }
+    fn learning_rates_are_read_and_bad_ones_named() {
+        assert_eq!(parse_lrs("0.1,1").unwrap().0, vec![0.1, 1.0]);
+        assert!(parse_lrs("0.1,abc").unwrap_err().contains("`abc`"));
+        assert!(parse_lrs("0").unwrap_err().contains("`0`"));
+        let many = vec!["0.1"; MAX_LRS + 1].join(",");
+        assert!(parse_lrs(&many).unwrap_err().contains(&format!("at most {MAX_LRS}")));
+        assert!(ABOUT.contains("sweep.json") && ABOUT.contains("b_crit"));
+        let cap = format!("capped at {} (the core's MAX_SWEEP_STEPS)", batchscape_core::laws::MAX_SWEEP_STEPS);
+        assert!(ABOUT.contains(&cap), "the help names the core's cap");
     }
 
     /// Two runs of the same tiny sweep write the same sweep.json apart from the timing, and
@@ -259,11 +165,11 @@ mod tests {
     #[test]
     fn a_tiny_sweep_is_deterministic_apart_from_timings() {
         let base = std::env::temp_dir().join(format!("batchscape-sweep-test-{}", std::process::id()));
-        let line = "--set n_train=64 --set n_test=64 --set hidden=8 --set target_loss=0.45 --set max_steps=200 --lrs 0.3,1,3,30";
+        let pairs = [("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("target_loss", "0.45"), ("max_steps", "200")];
         let mut texts = Vec::new();
         for k in 0..2 {
             let out = base.join(format!("o{k}"));
-            run(parse(&args(&format!("{line} --out {}", out.display()))).unwrap().unwrap()).unwrap();
+            run(job(&pairs, "0.3,1,3,30", out.clone())).unwrap();
             let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
             assert!(v["timing"]["wall_ms"].as_f64().unwrap() >= 0.0);
             v.as_object_mut().unwrap().remove("timing");
