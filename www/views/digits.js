@@ -37,15 +37,19 @@ export function mountDigits(figure, store, scheduler) {
   const host = figure.querySelector('#confusions');
   const grid = $('digit-grid');
   const planeCaption = figure.querySelector('figcaption p:not(.digits-caption)');
+  const caption = figure.querySelector('.digits-caption');
+  const setHidden = (el, hidden) => { if (el.hidden !== hidden) el.hidden = hidden; };
   sizeCanvas(grid, 560, 276);
   const drawn = new WeakMap();
   let gridKey = '';
   function draw() {
     const s = store.get();
     const images = Boolean(s.shownImages?.length);
-    block.hidden = !images;
-    if (planeCaption) planeCaption.hidden = images;
-    figure.querySelector('.digits-caption').hidden = !images;
+    // Written only on change: a DOM write, even of the same value or the same child order,
+    // invalidates the layout, and this view is marked on every run frame.
+    setHidden(block, !images);
+    if (planeCaption) setHidden(planeCaption, images);
+    setHidden(caption, !images);
     if (!images) {
       host.replaceChildren();
       gridKey = '';
@@ -69,12 +73,14 @@ export function mountDigits(figure, store, scheduler) {
       canvas.setAttribute('aria-label', `Confusion matrix of ${runLabel(slot)}, batch size ${f.batch}: rows true digit, columns predicted`);
       paint(store, canvas, confusionChart(s, slot));
     }
-    for (const slot of slots) host.append($(`confusion-${slot}`));
+    const order = slots.map((k) => `confusion-${k}`);
+    if ([...host.children].some((c, i) => c.id !== order[i])) for (const id of order) host.append($(id));
     // The grid: redrawn when any shown run has a new frame.
     const key = slots.map((k) => `${k}:${s.runs[k].gen}:${s.runs[k].step}`).join(',');
     if (key !== gridKey) {
       gridKey = key;
-      grid.setAttribute('aria-label', `${s.shownLabels.length} test digits with each run's predicted label`);
+      const label = `${s.shownLabels.length} test digits with each run's predicted label`;
+      if (grid.getAttribute('aria-label') !== label) grid.setAttribute('aria-label', label);
       paint(store, grid, digitGridChart(s, slots));
     }
     setText('digits-text', explainDigits(s));
