@@ -29,23 +29,32 @@ function gridCells(box, n, cols, gap) {
 }
 
 /**
- * The slide's layout for panels of the given aspects (width / height of each panel's content,
- * its label band included): the caption band, the source line and one cell per panel. The
- * number of columns is the one whose cells hold the largest total area of the panels fitted
- * into them (ties: fewer columns), so two wide panels stack and two square ones sit side by side.
+ * The slide's layout for panels of the given sizes ([width, height] of each panel's content at
+ * scale 1, its label band included: `panelSize`): the caption band, the source line and one
+ * cell per panel. The number of columns is the one whose smallest panel scale (a panel fitted
+ * into its cell, over its own size) is largest, since the smallest panel's text is the one that
+ * must stay legible; ties go to the larger total area, then to fewer columns. So two wide
+ * panels stack and two square ones sit side by side.
  */
-export function slideLayout(aspects, slide = SLIDE) {
+export function slideLayout(sizes, slide = SLIDE) {
   const { width, height, margin, gap, captionHeight, footerHeight } = slide;
   const caption = { x: margin, y: margin, w: width - 2 * margin, h: captionHeight };
   const footer = { x: margin, y: height - margin - footerHeight, w: width - 2 * margin, h: footerHeight };
-  const area = { x: margin, y: caption.y + captionHeight + gap / 2, w: width - 2 * margin, h: footer.y - gap / 2 - (caption.y + captionHeight + gap / 2) };
-  const n = aspects.length;
+  const top = caption.y + captionHeight + gap / 2;
+  const area = { x: margin, y: top, w: width - 2 * margin, h: footer.y - gap / 2 - top };
+  const n = sizes.length;
   if (!n) return { caption, footer, area, cols: 0, rows: 0, cells: [] };
+  const better = (a, b) => a.scale > b.scale * (1 + 1e-9) || (a.scale >= b.scale * (1 - 1e-9) && a.shown > b.shown * (1 + 1e-9));
   let best = null;
   for (let cols = 1; cols <= n; cols++) {
     const cells = gridCells(area, n, cols, gap);
-    const shown = cells.reduce((sum, c, k) => { const f = fitRect(c, aspects[k]); return sum + f.w * f.h; }, 0);
-    if (!best || shown > best.shown * (1 + 1e-9)) best = { cols, cells, shown };
+    const fitted = cells.map((c, k) => fitRect(c, sizes[k][0] / sizes[k][1]));
+    const candidate = {
+      cols, cells,
+      scale: Math.min(...fitted.map((f, k) => f.w / sizes[k][0])),
+      shown: fitted.reduce((sum, f) => sum + f.w * f.h, 0),
+    };
+    if (!best || better(candidate, best)) best = candidate;
   }
   return { caption, footer, area, cols: best.cols, rows: Math.ceil(n / best.cols), cells: best.cells };
 }
@@ -72,10 +81,10 @@ export function panelRects(cell, sizes, { labelHeight = SLIDE.labelHeight, gap =
   return { label: { x: cell.x + (cell.w - usedW) / 2, y: top, w: usedW, h: labelHeight }, charts, scale };
 }
 
-/** The aspect (width / height) of a panel of charts `sizes` laid out by `panelRects` at scale 1. */
-export function panelAspect(sizes, { labelHeight = SLIDE.labelHeight, gap = SLIDE.gap / 2 } = {}) {
+/** The [width, height] of a panel of charts `sizes` laid out by `panelRects` at scale 1. */
+export function panelSize(sizes, { labelHeight = SLIDE.labelHeight, gap = SLIDE.gap / 2 } = {}) {
   const rowW = sizes.reduce((s, [w]) => s + w, 0) + gap * (sizes.length - 1);
-  return rowW / (Math.max(...sizes.map(([, h]) => h)) + labelHeight);
+  return [rowW, Math.max(...sizes.map(([, h]) => h)) + labelHeight];
 }
 
 /**

@@ -6,7 +6,7 @@ import { download, slug } from './export.js';
 import { shownCharts, svgOf, wasm } from './figure-svg.js';
 import { slideTitle, sourceLine } from './handout.js';
 import { chartSize } from './painter.js';
-import { SLIDE, panelAspect, panelRects, slideLayout, wrapLines } from './slide-layout.js';
+import { SLIDE, panelRects, panelSize, slideLayout, wrapLines } from './slide-layout.js';
 import { telemetry } from './telemetry.js';
 import { shareUrl } from './url.js';
 import { $, showMessages } from './views/dom.js';
@@ -50,7 +50,7 @@ export function composeSlide(panels, { title, source }) {
   for (const [k, v] of Object.entries({ width, height, fill: '#fff' })) bg.setAttribute(k, String(v));
   root.append(bg);
   const sized = panels.map((p) => ({ ...p, sizes: p.charts.map((c) => chartSize(c)) }));
-  const layout = slideLayout(sized.map((p) => panelAspect(p.sizes)));
+  const layout = slideLayout(sized.map((p) => panelSize(p.sizes)));
   const { caption, footer } = layout;
   root.append(textEl(doc, wrapLines(title, 64, 2), { x: caption.x, y: caption.y + 46, size: 46, weight: 700 }));
   root.append(textEl(doc, wrapLines(source, 170, 2), { x: footer.x, y: footer.y + 16, size: 17, fill: '#555' }));

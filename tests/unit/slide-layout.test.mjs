@@ -1,7 +1,7 @@
 // The slide layout (www/slide-layout.js) and the handout's words (www/handout.js), pure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SLIDE, fitRect, panelAspect, panelRects, slideLayout, wrapLines } from '../../www/slide-layout.js';
+import { SLIDE, fitRect, panelRects, panelSize, slideLayout, wrapLines } from '../../www/slide-layout.js';
 import { settingsSummary, slideTitle, sourceLine } from '../../www/handout.js';
 
 const inside = (r, box) => r.x >= box.x - 1e-9 && r.y >= box.y - 1e-9
@@ -10,7 +10,7 @@ const overlap = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h 
 
 test('the slide is 16:9 and its bands are inside it, the caption above the panels, the source line below', () => {
   assert.equal(SLIDE.width / SLIDE.height, 16 / 9);
-  const { caption, footer, area } = slideLayout([1]);
+  const { caption, footer, area } = slideLayout([[100, 100]]);
   const slide = { x: 0, y: 0, w: SLIDE.width, h: SLIDE.height };
   for (const r of [caption, footer, area]) assert.ok(inside(r, slide));
   assert.ok(caption.y + caption.h <= area.y && area.y + area.h <= footer.y);
@@ -20,21 +20,37 @@ test('the slide is 16:9 and its bands are inside it, the caption above the panel
 });
 
 test('one panel gets the whole area', () => {
-  const { cells, cols, rows, area } = slideLayout([1.2]);
+  const { cells, cols, rows, area } = slideLayout([[120, 100]]);
   assert.deepEqual([cols, rows], [1, 1]);
   assert.deepEqual(cells[0], area);
 });
 
 test('two near-square panels sit side by side; two very wide ones stack', () => {
-  const square = slideLayout([1.2, 1.2]);
+  const square = slideLayout([[600, 500], [600, 500]]);
   assert.deepEqual([square.cols, square.rows], [2, 1]);
-  const wide = slideLayout([4, 4]);
+  const wide = slideLayout([[1200, 300], [1200, 300]]);
   assert.deepEqual([wide.cols, wide.rows], [1, 2]);
+});
+
+test('the smallest panel decides: a wide pair beside a square chart would shrink below its size, so they stack', () => {
+  // The page's curves (560 × 340 + a 34 px label) and flat vs sharp (two 560 × 320 charts).
+  const curves = [560, 374];
+  const pair = [1134, 354];
+  const { cols, cells } = slideLayout([curves, pair]);
+  // Side by side, each cell is (1840 − 28) / 2 = 906 px wide: the pair at 906 / 1134 = 0.80 of
+  // its size. Stacked, each cell is 1840 × (808 − 28) / 2 = 390: the curves at 390 / 374 = 1.04,
+  // the pair at 390 / 354 = 1.10.
+  assert.equal(cols, 1);
+  const scales = cells.map((c, k) => fitRect(c, [curves, pair][k][0] / [curves, pair][k][1]).w / [curves, pair][k][0]);
+  assert.ok(Math.min(...scales) > 1, `scales ${scales}`);
+  // The landscape pair (map 560 × 480 and surface 560 × 440) beside the curves: side by side
+  // keeps the smaller scale larger (906 / 1134 = 0.80 against 390 / 514 = 0.76 stacked).
+  assert.equal(slideLayout([[1134, 514], curves]).cols, 2);
 });
 
 test('n panels: cells inside the area, none overlapping, a grid of at most n cells per row', () => {
   for (let n = 1; n <= 7; n++) {
-    const { cells, cols, rows, area } = slideLayout(Array(n).fill(1.3));
+    const { cells, cols, rows, area } = slideLayout(Array(n).fill([520, 400]));
     assert.equal(cells.length, n);
     assert.ok(cols * rows >= n && (cols - 1) * rows < n, `n=${n}: ${cols}×${rows} has no empty column`);
     for (const c of cells) assert.ok(inside(c, area), `n=${n}: cell inside`);
@@ -43,9 +59,9 @@ test('n panels: cells inside the area, none overlapping, a grid of at most n cel
 });
 
 test('four square-ish panels make a 2 × 2 grid, three a row, and an incomplete last row is centred', () => {
-  assert.deepEqual([slideLayout(Array(4).fill(1.2)).cols, slideLayout(Array(4).fill(1.2)).rows], [2, 2]);
-  assert.equal(slideLayout(Array(3).fill(1.2)).cols, 3);
-  const five = slideLayout(Array(5).fill(1.2));
+  assert.deepEqual([slideLayout(Array(4).fill([600, 500])).cols, slideLayout(Array(4).fill([600, 500])).rows], [2, 2]);
+  assert.equal(slideLayout(Array(3).fill([600, 500])).cols, 3);
+  const five = slideLayout(Array(5).fill([600, 500]));
   assert.deepEqual([five.cols, five.rows], [3, 2]);
   const [a, b] = five.cells.slice(3);
   const { area } = five;
@@ -71,7 +87,7 @@ test('a panel\'s charts share its cell at one scale, side by side under the labe
   assert.ok(!overlap(charts[0], charts[1]));
   assert.ok(charts[0].y >= label.y + label.h - 1e-9, 'charts under the label');
   assert.ok(Math.abs(charts[0].w / charts[0].h - 560 / 320) < 1e-9, 'aspect kept');
-  assert.ok(Math.abs(panelAspect([[560, 320], [560, 320]], { labelHeight: 30, gap: 10 }) - 1130 / 350) < 1e-12);
+  assert.deepEqual(panelSize([[560, 320], [560, 320]], { labelHeight: 30, gap: 10 }), [1130, 350]);
 });
 
 test('charts of different heights are centred on one row', () => {
