@@ -93,6 +93,44 @@ test('a printed chapter is a handout: no controls, the question, text, verdict, 
   await context.close();
 });
 
+test('the full lab prints on A4 and Letter: at their content width (186 mm) nothing overflows, every figure fits a page\'s height, dark theme or not', async () => {
+  // 186 mm × 255 mm (the narrower and the shorter of A4 and Letter inside 12 mm margins) at 96 px per inch.
+  const [width, height] = [Math.floor(186 / 25.4 * 96), Math.floor(255 / 25.4 * 96)];
+  const { page, context, consoleErrors } = await openPage(env.browser, `${env.srv.url}?seed=1`, { viewport: { width, height } });
+  await page.click('[data-scene=sharp_epochs]');
+  await page.waitForFunction(() => window.batchscape.scene === 'sharp_epochs');
+  await waitSettled(page);
+  await page.waitForFunction(() => ['slices', 'interp', 'dyn-lambda'].every((id) => window.batchscape.workerMs[id]), null, { timeout: 60_000 });
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ media: 'print', colorScheme });
+    const m = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      views: [...document.querySelectorAll('figure.view')].filter((f) => f.checkVisibility())
+        .map((f) => { const r = f.getBoundingClientRect(); return { panel: f.dataset.panel, w: Math.round(r.width), h: Math.round(r.height), right: Math.round(r.right) }; }),
+      tables: [...document.querySelectorAll('table')].filter((t) => t.checkVisibility()).map((t) => Math.round(t.getBoundingClientRect().right)),
+      colour: getComputedStyle(document.body).color, background: getComputedStyle(document.documentElement).backgroundColor,
+      scene: document.getElementById('scene-verdict').checkVisibility() && document.getElementById('scene-verdict').textContent,
+    }));
+    console.log(`# ${colorScheme}, ${width}×${height} px: ${m.views.map((v) => `${v.panel} ${v.w}×${v.h}`).join(', ')}; tables end at ${m.tables.join(', ')} px`);
+    assert.ok(m.scrollWidth <= width, `nothing wider than the paper (${m.scrollWidth} px)`);
+    assert.deepEqual(m.views.map((v) => v.panel), ['landscape', 'curves', 'sharpness', 'dynamics', 'boundaries', 'cost'], 'the measured views print; the sweep, never run, does not');
+    for (const v of m.views) {
+      assert.ok(v.right <= width, `${v.panel} within the width`);
+      assert.ok(v.h <= height, `${v.panel} (${v.h} px) fits one page's height`);
+    }
+    for (const right of m.tables) assert.ok(right <= width, `a table ends at ${right} px`);
+    assert.equal(m.colour, 'rgb(0, 0, 0)', 'black text');
+    assert.equal(m.background, 'rgb(255, 255, 255)', 'on white');
+    assert.match(m.scene, /equal epochs/, 'the scene\'s verdict prints');
+    await page.screenshot({ path: artifactPath(`print/lab-print-${colorScheme}.png`), fullPage: true });
+  }
+  const file = artifactPath('print/lab-Letter.pdf');
+  await page.pdf({ path: file, format: 'Letter', printBackground: true });
+  console.log(`# lab, Letter: ${pdfPages(fs.readFileSync(file))} pages`);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
 /** RGBA samples of a PNG file decoded by the browser: size, distinct colours, non-white share, and the mean darkness of rectangles. */
 const pngStats = (page, bytes, rects) => page.evaluate(async ({ b64, rects }) => {
   // (The page's CSP allows no fetch of a data: URL: the bytes are decoded here.)
