@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
+import path from 'node:path';
+import { REPO_ROOT, artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
 
@@ -233,5 +234,30 @@ test('the slide figure: two chosen views in one 16:9 SVG (the per-figure SVGs in
   assert.ok(stats.inked[0] > 0.01, 'the caption is drawn');
   parsed.charts.forEach((c, k) => assert.ok(stats.inked[k + 1] > 0.002, `${c.id} is drawn (ink share ${stats.inked[k + 1]})`));
   assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+test('the slides dialog by keyboard and for axe-core: its views are labelled checkboxes, Escape closes it', async () => {
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?chapter=1`, { contextOptions: { bypassCSP: true } });
+  await waitSettled(page);
+  await openMenu(page);
+  await page.click('#slides-open');
+  await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run('#slides', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  console.log(`# axe slides dialog: ${result.violations.length} violations (${bad.length} serious/critical)`);
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`), []);
+  // Tab reaches the checkboxes and the buttons; Space ticks; Escape closes the dialog.
+  const reached = [];
+  for (let k = 0; k < 6; k++) {
+    await page.keyboard.press('Tab');
+    reached.push(await page.evaluate(() => document.activeElement.value || document.activeElement.id));
+  }
+  assert.ok(reached.includes('landscape') && reached.includes('curves') && reached.includes('slides-svg'), `Tab reached ${reached.join(', ')}`);
+  await page.focus('#slide-panels input[value=curves]');
+  await page.keyboard.press('Space');
+  assert.equal(await page.isChecked('#slide-panels input[value=curves]'), false);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#slides').evaluate((d) => d.open), false);
   await context.close();
 });
