@@ -99,9 +99,10 @@ export async function buildSingle() {
   const script = LOADER + main;
   if (/<\/script|<!--/i.test(script)) throw new Error('the page bundle contains "</script" or "<!--"');
   const css = read('www/style.css');
+  const printCss = read('www/print.css');
   const csp = [
     "default-src 'none'", `script-src ${sha256(script)} 'wasm-unsafe-eval'`, 'worker-src blob:',
-    `style-src ${sha256(css)}`, 'img-src data: blob:', "connect-src 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
+    `style-src ${sha256(css)} ${sha256(printCss)}`, 'img-src data: blob:', "connect-src 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
   ].join('; ');
   // '<' escaped: the JSON block cannot end early at a "</script" inside a worker.
   const data = JSON.stringify({ wasm, workers: workerSrc }).replaceAll('<', '\\u003c');
@@ -112,6 +113,7 @@ export async function buildSingle() {
   };
   swap(/<meta http-equiv="Content-Security-Policy"\s+content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
   swap(/<link rel="stylesheet" href="www\/style\.css">/, `<style>${css}</style>`);
+  swap(/<link rel="stylesheet" href="www\/print\.css" media="print">/, `<style media="print">${printCss}</style>`);
   swap(/<script type="module" src="www\/main\.js"><\/script>/, '');
   // At the end of the body: the data block exists when the (deferred) module runs.
   swap(/<\/body>/, `<script type="application/json" id="bs-data">${data}</script>\n<script type="module">${script}</script>\n</body>`);

@@ -38,6 +38,13 @@ test('dist/batchscape.html trains from file:// with no request made, under its s
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     assert.equal(await page.isVisible('#messages'), false);
+    // Its print stylesheet is inlined too: printed, the controls are hidden and the charts shown.
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.isVisible('.controls'), false, 'print.css applies in the single file');
+    assert.equal(await page.isVisible('#landscape'), true);
+    assert.equal(await page.isVisible('#print-footer'), true);
+    await page.emulateMedia({ media: 'screen' });
+    assert.deepEqual(await cspViolations(), []);
     // The same runs on the served page (module workers, fetched wasm) end bit for bit the same.
     const server = await serveDist();
     try {

@@ -14,6 +14,12 @@ export function download(name, type, data) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The file name stem of the page's exports: data set and the shown runs' batch sizes. */
+export function slug(state) {
+  const b = state.batches.filter((x) => x !== undefined).join('-');
+  return `batchscape-${state.settings.get?.('dataset') ?? 'run'}-b${b}`;
+}
+
 const COLUMNS = ['step', 'epoch', 'train_loss', 'test_loss', 'train_acc', 'test_acc'];
 const FIELDS = { step: 'stepAt', epoch: 'epoch', train_loss: 'trainLoss', test_loss: 'testLoss', train_acc: 'trainAcc', test_acc: 'testAcc' };
 

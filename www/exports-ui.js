@@ -1,37 +1,15 @@
 // Exports and imports the user asks for: each figure as PNG (the canvas) or SVG (the same
-// chart through the wasm `draw` with an SVG target), the
+// chart through the wasm `draw` with an SVG target: figure-svg.js), the
 // runs as CSV/JSON (export.js), the settings as a JSON file the native tool reads, and loading
-// such a file back. One of the two modules (with owndata.js) that instantiate the wasm package on the main thread,
-// each only when first needed (not while the page loads).
-import init, {
-  Target, draw, pairs_from_settings_json, settings_json_from_pairs,
-} from '../pkg/batchscape.js';
-import { download, runsCsv, runsJson } from './export.js';
-import { chartSize, lastChart } from './painter.js';
+// such a file back. The wasm package on the main thread is figure-svg.js's `wasm()` (with
+// owndata.js's, the only two), instantiated when first needed (not while the page loads).
+import { pairs_from_settings_json, settings_json_from_pairs } from '../pkg/batchscape.js';
+import { download, runsCsv, runsJson, slug } from './export.js';
+import { svgOf, wasm } from './figure-svg.js';
+import { mountPrint } from './print.js';
+import { mountSlides } from './slides.js';
 import { telemetry } from './telemetry.js';
 import { $, showMessages } from './views/dom.js';
-
-/** The wasm module on the main thread, instantiated on first use. */
-let wasmReady = null;
-const wasm = () => (wasmReady ??= init());
-
-/** The SVG of what `canvas` shows (the same chart through plotters' SVG backend), or null if nothing is drawn. */
-function svgOf(canvas) {
-  const chart = lastChart(canvas.id);
-  if (!chart) return null;
-  const target = Target.svg(...chartSize(canvas));
-  try {
-    return draw(target, chart).svg;
-  } finally {
-    target.free();
-  }
-}
-
-/** The file name stem: data set and batch sizes. */
-function slug(s) {
-  const b = s.batches.filter((x) => x !== undefined).join('-');
-  return `batchscape-${s.settings.get?.('dataset') ?? 'run'}-b${b}`;
-}
 
 async function exportFigure(store, fig, format) {
   if (format === 'SVG') await wasm();
@@ -77,9 +55,14 @@ async function pairsFromFile(file) {
   return new URLSearchParams(pairs_from_settings_json(text));
 }
 
-/** `onImport(params)`: a settings file was loaded (its settings as URLSearchParams). */
+/**
+ * The menu's exports, the handout (print.js) and the slide figure (slides.js).
+ * `onImport(params)`: a settings file was loaded (its settings as URLSearchParams).
+ */
 export function mountExports(store, { onImport }) {
   addExportButtons(store);
+  mountPrint(store);
+  mountSlides(store, $('slides'));
   $('export-csv').addEventListener('click', () => download(`${slug(store.get())}.csv`, 'text/csv', runsCsv(store.get())));
   $('export-json').addEventListener('click', () => download(`${slug(store.get())}.json`, 'application/json', runsJson(store.get())));
   $('export-settings').addEventListener('click', async () => {

@@ -1,7 +1,7 @@
 // CSV and JSON of the runs (www/export.js), from a hand-made page state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runsCsv, runsJson } from '../../www/export.js';
+import { runsCsv, runsJson, slug } from '../../www/export.js';
 
 const run = (over) => ({
   batch: 8, lr: 0.1, state: 'finished', steps: 4, divergence: '', fingerprint: 'abc123', msPerStep: 0.25,
@@ -50,4 +50,9 @@ test('the JSON has the settings and each shown run, with its analysis only if it
   assert.equal(b.run, 3);
   assert.equal(b.divergence, 'diverged at step 3');
   assert.equal(b.analysis, null);
+});
+
+test('the file name stem names the data set and the shown runs\' batch sizes', () => {
+  assert.equal(slug(pageState()), 'batchscape-moons-b8-32-64');
+  assert.equal(slug({ batches: [4], settings: new Map() }), 'batchscape-run-b4');
 });
