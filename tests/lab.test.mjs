@@ -72,6 +72,16 @@ test('each scene restores its state, shows its views and reads its own numbers',
   await context.close();
 });
 
+test('a bare scene link (?scene=noisy, as typed) restores the scene\'s settings', async () => {
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?scene=noisy`);
+  await page.waitForFunction(() => window.batchscape?.scene === 'noisy' && window.batchscape.settings?.batch === '1,256', null, { timeout: 30_000 });
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('lr'), '0.05', 'the scene\'s settings are in the link now');
+  assert.match(await page.textContent('#runs'), /B = 1\b[\s\S]*B = 256/);
+  assert.deepEqual([...consoleErrors, ...pageErrors], []);
+  await context.close();
+});
+
 test('flat vs sharp, dynamics, decision boundaries and cost show one row and one curve per run', async () => {
   const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=4,32,256`);
   await waitDiagnosed(page);

@@ -14,7 +14,7 @@ import { createStore, initialState } from './store.js';
 import { mountSweep } from './sweep.js';
 import { installTestApi } from './test-api.js';
 import {
-  canonicalQuery, pageKeyRejections, pageValue, pairsOf, sceneQuery, syncedQuery,
+  bareSceneQuery, canonicalQuery, pageKeyRejections, pageValue, pairsOf, sceneQuery, syncedQuery,
 } from './url.js';
 import { mountBoundaries } from './views/boundaries.js';
 import { mountChapters } from './views/chapter.js';
@@ -114,6 +114,12 @@ function applyChapterLink() {
   store.set({ chapter: index });
 }
 
+/** A bare scene link (`?scene=noisy`, as a teacher types it) gets that scene's settings. */
+function applySceneLink() {
+  const query = bareSceneQuery(location.search, SCENES);
+  if (query !== null) replaceQuery(query);
+}
+
 const sceneOf = (search) => {
   const name = new URLSearchParams(search).get('scene');
   return SCENES[name] ? name : null;
@@ -152,6 +158,7 @@ function start() {
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
   sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs });
   applyChapterLink();
+  applySceneLink();
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
   mountControls(document.querySelector('[data-panel=controls]'), store, {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,

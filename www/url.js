@@ -157,6 +157,25 @@ export function canonicalQuery(search, state, settings, urlMaxPoints) {
   return syncedQuery(params.toString(), state, urlMaxPoints);
 }
 
+/** Whether `search` holds a scenario setting (any key that is not one of the page's). */
+export function hasSettings(search) {
+  return [...new URLSearchParams(search).keys()].some((key) => !PAGE_KEY_NAMES.includes(key));
+}
+
+/**
+ * The query a bare scene link (`?scene=noisy`, no settings) stands for: the scene's settings
+ * with the link's page keys kept; `null` when the link is not bare or names no scene. A link
+ * with settings (every link the page writes) is taken as written.
+ */
+export function bareSceneQuery(search, scenes) {
+  const params = new URLSearchParams(search);
+  const name = params.get('scene');
+  if (!scenes[name] || hasSettings(search)) return null;
+  const query = new URLSearchParams(sceneQuery(name, scenes[name].pairs, params.get('plane') ?? 'endpoints'));
+  for (const [k, v] of params) if (!query.has(k)) query.append(k, v);
+  return query.toString();
+}
+
 /** A scene's query: its settings, its name, and the plane if not the default. */
 export function sceneQuery(name, scenePairs, plane) {
   const params = new URLSearchParams(scenePairs);

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  bareSceneQuery, hasSettings,
   PAGE_KEY_NAMES, canonicalQuery, describeRejection, embedPanels, embedUrl, pageValue, pairsOf,
   sceneQuery, scenarioPairs, shareUrl, syncedQuery, SURFACE, surfaceAngle,
 } from '../../www/url.js';
@@ -164,3 +165,15 @@ test('the page\'s surface angles are the core\'s (crate/render/src/surface.rs)',
   assert.deepEqual(pair('YAW_RANGE'), [-180, 180]);
 });
 // END surface
+
+test('a bare scene link stands for the scene\'s settings; a link with settings is taken as written', () => {
+  const scenes = { noisy: { pairs: { batch: '1,256', lr: '0.05', epochs: '20' } } };
+  const q = new URLSearchParams(bareSceneQuery('?scene=noisy&embed=curves&plane=pca', scenes));
+  assert.deepEqual(Object.fromEntries(q), { batch: '1,256', lr: '0.05', epochs: '20', scene: 'noisy', plane: 'pca', embed: 'curves' });
+  assert.equal(new URLSearchParams(bareSceneQuery('?scene=noisy', scenes)).get('plane'), null, 'the default plane is not written');
+  assert.equal(bareSceneQuery('?scene=noisy&lr=0.1', scenes), null, 'a setting in the link: as written');
+  assert.equal(bareSceneQuery('?scene=nope', scenes), null);
+  assert.equal(bareSceneQuery('?batch=4', scenes), null);
+  assert.equal(hasSettings('?scene=noisy&chapter=1&run_workers=1'), false);
+  assert.equal(hasSettings('?scene=noisy&seed=3'), true);
+});
