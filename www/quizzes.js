@@ -46,17 +46,17 @@ function larger(small, large, within) {
   return small > large ? 'small' : 'large';
 }
 
-/** The answers small / large / about the same, labelled with the run's batch sizes. */
+/** The answers small / large / about the same, labelled with the runs' batch sizes (the extremes of three or more). */
 const threeWay = (tie) => [
-  { id: 'small', label: (bs) => `B = ${bs[0] ?? '?'} (the smaller batch)` },
-  { id: 'large', label: (bs) => `B = ${bs[bs.length - 1] ?? '?'} (the larger batch)` },
+  { id: 'small', label: (bs) => `B = ${bs[0] ?? '?'} (the ${bs.length > 2 ? 'smallest' : 'smaller'} batch)` },
+  { id: 'large', label: (bs) => `B = ${bs[bs.length - 1] ?? '?'} (the ${bs.length > 2 ? 'largest' : 'larger'} batch)` },
   { id: 'tie', label: () => tie },
 ];
 
 /** The sharp-vs-flat question: which run ends with the larger λ_max (within 10 %: about the same). */
 function sharperQuiz(intro) {
   return {
-    question: (bs) => `${intro} Which run ends in the sharper minimum, with the larger λ_max?`,
+    question: (bs) => `${intro} Which ends in the sharper minimum, with the larger λ_max: B = ${bs[0] ?? '?'} or B = ${bs[bs.length - 1] ?? '?'}?`,
     answers: threeWay('About the same (λ_max within 10 %)'),
     textbook: 'large',
     source: 'Keskar et al. 2017: large batches end in sharper minima',
@@ -76,7 +76,7 @@ function sharperQuiz(intro) {
 /** The generalization question: which run has the higher test accuracy (within `points`: about the same). */
 function accuracyQuiz(intro, points, textbook, source) {
   return {
-    question: (bs) => `${intro} Which run ends with the higher test accuracy?`,
+    question: (bs) => `${intro} Which ends with the higher test accuracy: B = ${bs[0] ?? '?'} or B = ${bs[bs.length - 1] ?? '?'}?`,
     answers: threeWay(`About the same (within ${points} point${points === 1 ? '' : 's'})`),
     textbook,
     source,

@@ -86,18 +86,22 @@ export function mountQuiz(section, store, scheduler, { enabled, release }) {
     }
     store.set({ quiz: { ...q, pending: false, answer: chosen.value } });
     release();
+    // The reveal gets its first words now, so that it can take the focus (an empty one is not shown).
+    reveal.textContent = revealNow(store.get());
     reveal.focus();
   });
 
-  // The reveal, read from the current numbers (it waits for every run and its analysis).
-  scheduler.register('quiz', () => {
-    const s = store.get();
+  /** The reveal, read from the current numbers (it waits for every run and its analysis). */
+  function revealNow(s) {
     const q = s.quiz;
     const quiz = q && quizFor(q.scene);
-    if (!quiz || q.pending) return;
-    const text = revealText(quiz, q.answer, s)
+    if (!quiz || q.pending) return null;
+    return revealText(quiz, q.answer, s)
       ?? `Your answer: “${answerLabel(quiz, q.answer, quizBatches(s))}”. The runs are training; the measured answer appears here when they finish.`;
-    setText('quiz-reveal', text);
+  }
+  scheduler.register('quiz', () => {
+    const text = revealNow(store.get());
+    if (text !== null) setText('quiz-reveal', text);
   });
   store.subscribe(['scene'], open);
   store.subscribe(['quiz', 'batches', 'settings', 'pairs'], render);
