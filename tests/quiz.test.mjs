@@ -118,6 +118,30 @@ test('quiz=1: a scene picked on the page keeps the quiz, asks its question with 
   await context.close();
 });
 
+test('quiz=1, a divergence question: the scaling scene with η₀ = 0.4 (η = 6.4 for B = 256), revealed as measured', async () => {
+  const pairs = { ...SCENES.scaling.pairs, lr: '0.4' };
+  const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?${sceneQuery('scaling', pairs, 'endpoints')}&quiz=1`);
+  await waitQuiet(page);
+  assert.equal(await page.evaluate(() => window.batchscape.runs.filter(Boolean).length), 0);
+  await page.check('#quiz-answer-keeps');
+  await page.click('#quiz-submit');
+  await waitRunsDone(page);
+  await page.waitForFunction(() => /Measured at/.test(document.getElementById('quiz-reveal').textContent), null, { timeout: 30_000 });
+  const reveal = await page.textContent('#quiz-reveal');
+  console.log(`# reveal: ${reveal}`);
+  const frames = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => ({ batch: f.batch, state: f.state, step: f.step, lr: f.lr })));
+  const big = frames.sort((a, b) => a.batch - b.batch).at(-1);
+  console.log(`# B = ${big.batch}, η = ${big.lr}: ${big.state} at step ${big.step}`);
+  // A run is a function of its settings and seed: at η = 6.4 this one diverges (measured: at step 5).
+  assert.equal(big.state, 'diverged');
+  assert.ok(reveal.startsWith('You answered “It keeps up: training loss at most 10 % above B = 16\'s, or lower”; the measured answer is “It diverges”.'), reveal);
+  assert.ok(reveal.includes(`B = 256 (η = 6.4) diverged at step ${big.step}`), reveal);
+  assert.ok(reveal.includes('This contradicts the textbook answer'), reveal);
+  await page.screenshot({ path: artifactPath('quiz-diverged.png') });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('chapter 4 with quiz=1: the sharp-vs-flat question, revealed from the measured λ_max', async () => {
   const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?chapter=4&quiz=1`);
   await waitQuiet(page);

@@ -38,7 +38,8 @@ export function finishedRuns(state, min = 2) {
   return runs.sort((x, y) => x.f.batch - y.f.batch);
 }
 
-const ends = (f) => (f.state === 'diverged' ? `diverged after ${f.steps} steps` : `ended at training loss ${fmt(last(f.trainLoss))} after ${f.steps} steps`);
+/** How a run ended: diverged at its step, or its final training loss after its steps. */
+const ends = (f) => (f.state === 'diverged' ? `diverged at step ${f.step}` : `ended at training loss ${fmt(last(f.trainLoss))} after ${f.steps} steps`);
 
 /** A three-way "which is larger" answer with a tolerance: 'small', 'large' or 'tie'. */
 function larger(small, large, within) {

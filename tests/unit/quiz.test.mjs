@@ -9,8 +9,8 @@ import { SCENES } from '../../www/scenes.js';
 import { PAGE_KEYS, pageKeyRejections, pageValue } from '../../www/url.js';
 
 /** A run's newest frame (generation 1), finished unless `state` says otherwise. */
-const frame = (slot, batch, { state = 'finished', loss = [1, 0.5], acc = [0.5, 0.9], steps = 100, lr = 0.1, gen = 1 } = {}) => ({
-  slot, gen, batch, state, trainLoss: loss, testAcc: acc, steps, lr,
+const frame = (slot, batch, { state = 'finished', loss = [1, 0.5], acc = [0.5, 0.9], steps = 100, step = steps, lr = 0.1, gen = 1 } = {}) => ({
+  slot, gen, batch, state, trainLoss: loss, testAcc: acc, steps, step, lr,
 });
 /** A page state with these frames in slots 0, 1, …; `lambdas`: λ_max per slot (an analysis of generation 1). */
 function stateOf(frames, { budget = 'epochs', lambdas = null, detail = null, history = null } = {}) {
@@ -77,7 +77,9 @@ test('noisy: the lower final training loss is the answer; within 10 % the two ar
 test('scaling: a diverged largest batch, one that keeps up (≤ 1.1× the smallest\'s loss), one that falls behind', () => {
   const q = QUIZZES.scaling;
   const runs = (big) => [frame(0, 16, { loss: [1, 0.25] }), frame(1, 64, { loss: [1, 0.25] }), frame(2, 256, big)];
-  assert.equal(q.measure(stateOf(runs({ state: 'diverged', loss: [1, Infinity] }))).answer, 'diverged');
+  const diverged = q.measure(stateOf(runs({ state: 'diverged', loss: [1, Infinity], step: 7, steps: 30, lr: 6.4 })));
+  assert.equal(diverged.answer, 'diverged');
+  assert.match(diverged.facts, /B = 256 \(η = 6\.4\) diverged at step 7$/, 'a diverged run: the step it diverged at, not its budget');
   assert.equal(q.measure(stateOf(runs({ loss: [1, 0.27] }))).answer, 'keeps');
   assert.equal(q.measure(stateOf(runs({ loss: [1, 0.5] }))).answer, 'behind');
   assert.match(q.measure(stateOf(runs({ loss: [1, 0.5] }))).facts, /B = 16 \(η = 0\.1\) ended at training loss 0\.250 after 100 steps; .* B = 256 .* 0\.500/);
