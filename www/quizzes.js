@@ -63,8 +63,11 @@ function sharperQuiz(intro) {
     source: 'Keskar et al. 2017: large batches end in sharper minima',
     measure(state) {
       const runs = finishedRuns(state);
-      if (!runs || runs.some((r) => !Number.isFinite(r.a?.lambda_max))) return null;
+      if (!runs) return null;
       const [s, l] = [runs[0], runs[runs.length - 1]];
+      // A diverged run has no minimum: none of the answers applies.
+      if (s.f.state === 'diverged' || l.f.state === 'diverged') return { answer: null, facts: `B = ${s.f.batch} ${ends(s.f)}, B = ${l.f.batch} ${ends(l.f)}` };
+      if (!Number.isFinite(s.a?.lambda_max) || !Number.isFinite(l.a?.lambda_max)) return null;
       const [ls, ll] = [s.a.lambda_max, l.a.lambda_max];
       return {
         answer: Math.abs(ls - ll) <= 0.1 * Math.max(ls, ll) ? 'tie' : larger(ls, ll, 0),
@@ -85,6 +88,7 @@ function accuracyQuiz(intro, points, textbook, source) {
       const runs = finishedRuns(state);
       if (!runs || runs.some((r) => !r.f.testAcc?.length)) return null;
       const [s, l] = [runs[0], runs[runs.length - 1]];
+      if (s.f.state === 'diverged' || l.f.state === 'diverged') return { answer: null, facts: `B = ${s.f.batch} ${ends(s.f)}, B = ${l.f.batch} ${ends(l.f)}` };
       const [as, al] = [last(s.f.testAcc), last(l.f.testAcc)];
       return {
         answer: larger(100 * as, 100 * al, points),
@@ -94,7 +98,11 @@ function accuracyQuiz(intro, points, textbook, source) {
   };
 }
 
-/** The quizzes, by scene key of scenes.js (a scene without one shows no question). */
+/**
+ * The quizzes, by scene key of scenes.js (a scene without one shows no question). `minRuns`
+ * (default 2): the runs the comparison needs. `measure` returns null while it waits, and
+ * `{ answer: null, facts }` when none of the answers applies (a run diverged).
+ */
 export const QUIZZES = {
   noisy: {
     question: (bs) => `Both runs see the same examples for the same epochs, so B = ${bs[0] ?? '?'} takes ${bs.length > 1 ? bs[bs.length - 1] / bs[0] : '?'}× as many steps as B = ${bs[bs.length - 1] ?? '?'}. Which run ends with the lower training loss?`,
@@ -161,6 +169,7 @@ export const QUIZZES = {
     },
   },
   eos: {
+    minRuns: 1,
     question: () => 'Full-batch gradient descent is stable only while the sharpness λ_max stays below 2/η. Where is λ_max in the second half of training?',
     answers: [
       { id: 'below', label: () => 'Well below 2/η (under 80 % of it)' },
@@ -187,6 +196,9 @@ export const QUIZZES = {
 /** The quiz of scene `key`, or null. */
 export const quizFor = (key) => (key && Object.hasOwn(QUIZZES, key) ? QUIZZES[key] : null);
 
+/** Whether the state has too few runs for the quiz's comparison (the learner removed one). */
+export const tooFewRuns = (quiz, state) => quizBatches(state).length < (quiz.minRuns ?? 2);
+
 /** The label of answer `id` of `quiz` for batch sizes `bs` ('?' when it is not one of its answers). */
 export function answerLabel(quiz, id, bs) {
   const a = quiz.answers.find((x) => x.id === id);
@@ -203,6 +215,9 @@ export function revealText(quiz, chosen, state) {
   if (!m) return null;
   const bs = quizBatches(state);
   const said = (id) => `“${answerLabel(quiz, id, bs)}”`;
+  if (m.answer === null) {
+    return `You answered ${said(chosen)}. Measured at ${comparisonOf(state)}: ${m.facts}. None of the answers applies: a diverged run has no end point to compare.`;
+  }
   const mine = chosen === m.answer
     ? `You answered ${said(chosen)}: the measurement agrees.`
     : `You answered ${said(chosen)}; the measured answer is ${said(m.answer)}.`;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  QUIZZES, answerLabel, finishedRuns, quizBatches, quizFor, revealText,
+  QUIZZES, answerLabel, finishedRuns, quizBatches, quizFor, revealText, tooFewRuns,
 } from '../../www/quizzes.js';
 import { SCENES } from '../../www/scenes.js';
 import { PAGE_KEYS, pageKeyRejections, pageValue } from '../../www/url.js';
@@ -96,6 +96,23 @@ test('sharp-vs-flat: the larger λ_max decides once both analyses are in; within
   stale.diag[1].gen = 0;
   assert.equal(q.measure(stale), null, 'an analysis of the previous run is not read');
   assert.match(q.measure(stateOf(runs, { lambdas: [3, 9] })).facts, /^λ_max 3\.00 for B = 8 against 9\.00 for B = 256/);
+});
+
+test('a diverged run has no minimum: none of the answers applies, and the reveal says so', () => {
+  const state = stateOf([frame(0, 8), frame(1, 256, { state: 'diverged', step: 12, loss: [1, NaN] })], { lambdas: [3, NaN] });
+  for (const key of ['sharp_epochs', 'sharp_loss']) {
+    const m = QUIZZES[key].measure(state);
+    assert.equal(m.answer, null, key);
+    assert.match(m.facts, /B = 256 diverged at step 12$/);
+  }
+  assert.match(revealText(QUIZZES.sharp_epochs, 'large', state), /^You answered “B = 256 \(the larger batch\)”\. Measured at equal epochs: .* None of the answers applies: a diverged run has no end point to compare\.$/);
+});
+
+test('too few runs for the comparison: two for most questions, one for the edge of stability', () => {
+  const one = stateOf([frame(0, 256)]);
+  assert.equal(tooFewRuns(QUIZZES.noisy, one), true);
+  assert.equal(tooFewRuns(QUIZZES.eos, one), false);
+  assert.equal(tooFewRuns(QUIZZES.noisy, stateOf([frame(0, 1), frame(1, 256)])), false);
 });
 
 test('test accuracy questions: the higher accuracy, with a tolerance in points', () => {

@@ -3,7 +3,9 @@
 // aria-live region) compares the answer with what was measured once they finish. While the
 // question is open the runs wait (workers.js startRun) and the verdicts are hidden (style.css
 // `body.quiz-open`), so nothing measured gives the answer away. Text goes in as textContent.
-import { answerLabel, quizBatches, quizFor, revealText } from '../quizzes.js';
+import {
+  answerLabel, quizBatches, quizFor, revealText, tooFewRuns,
+} from '../quizzes.js';
 import { $, setText } from './dom.js';
 
 /**
@@ -96,6 +98,7 @@ export function mountQuiz(section, store, scheduler, { enabled, release }) {
     const q = s.quiz;
     const quiz = q && quizFor(q.scene);
     if (!quiz || q.pending) return null;
+    if (tooFewRuns(quiz, s)) return `Your answer: “${answerLabel(quiz, q.answer, quizBatches(s))}”. The question compares ${quiz.minRuns === 1 ? 'a run' : 'two runs'}: add a run to get the measured answer.`;
     return revealText(quiz, q.answer, s)
       ?? `Your answer: “${answerLabel(quiz, q.answer, quizBatches(s))}”. The runs are training; the measured answer appears here when they finish.`;
   }
