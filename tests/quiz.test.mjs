@@ -5,10 +5,11 @@
 // `quiz=7` gets a message; without `quiz=1` nothing changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { QUIZZES, answerLabel } from '../www/quizzes.js';
 import { SCENES } from '../www/scenes.js';
 import { sceneQuery } from '../www/url.js';
-import { artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
+import { REPO_ROOT, artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
 const sceneUrl = (name, extra) => `${env.srv.url}?${sceneQuery(name, SCENES[name].pairs, 'endpoints')}${extra}`;
@@ -181,6 +182,29 @@ test('quiz=7 gets a message and no question; without quiz=1 the runs start at on
       assert.doesNotMatch(messages, /quiz/);
     }
     assert.deepEqual(pageErrors, []);
+    await context.close();
+  }
+});
+
+test('axe-core: no serious or critical violations with the question open and with the reveal, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context } = await openPage(env.browser, `${env.srv.url}?chapter=1&quiz=1`, { contextOptions: { bypassCSP: true, colorScheme } });
+    await waitQuiet(page);
+    await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    for (const phase of ['question', 'reveal']) {
+      if (phase === 'reveal') {
+        await page.check('#quiz-answer-small');
+        await page.click('#quiz-submit');
+        await waitRunsDone(page);
+        await page.waitForFunction(() => /Measured at/.test(document.getElementById('quiz-reveal').textContent), null, { timeout: 30_000 });
+      }
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
+      const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+      console.log(`# axe quiz ${phase} (${colorScheme}): ${result.violations.length} violations (${bad.length} serious/critical)`);
+      for (const v of result.violations) console.log(`#   ${v.impact}: ${v.id} (${v.nodes.length}) ${v.help}`);
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`), []);
+    }
+    await page.screenshot({ path: artifactPath(`quiz-reveal-${colorScheme}.png`), fullPage: false });
     await context.close();
   }
 });
