@@ -121,6 +121,28 @@ export const QUIZZES = {
       return { answer, facts: `B = ${s.f.batch} ${ends(s.f)}, B = ${l.f.batch} ${ends(l.f)}` };
     },
   },
+  cost: {
+    question: (bs) => `A step of B = ${bs[bs.length - 1] ?? '?'} averages ${bs.length > 1 ? bs[bs.length - 1] / bs[0] : '?'}× as many examples as a step of B = ${bs[0] ?? '?'}. In this browser, how much longer does one step of B = ${bs[bs.length - 1] ?? '?'} take?`,
+    answers: [
+      { id: 'prop', label: (bs) => `About ${bs.length > 1 ? bs[bs.length - 1] / bs[0] : '?'}× as long or longer (at least three quarters of that)` },
+      { id: 'less', label: () => 'Longer, but well short of that: more examples per second' },
+      { id: 'same', label: () => 'About as long (less than 1.5×)' },
+    ],
+    textbook: 'less',
+    source: 'the usual account: a computer does the examples of a step in parallel, so time per step grows slower than B',
+    measure(state) {
+      const runs = finishedRuns(state);
+      if (!runs) return null;
+      const [s, l] = [runs[0], runs[runs.length - 1]];
+      if (!Number.isFinite(s.f.msPerStep) || !Number.isFinite(l.f.msPerStep) || s.f.msPerStep <= 0) return null;
+      const ratio = l.f.msPerStep / s.f.msPerStep;
+      const k = l.f.batch / s.f.batch;
+      return {
+        answer: ratio >= 0.75 * k ? 'prop' : ratio >= 1.5 ? 'less' : 'same',
+        facts: `a step of B = ${l.f.batch} took ${fmt(l.f.msPerStep, 3)} ms against ${fmt(s.f.msPerStep, 3)} ms for B = ${s.f.batch}: ${fmt(ratio, 1)}× the time for ${k}× the examples`,
+      };
+    },
+  },
   scaling: {
     question: (bs) => `The linear rule scales the learning rate in proportion to the batch size, so B = ${bs[bs.length - 1] ?? '?'} steps with ${bs.length > 1 ? bs[bs.length - 1] / bs[0] : '?'}× the η of B = ${bs[0] ?? '?'}. After the same epochs, how does the largest batch do?`,
     answers: [

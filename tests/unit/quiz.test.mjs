@@ -26,7 +26,7 @@ function stateOf(frames, { budget = 'epochs', lambdas = null, detail = null, his
 }
 
 test('the chapters\' scenes have a question (noisy, scaling, the sharp-vs-flat steps), each with 2–4 answers and a textbook answer among them', () => {
-  for (const key of ['noisy', 'scaling', 'sharp_epochs', 'sharp_loss', 'sharp_noise', 'sharp_rescale']) assert.ok(quizFor(key), key);
+  for (const key of ['noisy', 'cost', 'scaling', 'sharp_epochs', 'sharp_loss', 'sharp_noise', 'sharp_rescale']) assert.ok(quizFor(key), key);
   for (const [key, q] of Object.entries(QUIZZES)) {
     assert.ok(Object.hasOwn(SCENES, key), `${key} is a scene of scenes.js`);
     assert.ok(q.answers.length >= 2 && q.answers.length <= 4, `${key}: 2–4 answers`);
@@ -122,6 +122,18 @@ test('test accuracy questions: the higher accuracy, with a tolerance in points',
   assert.equal(q.measure(acc(0.90, 0.88)).answer, 'small');
   assert.equal(q.measure(acc(0.88, 0.90)).answer, 'large');
   assert.equal(QUIZZES.sharp_noise.measure(acc(0.90, 0.893)).answer, 'small', 'sharp_noise: 0.7 points > 0.5');
+});
+
+test('cost: the time per step of the largest batch against the smallest, for k× the examples', () => {
+  const q = QUIZZES.cost;
+  const st = (ms) => stateOf([{ ...frame(0, 8), msPerStep: 0.1 }, { ...frame(1, 64), msPerStep: 0.3 }, { ...frame(2, 256), msPerStep: ms }]);
+  assert.equal(q.measure(st(3.2)).answer, 'prop', '32× the time for 32× the examples');
+  assert.equal(q.measure(st(2.5)).answer, 'prop', '25× is more than three quarters of 32×');
+  assert.equal(q.measure(st(2.3)).answer, 'less', '23× is less');
+  assert.equal(q.measure(st(1)).answer, 'less', '10×');
+  assert.equal(q.measure(st(0.14)).answer, 'same', '1.4×');
+  assert.equal(q.measure(st(NaN)), null, 'no time measured yet');
+  assert.equal(q.measure(st(1)).facts, 'a step of B = 256 took 1.000 ms against 0.100 ms for B = 8: 10.0× the time for 32× the examples');
 });
 
 test('parallel: k× the batch in about k× fewer steps, fewer, not fewer, or diverged', () => {
