@@ -47,7 +47,7 @@ test('quiz=1: the question holds the runs; an answer by keyboard starts them; th
   assert.equal(held.runs, 0, 'no run started while the question is open');
   assert.deepEqual(held.quiz, { scene: 'noisy', pending: true, answer: null });
   assert.equal(held.status, 'waits for your answer to the question');
-  assert.equal(await page.isVisible('#scene-verdict'), false, 'the verdict is hidden while the question is open');
+  assert.equal(await page.$eval('#scene-verdict', (el) => getComputedStyle(el).display), 'none', 'the verdict is hidden while the question is open');
   await page.screenshot({ path: artifactPath('quiz-question.png') });
 
   // Submitting without an answer: a hint, the focus on the first answer, still no run.
@@ -83,6 +83,9 @@ test('quiz=1: the question holds the runs; an answer by keyboard starts them; th
   for (const r of [small, large]) assert.ok(reveal.includes(`B = ${r.batch} ended at training loss ${r.loss.toFixed(3)} after ${r.steps} steps`), `B = ${r.batch}'s numbers in: ${reveal}`);
   assert.ok(reveal.includes(measured === quiz.textbook ? 'The textbook answer is the same' : 'This contradicts the textbook answer'), reveal);
   assert.equal(await page.isDisabled('#quiz-answers input[value=large]'), true, 'the answer stays, not changeable');
+  // The verdict is back (its text is written at the scheduler's next redraw of it).
+  assert.equal(await page.evaluate(() => document.body.classList.contains('quiz-open')), false);
+  await page.waitForFunction(() => document.getElementById('scene-verdict').textContent.startsWith('Measured at'), null, { timeout: 30_000 });
   assert.equal(await page.isVisible('#scene-verdict'), true, 'the verdict is back');
   await page.screenshot({ path: artifactPath('quiz-reveal.png') });
   assert.deepEqual([consoleErrors, pageErrors], [[], []]);
@@ -148,7 +151,7 @@ test('chapter 4 with quiz=1: the sharp-vs-flat question, revealed from the measu
   await waitQuiet(page);
   assert.equal(await page.evaluate(() => window.batchscape.scene), 'sharp_epochs');
   assert.equal(await page.textContent('#quiz-legend'), QUIZZES.sharp_epochs.question([8, 256]));
-  assert.equal(await page.isVisible('#chapter-verdict'), false, 'the chapter verdict is hidden while the question is open');
+  assert.equal(await page.$eval('#chapter-verdict', (el) => getComputedStyle(el).display), 'none', 'the chapter verdict is hidden while the question is open');
   await page.check('#quiz-answer-large');
   await page.click('#quiz-submit');
   await page.waitForFunction(() => /Measured at/.test(document.getElementById('quiz-reveal').textContent), null, { timeout: 180_000 });
