@@ -145,7 +145,7 @@ export function chapterScene(search, k, scenes) {
   const states = chapterStates(k, scenes);
   const params = new URLSearchParams(search);
   const scene = params.get('scene');
-  const hasSettings = [...params.keys()].some((key) => !['chapter', 'scene', 'embed', 'plane', 'x'].includes(key));
+  const hasSettings = [...params.keys()].some((key) => !['chapter', 'scene', 'embed', 'plane', 'x', 'quiz'].includes(key));
   if (states.includes(scene) && hasSettings) return { scene, fromUrl: true };
   return { scene: states[0] ?? null, fromUrl: false };
 }

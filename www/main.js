@@ -10,7 +10,7 @@ import { mountMenu } from './menu.js';
 import { reportErrorsTo, sizeCanvas } from './painter.js';
 import { createScheduler } from './scheduler.js';
 import { SCENES } from './scenes.js';
-import { createStore, initialState } from './store.js';
+import { activeSlots, createStore, initialState } from './store.js';
 import { mountSweep } from './sweep.js';
 import { installTestApi } from './test-api.js';
 import {
@@ -28,6 +28,7 @@ import { mountHover } from './views/hover.js';
 import { mountLandscape } from './views/landscape.js';
 import { mountSurface, takeSurfaceMessages } from './views/surface.js';
 import { mountLede } from './views/lede.js';
+import { mountQuiz } from './views/quiz.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
 import { mountStall } from './views/stall.js';
@@ -75,12 +76,20 @@ function loadPairs(pairs, scene) {
   workers.sendScenario();
 }
 
+/** `query` with the current URL's `quiz` kept: a scene picked inside a quiz link asks its question too. */
+const withQuiz = (query) => {
+  const q = new URLSearchParams(query);
+  const quiz = new URLSearchParams(location.search).get('quiz');
+  if (quiz !== null) q.set('quiz', quiz);
+  return q.toString();
+};
+
 /** Restores a scene's full state: its settings replace the page's, as a new history entry. */
 function loadScene(name) {
   const scene = SCENES[name];
   if (!scene) return;
   const query = sceneQuery(name, scene.pairs, store.get().plane);
-  pushQuery(query);
+  pushQuery(withQuiz(query));
   loadPairs(Object.entries(scene.pairs), name);
 }
 
@@ -90,7 +99,7 @@ function loadChapter(k, name = chapterStates(k, SCENES)[0]) {
   const query = new URLSearchParams(chapterQuery(k, scene ? sceneQuery(name, scene.pairs, store.get().plane) : ''));
   const embed = new URLSearchParams(location.search).get('embed');
   if (embed !== null) query.set('embed', embed);
-  pushQuery(query.toString());
+  pushQuery(withQuiz(query.toString()));
   store.set({ chapter: k });
   if (scene) loadPairs(Object.entries(scene.pairs), name);
 }
@@ -108,7 +117,7 @@ function applyChapterLink() {
   const { scene, fromUrl } = chapterScene(location.search, index, SCENES);
   if (!fromUrl && scene) {
     const query = new URLSearchParams(chapterQuery(index, sceneQuery(scene, SCENES[scene].pairs, pageValue(location.search, 'plane'))));
-    for (const k of ['embed', 'x']) if (new URLSearchParams(location.search).has(k)) query.set(k, new URLSearchParams(location.search).get(k));
+    for (const k of ['embed', 'x', 'quiz']) if (new URLSearchParams(location.search).has(k)) query.set(k, new URLSearchParams(location.search).get(k));
     replaceQuery(query.toString());
   }
   store.set({ chapter: index });
@@ -139,6 +148,11 @@ mountScene(document.querySelector('.scenes') ?? document.body, store, scheduler,
 mountStatus($('live-summary'), store, scheduler);
 onRetry((slot) => workers.startRun(slot));
 mountChapters(store, scheduler, { go: loadChapter, lab: openLab });
+// `?quiz=1`: the scene's question holds its runs (workers.js startRun) until it is answered.
+mountQuiz($('quiz'), store, scheduler, {
+  enabled: pageValue(location.search, 'quiz') === '1',
+  release: () => { if (!store.get().pendingScenario) for (const slot of activeSlots(store.get())) workers.startRun(slot); },
+});
 
 // The run palette is the core's (render::RUN_COLORS, sent with the settings): the swatches'
 // colours (style.css --run-0 … --run-3) follow it; CSSOM, so no inline style is needed.

@@ -15,7 +15,7 @@
 // Keys: 'pairs' (the URL's settings), 'settings' (validated settings in effect), 'batches'
 // (the set of runs shown: a run was removed), 'controls' (a run's batch size or the set of
 // run slots changed in the controls), 'runs' (a run's newest frame), 'atlas', 'diag',
-// 'interp', 'cost', 'seeds', 'rescale', 'xAxis', 'plane', 'scene', 'chapter', 'hover', 'plotFrames', 'embed'.
+// 'interp', 'cost', 'seeds', 'rescale', 'xAxis', 'plane', 'scene', 'chapter', 'hover', 'plotFrames', 'embed', 'quiz'.
 
 export const MAX_RUNS = 4;
 
@@ -33,6 +33,7 @@ export function initialState() {
     facts: null,          // the core's facts of the scenario (batch stops, loss label, ranges…)
     scene: null,          // name of the scene shown, if any
     chapter: null,        // index of the guided chapter shown (chapters.js), null: the full lab
+    quiz: null,           // `?quiz=1`: { scene, pending, answer } of the scene's question (quizzes.js); pending: runs wait
     runs: [],             // newest frame per slot
     gens: [0, 0, 0, 0],   // generation per slot: frames of an older generation are dropped
     failed: [],           // per slot: { gen, reason } when its run worker failed (null: none)

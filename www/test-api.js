@@ -21,6 +21,7 @@
 // | `scene`          | the scene shown (`null`: none)                                             |
 // | `chapter`        | the guided chapter shown, 0-based (`null`: the full lab)                   |
 // | `embed`          | the panels shown in embed mode (`null`: not embedded)                      |
+// | `quiz`           | `?quiz=1`: the scene's question `{ scene, pending, answer }` (`null`: none)  |
 // | `hover`          | `{ source, records: { slot: record index } }` while a chart is hovered      |
 // | `plotFrames`     | canvas id → plot frame `{ x0, y0, x1, y1, x_min, x_max, y_min, y_max, log_y }` |
 // | `runWorkers`     | number of run workers                                                       |
@@ -78,6 +79,7 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedW
     scene: () => s().scene,
     chapter: () => s().chapter,
     embed: () => s().embed,
+    quiz: () => s().quiz,
     hover: () => s().hover,
     plotFrames: () => s().plotFrames,
     runWorkers: () => nRunWorkers,

@@ -10,6 +10,7 @@ export const PAGE_KEYS = {
   embed: { values: null, fallback: null, help: 'embed mode: the panels shown, comma-separated' },
   embed_height: { values: null, fallback: null, help: 'embed mode: "auto" (the frame grows to the content, embed.js) or a fixed height in pixels, 200 to 5000' },
   chapter: { values: null, fallback: null, help: 'the guided chapter shown: 1–5 or its slug (chapters.js)' },
+  quiz: { values: ['0', '1'], fallback: '0', help: '1: "predict, then reveal" — a scene\'s question is asked before its runs start (quizzes.js)' },
   sweep_workers: { values: null, fallback: null, help: 'workers of the B × η sweep, 1 to 16 (default: cores − 1); a test hook' },
   run_workers: { values: null, fallback: null, help: 'run workers, 1 to 4 (default: cores − 1, at most one per run); a test hook' },
   test_faults: { values: null, fallback: null, help: '1: window.batchscape.injectFault for the fault-injection tests (www/faults.js); a test hook' },
@@ -82,8 +83,8 @@ export function pageValue(search, key) {
 }
 
 /**
- * Messages for the page keys of `search` whose value the page does not accept (`plane`, `x`:
- * not one of their values; `scene`: not a scene of `sceneNames`; `chapter`: refused by
+ * Messages for the page keys of `search` whose value the page does not accept (`plane`, `x`,
+ * `quiz`: not one of their values; `scene`: not a scene of `sceneNames`; `chapter`: refused by
  * `isChapter` when given; `embed`: a panel not in PANELS). Shown with the settings'
  * messages, so that a link that cannot be restored as written says so.
  */
@@ -91,7 +92,7 @@ export function pageKeyRejections(search, sceneNames, isChapter = null) {
   const params = new URLSearchParams(search);
   const out = [];
   // Every value of a repeated key (the page reads the first; found by tests/fuzz-url.test.mjs).
-  for (const key of ['plane', 'x']) {
+  for (const key of ['plane', 'x', 'quiz']) {
     for (const v of params.getAll(key).filter((x) => !PAGE_KEYS[key].values.includes(x))) {
       out.push(`\`${key}\` = ${JSON.stringify(v.slice(0, 40))} is not allowed: expected one of ${PAGE_KEYS[key].values.join(', ')} — ignored.`);
     }

@@ -92,6 +92,9 @@ export function startWorkers(store, hooks) {
   }
 
   function startRun(slot) {
+    // While a quiz question is open (`?quiz=1`, views/quiz.js) no run starts: the slot is
+    // cleared like a stopped one, and the learner's answer starts the runs.
+    if (store.get().quiz?.pending) { stopRun(slot); return; }
     const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; s.failed[slot] = null; return s.gens[slot]; });
     workerOf(slot).postMessage(runMsg(slot, gen, store.get().batches[slot]));
   }

@@ -8,8 +8,8 @@ import {
 } from '../../www/url.js';
 import fs from 'node:fs';
 
-test('the page keys are one table: plane, x, scene, embed, embed_height, chapter, sweep_workers, run_workers, test_faults, yaw, pitch', () => {
-  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'embed_height', 'chapter', 'sweep_workers', 'run_workers', 'test_faults', 'yaw', 'pitch']);
+test('the page keys are one table: plane, x, scene, embed, embed_height, chapter, quiz, sweep_workers, run_workers, test_faults, yaw, pitch', () => {
+  assert.deepEqual(PAGE_KEY_NAMES, ['plane', 'x', 'scene', 'embed', 'embed_height', 'chapter', 'quiz', 'sweep_workers', 'run_workers', 'test_faults', 'yaw', 'pitch']);
 });
 
 test('a page key takes only its accepted values', () => {

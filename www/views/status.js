@@ -26,7 +26,8 @@ export function updateRunStatus(s, slot) {
   el.classList.toggle('diverged', f?.state === 'diverged' || Boolean(failed));
   if (!failed) {
     delete el.dataset.failed;
-    el.textContent = statusText(f);
+    // `?quiz=1`: the run waits for the answer to the scene's question (views/quiz.js).
+    el.textContent = s.quiz?.pending && !f ? 'waits for your answer to the question' : statusText(f);
     return;
   }
   // Drawn once per failure: redrawing would replace the button under the user's pointer.
@@ -60,5 +61,5 @@ export function mountStatus(element, store, scheduler) {
     const s = store.get();
     for (const slot of activeSlots(s)) later(() => updateRunStatus(s, slot));
   });
-  store.subscribe(['runs', 'batches'], () => scheduler.mark('announce', 'status'));
+  store.subscribe(['runs', 'batches', 'quiz'], () => scheduler.mark('announce', 'status'));
 }
