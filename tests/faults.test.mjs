@@ -9,9 +9,12 @@ import { artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
 
 const env = useServedBrowser();
 
-// Two run workers: slots 0 and 2 on worker 0, slots 1 and 3 on worker 1. Slots 0 and 1 are
-// long runs (B = 1, 2), slots 2 and 3 short ones.
-const URL_RUNS = 'batch=1,2,256,128&epochs=200&run_workers=2&test_faults=1';
+// Two run workers: slots 0 and 2 on worker 0, slots 1 and 3 on worker 1. Slot 0 is the long
+// run (B = 1: 153 600 steps), slot 1 a shorter one (B = 4: 38 400), slots 2 and 3 short ones.
+// Slot 0 must still be training when the fault arrives: with 200 epochs (51 200 steps, about
+// 10 s here) it sometimes finished first, and a worker with no unfinished run has nothing to
+// fail (the test then timed out waiting for the failure).
+const URL_RUNS = 'batch=1,4,256,128&epochs=600&run_workers=2&test_faults=1';
 
 const state = (page) => page.evaluate(() => {
   const s = window.batchscape;
@@ -30,10 +33,13 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
       return r?.[0]?.state === 'running' && r[0].step > 0 && r[1]?.state === 'running';
     }, null, { timeout: 60_000 });
     const before = await state(page);
+    assert.ok(before.runs[0].step < before.runs[0].steps / 2, `run 1 is early in its training when the fault comes: ${JSON.stringify(before.runs[0])}`);
     await page.evaluate((k) => window.batchscape.injectFault(k, 'run:0'), kind);
     const t0 = Date.now();
     await page.waitForFunction(() => window.batchscape.failed[0], null, { timeout: 60_000 });
     const detectMs = Date.now() - t0;
+    // The status text is written once per animation frame, after the store changed.
+    await page.waitForFunction(() => /^failed: /.test(document.getElementById('run-status-0').textContent), null, { timeout: 30_000 });
     const after = await state(page);
     const status0 = await page.textContent('#run-status-0');
     console.log(`# ${kind}: detected in ${detectMs} ms; run 1 says "${status0}"; replaced ${JSON.stringify(after.replaced)}`);
@@ -53,7 +59,7 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
     await page.waitForFunction((g) => {
       const r = window.batchscape.runs;
       return r[1]?.state === 'finished' && r[1].gen === g && r[3]?.state === 'finished';
-    }, before.gens[1], { timeout: 120_000 });
+    }, before.gens[1], { timeout: 240_000 });
     // Retry: the run trains again in the fresh worker (to the end, once: it is the longest run).
     await page.getByRole('button', { name: 'Retry run 1' }).click();
     if (kind === 'trap') {
