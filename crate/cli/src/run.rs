@@ -165,11 +165,14 @@ pub fn run(job: Job) -> Result<(), String> {
     files.push(cost_file);
     drop(view_runs);
 
+    let mut projection = None;
     if let Some(reports) = images::reports(&scenario, &ends) {
         files.extend(images::figures(&scenario, &settings.batch, &reports)?);
         for (run, report) in runs.iter_mut().zip(&reports) {
             run.value["test_confusion"] = json_of(report)?;
         }
+        let p = images::projection(&scenario);
+        projection = Some(serde_json::json!({ "explained": p.explained, "fingerprint": p.fingerprint }));
     }
 
     let mut metrics = serde_json::json!({
@@ -181,6 +184,9 @@ pub fn run(job: Job) -> Result<(), String> {
         "interpolation": interpolation,
         "cost": cost,
     });
+    if let Some(p) = projection {
+        metrics["pca"] = p;
+    }
     if job.dump {
         let set = |d: &batchscape_core::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
         metrics["data"] = serde_json::json!({ "train": set(&scenario.split.train), "test": set(&scenario.split.test) });
