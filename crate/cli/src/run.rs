@@ -12,7 +12,7 @@
 //!   direction; with two or more finished runs `interpolation.svg` (the page's pair);
 //! - `dynamics_lambda.svg` (λ_max against 2/η) and `dynamics_noise.svg` (B_simple against B);
 //! - `boundaries.svg` (each run's decision map) for data with an input plane, or
-//!   `confusion.svg` and `digits.svg` for the digits (images.rs);
+//!   `confusion.svg`, `digits.svg` and `pca.svg` for the digits (images.rs);
 //! - `cost.md`: the cost table;
 //! - with `scene … --seeds N`: `seeds.json` (the seeds study and the scene's verdicts).
 //!
@@ -36,7 +36,7 @@ use batchscape_render::spec::LandscapeChart;
 use batchscape_render::{self as render, Chart, CurvesView, Series, RUN_COLORS};
 use std::path::PathBuf;
 
-pub const ABOUT: &str = "Trains every batch size of the settings (defaults, then --config/--set in the order given) with the same core as the page and writes every view the page has: metrics.json, landscape.svg, surface.svg, curves.svg, slices.svg, interpolation.svg (two or more finished runs), dynamics_lambda.svg, dynamics_noise.svg, boundaries.svg (or confusion.svg and digits.svg for dataset=digits) and cost.md. Figures are SVG only (plotters' bitmap backend needs a font file for text, and none is shipped). Prints one line per run.";
+pub const ABOUT: &str = "Trains every batch size of the settings (defaults, then --config/--set in the order given) with the same core as the page and writes every view the page has: metrics.json, landscape.svg, surface.svg, curves.svg, slices.svg, interpolation.svg (two or more finished runs), dynamics_lambda.svg, dynamics_noise.svg, boundaries.svg (or confusion.svg, digits.svg and pca.svg for dataset=digits) and cost.md. Figures are SVG only (plotters' bitmap backend needs a font file for text, and none is shipped). Prints one line per run.";
 
 /// A run or a scene, its settings read and checked.
 pub struct Job {
