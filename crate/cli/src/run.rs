@@ -3,7 +3,8 @@
 //!
 //! Files (all in `--out DIR`):
 //! - `metrics.json`: `{"settings", "n_params", "loss", "runs": [...], "landscape",
-//!   "interpolation", "cost"}` (fields in docs/metrics.md; with `scene`, also `"scene"`);
+//!   "interpolation", "cost"}` (fields in docs/metrics.md; with `scene`, also `"scene"`; for
+//!   the digits, `"pca"`);
 //!   `--dump` adds the data sets and each run's initial and final θ;
 //! - `landscape.svg`: the page's shared plane through θ0 and the first two runs' end points,
 //!   every run's path on it; `surface.svg`: the same grid as the page's 3-D surface;
