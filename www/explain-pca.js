@@ -45,11 +45,13 @@ export function explainPca(state) {
   const runs = reported(state).filter(({ f, r }) => f.state === 'finished' && r.predicted?.length === pca.labels.length);
   if (!runs.length) return head;
   const c = centres(pca);
-  const parts = runs.map(({ f, r }) => {
-    const { wrong, nearer } = errorsNearOtherCentre(pca, r.predicted, c);
-    return wrong
-      ? `B = ${f.batch}: ${nearer} of its ${wrong} wrong digits lie nearer, in this plane, to the centre of the digit it predicted than to their own`
-      : `B = ${f.batch}: no digit wrong`;
-  });
-  return `${head} At ${comparisonOf(state)}, ringed points are the errors; ${parts.join('; ')}.`;
+  const counts = runs.map(({ f, r }) => ({ batch: f.batch, ...errorsNearOtherCentre(pca, r.predicted, c) }));
+  const some = counts.filter((k) => k.wrong);
+  const none = counts.filter((k) => !k.wrong).map((k) => `B = ${k.batch}`);
+  const parts = some.map((k, i) => (i === 0
+    ? `of the ${k.wrong} ${k.wrong === 1 ? 'digit' : 'digits'} B = ${k.batch} got wrong, ${k.nearer} ${k.nearer === 1 ? 'lies' : 'lie'} nearer, ` +
+      'in this plane, to the centre of the digit it predicted than to their own'
+    : `B = ${k.batch}: ${k.nearer} of ${k.wrong}`));
+  if (none.length) parts.push(`${none.join(' and ')} got no digit wrong`);
+  return `${head} Ringed points are the errors, at ${comparisonOf(state)}: ${parts.join('; ')}.`;
 }

@@ -28,7 +28,11 @@ test('an error counts as near the other centre only when it lies nearer to the p
 test('the sentence gives the shares, names the comparison and each finished run\'s errors', () => {
   const text = explainPca(state([run(8, [0, 0, 1, 1]), run(256, [1, 0, 0, 1]), run(64, [0, 0, 1, 1], 'running')]));
   assert.match(text, /^PC1 and PC2 explain 20\.0 % and 10\.0 % of the test digits' pixel variance \(30\.0 % together\): most of it lies in the other directions/);
-  assert.match(text, /At equal epochs, ringed points are the errors; B = 8: no digit wrong; B = 256: 0 of its 2 wrong digits lie nearer, in this plane, to the centre of the digit it predicted than to their own\.$/);
+  assert.match(text, /Ringed points are the errors, at equal epochs: of the 2 digits B = 256 got wrong, 0 lie nearer, in this plane, to the centre of the digit it predicted than to their own; B = 8 got no digit wrong\.$/);
+  // Later runs with errors are counted briefly.
+  const moved = { ...pca, coords: [-1.2, 0, -0.8, 0, -0.5, 0, 1.1, 0] };
+  const two = explainPca({ ...state([run(8, [0, 0, 0, 1]), run(256, [1, 0, 0, 1])]), pca: moved });
+  assert.match(two, /of the 1 digit B = 8 got wrong, 1 lies nearer.*; B = 256: 1 of 2\.$/);
   assert.doesNotMatch(text, /B = 64/, 'a running run is not described');
   assert.equal(explainPca({ ...state([]), pca: null }), '');
   assert.doesNotMatch(explainPca({ ...state([]), pca: { ...pca, explained: [0.5, 0.2] } }), /most of it/);
