@@ -37,7 +37,12 @@ export function digitGridChart(s, slots) {
   };
 }
 
-/** Run `slot`'s `pca` chart: the test digits at their PC1/PC2 coordinates, coloured by its predictions. */
+/**
+ * Run `slot`'s `pca` chart: the test digits at their PC1/PC2 coordinates, coloured by its
+ * predictions. One panel per run, like the confusion matrices, not one panel with a run
+ * selector: the points sit at the same places in every panel (the projection is of the
+ * inputs), so side by side the eye compares where each batch size's rings are without a click.
+ */
 export function pcaChart(s, slot) {
   const f = s.runs[slot];
   return {

@@ -70,7 +70,7 @@ pub struct Projection {
 /// with the covariance `(1/n) Σ (x − μ)(x − μ)ᵀ`. Fewer than two dimensions get a zero second
 /// direction; no inputs give zero directions.
 pub fn principal_components(x: &[f32], dim: usize) -> Components {
-    let n = if dim == 0 { 0 } else { x.len() / dim };
+    let n = x.len().checked_div(dim).unwrap_or(0);
     let mut mean = vec![0.0f64; dim];
     for row in x.chunks_exact(dim.max(1)).take(n) {
         for (m, &v) in mean.iter_mut().zip(row) {
