@@ -21,7 +21,7 @@ export function confusedPairs(r) {
 }
 
 /** The finished runs with an image report, in slot order: `[{ slot, f, r }]`. */
-function reported(state) {
+export function reported(state) {
   return state.batches.flatMap((b, slot) => {
     const f = state.runs[slot];
     return b !== undefined && f && f.state !== 'running' && f.images ? [{ slot, f, r: f.images }] : [];

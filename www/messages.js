@@ -35,10 +35,12 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
  * reference colour), the training points and labels (decision maps).
  * With data that has no input plane (the digits), also the test images the digit grid shows
  * and their labels (empty otherwise).
- * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array, shownImages?: Float32Array, shownLabels?: Float32Array }} m
+ * `pca`: the core's `input_pca::Projection` of the test images (data without an input plane only).
+ * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array, shownImages?: Float32Array, shownLabels?: Float32Array,
+ *   pca?: {coords: number[], labels: number[], explained: number[], fingerprint: string} }} m
  */
-export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels }) => ({
-  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels,
+export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca }) => ({
+  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca,
 });
 
 /** `[[k, v], …]` → Map. @param {Pairs} pairs */
@@ -56,7 +58,7 @@ export const settingsMap = (pairs) => new Map(pairs);
  *   trainAcc: Float64Array, testAcc: Float64Array, snapshots: Float32Array,
  *   boundary: {dim: number, n: number, x: number[], y: number[], values: number[], classes: number},
  *   images?: {classes: number, confusion: number[], unpredicted: number, n: number, errors: number,
- *     confused: {actual: number, predicted: number, count: number}[], predicted: number[]} }} f
+ *     confused: {actual: number, predicted: number, count: number}[], predicted: number[] (one per test image)} }} f
  */
 export const frameMsg = (f) => ({
   type: 'frame', slot: f.slot, gen: f.gen, state: f.state, step: f.step, steps: f.steps, batch: f.batch, lr: f.lr, nParams: f.nParams, memory: f.memory, targetMessage: f.targetMessage,

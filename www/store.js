@@ -57,6 +57,7 @@ export function initialState() {
     labels: null,
     shownImages: null,    // the test images the digit grid shows (data without an input plane)
     shownLabels: null,
+    pca: null,            // the test images on their first two principal components (core `input_pca::Projection`)
   };
 }
 

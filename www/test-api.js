@@ -70,6 +70,7 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedW
     interp: () => s().interp,
     cost: () => s().cost,
     facts: () => s().facts,
+    pca: () => s().pca ?? null,
     atlas: () => s().atlas,
     atlasFor: () => s().atlasFor,
     runsKey: () => runsKey(s()),

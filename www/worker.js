@@ -42,7 +42,7 @@ async function handle(msg) {
     self.postMessage(settingsMsg({
       id: msg.id, errors: session.errors(), settings: session.settings(), facts: session.facts(),
       palette: session.palette(), inputs: session.train_points(), labels: session.train_labels(),
-      shownImages: session.shown_images(), shownLabels: session.shown_labels(),
+      shownImages: session.shown_images(), shownLabels: session.shown_labels(), pca: session.test_projection(),
     }));
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);

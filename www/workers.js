@@ -121,6 +121,7 @@ export function startWorkers(store, hooks) {
       s.labels = msg.labels;
       s.shownImages = msg.shownImages?.length ? msg.shownImages : null;
       s.shownLabels = msg.shownLabels?.length ? msg.shownLabels : null;
+      s.pca = msg.pca ?? null;
       s.settings = settings;
       s.nTrain = Number(settings.get('n_train'));
       s.grid = Number(settings.get('grid'));

@@ -3,7 +3,8 @@
 //!
 //! Files (all in `--out DIR`):
 //! - `metrics.json`: `{"settings", "n_params", "loss", "runs": [...], "landscape",
-//!   "interpolation", "cost"}` (fields in docs/metrics.md; with `scene`, also `"scene"`);
+//!   "interpolation", "cost"}` (fields in docs/metrics.md; with `scene`, also `"scene"`; for
+//!   the digits, `"pca"`);
 //!   `--dump` adds the data sets and each run's initial and final θ;
 //! - `landscape.svg`: the page's shared plane through θ0 and the first two runs' end points,
 //!   every run's path on it; `surface.svg`: the same grid as the page's 3-D surface;
@@ -12,7 +13,7 @@
 //!   direction; with two or more finished runs `interpolation.svg` (the page's pair);
 //! - `dynamics_lambda.svg` (λ_max against 2/η) and `dynamics_noise.svg` (B_simple against B);
 //! - `boundaries.svg` (each run's decision map) for data with an input plane, or
-//!   `confusion.svg` and `digits.svg` for the digits (images.rs);
+//!   `confusion.svg`, `digits.svg` and `pca.svg` for the digits (images.rs);
 //! - `cost.md`: the cost table;
 //! - with `scene … --seeds N`: `seeds.json` (the seeds study and the scene's verdicts).
 //!
@@ -36,7 +37,7 @@ use batchscape_render::spec::LandscapeChart;
 use batchscape_render::{self as render, Chart, CurvesView, Series, RUN_COLORS};
 use std::path::PathBuf;
 
-pub const ABOUT: &str = "Trains every batch size of the settings (defaults, then --config/--set in the order given) with the same core as the page and writes every view the page has: metrics.json, landscape.svg, surface.svg, curves.svg, slices.svg, interpolation.svg (two or more finished runs), dynamics_lambda.svg, dynamics_noise.svg, boundaries.svg (or confusion.svg and digits.svg for dataset=digits) and cost.md. Figures are SVG only (plotters' bitmap backend needs a font file for text, and none is shipped). Prints one line per run.";
+pub const ABOUT: &str = "Trains every batch size of the settings (defaults, then --config/--set in the order given) with the same core as the page and writes every view the page has: metrics.json, landscape.svg, surface.svg, curves.svg, slices.svg, interpolation.svg (two or more finished runs), dynamics_lambda.svg, dynamics_noise.svg, boundaries.svg (or confusion.svg, digits.svg and pca.svg for dataset=digits) and cost.md. Figures are SVG only (plotters' bitmap backend needs a font file for text, and none is shipped). Prints one line per run.";
 
 /// A run or a scene, its settings read and checked.
 pub struct Job {
@@ -165,11 +166,14 @@ pub fn run(job: Job) -> Result<(), String> {
     files.push(cost_file);
     drop(view_runs);
 
+    let mut projection = None;
     if let Some(reports) = images::reports(&scenario, &ends) {
         files.extend(images::figures(&scenario, &settings.batch, &reports)?);
         for (run, report) in runs.iter_mut().zip(&reports) {
             run.value["test_confusion"] = json_of(report)?;
         }
+        let p = images::projection(&scenario);
+        projection = Some(serde_json::json!({ "explained": p.explained, "fingerprint": p.fingerprint }));
     }
 
     let mut metrics = serde_json::json!({
@@ -181,6 +185,9 @@ pub fn run(job: Job) -> Result<(), String> {
         "interpolation": interpolation,
         "cost": cost,
     });
+    if let Some(p) = projection {
+        metrics["pca"] = p;
+    }
     if job.dump {
         let set = |d: &batchscape_core::data::Dataset| serde_json::json!({ "dim": d.dim, "x": d.x, "y": d.y });
         metrics["data"] = serde_json::json!({ "train": set(&scenario.split.train), "test": set(&scenario.split.test) });

@@ -82,7 +82,7 @@ fn precision3(x: f64) -> String {
 
 /// `boundaries.svg`: every run's decision map (or fitted curve) with the training points,
 /// side by side, titled as the page titles them (www/views/boundaries.js); `None` for data
-/// without an input plane (the digits have confusion.svg and digits.svg instead).
+/// without an input plane (the digits have confusion.svg, digits.svg and pca.svg instead).
 pub fn boundaries(scenario: &Scenario, runs: &[RunView]) -> Result<Option<(String, String)>, String> {
     if scenario.mlp.input_dim() > 2 || runs.is_empty() {
         return Ok(None);

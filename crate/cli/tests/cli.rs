@@ -79,7 +79,7 @@ fn run_writes_every_view_of_the_page_for_data_with_an_input_plane() {
 }
 
 #[test]
-fn run_on_the_digits_writes_confusion_and_digit_grids_instead_of_decision_maps() {
+fn run_on_the_digits_writes_confusion_digit_grid_and_pca_views_instead_of_decision_maps() {
     let out = scratch("digits");
     let o = out.to_str().unwrap();
     let mut args = vec!["run", "--set", "dataset=digits", "--set", "batch=16,64", "--set", "hidden=8"];
@@ -87,9 +87,20 @@ fn run_on_the_digits_writes_confusion_and_digit_grids_instead_of_decision_maps()
     args.extend(["--out", o]);
     ok(&args);
     let names = files(&out);
-    assert!(names.contains(&"confusion.svg".to_string()) && names.contains(&"digits.svg".to_string()), "{names:?}");
+    for f in ["confusion.svg", "digits.svg", "pca.svg"] {
+        assert!(names.contains(&f.to_string()), "{f} in {names:?}");
+    }
     assert!(!names.contains(&"boundaries.svg".to_string()), "{names:?}");
     assert_eq!(svgs_parse(&out), names.iter().filter(|n| n.ends_with(".svg")).count());
+    // pca.svg: one panel per run, its axes naming the shares metrics.json reports.
+    let m = metrics(&out);
+    let shares: Vec<f64> = m["pca"]["explained"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(shares[0] >= shares[1] && shares[1] > 0.0 && shares[0] + shares[1] < 1.0, "{shares:?}");
+    let pca = std::fs::read_to_string(out.join("pca.svg")).unwrap();
+    assert_eq!(pca.matches(&format!("PC1 ({:.1} % of variance)", 100.0 * shares[0])).count(), 2, "one panel per run");
+    assert!(pca.contains("Run 1: B = 16") && pca.contains("Run 2: B = 64"));
+    let n_test = m["runs"][0]["test_confusion"]["n"].as_u64().unwrap() as usize;
+    assert_eq!(m["runs"][0]["test_confusion"]["predicted"].as_array().unwrap().len(), n_test, "a prediction per test image");
     std::fs::remove_dir_all(&out).unwrap();
 }
 

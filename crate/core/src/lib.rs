@@ -26,6 +26,7 @@ pub mod model;
 pub mod noise;
 pub mod optim;
 pub mod parallel;
+pub mod input_pca;
 pub mod real;
 pub mod rng;
 pub mod rescale;

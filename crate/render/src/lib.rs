@@ -8,6 +8,7 @@ mod boundary;
 mod contour;
 pub mod laws;
 pub mod images;
+pub mod pca;
 pub mod slices;
 pub mod spec;
 pub mod surface;
@@ -20,6 +21,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::colors::colormaps::ViridisRGB;
 
 pub use boundary::{boundary_rgba, draw_boundary, draw_boundary_with, BoundaryView, CLASS_COLORS};
+pub use pca::DIGIT_COLORS;
 pub use contour::contour_segments;
 pub use spec::Chart;
 pub use sweep::{draw_sweep, SweepSeries, SweepView};

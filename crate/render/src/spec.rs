@@ -41,6 +41,7 @@ pub enum Chart {
     // BEGIN digits: pictures for data without an input plane.
     Confusion(ConfusionChart),
     DigitGrid(DigitGridChart),
+    Pca(PcaChart),
     // END digits
     // BEGIN surface: the landscape as a 3-D surface seen from a yaw and a pitch.
     Surface(crate::surface::SurfaceChart),
@@ -133,6 +134,22 @@ pub struct PredictionSpec {
     pub run: usize,
     pub label: String,
     pub predicted: Vec<u8>,
+}
+
+/// One run's predictions on the test images' first two principal components (the core's
+/// `input_pca::Projection` and `images::ImageReport::predicted`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PcaChart {
+    /// `[pc1₀, pc2₀, pc1₁, …]`, two per test image.
+    pub coords: Vec<f32>,
+    /// True class per test image.
+    pub labels: Vec<u8>,
+    /// The run's predicted class per test image (≥ 10: none).
+    pub predicted: Vec<u8>,
+    /// Variance shares of PC1 and PC2.
+    pub explained: (f64, f64),
+    pub title: String,
+    pub run: usize,
 }
 
 /// One sweep metric against the batch size.
@@ -247,6 +264,13 @@ impl Chart {
                 same_len("digit grid images", c.images.len(), c.labels.len() * c.side * c.side)?;
                 c.predictions.iter().enumerate().try_for_each(|(k, p)| same_len(&format!("digit grid run {k} predictions"), p.predicted.len(), c.labels.len()))
             }
+            Chart::Pca(c) => {
+                if c.labels.len() > 20_000 {
+                    return Err(format!("pca: {} points (at most 20 000)", c.labels.len()));
+                }
+                same_len("pca coords", c.coords.len(), 2 * c.labels.len())?;
+                same_len("pca predicted", c.predicted.len(), c.labels.len())
+            }
         }
     }
 
@@ -303,6 +327,17 @@ impl Chart {
                     &DigitGridView { side: c.side, images: &c.images, labels: &c.labels, predictions, columns: c.columns, title: &c.title },
                 )
             }
+            Chart::Pca(c) => crate::pca::draw_pca(
+                root,
+                &crate::pca::PcaView {
+                    coords: &c.coords,
+                    labels: &c.labels,
+                    predicted: &c.predicted,
+                    explained: c.explained,
+                    title: &c.title,
+                    run: c.run,
+                },
+            ),
         }
     }
 
@@ -428,6 +463,29 @@ mod tests {
         assert!(svg.contains(&format!("#{r:02X}{g:02X}{b:02X}")), "the run's colour marks its labels");
         let bad = DigitGridChart { predictions: vec![PredictionSpec { run: 1, label: "B".into(), predicted: vec![3] }], ..grid };
         assert_eq!(Chart::DigitGrid(bad).check().unwrap_err(), "digit grid run 0 predictions: 1 values where 2 were expected");
+    }
+
+    /// Three points: two right (squares) and one wrong (a ringed dot in the predicted digit's
+    /// colour, 3 → DIGIT_COLORS[3]); the axes name the variance shares.
+    #[test]
+    fn a_pca_chart_checks_its_lengths_and_draws_its_axes_and_errors() {
+        let c = PcaChart {
+            coords: vec![0.0, 1.0, 2.0, -1.0, 1.0, 0.5],
+            labels: vec![0, 1, 2],
+            predicted: vec![0, 1, 3],
+            explained: (0.143, 0.095),
+            title: "Run 1: B = 4".into(),
+            run: 0,
+        };
+        let svg = Chart::Pca(c.clone()).to_svg(280, 320).unwrap();
+        assert!(svg.contains("PC1 (14.3 % of variance)") && svg.contains("PC2 (9.5 %)"), "axis titles");
+        assert!(svg.contains("ringed: predicted wrong (1 of 3)"));
+        // Circles: the wrong point's dot and ring, and the legend's sample dot and ring.
+        assert_eq!(svg.matches("<circle").count(), 4, "one ringed point");
+        let right = PcaChart { predicted: vec![0, 1, 2], ..c.clone() };
+        assert_eq!(Chart::Pca(right).to_svg(280, 320).unwrap().matches("<circle").count(), 2, "no point ringed");
+        let bad = PcaChart { predicted: vec![0, 1], ..c };
+        assert_eq!(Chart::Pca(bad).check().unwrap_err(), "pca predicted: 2 values where 3 were expected");
     }
 
     #[test]

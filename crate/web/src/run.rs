@@ -4,6 +4,7 @@ use crate::{lenient_settings, to_js};
 use batchscape_core::boundary::{decision_map, frame_of, points_of};
 use batchscape_core::facts::{limits, run_progress, scenario_facts};
 use batchscape_core::images::{image_report, shown_images};
+use batchscape_core::input_pca::test_projection;
 use batchscape_core::scenario::Scenario;
 use batchscape_core::slots::Slots;
 use batchscape_core::train::{Status, Trainer};
@@ -145,6 +146,17 @@ impl Session {
             return Vec::new();
         }
         shown_images(&self.scenario.split.test).0
+    }
+
+    /// The test images on their first two principal components
+    /// ([`batchscape_core::input_pca::Projection`]: coordinates, true labels, variance shares,
+    /// fingerprint) when the data has no input plane; `undefined` otherwise. A property of the
+    /// scenario, not of a run: computed once per settings change.
+    pub fn test_projection(&self) -> Result<JsValue, JsError> {
+        if self.scenario.mlp.input_dim() <= 2 {
+            return Ok(JsValue::UNDEFINED);
+        }
+        to_js(&test_projection(&self.scenario.split.test))
     }
 
     /// The labels of [`Session::shown_images`].

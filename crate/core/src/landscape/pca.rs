@@ -123,41 +123,11 @@ pub fn pca_plane(mlp: &Mlp, trajectories: &[Vec<Vec<f32>>], reference: &[f32], d
 }
 
 /// All eigenvalues of a small symmetric `n × n` matrix (row-major) by cyclic Jacobi rotations
-/// (Golub & Van Loan §8.5): an independent solver for tests of λ_max and of the PCA.
+/// ([`crate::input_pca::symmetric_eigen`]): an independent solver for tests of λ_max and of
+/// the power iteration above.
 #[cfg(test)]
 pub(crate) fn jacobi_eigenvalues(m: &[f64], n: usize) -> Vec<f64> {
-    let mut a = m.to_vec();
-    for _sweep in 0..100 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
-        let diag: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum();
-        if off <= 1e-30 * diag.max(1e-300) {
-            break;
-        }
-        for p in 0..n {
-            for q in p + 1..n {
-                let apq = a[p * n + q];
-                if apq == 0.0 {
-                    continue;
-                }
-                // Rotation angle φ with cot 2φ = (a_qq − a_pp)/(2 a_pq) zeroes a_pq.
-                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..n {
-                    let (akp, akq) = (a[k * n + p], a[k * n + q]);
-                    a[k * n + p] = c * akp - s * akq;
-                    a[k * n + q] = s * akp + c * akq;
-                }
-                for k in 0..n {
-                    let (apk, aqk) = (a[p * n + k], a[q * n + k]);
-                    a[p * n + k] = c * apk - s * aqk;
-                    a[q * n + k] = s * apk + c * aqk;
-                }
-            }
-        }
-    }
-    (0..n).map(|i| a[i * n + i]).collect()
+    crate::input_pca::symmetric_eigen(m.to_vec(), n).0
 }
 
 #[cfg(test)]
