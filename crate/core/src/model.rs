@@ -303,8 +303,19 @@ impl Mlp {
     }
 
     /// Mean loss over the rows loaded in `ws` and, into `grad` (length `n_params`), its
-    /// gradient with respect to θ (backpropagation).
+    /// gradient with respect to θ (backpropagation). f32 batches of at most
+    /// [`crate::tiny::TINY`] rows go example by example ([`crate::tiny`], the same bits).
     pub fn loss_grad<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>, grad: &mut [T]) -> T {
+        if rows <= crate::tiny::TINY {
+            if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), f32_workspace(ws)) {
+                return T::from_f64(self.loss_grad_tiny(theta, rows, ws, grad) as f64);
+            }
+        }
+        self.loss_grad_batched(theta, rows, ws, grad)
+    }
+
+    /// [`Mlp::loss_grad`] by the batched passes whatever the batch size.
+    pub(crate) fn loss_grad_batched<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>, grad: &mut [T]) -> T {
         self.forward(theta, rows, ws);
         let last = self.layers.len() - 1;
         let scale = T::one() / T::from_f64(rows as f64);
@@ -486,13 +497,13 @@ fn f32_workspace<T: Real>(ws: &mut Workspace<T>) -> Option<&mut Workspace<f32>> 
 /// Allocated once, reused every step.
 pub struct Workspace<T> {
     cap: usize,
-    x: Vec<T>,
-    y: Vec<T>,
-    z: Vec<Vec<T>>,
-    a: Vec<Vec<T>>,
-    delta: Vec<Vec<T>>,
+    pub(crate) x: Vec<T>,
+    pub(crate) y: Vec<T>,
+    pub(crate) z: Vec<Vec<T>>,
+    pub(crate) a: Vec<Vec<T>>,
+    pub(crate) delta: Vec<Vec<T>>,
     /// Per-row losses (f32 path).
-    ell: Vec<T>,
+    pub(crate) ell: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {

@@ -17,6 +17,7 @@
 //! multiply-add, so runs are bit-identical natively and in wasm. Hand-written because the rules
 //! are three lines each and must run on our flat `&mut [f32]` in a fixed operation order.
 
+use crate::kernels::LANES;
 use crate::real::Real;
 
 /// Adam's first-moment decay β₁.
@@ -98,18 +99,25 @@ impl<T: Real> Optimizer<T> {
         self.t
     }
 
-    /// One update of `theta` from the gradient `grad` with learning rate `lr`.
-    pub fn step(&mut self, theta: &mut [T], grad: &[T], lr: T) {
+    /// One update of `theta` from the gradient `grad` with learning rate `lr`; returns whether
+    /// every updated parameter is finite. The check rides in the update loop (each new value is
+    /// tested as it is written), so a step's divergence check costs no second pass over θ.
+    pub fn step(&mut self, theta: &mut [T], grad: &[T], lr: T) -> bool {
         debug_assert_eq!(theta.len(), grad.len());
         self.t += 1;
         if self.config.weight_decay != 0.0 {
             let keep = T::one() - lr * T::from_f64(self.config.weight_decay);
             theta.iter_mut().for_each(|t| *t = *t * keep);
         }
+        if let (Method::Sgd, Some(theta), Some(grad), Some(lr)) = (self.config.method, T::f32_slice_mut(theta), T::f32_slice(grad), T::f32_slice(std::slice::from_ref(&lr))) {
+            return sgd_f32(theta, grad, lr[0]);
+        }
+        let mut finite = true;
         match self.config.method {
             Method::Sgd => {
                 for (t, &g) in theta.iter_mut().zip(grad) {
                     *t = *t - lr * g;
+                    finite &= t.is_finite();
                 }
             }
             Method::Momentum => {
@@ -117,6 +125,7 @@ impl<T: Real> Optimizer<T> {
                 for ((t, &g), v) in theta.iter_mut().zip(grad).zip(&mut self.first) {
                     *v = mu * *v + g;
                     *t = *t - lr * *v;
+                    finite &= t.is_finite();
                 }
             }
             Method::Adam => {
@@ -131,10 +140,35 @@ impl<T: Real> Optimizer<T> {
                     let m_hat = *m / c1;
                     let v_hat = *v / c2;
                     *t = *t - lr * m_hat / (v_hat.sqrt() + eps);
+                    finite &= t.is_finite();
                 }
             }
         }
+        finite
     }
+}
+
+/// Plain SGD in f32, `θ ← θ − η·g`, in blocks of [`LANES`] with the finiteness test of
+/// [`crate::kernels::all_finite`] (exponent bits plus one carry into the sign bit only for ∞
+/// and NaN) OR-ed into lane accumulators: no branch per element, so the loop vectorizes.
+fn sgd_f32(theta: &mut [f32], grad: &[f32], lr: f32) -> bool {
+    const EXP: u32 = 0x7f80_0000;
+    const ONE: u32 = 0x0080_0000;
+    let mut acc = [0u32; LANES];
+    let mut tc = theta.chunks_exact_mut(LANES);
+    let mut gc = grad.chunks_exact(LANES);
+    for (tb, gb) in (&mut tc).zip(&mut gc) {
+        for k in 0..LANES {
+            tb[k] = tb[k] - lr * gb[k];
+            acc[k] |= (tb[k].to_bits() & EXP) + ONE;
+        }
+    }
+    let mut bad = acc.iter().fold(0, |m, &a| m | a);
+    for (t, &g) in tc.into_remainder().iter_mut().zip(gc.remainder()) {
+        *t = *t - lr * g;
+        bad |= (t.to_bits() & EXP) + ONE;
+    }
+    bad & 0x8000_0000 == 0
 }
 
 #[cfg(test)]
