@@ -528,12 +528,20 @@ impl<T: Real> Workspace<T> {
     /// Copies the examples `idx` of `data` into the first `idx.len()` rows.
     pub fn load(&mut self, data: &Dataset, idx: &[u32]) {
         let dim = data.dim;
-        for (r, &i) in idx.iter().enumerate() {
-            let i = i as usize;
-            for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i)) {
-                *x = T::from_f64(v as f64);
+        if let Some(x) = T::f32_slice_mut(&mut self.x) {
+            // f32 (training): a plain copy, the same values as the conversion below.
+            for (xr, &i) in x.chunks_exact_mut(dim).zip(idx) {
+                xr.copy_from_slice(data.row(i as usize));
             }
-            self.y[r] = T::from_f64(data.y[i] as f64);
+        } else {
+            for (r, &i) in idx.iter().enumerate() {
+                for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i as usize)) {
+                    *x = T::from_f64(v as f64);
+                }
+            }
+        }
+        for (y, &i) in self.y.iter_mut().zip(idx) {
+            *y = T::from_f64(data.y[i as usize] as f64);
         }
     }
 

@@ -88,7 +88,7 @@ impl Mlp {
             add_row(delta, gb, r == 0);
             if l > 0 {
                 let prev = &mut d_lo[l - 1][r * fan_in..(r + 1) * fan_in];
-                kernels::back(delta, 1, fan_out, &theta[layer.w_off..layer.b_off], fan_in, prev);
+                back_row(delta, &theta[layer.w_off..layer.b_off], prev);
                 let a = &ws.a[l - 1][r * fan_in..(r + 1) * fan_in];
                 match self.activation {
                     Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d *= 1.0 - a * a),
@@ -129,6 +129,20 @@ fn outer_add_sized<const IN: usize, const OUT: usize, const FIRST: bool>(a: &[f3
             let s = if FIRST { 0.0 } else { *g };
             *g = s + ai * dj;
         }
+    }
+}
+
+/// One row of [`kernels::back`]: `prev[i] = Σ_j d[j]·w[i][j]`. A single output (`d` one long)
+/// gives `prev[i] = 0 + d[0]·w[i][0]`, `kernels::back`'s tail sum of one term, here in lanes
+/// along `i` (the kernel's column is contiguous then) instead of 16 one-term dot products.
+fn back_row(d: &[f32], w: &[f32], prev: &mut [f32]) {
+    if let [d0] = *d {
+        let n = prev.len();
+        for (p, &wi) in prev.iter_mut().zip(&w[..n]) {
+            *p = 0.0 + d0 * wi;
+        }
+    } else {
+        kernels::back(d, 1, d.len(), w, prev.len(), prev);
     }
 }
 
