@@ -250,6 +250,37 @@ mod tests {
         assert!(close(&theta, &[1.61], 1e-12), "{theta:?}");
     }
 
+    /// `step` reports whether every updated parameter is finite, for every rule, with and without
+    /// weight decay, in f32 (SGD's lane loop, values in its blocks and in its tail) and f64;
+    /// SGD's f32 loop gives the generic formula's bits.
+    #[test]
+    fn step_reports_a_non_finite_parameter_wherever_it_appears() {
+        for method in Method::ALL {
+            for weight_decay in [0.0, 0.1] {
+                let config = OptimConfig { method, momentum: 0.9, weight_decay };
+                for bad_at in [None, Some(0), Some(7), Some(8), Some(36)] {
+                    for bad in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+                        let mut theta: Vec<f32> = (0..37).map(|k| (k as f32 * 0.37).sin()).collect();
+                        let mut grad: Vec<f32> = (0..37).map(|k| (k as f32 * 0.71).cos()).collect();
+                        if let Some(i) = bad_at {
+                            grad[i] = bad;
+                        }
+                        let mut t64: Vec<f64> = theta.iter().map(|&v| v as f64).collect();
+                        let g64: Vec<f64> = grad.iter().map(|&v| v as f64).collect();
+                        let want = theta.iter().zip(&grad).map(|(&t, &g)| t * (1.0 - 0.1 * weight_decay as f32) - 0.1 * g).collect::<Vec<f32>>();
+                        let finite = Optimizer::<f32>::new(config, 37).step(&mut theta, &grad, 0.1);
+                        assert_eq!(finite, bad_at.is_none(), "{config:?} {bad_at:?} {bad}");
+                        assert_eq!(Optimizer::<f64>::new(config, 37).step(&mut t64, &g64, 0.1), bad_at.is_none());
+                        if method == Method::Sgd && bad_at.is_none() {
+                            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                            assert_eq!(bits(&theta), bits(&want));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Plain SGD in f32 is exactly `θ − η·g`, the update W1's reference loss was produced with.
     #[test]
     fn sgd_is_exactly_theta_minus_eta_g_in_f32() {
