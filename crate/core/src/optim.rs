@@ -151,8 +151,9 @@ impl<T: Real> Optimizer<T> {
 /// Plain SGD in f32, `θ ← θ − η·g`, in blocks of [`LANES`], testing every new value as it is
 /// written: `θ·0` is ±0 for a finite θ and NaN for ±∞ or NaN, and it is summed into lane
 /// accumulators that start at +0 (so they stay +0 until a NaN arrives). Two operations per
-/// value and no branch, so the loop vectorizes; callgrind counted 803 instructions per call on
-/// 337 values against 1 113 for the update followed by [`crate::kernels::all_finite`].
+/// value and no branch, so the loop vectorizes. callgrind, on a stand-alone copy (x86-64, SSE2,
+/// 337 values): 803 instructions per call, against 974 for the `all_finite` bit test in this
+/// loop and 1 113 for the update followed by a [`crate::kernels::all_finite`] pass.
 fn sgd_f32(theta: &mut [f32], grad: &[f32], lr: f32) -> bool {
     let len = theta.len();
     let full = len / LANES * LANES;
