@@ -165,14 +165,14 @@ fn sgd_f32(theta: &mut [f32], grad: &[f32], lr: f32) -> bool {
         t.copy_from_slice(tb);
         g.copy_from_slice(gb);
         for k in 0..LANES {
-            t[k] = t[k] - lr * g[k];
-            acc[k] = acc[k] + t[k] * 0.0;
+            t[k] -= lr * g[k];
+            acc[k] += t[k] * 0.0;
         }
         tb.copy_from_slice(&t);
     }
     let mut finite = acc.iter().all(|&a| a == 0.0);
     for (t, &g) in t_rest.iter_mut().zip(g_rest) {
-        *t = *t - lr * g;
+        *t -= lr * g;
         finite &= t.is_finite();
     }
     finite

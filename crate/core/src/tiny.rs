@@ -37,7 +37,7 @@ impl Mlp {
         let mut total = 0.0f32;
         for r in 0..rows {
             self.forward_row(theta, r, ws);
-            total = total + self.output_error_row(r, ws, scale);
+            total += self.output_error_row(r, ws, scale);
             self.backward_row(theta, r, ws, grad);
         }
         total * scale
@@ -76,7 +76,7 @@ impl Mlp {
         } else {
             self.loss.example(z, ws.y[r], d)
         };
-        d.iter_mut().for_each(|d| *d = *d * scale);
+        d.iter_mut().for_each(|d| *d *= scale);
         ell
     }
 
