@@ -58,3 +58,42 @@ fn the_fused_path_gives_the_batched_paths_bits_for_every_architecture_and_tiny_b
     }
     assert_eq!(compared, 7 * 4 * 600);
 }
+
+/// B = 1 with plain SGD: [`Mlp::sgd_step_one`] (the update applied during back-propagation)
+/// gives the bits of the batched gradient followed by `Optimizer::step`, every loss and every θ
+/// over 600 steps, for every network of the test above.
+#[test]
+fn the_fused_sgd_step_gives_the_gradient_then_update_bits() {
+    let moons = moons(64, 0, 0.2, &mut Mulberry32::new(11)).train;
+    let classes = three_class_data(64);
+    let cases: Vec<(Mlp, &Dataset)> = vec![
+        (Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce), &moons),
+        (Mlp::new(2, &[16, 16], Activation::Relu, Loss::Bce), &moons),
+        (Mlp::new(2, &[5, 9], Activation::Sigmoid, Loss::Mse), &moons),
+        (Mlp::new(2, &[], Activation::Tanh, Loss::Mse), &moons),
+        (Mlp::with_outputs(2, &[6, 11], 3, Activation::Relu, Loss::Softmax), &classes),
+    ];
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    for (k, (mlp, data)) in cases.iter().enumerate() {
+        let theta0 = mlp.init_glorot(&mut Mulberry32::new(70 + k as u32));
+        let (mut t_fused, mut t_ref) = (theta0.clone(), theta0);
+        let mut grad = vec![0.0f32; mlp.n_params()];
+        let (mut ws_fused, mut ws_ref) = (Workspace::<f32>::new(mlp, 1), Workspace::<f32>::new(mlp, 1));
+        let mut opt = Optimizer::new(OptimConfig::SGD, mlp.n_params());
+        assert!(opt.is_plain_sgd());
+        let mut sampler = Sampler::new(data.len(), 1, 99);
+        for step in 0..600 {
+            let idx = sampler.next_batch().to_vec();
+            ws_fused.load(data, &idx);
+            ws_ref.load(data, &idx);
+            let (l_fused, finite) = mlp.sgd_step_one(&mut t_fused, &mut ws_fused, 0.1);
+            let l_ref = mlp.loss_grad_batched(&t_ref, 1, &mut ws_ref, &mut grad);
+            let finite_ref = opt.step(&mut t_ref, &grad, 0.1);
+            assert_eq!(l_fused.to_bits(), l_ref.to_bits(), "loss {mlp:?}, step {step}");
+            assert_eq!(bits(&t_fused), bits(&t_ref), "θ {mlp:?}, step {step}");
+            assert!(finite && finite_ref, "{mlp:?}, step {step}");
+        }
+    }
+    let decayed = Optimizer::<f32>::new(OptimConfig { weight_decay: 0.1, ..OptimConfig::SGD }, 3);
+    assert!(!decayed.is_plain_sgd());
+}
