@@ -99,18 +99,6 @@ impl<T: Real> Optimizer<T> {
         self.t
     }
 
-    /// Whether an update is plain SGD, `θ ← θ − η·g` with no decay and no state (W1's optimizer),
-    /// which [`crate::train::Trainer`] then applies itself at B = 1 while back-propagating
-    /// (`Mlp::sgd_step_one`), calling [`Optimizer::count_step`] instead of [`Optimizer::step`].
-    pub fn is_plain_sgd(&self) -> bool {
-        self.config.method == Method::Sgd && self.config.weight_decay == 0.0
-    }
-
-    /// Counts a plain-SGD update applied elsewhere (see [`Optimizer::is_plain_sgd`]).
-    pub(crate) fn count_step(&mut self) {
-        self.t += 1;
-    }
-
     /// One update of `theta` from the gradient `grad` with learning rate `lr`; returns whether
     /// every updated parameter is finite. The check rides in the update loop (each new value is
     /// tested as it is written), so a step's divergence check costs no second pass over θ.

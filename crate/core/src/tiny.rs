@@ -43,50 +43,6 @@ impl Mlp {
         total * scale
     }
 
-    /// One plain-SGD step (`θ ← θ − η·g`, no weight decay) on the single example in row 0 of
-    /// `ws`, without storing the gradient: each layer's `g = 0 + a·d` (as [`outer_add`] writes it
-    /// for one row) is subtracted from θ as it is formed, after the layer's kernel has
-    /// back-propagated the error (so every value is the one [`Mlp::loss_grad_tiny`] followed by
-    /// `Optimizer::step` computes). Returns the loss as `loss_grad` does and whether every new
-    /// parameter is finite.
-    pub(crate) fn sgd_step_one(&self, theta: &mut [f32], ws: &mut Workspace<f32>, lr: f32) -> (f32, bool) {
-        self.forward_row(theta, 0, ws);
-        let loss = (0.0 + self.output_error_row(0, ws, 1.0)) * 1.0;
-        let mut bad = 0u32;
-        for l in (0..self.layers.len()).rev() {
-            let layer = self.layers[l];
-            let (fan_in, fan_out) = (layer.fan_in, layer.fan_out);
-            let (d_lo, d_hi) = ws.delta.split_at_mut(l);
-            let delta = &d_hi[0][..fan_out];
-            if l > 0 {
-                let prev = &mut d_lo[l - 1][..fan_in];
-                back_row(delta, &theta[layer.w_off..layer.b_off], prev);
-                self.times_derivative(prev, &ws.a[l - 1][..fan_in], &ws.z[l - 1][..fan_in]);
-            }
-            let input = if l == 0 { &ws.x[..fan_in] } else { &ws.a[l - 1][..fan_in] };
-            let (w, b) = theta[layer.w_off..layer.b_off + fan_out].split_at_mut(layer.b_off - layer.w_off);
-            for (wi, &ai) in w.chunks_exact_mut(fan_out).zip(input) {
-                for (w, &dj) in wi.iter_mut().zip(delta) {
-                    *w -= lr * (0.0 + ai * dj);
-                    bad |= nonfinite_bits(*w);
-                }
-            }
-            for (b, &dj) in b.iter_mut().zip(delta) {
-                *b -= lr * (0.0 + dj);
-                bad |= nonfinite_bits(*b);
-            }
-        }
-        (loss, bad & 0x8000_0000 == 0)
-    }
-
-    /// `prev ← prev·σ′` from the activations `a` (and pre-activations `z`) of the layer below.
-    fn times_derivative(&self, prev: &mut [f32], a: &[f32], z: &[f32]) {
-        match self.activation {
-            Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d *= 1.0 - a * a),
-            act => prev.iter_mut().zip(a).zip(z).for_each(|((d, &a), &z)| *d *= act.derivative(a, z)),
-        }
-    }
-
     /// The forward pass of row `r`: every layer's `z` and `a` for that row.
     fn forward_row(&self, theta: &[f32], r: usize, ws: &mut Workspace<f32>) {
         let last = self.layers.len() - 1;
@@ -139,7 +95,14 @@ impl Mlp {
             if l > 0 {
                 let prev = &mut d_lo[l - 1][r * fan_in..(r + 1) * fan_in];
                 back_row(delta, &theta[layer.w_off..layer.b_off], prev);
-                self.times_derivative(prev, &ws.a[l - 1][r * fan_in..(r + 1) * fan_in], &ws.z[l - 1][r * fan_in..(r + 1) * fan_in]);
+                let a = &ws.a[l - 1][r * fan_in..(r + 1) * fan_in];
+                match self.activation {
+                    Activation::Tanh => prev.iter_mut().zip(a).for_each(|(d, &a)| *d *= 1.0 - a * a),
+                    act => {
+                        let z = &ws.z[l - 1][r * fan_in..(r + 1) * fan_in];
+                        prev.iter_mut().zip(a).zip(z).for_each(|((d, &a), &z)| *d *= act.derivative(a, z));
+                    }
+                }
             }
         }
     }
@@ -173,13 +136,6 @@ fn outer_add_sized<const IN: usize, const OUT: usize, const FIRST: bool>(a: &[f3
             *g = s + ai * dj;
         }
     }
-}
-
-/// The sign bit of the result is set exactly when `v` is ±∞ or NaN (the exponent bits plus one
-/// carry into it only when they are all ones), the test of [`kernels::all_finite`], OR-able.
-#[inline(always)]
-fn nonfinite_bits(v: f32) -> u32 {
-    (v.to_bits() & 0x7f80_0000) + 0x0080_0000
 }
 
 /// One row of [`kernels::back`]: `prev[i] = Σ_j d[j]·w[i][j]`. A single output (`d` one long)

@@ -319,15 +319,9 @@ impl Trainer {
             let idx = self.sampler.next_batch();
             self.ws.load(&self.split.train, idx);
             let rows = idx.len();
+            let loss = self.mlp.loss_grad(&self.theta, rows, &mut self.ws, &mut self.grad);
             let lr = self.spec.lr_at(self.step + 1) as f32;
-            let (loss, finite) = if rows == 1 && self.optimizer.is_plain_sgd() {
-                // B = 1, plain SGD: the update happens during back-propagation (crate::tiny).
-                self.optimizer.count_step();
-                self.mlp.sgd_step_one(&mut self.theta, &mut self.ws, lr)
-            } else {
-                let loss = self.mlp.loss_grad(&self.theta, rows, &mut self.ws, &mut self.grad);
-                (loss, self.optimizer.step(&mut self.theta, &self.grad, lr))
-            };
+            let finite = self.optimizer.step(&mut self.theta, &self.grad, lr);
             self.step += 1;
             done += 1;
             if !loss.is_finite() || !finite {
