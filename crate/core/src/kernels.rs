@@ -13,8 +13,8 @@
 //! θ's row-major `fan_in × fan_out`, so the lanes run along a layer's outputs `j`, contiguous
 //! in both. Columns go in blocks of [`LANES`] = 8 (two 4-lane vectors, kept in registers as a
 //! `[f32; 8]` accumulator); widths that are not multiples of 8 finish with a scalar tail in
-//! the same order. One example at a time is therefore as efficient as a batch, which is what
-//! keeps batch size 1 fast.
+//! the same order, so a single row runs the same code; B = 1 training goes example by example
+//! through [`crate::tiny`], which calls these kernels on one row.
 //!
 //! **Orders:** `z[r][j] = ((b[j] + a[r][0]·w[0][j]) + a[r][1]·w[1][j]) + …` (inputs in order);
 //! weight and bias gradients sum the rows in order `r = 0, 1, …` starting from 0; back-propagated
@@ -265,8 +265,9 @@ fn back_sized<const OUT: usize, const IN: usize>(delta: &[f32], rows: usize, fan
     }
 }
 
-/// Whether every value is finite, without an early exit so that it vectorizes (a step's
-/// divergence check runs over all of θ).
+/// Whether every value is finite, without an early exit so that it vectorizes. Training no
+/// longer calls it per step (`Optimizer::step` tests each new θ as it writes it); the tests
+/// use it as the reference check.
 pub fn all_finite(values: &[f32]) -> bool {
     // The exponent field plus one unit carries into the sign bit only when it is all ones
     // (infinity or NaN): additions and ORs only, in LANES independent lanes.

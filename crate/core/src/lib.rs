@@ -35,6 +35,7 @@ pub mod seeds;
 pub mod settings;
 pub mod slots;
 pub mod sweep;
+pub mod tiny;
 pub mod train;
 pub mod w1;
 

@@ -303,8 +303,19 @@ impl Mlp {
     }
 
     /// Mean loss over the rows loaded in `ws` and, into `grad` (length `n_params`), its
-    /// gradient with respect to θ (backpropagation).
+    /// gradient with respect to θ (backpropagation). f32 batches of at most
+    /// [`crate::tiny::TINY`] rows go example by example ([`crate::tiny`], the same bits).
     pub fn loss_grad<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>, grad: &mut [T]) -> T {
+        if rows <= crate::tiny::TINY {
+            if let (Some(theta), Some(grad), Some(ws)) = (T::f32_slice(theta), T::f32_slice_mut(grad), f32_workspace(ws)) {
+                return T::from_f64(self.loss_grad_tiny(theta, rows, ws, grad) as f64);
+            }
+        }
+        self.loss_grad_batched(theta, rows, ws, grad)
+    }
+
+    /// [`Mlp::loss_grad`] by the batched passes whatever the batch size.
+    pub(crate) fn loss_grad_batched<T: Real>(&self, theta: &[T], rows: usize, ws: &mut Workspace<T>, grad: &mut [T]) -> T {
         self.forward(theta, rows, ws);
         let last = self.layers.len() - 1;
         let scale = T::one() / T::from_f64(rows as f64);
@@ -486,13 +497,13 @@ fn f32_workspace<T: Real>(ws: &mut Workspace<T>) -> Option<&mut Workspace<f32>> 
 /// Allocated once, reused every step.
 pub struct Workspace<T> {
     cap: usize,
-    x: Vec<T>,
-    y: Vec<T>,
-    z: Vec<Vec<T>>,
-    a: Vec<Vec<T>>,
-    delta: Vec<Vec<T>>,
+    pub(crate) x: Vec<T>,
+    pub(crate) y: Vec<T>,
+    pub(crate) z: Vec<Vec<T>>,
+    pub(crate) a: Vec<Vec<T>>,
+    pub(crate) delta: Vec<Vec<T>>,
     /// Per-row losses (f32 path).
-    ell: Vec<T>,
+    pub(crate) ell: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -517,12 +528,20 @@ impl<T: Real> Workspace<T> {
     /// Copies the examples `idx` of `data` into the first `idx.len()` rows.
     pub fn load(&mut self, data: &Dataset, idx: &[u32]) {
         let dim = data.dim;
-        for (r, &i) in idx.iter().enumerate() {
-            let i = i as usize;
-            for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i)) {
-                *x = T::from_f64(v as f64);
+        if let Some(x) = T::f32_slice_mut(&mut self.x) {
+            // f32 (training): a plain copy, the same values as the conversion below.
+            for (xr, &i) in x.chunks_exact_mut(dim).zip(idx) {
+                xr.copy_from_slice(data.row(i as usize));
             }
-            self.y[r] = T::from_f64(data.y[i] as f64);
+        } else {
+            for (r, &i) in idx.iter().enumerate() {
+                for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i as usize)) {
+                    *x = T::from_f64(v as f64);
+                }
+            }
+        }
+        for (y, &i) in self.y.iter_mut().zip(idx) {
+            *y = T::from_f64(data.y[i as usize] as f64);
         }
     }
 

@@ -321,10 +321,10 @@ impl Trainer {
             let rows = idx.len();
             let loss = self.mlp.loss_grad(&self.theta, rows, &mut self.ws, &mut self.grad);
             let lr = self.spec.lr_at(self.step + 1) as f32;
-            self.optimizer.step(&mut self.theta, &self.grad, lr);
+            let finite = self.optimizer.step(&mut self.theta, &self.grad, lr);
             self.step += 1;
             done += 1;
-            if !loss.is_finite() || !crate::kernels::all_finite(&self.theta) {
+            if !loss.is_finite() || !finite {
                 self.diverge(format!("the minibatch loss became {loss}"));
                 break;
             }

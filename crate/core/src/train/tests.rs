@@ -78,6 +78,49 @@ fn a_huge_learning_rate_is_marked_diverged_with_its_step() {
         other => panic!("expected divergence, got {other:?}"),
     }
 }
+/// The divergence check rides in the optimizer's update loop: a run stops at the same step,
+/// with the same θ bits, as a reference loop that trains by the batched path and checks θ with
+/// a separate pass ([`crate::kernels::all_finite`], the check before it moved). A linear
+/// regression at η = 10 overflows to ∞ within a few dozen steps (no record in between).
+#[test]
+fn divergence_is_reported_at_the_step_where_theta_first_overflows() {
+    let split = Arc::new(moons(64, 8, 0.2, &mut Mulberry32::new(3)));
+    let mlp = Mlp::new(2, &[], Activation::Tanh, Loss::Mse);
+    let theta0 = vec![0.5f32, -0.5, 0.1];
+    let configs = [
+        OptimConfig::SGD,
+        OptimConfig { method: Method::Sgd, momentum: 0.0, weight_decay: 0.01 },
+        OptimConfig { method: Method::Momentum, momentum: 0.9, weight_decay: 0.0 },
+    ];
+    for optim in configs {
+        for b in [1, 3, 32] {
+            let mut spec = RunSpec::sgd(b, 10.0, 100_000, 1);
+            spec.optim = optim;
+            let mut t = Trainer::new(&mlp, split.clone(), &theta0, spec, 9);
+            let Status::Diverged { step, .. } = t.advance(usize::MAX).clone() else { panic!("{optim:?} B = {b}: no divergence") };
+            let mut sampler = Sampler::new(split.train.len(), b, 9);
+            let mut ws = Workspace::new(&mlp, b);
+            let mut opt = Optimizer::new(optim, mlp.n_params());
+            let (mut theta, mut grad) = (theta0.clone(), vec![0.0f32; mlp.n_params()]);
+            let mut k = 0;
+            loop {
+                k += 1;
+                let idx = sampler.next_batch().to_vec();
+                ws.load(&split.train, &idx);
+                let loss = mlp.loss_grad_batched(&theta, b, &mut ws, &mut grad);
+                opt.step(&mut theta, &grad, 10.0);
+                if !loss.is_finite() || !crate::kernels::all_finite(&theta) {
+                    break;
+                }
+            }
+            assert!(k > 2 && k < 1000, "{optim:?} B = {b}: {k}");
+            assert_eq!(step, k, "{optim:?} B = {b}");
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(t.theta()), bits(&theta), "{optim:?} B = {b}");
+        }
+    }
+}
+
 #[test]
 fn learning_rate_rules_scale_eta0_by_the_batch_ratio() {
     // η₀ = 0.1 at B₀ = 16: B = 64 is four times B₀.
