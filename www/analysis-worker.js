@@ -5,7 +5,7 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
 const FINE_ROWS = 3;
@@ -28,7 +28,7 @@ let version = 0;             // bumps on every change; a fine pass aborts when i
 let working = false;
 
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
-const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);

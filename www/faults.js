@@ -14,6 +14,8 @@
 //        'throw'     the worker throws in its message handler (an uncaught error event)
 //        'close'     the worker calls self.close() (no event at all: the watchdog finds it)
 //        'terminate' the page terminates the worker (likewise silent)
+//        'oom'       the worker calls the wasm export `test_fault_oom`: it allocates until the
+//                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
 //          'laws:<w>' (worker w of the laws pool), 'parallel', 'seeds'.
 // `workerMemory()` asks every live worker for its wasm memory size (bytes), for the soak test.
@@ -57,6 +59,7 @@ export function watchWorker(name, worker, onDead, { timeoutMs = DEAD_MS } = {}) 
 /** A worker's failure as one short reason: an error event, or an 'error' message it posted. */
 export function reasonOf(eventOrMsg) {
   const text = eventOrMsg?.message || String(eventOrMsg ?? '') || 'unknown error';
+  if (/^out of memory/.test(text)) return text;   // an allocation failure (worker-faults.js, failureText)
   return /unreachable|RuntimeError|out of memory|memory access/i.test(text) ? `the wasm code trapped (${text})` : text;
 }
 
@@ -65,7 +68,7 @@ export function injectFault(kind, target) {
   const w = watched.get(target)?.worker;
   if (!w) throw new Error(`injectFault: no live worker '${target}' (live: ${[...watched.keys()].join(', ')})`);
   if (kind === 'terminate') w.terminate();
-  else if (['trap', 'throw', 'close'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
+  else if (['trap', 'throw', 'close', 'oom'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
   else throw new Error(`injectFault: unknown kind '${kind}'`);
 }
 

@@ -3,7 +3,7 @@
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
 const FRAME_MS = 120;    // at most one progress frame per run this often
@@ -21,7 +21,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
 // Any error here (a trap in the wasm code included) is reported; the page then replaces this
 // worker and marks its unfinished runs failed (www/workers.js).
-const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);

@@ -10,7 +10,7 @@
 //! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
 //! | [`bench`] | `bench.html` | the W1 benchmark |
-//! | [`faults`] | every worker, test only | `test_fault_trap`: a wasm trap for the fault-injection tests |
+//! | [`faults`] | every worker | the allocator that records an allocation failure (out of memory); test only: `test_fault_trap`, `test_fault_oom` |
 //!
 //! Values cross as typed arrays (`Vec<f32>` → `Float32Array`) or as plain objects through
 //! `serde-wasm-bindgen` (the structs they come from are the types); no positional lists.
