@@ -18,7 +18,7 @@
 //                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
 //          'laws:<w>' (worker w of the laws pool), 'parallel', 'seeds'.
-// `workerMemory()` asks every live worker for its wasm memory size (bytes), for the soak test.
+// `workerMemory()` asks every live worker for its wasm memory size and live allocations (bytes), for the soak test.
 
 export const PING_MS = 1000;
 /** Silence (ms) after which a worker is declared dead: generous, as a busy two-core machine
@@ -75,11 +75,16 @@ export function injectFault(kind, target) {
 /** Test only: the names of the live (watched) workers. */
 export const liveWorkers = () => [...watched.keys()];
 
-/** Every live worker's wasm memory in bytes, by name (null: no answer within 5 s, or no wasm yet). */
+/**
+ * Every live worker's wasm memory by name: { bytes: the linear memory's size (it never
+ * shrinks: the allocator's high-water mark), live: bytes allocated and not yet freed, peak: the
+ * most bytes live at once since the last call } (null:
+ * no answer within 5 s, or no wasm yet).
+ */
 export async function workerMemory() {
   const ask = ([name, { worker }]) => new Promise((resolve) => {
-    const done = (bytes) => { worker.removeEventListener('message', on); clearTimeout(t); resolve([name, bytes]); };
-    const on = (e) => { if (e.data?.type === 'test-memory') done(e.data.bytes); };
+    const done = (m) => { worker.removeEventListener('message', on); clearTimeout(t); resolve([name, m]); };
+    const on = (e) => { if (e.data?.type === 'test-memory') done(e.data.bytes == null ? null : { bytes: e.data.bytes, live: e.data.live, peak: e.data.peak }); };
     const t = setTimeout(() => done(null), 5000);
     worker.addEventListener('message', on);
     worker.postMessage({ type: 'test-memory' });

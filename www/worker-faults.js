@@ -1,6 +1,6 @@
 // Worker faults, the worker's side (see www/faults.js): every worker calls `testMessage` first in
 // its message handler. It answers the page's watchdog ('ping' → 'pong'), the soak test's
-// memory question ('test-memory' → its wasm memory in bytes) and, for the fault-injection tests,
+// memory question ('test-memory' → its wasm memory and its live allocations, in bytes) and, for the fault-injection tests,
 // 'test-fault' messages: 'throw' throws here (an uncaught error in the handler), 'close' calls
 // self.close(), 'trap' calls the wasm export `test_fault_trap` (an `unreachable` trap) and 'oom'
 // the export `test_fault_oom` (allocates until the wasm memory cannot grow: a real allocation
@@ -17,7 +17,11 @@ export function testMessage(msg, ready) {
     return true;
   }
   if (msg?.type === 'test-memory') {
-    Promise.resolve(ready).then((wasm) => self.postMessage({ type: 'test-memory', bytes: wasm?.memory?.buffer?.byteLength ?? null }));
+    // bytes: the linear memory (never shrinks); live: allocated and not freed; peak: the most live
+    // since the last question (crate/web/src/faults.rs).
+    Promise.resolve(ready).then((wasm) => self.postMessage({
+      type: 'test-memory', bytes: wasm?.memory?.buffer?.byteLength ?? null, live: wasm?.alloc_live_bytes?.() ?? null, peak: wasm?.alloc_peak_bytes?.() ?? null,
+    }));
     return true;
   }
   if (msg?.type !== 'test-fault') return false;

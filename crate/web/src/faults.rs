@@ -6,7 +6,10 @@
 //! wrapped in [`Recording`], which notes the size of the first allocation the system allocator
 //! refused (its linear memory could not grow). After a trap a worker asks
 //! [`alloc_failure_bytes`] (`www/worker-faults.js`, `failureText`) and reports "out of memory"
-//! with that size instead of "unreachable". The wrapper adds one branch per allocation.
+//! with that size instead of "unreachable". It also counts the bytes allocated and not yet
+//! freed ([`alloc_live_bytes`], and their peak, [`alloc_peak_bytes`]): the memory soak tells a leak (live bytes rising) from the
+//! allocator's high-water mark (the linear memory, which never shrinks, rising while the live
+//! bytes do not). The wrapper adds a branch and an addition per call.
 //!
 //! **Test only.** A worker whose wasm code traps (a panic, `unreachable`, or an allocation
 //! failure) must fail alone and be replaced; [`test_fault_trap`] and [`test_fault_oom`] let the
@@ -20,10 +23,16 @@ use wasm_bindgen::prelude::*;
 pub struct Recording;
 
 static FAILED_BYTES: AtomicUsize = AtomicUsize::new(0);
+static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
+static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
 
+/// Notes an allocation of `bytes` that returned `ptr` (null: refused).
 fn note(ptr: *mut u8, bytes: usize) -> *mut u8 {
     if ptr.is_null() {
         let _ = FAILED_BYTES.compare_exchange(0, bytes.max(1), Ordering::Relaxed, Ordering::Relaxed);
+    } else {
+        let live = LIVE_BYTES.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
     }
     ptr
 }
@@ -37,10 +46,16 @@ unsafe impl GlobalAlloc for Recording {
         note(unsafe { System.alloc_zeroed(layout) }, layout.size())
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(unsafe { System.realloc(ptr, layout, new_size) }, new_size)
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        // On success the old block is gone; on failure it is still allocated.
+        if !new.is_null() {
+            LIVE_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        note(new, new_size)
     }
 }
 
@@ -52,6 +67,19 @@ static ALLOCATOR: Recording = Recording;
 #[wasm_bindgen]
 pub fn alloc_failure_bytes() -> f64 {
     FAILED_BYTES.load(Ordering::Relaxed) as f64
+}
+
+/// Bytes allocated through the module's allocator and not yet freed (the soak test).
+#[wasm_bindgen]
+pub fn alloc_live_bytes() -> f64 {
+    LIVE_BYTES.load(Ordering::Relaxed) as f64
+}
+
+/// The most bytes live at once since the last call (then reset to the bytes live now): the
+/// soak test tells a larger working set (a new peak) from fragmentation (memory grown, no new peak).
+#[wasm_bindgen]
+pub fn alloc_peak_bytes() -> f64 {
+    PEAK_BYTES.swap(LIVE_BYTES.load(Ordering::Relaxed), Ordering::Relaxed) as f64
 }
 
 /// Executes the wasm `unreachable` instruction: the caller gets a `WebAssembly.RuntimeError`,
