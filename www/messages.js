@@ -37,8 +37,8 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
  * and their labels (empty otherwise).
  * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array, shownImages?: Float32Array, shownLabels?: Float32Array }} m
  */
-export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels }) => ({
-  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels,
+export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, work }) => ({
+  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, work,
 });
 
 /** `[[k, v], …]` → Map. @param {Pairs} pairs */

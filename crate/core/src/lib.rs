@@ -35,5 +35,6 @@ pub mod settings;
 pub mod slots;
 pub mod sweep;
 pub mod train;
+pub mod work;
 pub mod w1;
 

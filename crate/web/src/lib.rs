@@ -55,9 +55,14 @@ pub fn start() {
 }
 
 /// Settings from parallel lists of keys and values, parsed leniently as the page does: the
-/// settings in effect and one message per rejected pair.
+/// settings in effect and one message per rejected pair. Then within the page's work limits
+/// ([`batchscape_core::work::fit`]): a run length or grid whose work is beyond them is lowered,
+/// with a message quoting the estimate and the limit, before any worker starts on it. Every
+/// worker parses through here, so they all hold the same settings.
 pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Checked, Vec<String>) {
-    let (settings, errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let (settings, mut errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let (settings, over) = batchscape_core::work::fit(settings);
+    errors.extend(over);
     (settings, errors.iter().map(ToString::to_string).collect())
 }
 
