@@ -1,8 +1,9 @@
 // Memory soak (issue 17 item 3): thousands of batch-slider changes and a hundred scene switches,
 // then the page's JS heap (after a forced GC, through the DevTools protocol) and every worker's
 // wasm memory (window.batchscape.workerMemory(): each worker's WebAssembly.Memory size) must stay
-// within 10 % (or 1 MB) of their level after a warm-up (a tenth as many, every scene visited).
-// Prints the figures.
+// within 10 % (or 1 MB) of their level after a warm-up (a tenth as many, every scene visited),
+// and each worker's live allocations likewise (no leak). Prints the figures after the warm-up
+// and after each quarter of the soak.
 //
 //   SOAK_CHANGES=3000 SOAK_SWITCHES=100 node --test tests/soak.test.mjs   (`make soak`: the issue's
 //   figures, about 5 min on a busy two-core machine; `make test` runs the defaults, 1 000 and 40)
@@ -98,8 +99,21 @@ test(`memory stays flat over ${CHANGES} slider changes and ${SWITCHES} scene swi
   await t.test('no worker leaks: its live wasm allocations stay within 10 % (or 1 MB)', () => {
     for (const [name, m] of workers) assert.ok(within(m.live, warm.wasm[name].live), `${name}'s live allocations ${mb(warm.wasm[name].live)} → ${mb(m.live)} MB`);
   });
-  await t.test('each worker\'s wasm memory stays within 10 % (or 1 MB)', { todo: 'measuring' }, () => {
-    for (const [name, m] of workers) assert.ok(within(m.bytes, warm.wasm[name].bytes), `${name}'s wasm memory ${mb(warm.wasm[name].bytes)} → ${mb(m.bytes)} MB`);
+  // A worker's linear memory never shrinks: it is the allocator's high-water mark, set by the
+  // most bytes live at once (a scene's scenario, frames and trajectories in flight) plus the
+  // allocator's fragmentation. The warm-up visits every scene and moves the slider over the
+  // same stops, so it reaches that level. Measured (3 000 changes, 100 switches):
+  // - before: the analysis worker's memory grew 4.63 → 5.63 MB in the third part with its live
+  //   bytes flat (0.33 MB) and no new peak (3.23 MB against 3.31 in the first part):
+  //   fragmentation, from rebuilding a run's snapshot buffers on every frame.
+  // - after (crate/web/src/atlas.rs reuses them): every worker flat from the warm-up on
+  //   (run 8.19, analysis 6.81 MB; peaks 3.4–3.8 and 2.2–2.4 MB in the four parts).
+  // The warm-up's peak depends on how busy the machine is (run worker 3.97 MB quiet, 5.56 with
+  // clippy running beside it): the failure message gives the figures.
+  await t.test('each worker\'s wasm memory stays within 10 % (or 1 MB)', () => {
+    for (const [name, m] of workers) {
+      assert.ok(within(m.bytes, warm.wasm[name].bytes), `${name}'s wasm memory ${mb(warm.wasm[name].bytes)} → ${mb(m.bytes)} MB (live ${mb(warm.wasm[name].live)} → ${mb(m.live)}, peak ${mb(warm.wasm[name].peak)} in the warm-up, ${mb(m.peak)} in the last part)`);
+    }
   });
   assert.deepEqual(pageErrors, []);
   await context.close();
