@@ -63,6 +63,10 @@ test('the heaviest settings train without freezing the page (figures printed)', 
   const s = (Date.now() - t0) / 1000;
   const trained = Date.now() - tInput;   // the key press restarted the runs
   const rates = await page.evaluate(() => window.batchscape.runs.map((f) => f && `B = ${f.batch}: ${f.msPerStep.toFixed(3)} ms a step`).join(', '));
+  const replaced = await page.evaluate(() => window.batchscape.replacedWorkers);
+  console.log(`# limits: workers replaced ${JSON.stringify(replaced)}`);
+  // No busy worker was taken for dead by the watchdog (it would say so and retrain the runs).
+  assert.deepEqual([replaced.run, replaced.analysis], [0, 0], `no worker replaced: ${await page.textContent('#message-list')}`);
   console.log(`# limits: ${HEAVY}: ${p.done ? `finished in ${s.toFixed(0)} s (${(trained / 1000).toFixed(0)} s after the restart)` : `not finished after ${s.toFixed(0)} s (LIMITS_S=${LIMIT_S})`}; ` +
     `runs ${runsDoneS === null ? 'not all finished' : `finished ${runsDoneS.toFixed(0)} s after the restart`}: ${p.runs}; fine map ${p.fine}; ${rates}; ` +
     `longest main-thread task ${(await worstLongTask()).toFixed(0)} ms; a learning-rate key press shown after ${inputMs} ms`);

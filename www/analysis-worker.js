@@ -8,7 +8,11 @@ import {
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
-const FINE_ROWS = 3;
+// Grid rows are filled for about this long before the worker yields to its messages (at least
+// one row): it then answers the page's watchdog (www/faults.js) however heavy a row is. A
+// coarse pass filled in one call took 12 s at n_train 4096 with four layers of 64 and the
+// watchdog declared the worker dead (tests/limits.test.mjs).
+const FILL_SLICE_MS = 50;
 // While runs train, the coarse landscape follows them at most this often (the page redraws
 // it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
 // all the time, taking a core from the page and the draw worker on a two-core machine.
@@ -83,6 +87,14 @@ async function handle(msg) {
   if (!working) work().catch(fail);
 }
 
+/** Fills rows of the planned grid for about FILL_SLICE_MS (at least one); true when complete. */
+function fillSlice() {
+  const t0 = performance.now();
+  let complete = false;
+  do complete = atlas.fill(1); while (!complete && performance.now() - t0 < FILL_SLICE_MS);
+  return complete;
+}
+
 function post(fine) {
   self.postMessage(atlasMsg({ fine, plane, gens: [...gens], chart: atlas.landscape() }));
 }
@@ -98,8 +110,12 @@ async function work() {
       }
       dirty = false;
       const v = version;
+      const session = atlas;
+      // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
+      // otherwise postpone it for as long as the runs train); a new scenario abandons it.
       atlas.plan(plane, COARSE);
-      atlas.fill(COARSE);
+      while (!fillSlice() && atlas === session) await yieldToEvents();
+      if (atlas !== session) continue;
       post(false);
       lastCoarse = performance.now();
       await yieldToEvents();
@@ -107,7 +123,7 @@ async function work() {
       atlas.plan(plane, grid);
       let complete = false;
       while (!complete && v === version) {
-        complete = atlas.fill(FINE_ROWS);
+        complete = fillSlice();
         if (!complete) await yieldToEvents();
       }
       if (complete && v === version) post(true);
