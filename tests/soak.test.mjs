@@ -110,8 +110,9 @@ test(`memory stays flat over ${CHANGES} slider changes and ${SWITCHES} scene swi
   // - before: the analysis worker's memory grew 4.63 → 5.63 MB in the third part with its live
   //   bytes flat (0.33 MB) and no new peak (3.23 MB against 3.31 in the first part):
   //   fragmentation, from rebuilding a run's snapshot buffers on every frame.
-  // - after (crate/web/src/atlas.rs reuses them): every worker flat from the warm-up on
-  //   (run 8.19, analysis 6.81 MB; peaks 3.4–3.8 and 2.2–2.4 MB in the four parts).
+  // - after (crate/web/src/atlas.rs reuses them; the warm-up at the soak's pace): every worker
+  //   flat from the warm-up on (run 6.25, analysis 5.13 MB; their peaks 3.4–3.7 and
+  //   2.2–2.4 MB in the four parts, 4.17 and 2.57 in the warm-up; page heap 2.43 → 2.82 MB).
   // The warm-up's peak depends on how busy the machine is (run worker 3.97 MB quiet, 5.56 with
   // clippy running beside it): the failure message gives the figures.
   await t.test('each worker\'s wasm memory stays within 10 % (or 1 MB)', () => {
