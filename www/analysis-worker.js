@@ -5,7 +5,7 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
-import { failureText, testMessage, trapForTest } from './worker-faults.js';
+import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
 // Grid rows are filled for about this long before the worker yields to its messages (at least
@@ -13,6 +13,8 @@ const COARSE = 15;
 // coarse pass filled in one call took 12 s at n_train 4096 with four layers of 64 and the
 // watchdog declared the worker dead (tests/limits.test.mjs).
 const FILL_SLICE_MS = 50;
+// How long a diagnosis (one wasm call) may keep the worker silent before the watchdog gives up.
+const DIAGNOSE_BUSY_MS = 120_000;
 // While runs train, the coarse landscape follows them at most this often (the page redraws
 // it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
 // all the time, taking a core from the page and the draw worker on a two-core machine.
@@ -146,6 +148,9 @@ async function diagnose(v) {
     if (v !== version) return;
     if (diagnosed[slot] === gens[slot]) continue;
     const t0 = performance.now();
+    // One call, not sliced: at n_train 4096 with four layers of 64 it outlasted the watchdog's
+    // 10 s, the worker was replaced and the runs retrained (seen in tests/limits.test.mjs).
+    announceBusy(DIAGNOSE_BUSY_MS);
     const analysis = atlas.diagnose(slot) ?? null;
     const slice = atlas.slice(slot);
     diagnosed[slot] = gens[slot];
@@ -155,6 +160,7 @@ async function diagnose(v) {
   if (v !== version) return;
   const key = done.map((k) => `${k}:${gens[k]}`).join(',');
   if (key === interpolated) return;
+  announceBusy(DIAGNOSE_BUSY_MS);
   const ip = atlas.interpolation(Uint32Array.from(done));
   interpolated = key;
   if (ip) self.postMessage(interpolationMsg({ a: ip.a, b: ip.b, gens: [gens[ip.a], gens[ip.b]], profile: ip.profile }));

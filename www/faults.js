@@ -6,7 +6,9 @@
 // The watchdog pings every registered worker once a second ({type: 'ping'}); every worker answers
 // 'pong' from its message handler (www/worker-faults.js), between its short work slices. Any
 // message from a worker counts as an answer. A worker silent for `timeoutMs` (default
-// DEAD_MS) is reported dead to its owner's `onDead(reason)`, once; the owner replaces it.
+// DEAD_MS) is reported dead to its owner's `onDead(reason)`, once; the owner replaces it. A
+// worker about to make one long wasm call it cannot slice says so first ({type: 'busy', ms}):
+// it is then given that long before it counts as silent.
 //
 // Test-only (ARCHITECTURE.md, "Fault injection"): with `?test_faults=1` in the URL,
 // `window.batchscape.injectFault(kind, target)` (test-api.js) calls `injectFault` below:
@@ -32,7 +34,7 @@ function tick() {
   const now = performance.now();
   for (const [name, w] of watched) {
     if (w.dead) continue;
-    if (now - w.lastHeard > w.timeoutMs) {
+    if (now - w.lastHeard > w.timeoutMs && now > w.busyUntil) {
       w.dead = true;
       watched.delete(name);
       w.onDead('it stopped answering (closed or terminated)');
@@ -49,8 +51,13 @@ function tick() {
  * watching it.
  */
 export function watchWorker(name, worker, onDead, { timeoutMs = DEAD_MS } = {}) {
-  const entry = { worker, lastHeard: performance.now(), onDead, timeoutMs, dead: false };
-  worker.addEventListener('message', () => { entry.lastHeard = performance.now(); });
+  const entry = { worker, lastHeard: performance.now(), onDead, timeoutMs, dead: false, busyUntil: 0 };
+  worker.addEventListener('message', (e) => {
+    entry.lastHeard = performance.now();
+    // {type: 'busy', ms}: the worker starts one long call (worker-faults.js, announceBusy) and
+    // cannot answer meanwhile; any other message ends the notice.
+    entry.busyUntil = e.data?.type === 'busy' ? entry.lastHeard + e.data.ms : 0;
+  });
   watched.set(name, entry);
   timer ||= setInterval(tick, PING_MS);
   return () => { if (watched.get(name) === entry) watched.delete(name); };

@@ -52,3 +52,12 @@ export async function failureText(err, ready) {
   const inUse = wasm.memory?.buffer?.byteLength ?? 0;
   return `out of memory (an allocation of ${(bytes / MB).toFixed(0)} MB failed with ${(inUse / MB).toFixed(0)} MB of wasm memory in use)`;
 }
+
+/**
+ * Tells the page's watchdog (www/faults.js) that the worker starts one long call it cannot
+ * slice (it answers no ping until it returns): silence for up to `ms` is then not death. Any
+ * later message of the worker ends the notice.
+ */
+export function announceBusy(ms) {
+  self.postMessage({ type: 'busy', ms });
+}
