@@ -14,7 +14,11 @@ const COARSE = 15;
 // watchdog declared the worker dead (tests/limits.test.mjs).
 const FILL_SLICE_MS = 50;
 // How long a diagnosis (one wasm call) may keep the worker silent before the watchdog gives up.
-const DIAGNOSE_BUSY_MS = 120_000;
+// At n_train 4096 with four layers of 64 one took over 120 s (hundreds of Hessian-vector
+// products over the training set): with 120 s the worker was still replaced and the runs
+// retrained, again and again. A trap or throw is still seen at once (an error event); only a
+// worker closed or terminated during a diagnosis is found this much later.
+const DIAGNOSE_BUSY_MS = 15 * 60_000;
 // While runs train, the coarse landscape follows them at most this often (the page redraws
 // it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
 // all the time, taking a core from the page and the draw worker on a two-core machine.
