@@ -29,8 +29,8 @@ use serde::Serialize;
 /// The most multiply-adds one run may need (at its worst batch size). Chromium's wasm trains
 /// about 10⁹ a second on one core of the 2-core test machine (`tests/limits.test.mjs`,
 /// n_train 4096, four layers of 64: 0.049 ms a step at B = 1, 147 ms at B = 4096, both
-/// 1.0·10⁹ a second), and on two cores the four runs share one run worker: four runs at the
-/// limit end in about 200 s.
+/// 1.0·10⁹ a second while other jobs loaded the machine; 2.6·10⁹ when it was quiet), and on two
+/// cores the four runs share one run worker: four runs at the limit end in about 80–200 s.
 pub const RUN_LIMIT: f64 = 5e10;
 /// The most multiply-adds one landscape's fine pass may need (`grid² × n_train × params`):
 /// about 100 s in the analysis worker at that rate.
