@@ -1,6 +1,6 @@
 // End-to-end: worker faults, injected through the test-only hook (`?test_faults=1`,
 // window.batchscape.injectFault(kind, target), www/faults.js). A run worker that traps, throws,
-// closes itself or is terminated marks only its unfinished runs "failed: <reason>" with a Retry
+// closes itself, is terminated or runs out of memory marks only its unfinished runs "failed: <reason>" with a Retry
 // button; a fresh worker takes its place and the other runs finish. The analysis and draw
 // workers are replaced likewise, and the page says so.
 import { test } from 'node:test';
@@ -24,7 +24,7 @@ const state = (page) => page.evaluate(() => {
   };
 });
 
-for (const kind of ['trap', 'throw', 'close', 'terminate']) {
+for (const kind of ['trap', 'throw', 'close', 'terminate', 'oom']) {
   test(`a run worker that faults (${kind}) fails only its unfinished runs; Retry restarts them; the others finish`, async (t) => {
     const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?${URL_RUNS}`);
     // Both long runs are training.
@@ -47,6 +47,9 @@ for (const kind of ['trap', 'throw', 'close', 'terminate']) {
     if (kind === 'trap') assert.match(status0, /trapped/);
     if (kind === 'throw') assert.match(status0, /test fault: thrown/);
     if (kind === 'close' || kind === 'terminate') assert.match(status0, /stopped answering/);
+    // A real allocation failure (the worker allocated until its wasm memory could not grow):
+    // reported as out of memory with the refused size, not as a bare trap.
+    if (kind === 'oom') assert.match(status0, /^failed: out of memory \(an allocation of \d+ MB failed with \d+ MB of wasm memory in use\)/);
     assert.equal(after.replaced.run, 1, 'one fresh run worker');
     assert.ok(after.live.includes('run:0') && after.live.includes('run:1'));
     // Only worker 0's unfinished runs failed; the others are unaffected (same generation).

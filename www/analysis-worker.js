@@ -5,10 +5,20 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
-const FINE_ROWS = 3;
+// Grid rows are filled for about this long before the worker yields to its messages (at least
+// one row): it then answers the page's watchdog (www/faults.js) however heavy a row is. A
+// coarse pass filled in one call took 12 s at n_train 4096 with four layers of 64 and the
+// watchdog declared the worker dead (tests/limits.test.mjs).
+const FILL_SLICE_MS = 50;
+// How long a diagnosis (one wasm call) may keep the worker silent before the watchdog gives up.
+// At n_train 4096 with four layers of 64 one took over 120 s (hundreds of Hessian-vector
+// products over the training set): with 120 s the worker was still replaced and the runs
+// retrained, again and again. A trap or throw is still seen at once (an error event); only a
+// worker closed or terminated during a diagnosis is found this much later.
+const DIAGNOSE_BUSY_MS = 15 * 60_000;
 // While runs train, the coarse landscape follows them at most this often (the page redraws
 // it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
 // all the time, taking a core from the page and the draw worker on a two-core machine.
@@ -28,7 +38,7 @@ let version = 0;             // bumps on every change; a fine pass aborts when i
 let working = false;
 
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
-const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
@@ -83,6 +93,14 @@ async function handle(msg) {
   if (!working) work().catch(fail);
 }
 
+/** Fills rows of the planned grid for about FILL_SLICE_MS (at least one); true when complete. */
+function fillSlice() {
+  const t0 = performance.now();
+  let complete = false;
+  do complete = atlas.fill(1); while (!complete && performance.now() - t0 < FILL_SLICE_MS);
+  return complete;
+}
+
 function post(fine) {
   self.postMessage(atlasMsg({ fine, plane, gens: [...gens], chart: atlas.landscape() }));
 }
@@ -98,8 +116,12 @@ async function work() {
       }
       dirty = false;
       const v = version;
+      const session = atlas;
+      // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
+      // otherwise postpone it for as long as the runs train); a new scenario abandons it.
       atlas.plan(plane, COARSE);
-      atlas.fill(COARSE);
+      while (!fillSlice() && atlas === session) await yieldToEvents();
+      if (atlas !== session) continue;
       post(false);
       lastCoarse = performance.now();
       await yieldToEvents();
@@ -107,7 +129,7 @@ async function work() {
       atlas.plan(plane, grid);
       let complete = false;
       while (!complete && v === version) {
-        complete = atlas.fill(FINE_ROWS);
+        complete = fillSlice();
         if (!complete) await yieldToEvents();
       }
       if (complete && v === version) post(true);
@@ -130,6 +152,9 @@ async function diagnose(v) {
     if (v !== version) return;
     if (diagnosed[slot] === gens[slot]) continue;
     const t0 = performance.now();
+    // One call, not sliced: at n_train 4096 with four layers of 64 it outlasted the watchdog's
+    // 10 s, the worker was replaced and the runs retrained (seen in tests/limits.test.mjs).
+    announceBusy(DIAGNOSE_BUSY_MS);
     const analysis = atlas.diagnose(slot) ?? null;
     const slice = atlas.slice(slot);
     diagnosed[slot] = gens[slot];
@@ -139,6 +164,7 @@ async function diagnose(v) {
   if (v !== version) return;
   const key = done.map((k) => `${k}:${gens[k]}`).join(',');
   if (key === interpolated) return;
+  announceBusy(DIAGNOSE_BUSY_MS);
   const ip = atlas.interpolation(Uint32Array.from(done));
   interpolated = key;
   if (ip) self.postMessage(interpolationMsg({ a: ip.a, b: ip.b, gens: [gens[ip.a], gens[ip.b]], profile: ip.profile }));

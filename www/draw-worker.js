@@ -4,7 +4,7 @@
 // (text, contours, thousands of line segments) never blocks the page. See www/painter.js.
 import init, { draw, Target } from '../pkg/batchscape.js';
 
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const canvases = new Map();  // page canvas id → its OffscreenCanvas
 // Compiled at once, so the first chart does not wait for it; awaited in every message
@@ -37,6 +37,6 @@ async function drawOne(msg) {
   } catch (err) {
     // A trap (a panic in the wasm code: a bug) may leave the module broken: the page then
     // replaces this worker.
-    self.postMessage({ id, seq, error: String(err?.message || err), fatal: err instanceof WebAssembly.RuntimeError });
+    self.postMessage({ id, seq, error: await failureText(err, ready), fatal: err instanceof WebAssembly.RuntimeError });
   }
 }

@@ -6,7 +6,9 @@
 // The watchdog pings every registered worker once a second ({type: 'ping'}); every worker answers
 // 'pong' from its message handler (www/worker-faults.js), between its short work slices. Any
 // message from a worker counts as an answer. A worker silent for `timeoutMs` (default
-// DEAD_MS) is reported dead to its owner's `onDead(reason)`, once; the owner replaces it.
+// DEAD_MS) is reported dead to its owner's `onDead(reason)`, once; the owner replaces it. A
+// worker about to make one long wasm call it cannot slice says so first ({type: 'busy', ms}):
+// it is then given that long before it counts as silent.
 //
 // Test-only (ARCHITECTURE.md, "Fault injection"): with `?test_faults=1` in the URL,
 // `window.batchscape.injectFault(kind, target)` (test-api.js) calls `injectFault` below:
@@ -14,9 +16,11 @@
 //        'throw'     the worker throws in its message handler (an uncaught error event)
 //        'close'     the worker calls self.close() (no event at all: the watchdog finds it)
 //        'terminate' the page terminates the worker (likewise silent)
+//        'oom'       the worker calls the wasm export `test_fault_oom`: it allocates until the
+//                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
 //          'laws:<w>' (worker w of the laws pool), 'parallel', 'seeds'.
-// `workerMemory()` asks every live worker for its wasm memory size (bytes), for the soak test.
+// `workerMemory()` asks every live worker for its wasm memory size and live allocations (bytes), for the soak test.
 
 export const PING_MS = 1000;
 /** Silence (ms) after which a worker is declared dead: generous, as a busy two-core machine
@@ -30,7 +34,7 @@ function tick() {
   const now = performance.now();
   for (const [name, w] of watched) {
     if (w.dead) continue;
-    if (now - w.lastHeard > w.timeoutMs) {
+    if (now - w.lastHeard > w.timeoutMs && now > w.busyUntil) {
       w.dead = true;
       watched.delete(name);
       w.onDead('it stopped answering (closed or terminated)');
@@ -47,8 +51,13 @@ function tick() {
  * watching it.
  */
 export function watchWorker(name, worker, onDead, { timeoutMs = DEAD_MS } = {}) {
-  const entry = { worker, lastHeard: performance.now(), onDead, timeoutMs, dead: false };
-  worker.addEventListener('message', () => { entry.lastHeard = performance.now(); });
+  const entry = { worker, lastHeard: performance.now(), onDead, timeoutMs, dead: false, busyUntil: 0 };
+  worker.addEventListener('message', (e) => {
+    entry.lastHeard = performance.now();
+    // {type: 'busy', ms}: the worker starts one long call (worker-faults.js, announceBusy) and
+    // cannot answer meanwhile; any other message ends the notice.
+    entry.busyUntil = e.data?.type === 'busy' ? entry.lastHeard + e.data.ms : 0;
+  });
   watched.set(name, entry);
   timer ||= setInterval(tick, PING_MS);
   return () => { if (watched.get(name) === entry) watched.delete(name); };
@@ -57,6 +66,7 @@ export function watchWorker(name, worker, onDead, { timeoutMs = DEAD_MS } = {}) 
 /** A worker's failure as one short reason: an error event, or an 'error' message it posted. */
 export function reasonOf(eventOrMsg) {
   const text = eventOrMsg?.message || String(eventOrMsg ?? '') || 'unknown error';
+  if (/^out of memory/.test(text)) return text;   // an allocation failure (worker-faults.js, failureText)
   return /unreachable|RuntimeError|out of memory|memory access/i.test(text) ? `the wasm code trapped (${text})` : text;
 }
 
@@ -65,18 +75,23 @@ export function injectFault(kind, target) {
   const w = watched.get(target)?.worker;
   if (!w) throw new Error(`injectFault: no live worker '${target}' (live: ${[...watched.keys()].join(', ')})`);
   if (kind === 'terminate') w.terminate();
-  else if (['trap', 'throw', 'close'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
+  else if (['trap', 'throw', 'close', 'oom'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
   else throw new Error(`injectFault: unknown kind '${kind}'`);
 }
 
 /** Test only: the names of the live (watched) workers. */
 export const liveWorkers = () => [...watched.keys()];
 
-/** Every live worker's wasm memory in bytes, by name (null: no answer within 5 s, or no wasm yet). */
+/**
+ * Every live worker's wasm memory by name: { bytes: the linear memory's size (it never
+ * shrinks: the allocator's high-water mark), live: bytes allocated and not yet freed, peak: the
+ * most bytes live at once since the last call } (null:
+ * no answer within 5 s, or no wasm yet).
+ */
 export async function workerMemory() {
   const ask = ([name, { worker }]) => new Promise((resolve) => {
-    const done = (bytes) => { worker.removeEventListener('message', on); clearTimeout(t); resolve([name, bytes]); };
-    const on = (e) => { if (e.data?.type === 'test-memory') done(e.data.bytes); };
+    const done = (m) => { worker.removeEventListener('message', on); clearTimeout(t); resolve([name, m]); };
+    const on = (e) => { if (e.data?.type === 'test-memory') done(e.data.bytes == null ? null : { bytes: e.data.bytes, live: e.data.live, peak: e.data.peak }); };
     const t = setTimeout(() => done(null), 5000);
     worker.addEventListener('message', on);
     worker.postMessage({ type: 'test-memory' });

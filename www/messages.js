@@ -39,8 +39,8 @@ export const stopMsg = (slot) => ({ type: 'stop', slot });
  * @param {{ id: number, errors: string[], settings: Pairs, facts: Facts, palette: string[], inputs: Float32Array, labels: Float32Array, shownImages?: Float32Array, shownLabels?: Float32Array,
  *   pca?: {coords: number[], labels: number[], explained: number[], fingerprint: string} }} m
  */
-export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca }) => ({
-  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca,
+export const settingsMsg = ({ id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca, work }) => ({
+  type: 'settings', id, errors, settings, facts, palette, inputs, labels, shownImages, shownLabels, pca, work,
 });
 
 /** `[[k, v], …]` → Map. @param {Pairs} pairs */

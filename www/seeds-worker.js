@@ -3,7 +3,7 @@
 // cells and verdicts after every finished run. A newer 'start' or a 'cancel' stops the old one.
 import init, { SeedsSession } from '../pkg/batchscape.js';
 import { errorMsg, seedsMsg } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;
 
@@ -14,7 +14,7 @@ let gen = 0;
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Any error (a trap in the wasm code included) is reported; the page drops this worker (lesson.js).
-const fail = (err) => self.postMessage(errorMsg(String(err?.message || err), gen));
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text, gen)));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);

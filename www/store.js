@@ -31,6 +31,7 @@ export function initialState() {
     batches: [],          // batch size per run slot (undefined: slot unused)
     palette: null,        // the run palette (CSS colours by slot, then the reference colour), the core's
     facts: null,          // the core's facts of the scenario (batch stops, loss label, ranges…)
+    work: null,           // the settings' work estimate (core work.rs `Work`: multiply-adds, memory)
     scene: null,          // name of the scene shown, if any
     chapter: null,        // index of the guided chapter shown (chapters.js), null: the full lab
     quiz: null,           // `?quiz=1`: { scene, pending, answer } of the scene's question (quizzes.js); pending: runs wait

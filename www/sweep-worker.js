@@ -5,7 +5,7 @@ import init, { SweepSession, LawSession, data_parallel as dataParallel } from '.
 import {
   errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
 const PROGRESS_MS = 150;      // at most one progress-only message this often
@@ -20,7 +20,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
 // An exception or a trap in the work is `fatal`: the page drops this worker (sweep.js, laws.js);
 // the settings' rejections (law.errors()) are plain 'error' messages.
-const fail = (err) => self.postMessage({ ...errorMsg(String(err?.message || err), gen), fatal: true });
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage({ ...errorMsg(text, gen), fatal: true }));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);

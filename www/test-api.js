@@ -12,6 +12,7 @@
 // | `interp`         | the interpolation `{ a, b, gens, profile }` between the core's pair of runs  |
 // | `cost`           | the core's cost table `{ target, rows }`                                   |
 // | `facts`          | the core's facts of the scenario (batch stops, loss label, ranges…)       |
+// | `work`           | the settings' work estimate (core work.rs `Work`: multiply-adds of a run and of the landscape, memory) |
 // | `atlas`          | the newest shared landscape `{ fine, plane, gens, chart }` (`chart`: the core's landscape chart) |
 // | `atlasFor`       | the runs (`slot:gen,…`) that landscape was computed for                    |
 // | `runsKey`        | the current runs as `slot:gen,…` (equal to `atlasFor` when the map is theirs) |
@@ -36,8 +37,8 @@
 // | `replacedWorkers`| `{ run, analysis, draw }`: workers replaced after a fault                     |
 // | `liveWorkers`    | names of the watched workers (`run:0`, `analysis`, `draw`, `sweep`, …)        |
 //
-// Methods: `workerMemory()` → Promise of { worker name: wasm memory bytes } (the soak test);
-// with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'throw',
+// Methods: `workerMemory()` → Promise of { worker name: { bytes, live, peak } } (wasm memory, live allocations, their peak: the soak test);
+// with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'oom', 'throw',
 // 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'laws:<w>', 'parallel', 'seeds').
 // | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells }` |
 import { injectFault, liveWorkers, workerMemory } from './faults.js';
@@ -71,6 +72,7 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedW
     cost: () => s().cost,
     facts: () => s().facts,
     pca: () => s().pca ?? null,
+    work: () => s().work,
     atlas: () => s().atlas,
     atlasFor: () => s().atlasFor,
     runsKey: () => runsKey(s()),

@@ -3,10 +3,16 @@
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
-import { testMessage, trapForTest } from './worker-faults.js';
+import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
 const FRAME_MS = 120;    // at most one progress frame per run this often
+// ... and at most this share of the worker's time spent on frames: a frame of a large network
+// (a 41 × 41 decision map, every θ snapshot copied) can cost 30 ms, and four runs posting every
+// 120 ms then left training under a tenth of the time (tests/limits.test.mjs: 2 246 of 245 760
+// steps in 4 minutes). So a run's next frame waits at least FRAME_COST_SHARE⁻¹ × (runs × its
+// last frame's cost).
+const FRAME_COST_SHARE = 0.25;
 const BOUNDARY_N = 41;   // decision-map grid points per axis
 
 let ready = null;
@@ -21,7 +27,7 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // Set synchronously so no early message is lost; the wasm module is awaited inside.
 // Any error here (a trap in the wasm code included) is reported; the page then replaces this
 // worker and marks its unfinished runs failed (www/workers.js).
-const fail = (err) => self.postMessage(errorMsg(String(err?.message || err)));
+const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
@@ -42,11 +48,11 @@ async function handle(msg) {
     self.postMessage(settingsMsg({
       id: msg.id, errors: session.errors(), settings: session.settings(), facts: session.facts(),
       palette: session.palette(), inputs: session.train_points(), labels: session.train_labels(),
-      shownImages: session.shown_images(), shownLabels: session.shown_labels(), pca: session.test_projection(),
+      shownImages: session.shown_images(), shownLabels: session.shown_labels(), pca: session.test_projection(), work: session.work(),
     }));
   } else if (msg.type === 'run' && session) {
     session.start(msg.slot, msg.batch);
-    const run = { gen: msg.gen, lastFrame: performance.now(), ms: 0, steps: 0 };
+    const run = { gen: msg.gen, lastFrame: performance.now(), ms: 0, steps: 0, frameMs: 0 };
     runs.set(msg.slot, run);
     // A frame at once (step 0: the initial loss), so the page shows the restarted run without
     // waiting for the other runs' training slices.
@@ -100,9 +106,12 @@ async function loop() {
         } while (code === 0 && performance.now() - t0 < budget);
         run.ms += performance.now() - t0;
         run.steps += done;
-        if (code !== 0 || performance.now() - run.lastFrame >= FRAME_MS) {
+        const wait = Math.max(FRAME_MS, (slots.length * run.frameMs) / FRAME_COST_SHARE);
+        if (code !== 0 || performance.now() - run.lastFrame >= wait) {
+          const t1 = performance.now();
           post(slot, run, code);
           run.lastFrame = performance.now();
+          run.frameMs = run.lastFrame - t1;
         }
         if (code !== 0) runs.delete(slot);
       }

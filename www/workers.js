@@ -116,6 +116,7 @@ export function startWorkers(store, hooks) {
     store.update(['settings', 'controls', 'palette'], (s) => {
       s.pendingScenario = false;
       s.facts = msg.facts;
+      s.work = msg.work;   // the settings' work estimate (core work.rs): tests print it
       s.palette = msg.palette;
       s.inputs = msg.inputs;
       s.labels = msg.labels;

@@ -37,5 +37,6 @@ pub mod slots;
 pub mod sweep;
 pub mod tiny;
 pub mod train;
+pub mod work;
 pub mod w1;
 

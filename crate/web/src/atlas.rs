@@ -66,8 +66,23 @@ impl AtlasSession {
     pub fn set_trajectory(&mut self, slot: u32, flat: &[f32], steps: &[f64]) {
         let p = self.scenario.mlp.n_params();
         if let Some(t) = self.track(slot) {
-            t.snapshots = flat.chunks_exact(p).map(<[f32]>::to_vec).collect();
-            t.steps = steps.iter().map(|&x| x as u32).collect();
+            // In place: the snapshots' buffers are reused (a trajectory arrives with every frame
+            // of a run, mostly the same snapshots plus one). Building them anew each time left
+            // the allocator's free space so fragmented that the worker's memory grew by 1 MB
+            // every thousand or so slider changes with no more bytes live (tests/soak.test.mjs).
+            let n = flat.len() / p.max(1);
+            t.snapshots.truncate(n);
+            for (k, chunk) in flat.chunks_exact(p.max(1)).enumerate() {
+                match t.snapshots.get_mut(k) {
+                    Some(v) => {
+                        v.clear();
+                        v.extend_from_slice(chunk);
+                    }
+                    None => t.snapshots.push(chunk.to_vec()),
+                }
+            }
+            t.steps.clear();
+            t.steps.extend(steps.iter().map(|&x| x as u32));
         }
     }
 

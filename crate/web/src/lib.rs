@@ -10,7 +10,7 @@
 //! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
 //! | [`bench`] | `bench.html` | the W1 benchmark |
-//! | [`faults`] | every worker, test only | `test_fault_trap`: a wasm trap for the fault-injection tests |
+//! | [`faults`] | every worker | the allocator that records an allocation failure (out of memory); test only: `test_fault_trap`, `test_fault_oom` |
 //!
 //! Values cross as typed arrays (`Vec<f32>` → `Float32Array`) or as plain objects through
 //! `serde-wasm-bindgen` (the structs they come from are the types); no positional lists.
@@ -55,9 +55,14 @@ pub fn start() {
 }
 
 /// Settings from parallel lists of keys and values, parsed leniently as the page does: the
-/// settings in effect and one message per rejected pair.
+/// settings in effect and one message per rejected pair. Then within the page's work limits
+/// ([`batchscape_core::work::fit`]): a run length or grid whose work is beyond them is lowered,
+/// with a message quoting the estimate and the limit, before any worker starts on it. Every
+/// worker parses through here, so they all hold the same settings.
 pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Checked, Vec<String>) {
-    let (settings, errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let (settings, mut errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+    let (settings, over) = batchscape_core::work::fit(settings);
+    errors.extend(over);
     (settings, errors.iter().map(ToString::to_string).collect())
 }
 

@@ -33,6 +33,12 @@ impl Session {
         self.errors.clone()
     }
 
+    /// [`batchscape_core::work::Work`]: the work and memory these settings ask for (within the
+    /// page's limits: [`crate::lenient_settings`] applied them).
+    pub fn work(&self) -> Result<JsValue, JsError> {
+        to_js(&batchscape_core::work::estimate(&self.scenario.settings))
+    }
+
     /// The settings in effect as the JSON object the native tool's `--config` reads.
     pub fn settings_json(&self) -> String {
         serde_json::to_string_pretty(&self.scenario.settings.to_json()).unwrap_or_default()

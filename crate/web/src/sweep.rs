@@ -2,7 +2,6 @@
 //! to [`batchscape_core::sweep`]; nothing here panics on input. Its charts are ordinary
 //! `sweep` charts ([`crate::draw::draw`]).
 
-use batchscape_core::settings::Settings;
 use crate::to_js;
 use batchscape_core::sweep::{aggregate, diverged_counts, BandColumns, Metric, Sweep, SweepPlan};
 use batchscape_core::laws::{analyze, LawAnalysis, LawCell, LawPlan, LawSweep, REGIME_FACTOR};
@@ -20,13 +19,14 @@ pub struct SweepSession {
 
 #[wasm_bindgen]
 impl SweepSession {
-    /// Settings from parallel lists of keys and values (parsed leniently, as the page's
-    /// [`crate::run::Session`]), `seeds` seeds per batch size (clamped to 1 ..= 10).
+    /// Settings from parallel lists of keys and values (parsed leniently and within the page's
+    /// work limits, as the page's [`crate::run::Session`]: the sweep trains the runs the page
+    /// shows), `seeds` seeds per batch size (clamped to 1 ..= 10).
     #[wasm_bindgen(constructor)]
     pub fn new(keys: Vec<String>, values: Vec<String>, seeds: u32) -> SweepSession {
-        let (settings, errors) = Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
+        let (settings, errors) = crate::lenient_settings(&keys, &values);
         let plan = SweepPlan::new(&settings, seeds as usize);
-        SweepSession { sweep: Sweep::new(&settings, plan), errors: errors.iter().map(ToString::to_string).collect() }
+        SweepSession { sweep: Sweep::new(&settings, plan), errors }
     }
 
     /// One message per rejected setting.
