@@ -7,20 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, artifactPath, openPage, useServedBrowser } from './lib/harness.mjs';
+import { openMenu, waitSettled } from './lib/page-state.mjs';
 
 const env = useServedBrowser();
-
-/** Waits until every active run has stopped and the fine landscape is drawn. */
-async function waitSettled(page) {
-  await page.waitForFunction(() => {
-    const s = window.batchscape;
-    if (!s?.atlas?.fine || s.pendingScenario || s.dirty) return false;
-    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
-    return slots.length > 0 && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running');
-  }, null, { timeout: 120_000 });
-}
-
-const openMenu = async (page) => { if ((await page.locator('#menu').getAttribute('open')) === null) await page.locator('#menu summary').click(); };
 
 /** Number of pages of a PDF made by Chromium (its page objects are plain text in the file). */
 const pdfPages = (bytes) => (bytes.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;

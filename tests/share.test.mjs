@@ -8,21 +8,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { DIST_DIR, REPO_ROOT, artifactPath, canvasPixels, openPage, serveDir, useServedBrowser } from './lib/harness.mjs';
+import { openMenu, waitSettled } from './lib/page-state.mjs';
 
 const env = useServedBrowser();
-
-/** Waits until every active run has stopped and the fine landscape is drawn. */
-async function waitSettled(target) {
-  await target.waitForFunction(() => {
-    const s = window.batchscape;
-    if (!s?.atlas?.fine || s.pendingScenario || s.dirty) return false;
-    const slots = s.batches.flatMap((b, k) => (b === undefined ? [] : [k]));
-    return slots.length > 0 && slots.every((k) => s.runs[k] && s.runs[k].state !== 'running');
-  }, null, { timeout: 120_000 });
-}
-
-/** Opens the toolbar menu (share, embed, export, load) unless it is open. */
-const openMenu = async (page) => { if ((await page.locator('#menu').getAttribute('open')) === null) await page.locator('#menu summary').click(); };
 
 const fingerprints = (target) => target.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.fingerprint));
 

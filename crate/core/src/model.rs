@@ -23,6 +23,10 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
+mod workspace;
+use workspace::f32_workspace;
+pub use workspace::Workspace;
+
 crate::settings::named_enum! {
     /// Hidden-layer nonlinearity (`act=` values).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -483,78 +487,6 @@ fn view<T>(buf: &[T], rows: usize, width: usize) -> ArrayView2<'_, T> {
 
 fn view_mut<T>(buf: &mut [T], rows: usize, width: usize) -> ArrayViewMut2<'_, T> {
     ArrayViewMut2::from_shape((rows, width), &mut buf[..rows * width]).expect("workspace buffer holds rows × width")
-}
-
-/// The f32 fast path's door for a whole [`Workspace`] (as [`Real::f32_slice`] for slices):
-/// `Some` (the same buffers) when `T` is `f32`. Here rather than a `Real` method so that
-/// `real` does not depend on `model` (no import cycle).
-fn f32_workspace<T: Real>(ws: &mut Workspace<T>) -> Option<&mut Workspace<f32>> {
-    (ws as &mut dyn std::any::Any).downcast_mut::<Workspace<f32>>()
-}
-
-/// Buffers for up to `capacity` rows: inputs, targets, and per layer the pre-activations
-/// `z`, activations `a` and back-propagated errors `delta` (each row-major `capacity × width`).
-/// Allocated once, reused every step.
-pub struct Workspace<T> {
-    cap: usize,
-    pub(crate) x: Vec<T>,
-    pub(crate) y: Vec<T>,
-    pub(crate) z: Vec<Vec<T>>,
-    pub(crate) a: Vec<Vec<T>>,
-    pub(crate) delta: Vec<Vec<T>>,
-    /// Per-row losses (f32 path).
-    pub(crate) ell: Vec<T>,
-}
-
-impl<T: Real> Workspace<T> {
-    pub fn new(mlp: &Mlp, capacity: usize) -> Self {
-        let cap = capacity.max(1);
-        let per_layer = |l: &Layer| vec![T::zero(); cap * l.fan_out];
-        Self {
-            cap,
-            x: vec![T::zero(); cap * mlp.input_dim()],
-            y: vec![T::zero(); cap],
-            z: mlp.layers.iter().map(per_layer).collect(),
-            a: mlp.layers.iter().map(per_layer).collect(),
-            delta: mlp.layers.iter().map(per_layer).collect(),
-            ell: vec![T::zero(); cap],
-        }
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.cap
-    }
-
-    /// Copies the examples `idx` of `data` into the first `idx.len()` rows.
-    pub fn load(&mut self, data: &Dataset, idx: &[u32]) {
-        let dim = data.dim;
-        if let Some(x) = T::f32_slice_mut(&mut self.x) {
-            // f32 (training): a plain copy, the same values as the conversion below.
-            for (xr, &i) in x.chunks_exact_mut(dim).zip(idx) {
-                xr.copy_from_slice(data.row(i as usize));
-            }
-        } else {
-            for (r, &i) in idx.iter().enumerate() {
-                for (x, &v) in self.x[r * dim..(r + 1) * dim].iter_mut().zip(data.row(i as usize)) {
-                    *x = T::from_f64(v as f64);
-                }
-            }
-        }
-        for (y, &i) in self.y.iter_mut().zip(idx) {
-            *y = T::from_f64(data.y[i as usize] as f64);
-        }
-    }
-
-    /// Copies examples `start .. start + rows` of `data` into the first rows.
-    pub fn load_range(&mut self, data: &Dataset, start: usize, rows: usize) {
-        let dim = data.dim;
-        for (x, &v) in self.x[..rows * dim].iter_mut().zip(&data.x[start * dim..(start + rows) * dim]) {
-            *x = T::from_f64(v as f64);
-        }
-        for (y, &v) in self.y[..rows].iter_mut().zip(&data.y[start..start + rows]) {
-            *y = T::from_f64(v as f64);
-        }
-    }
 }
 
 #[cfg(test)]
