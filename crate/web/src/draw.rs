@@ -3,6 +3,7 @@
 //! or an SVG document for the main thread's exports. One export for every chart kind: the kind
 //! is the chart's tag, and canvas and SVG share the drawing code.
 
+use crate::backend::AnyBackend;
 use crate::canvas::{context_of, Canvas2d};
 use crate::measure::Measured;
 use crate::to_js;
@@ -79,7 +80,7 @@ pub fn draw(target: &Target, chart: JsValue) -> Result<JsValue, JsError> {
         Surface::Svg { width, height } => {
             let mut out = String::new();
             let frame = {
-                let root = Measured { inner: SVGBackend::with_string(&mut out, (*width, *height)) }.into_drawing_area();
+                let root = AnyBackend::Svg(Measured { inner: SVGBackend::with_string(&mut out, (*width, *height)) }).into_drawing_area();
                 let frame = chart.draw(&root, Cells::Rectangles).map_err(|e| JsError::new(&e))?;
                 root.present().map_err(|e| JsError::new(&format!("{e:?}")))?;
                 frame
@@ -87,7 +88,7 @@ pub fn draw(target: &Target, chart: JsValue) -> Result<JsValue, JsError> {
             Drawn { frame: frame.into(), svg: Some(out) }
         }
         Surface::Canvas { canvas, scale } => {
-            let root = Canvas2d::new(canvas, *scale).map(IntoDrawingArea::into_drawing_area).ok_or_else(|| JsError::new(NO_CONTEXT))?;
+            let root = Canvas2d::new(canvas, *scale).map(|c| AnyBackend::Canvas(c).into_drawing_area()).ok_or_else(|| JsError::new(NO_CONTEXT))?;
             let raster = chart.raster();
             if raster.is_some() {
                 clear(canvas)?;

@@ -26,6 +26,7 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod atlas;
+mod backend;
 pub mod bench;
 mod canvas;
 pub mod draw;
