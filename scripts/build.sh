@@ -2,7 +2,7 @@
 # Build Batchscape into dist/ (the Makefile decides when each part is stale;
 # this script always does the work it is asked for).
 #
-#   scripts/build.sh wasm     cargo build (wasm32, release) + wasm-bindgen -> dist/pkg/
+#   scripts/build.sh wasm     cargo build (wasm32) + wasm-bindgen of each wasm module -> dist/pkg/
 #   scripts/build.sh static   index.html, other top-level *.html, www/ -> dist/
 #   scripts/build.sh          both
 #
@@ -27,15 +27,29 @@ WASM_TARGET=wasm32-unknown-unknown
 # cargo honours CARGO_TARGET_DIR; default is ./target
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
+# The wasm modules, one per kind of user (issue 14, first-load size): FEATURE PROFILE OUT-NAME.
+#   compute  the workers' sessions, settings and own-data helpers  dist/pkg/batchscape.js
+#   draw     the draw worker and the SVG exports (opt-level "z")   dist/pkg/batchscape_draw.js
+#   bench    bench.html's W1 and digits benchmarks                 dist/pkg/batchscape_bench.js
+MODULES=(
+  "compute release $PKG"
+  "draw release-draw ${PKG}_draw"
+  "bench release-bench ${PKG}_bench"
+)
+
 build_wasm() {
   if [ -n "${RUSTFLAGS:-}" ]; then
     echo "build: warning: RUSTFLAGS is set in the environment; it replaces .cargo/config.toml's rustflags" >&2
   fi
-  cargo build --release --target "$WASM_TARGET" -p "$CRATE" --lib
   rm -rf "$DIST/pkg"
   mkdir -p "$DIST"
-  wasm-bindgen --target web --remove-name-section --remove-producers-section \
-    --out-dir "$DIST/pkg" "$TARGET_DIR/$WASM_TARGET/release/$PKG.wasm"
+  local m feature profile name
+  for m in "${MODULES[@]}"; do
+    read -r feature profile name <<<"$m"
+    cargo build --profile "$profile" --target "$WASM_TARGET" -p "$CRATE" --lib --no-default-features --features "$feature"
+    wasm-bindgen --target web --remove-name-section --remove-producers-section --out-name "$name" \
+      --out-dir "$DIST/pkg" "$TARGET_DIR/$WASM_TARGET/$profile/$PKG.wasm"
+  done
 }
 
 build_static() {

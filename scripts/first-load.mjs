@@ -5,7 +5,8 @@
 // landscape of those runs, every run diagnosed, nothing left to draw (the conditions of
 // tests/speed.test.mjs's milestone probe). Each URL counts once (the browser's cache serves a
 // repeat), sized from the served file: raw and gzip -9 (node's zlib), as scripts/sizes.mjs does.
-// It prints one line per file, largest last, then the total; `--json` prints the rows as JSON.
+// It prints one line per file, largest last, then the total, and the draw worker's time for the
+// drawings made until then; `--json` prints the same as JSON.
 //
 //   make build && node scripts/first-load.mjs [--url /?x=y] [--json]
 //
@@ -51,6 +52,9 @@ try {
   await page.goto(new URL(pagePath, srv.url).href, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__marks?.complete, null, { timeout: 120_000, polling: 50 });
   const ms = await page.evaluate(() => window.__marks.complete);
+  // The draw worker's time per drawing (window.batchscape.workerMs), to see what a build
+  // change costs in drawing speed.
+  const drawMs = await page.evaluate(() => Object.values(window.batchscape.workerMs).flatMap((r) => [...r]));
   if (pageErrors.length) throw new Error(`page errors: ${pageErrors.join('\n')}`);
   const origin = new URL(srv.url).origin;
   const seen = new Map();
@@ -67,11 +71,13 @@ try {
   }).sort((a, b) => a.gz - b.gz);
   const sum = (k) => rows.reduce((s, r) => s + r[k], 0);
   if (json) {
-    console.log(JSON.stringify({ page: pagePath, completeMs: Math.round(ms), rows, raw: sum('raw'), gz: sum('gz') }, null, 1));
+    console.log(JSON.stringify({ page: pagePath, completeMs: Math.round(ms), drawMs, rows, raw: sum('raw'), gz: sum('gz') }, null, 1));
   } else {
     const kb = (n) => (n / 1024).toFixed(1).padStart(8);
     for (const r of rows) console.log(`${kb(r.raw)} KB ${kb(r.gz)} KB gz  ${r.rel}${r.requests > 1 ? ` (${r.requests} requests)` : ''}`);
     console.log(`${kb(sum('raw'))} KB ${kb(sum('gz'))} KB gz  first load of ${pagePath} (${rows.length} files, ${urls.length} requests; complete at ${ms.toFixed(0)} ms)`);
+    const sorted = [...drawMs].sort((a, b) => a - b);
+    console.log(`draw worker: ${drawMs.length} drawings, ${drawMs.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, median ${(sorted[sorted.length >> 1] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
   }
 } finally {
   await browser.close();

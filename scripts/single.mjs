@@ -14,11 +14,12 @@
 // - `new Worker(new URL('./x-worker.js', import.meta.url), { type: 'module' })` in www/ becomes
 //   `new Worker(__bsWorkerUrl("x-worker.js"))`: a classic worker from a Blob URL made by the
 //   inline loader.
-// - The glue's `new URL('batchscape_bg.wasm', import.meta.url)` becomes `globalThis.__bsWasm`,
-//   the wasm's bytes, so `init()` compiles bytes and nothing is fetched. The base64 of the wasm
-//   is stored ONCE in the file (a `<script type="application/json">` block, data, never run);
-//   the loader decodes it for the page, and each worker's Blob starts with a short prelude
-//   that decodes it there (Blob parts: the base64 string is shared, not copied into each bundle).
+// - Each glue's `new URL('x_bg.wasm', import.meta.url)` becomes `globalThis.__bsWasm("pkg/x_bg.wasm")`,
+//   that wasm module's bytes (dist/pkg holds several: scripts/build.sh), so `init()` compiles
+//   bytes and nothing is fetched. The base64 of each wasm module is stored ONCE in the file (a
+//   `<script type="application/json">` block, data, never run); the loader decodes it for the
+//   page when asked, and each worker's Blob starts with a short prelude carrying the modules its
+//   bundle uses (Blob parts: the base64 strings are shared, not copied into each bundle).
 // - Any other use of import.meta.url is a build error (it would fetch from file://).
 //
 // Content-Security-Policy of the file (a meta tag): the strictest a file allows.
@@ -58,7 +59,11 @@ function rewrites(workers, wasms) {
         let text = fs.readFileSync(args.path, 'utf8');
         const rel = path.relative(DIST, args.path);
         text = text.replace(WORKER_RE, (m, q, name) => { workers.add(name); return `new Worker(__bsWorkerUrl(${JSON.stringify(name)}))`; });
-        text = text.replace(WASM_RE, (m, q, name) => { wasms.add(path.posix.join(path.posix.dirname(rel), name)); return 'globalThis.__bsWasm'; });
+        text = text.replace(WASM_RE, (m, q, name) => {
+          const file = path.posix.join(path.posix.dirname(rel), name);
+          wasms.add(file);
+          return `globalThis.__bsWasm(${JSON.stringify(file)})`;
+        });
         if (/import\.meta\.url/.test(text)) throw new Error(`${rel}: a use of import.meta.url the single file cannot follow`);
         return { contents: text, loader: 'js' };
       });
@@ -66,37 +71,45 @@ function rewrites(workers, wasms) {
   };
 }
 
-async function bundle(entry, format, workers, wasms) {
+/** One bundle: its text and the wasm files (dist-relative) its code instantiates. */
+async function bundle(entry, format, workers) {
+  const wasms = new Set();
   const r = await esbuild.build({
     entryPoints: [path.join(DIST, entry)], bundle: true, format, write: false, minify: true,
     target: 'es2022', platform: 'browser', logLevel: 'silent', plugins: [rewrites(workers, wasms)],
   });
-  return r.outputFiles[0].text;
+  return { text: r.outputFiles[0].text, wasms: [...wasms].sort() };
 }
 
-// Runs first in the page: decodes the wasm, makes one Blob URL per worker on demand.
+// Runs first in the page: `__bsWasm(file)` decodes a wasm module's bytes when its glue's init
+// asks for them; one Blob URL per worker on demand, which carries the base64 of only the wasm
+// modules that worker's bundle uses (dist/pkg has several: scripts/build.sh).
 const LOADER = `const __bsData = JSON.parse(document.getElementById('bs-data').textContent);
 const __bsB64 = (s) => { s = atob(s); const u = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i); return u; };
-globalThis.__bsWasm = __bsB64(__bsData.wasm);
+globalThis.__bsWasm = (file) => __bsB64(__bsData.wasm[file]);
 const __bsUrls = {};
 globalThis.__bsWorkerUrl = (name) => __bsUrls[name] ??= URL.createObjectURL(new Blob([
-  'globalThis.__bsWasm=(' + __bsB64 + ')("', __bsData.wasm, '");\\n', __bsData.workers[name]], { type: 'text/javascript' }));
+  'const __bsB64=', String(__bsB64), ';\\nconst __bsW={',
+  ...__bsData.workers[name].wasms.flatMap((f) => [JSON.stringify(f), ':"', __bsData.wasm[f], '",']),
+  '};\\nglobalThis.__bsWasm=(file)=>__bsB64(__bsW[file]);\\n', __bsData.workers[name].text], { type: 'text/javascript' }));
 `;
 
 const sha256 = (text) => `'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export async function buildSingle() {
   const workers = new Set();
-  const wasms = new Set();
-  const main = await bundle(ENTRY, 'esm', workers, wasms);
+  const main = await bundle(ENTRY, 'esm', workers);
   const workerSrc = {};
   // Sorted: esbuild loads files in parallel, and the file should not depend on that order.
   for (let todo = [...workers].sort(); todo.length; todo = [...workers].filter((w) => !(w in workerSrc)).sort()) {
-    for (const w of todo) workerSrc[w] = await bundle(`www/${w}`, 'iife', workers, wasms);
+    for (const w of todo) workerSrc[w] = await bundle(`www/${w}`, 'iife', workers);
   }
-  if (wasms.size > 1) throw new Error(`more than one wasm (${[...wasms]}): the single file carries one`);
-  const wasm = fs.readFileSync(path.join(DIST, [...wasms][0] ?? 'pkg/batchscape_bg.wasm')).toString('base64');
-  const script = LOADER + main;
+  // Each wasm module once, as base64, whoever uses it.
+  const wasm = {};
+  for (const f of [main, ...Object.values(workerSrc)].flatMap((b) => b.wasms).sort()) {
+    wasm[f] ??= fs.readFileSync(path.join(DIST, f)).toString('base64');
+  }
+  const script = LOADER + main.text;
   if (/<\/script|<!--/i.test(script)) throw new Error('the page bundle contains "</script" or "<!--"');
   const css = read('www/style.css');
   const printCss = read('www/print.css');
@@ -118,7 +131,7 @@ export async function buildSingle() {
   // At the end of the body: the data block exists when the (deferred) module runs.
   swap(/<\/body>/, `<script type="application/json" id="bs-data">${data}</script>\n<script type="module">${script}</script>\n</body>`);
   fs.writeFileSync(OUT, html);
-  return { out: OUT, bytes: Buffer.byteLength(html), modules: 1 + Object.keys(workerSrc).length, workers: Object.keys(workerSrc), csp };
+  return { out: OUT, bytes: Buffer.byteLength(html), modules: 1 + Object.keys(workerSrc).length, workers: Object.keys(workerSrc), wasms: Object.keys(wasm), csp };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

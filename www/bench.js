@@ -1,7 +1,7 @@
 // W1 benchmark page: the contract of the peer harness (shared bench README, "Plugging in another
 // implementation"). Each call resets or runs the Rust core through wasm; only the step loop
 // (benchW1) or the whole grid (benchLandscape) is inside the performance.now() interval.
-import init, { DigitsBench, W1Bench } from '../pkg/batchscape.js';
+import init, { DigitsBench, W1Bench } from '../pkg/batchscape_bench.js';
 
 let bench = null;
 

@@ -2,7 +2,7 @@
 // OffscreenCanvas per page canvas, and sends the picture back as an ImageBitmap (transferred,
 // not copied). The main thread then only copies the bitmap onto its canvas, so drawing a chart
 // (text, contours, thousands of line segments) never blocks the page. See www/painter.js.
-import init, { draw, Target } from '../pkg/batchscape.js';
+import init, { draw, Target } from '../pkg/batchscape_draw.js';
 
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 

@@ -1,15 +1,20 @@
 // Exports and imports the user asks for: each figure as PNG (the canvas) or SVG (the same
 // chart through the wasm `draw` with an SVG target: figure-svg.js), the
 // runs as CSV/JSON (export.js), the settings as a JSON file the native tool reads, and loading
-// such a file back. The wasm package on the main thread is figure-svg.js's `wasm()` (with
-// owndata.js's, the only two), instantiated when first needed (not while the page loads).
-import { pairs_from_settings_json, settings_json_from_pairs } from '../pkg/batchscape.js';
+// such a file back. The main thread's wasm modules are instantiated when first needed (not while
+// the page loads): the draw module is figure-svg.js's `wasm()` (SVG), the compute one (settings
+// JSON ↔ pairs) `compute()` here (owndata.js instantiates it too, for its CSV).
+import initCompute, { pairs_from_settings_json, settings_json_from_pairs } from '../pkg/batchscape.js';
 import { download, runsCsv, runsJson, slug } from './export.js';
 import { svgOf, wasm } from './figure-svg.js';
 import { mountPrint } from './print.js';
 import { mountSlides } from './slides.js';
 import { telemetry } from './telemetry.js';
 import { $, showMessages } from './views/dom.js';
+
+let computeReady = null;
+/** The compute wasm module on the main thread (a promise), instantiated on the first call. */
+const compute = () => (computeReady ??= initCompute());
 
 async function exportFigure(store, fig, format) {
   if (format === 'SVG') await wasm();
@@ -51,7 +56,7 @@ function addExportButtons(store) {
 /** A settings file → its settings as URL pairs (through the core's settings table). */
 async function pairsFromFile(file) {
   const text = await file.text();
-  await wasm();
+  await compute();
   return new URLSearchParams(pairs_from_settings_json(text));
 }
 
@@ -66,7 +71,7 @@ export function mountExports(store, { onImport }) {
   $('export-csv').addEventListener('click', () => download(`${slug(store.get())}.csv`, 'text/csv', runsCsv(store.get())));
   $('export-json').addEventListener('click', () => download(`${slug(store.get())}.json`, 'application/json', runsJson(store.get())));
   $('export-settings').addEventListener('click', async () => {
-    await wasm();
+    await compute();
     const pairs = [...store.get().settings];
     download(`${slug(store.get())}-settings.json`, 'application/json', settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
   });

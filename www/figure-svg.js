@@ -3,7 +3,7 @@
 // vectors. The wasm module on the main thread is instantiated on first use, not while the page
 // loads. Used by the per-figure SVG export (exports-ui.js), the slide figure (slides.js) and
 // the handout's vector figures (print.js).
-import init, { Target, draw } from '../pkg/batchscape.js';
+import init, { Target, draw } from '../pkg/batchscape_draw.js';
 import { chartSize, lastChart } from './painter.js';
 
 let wasmReady = null;

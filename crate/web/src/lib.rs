@@ -25,20 +25,36 @@
 // core and render crates, where native tests reach it).
 #![cfg(target_arch = "wasm32")]
 
+// Three wasm modules are built from this crate by cargo features (scripts/build.sh; issue 14,
+// first-load size): `compute` (dist/pkg/batchscape.js: the workers' sessions and the main
+// thread's settings and own-data helpers, opt-level 3), `draw` (dist/pkg/batchscape_draw.js:
+// the draw worker and the SVG exports, profile `release-draw`, opt-level "z") and `bench`
+// (dist/pkg/batchscape_bench.js: bench.html only). Every module has `faults` and `start`. The
+// default is all three, so clippy and the docs see every module.
+#[cfg(feature = "compute")]
 pub mod atlas;
+#[cfg(feature = "draw")]
 mod backend;
+#[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "draw")]
 mod canvas;
+#[cfg(feature = "draw")]
 pub mod draw;
 pub mod faults;
+#[cfg(feature = "draw")]
 mod measure;
-pub mod run;
-pub mod seeds;
+#[cfg(feature = "compute")]
 pub mod owndata;
+#[cfg(feature = "compute")]
+pub mod run;
+#[cfg(feature = "compute")]
+pub mod seeds;
+#[cfg(feature = "compute")]
 pub mod settings_io;
+#[cfg(feature = "compute")]
 pub mod sweep;
 
-use batchscape_core::settings::Checked;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -60,7 +76,8 @@ pub fn start() {
 /// ([`batchscape_core::work::fit`]): a run length or grid whose work is beyond them is lowered,
 /// with a message quoting the estimate and the limit, before any worker starts on it. Every
 /// worker parses through here, so they all hold the same settings.
-pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (Checked, Vec<String>) {
+#[cfg(feature = "compute")]
+pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (batchscape_core::settings::Checked, Vec<String>) {
     let (settings, mut errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     let (settings, over) = batchscape_core::work::fit(settings);
     errors.extend(over);
