@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// First-load sizes of a build: every file under dist/ (or the directory given) that the page
-// can load, raw and gzip -9 (node's zlib), largest last, with the totals. The benchmark page
-// (bench.html, www/bench.js) and TypeScript declarations are not part of the page's load and
-// are left out.
+// Sizes of a build: every file under dist/ (or the directory given) that the page can load,
+// raw and gzip -9 (node's zlib), largest last, with the totals. The benchmark page (bench.html,
+// www/bench.js, its wasm module pkg/batchscape_bench*) and TypeScript declarations are not part
+// of the page's load and are left out. What the default page actually fetches until its
+// picture is complete is scripts/first-load.mjs (a browser measurement).
 //
 //   node scripts/sizes.mjs [dist]
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 const root = process.argv[2] || 'dist';
-const skip = (rel) => rel.endsWith('.d.ts') || rel.startsWith('.') || /(^|\/)bench\.(html|js)$/.test(rel) || rel.endsWith('.stamp');
+const skip = (rel) => rel.endsWith('.d.ts') || rel.startsWith('.') || /(^|\/)bench\.(html|js)$/.test(rel) || /^pkg\/[^/]*_bench(_bg)?\.(js|wasm)$/.test(rel) || rel.endsWith('.stamp');
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
