@@ -3,8 +3,9 @@
 // fetches, the page's and every worker's requests (playwright's context-level 'request' event
 // includes workers), from navigation until its picture is complete — every run stopped, the fine
 // landscape of those runs, every run diagnosed, nothing left to draw (the conditions of
-// tests/speed.test.mjs's milestone probe). Each URL counts once (the browser's cache serves a
-// repeat), sized from the served file: raw and gzip -9 (node's zlib), as scripts/sizes.mjs does.
+// tests/speed.test.mjs's milestone probe). Each URL counts once (a cache serves a repeat), sized
+// from the served file: raw and gzip -9 (node's zlib), as scripts/sizes.mjs does; the total as
+// if every request were served in full is printed too.
 // It prints one line per file, largest last, then the total, and the draw worker's time for the
 // drawings made until then; `--json` prints the same as JSON.
 //
@@ -70,12 +71,16 @@ try {
     return { rel, requests, raw: data.length, gz: zlib.gzipSync(data, { level: 9 }).length };
   }).sort((a, b) => a.gz - b.gz);
   const sum = (k) => rows.reduce((s, r) => s + r[k], 0);
+  // Every request in full, as a server without cache validators (scripts/serve.mjs sends
+  // `no-cache` and no ETag) makes the browser fetch: each worker fetches its wasm module itself.
+  const perRequest = rows.reduce((s, r) => s + r.gz * r.requests, 0);
   if (json) {
-    console.log(JSON.stringify({ page: pagePath, completeMs: Math.round(ms), drawMs, rows, raw: sum('raw'), gz: sum('gz') }, null, 1));
+    console.log(JSON.stringify({ page: pagePath, completeMs: Math.round(ms), drawMs, rows, raw: sum('raw'), gz: sum('gz'), gzPerRequest: perRequest }, null, 1));
   } else {
     const kb = (n) => (n / 1024).toFixed(1).padStart(8);
     for (const r of rows) console.log(`${kb(r.raw)} KB ${kb(r.gz)} KB gz  ${r.rel}${r.requests > 1 ? ` (${r.requests} requests)` : ''}`);
     console.log(`${kb(sum('raw'))} KB ${kb(sum('gz'))} KB gz  first load of ${pagePath} (${rows.length} files, ${urls.length} requests; complete at ${ms.toFixed(0)} ms)`);
+    console.log(`${kb(perRequest)} KB gz  if every request were served in full (no cache)`);
     const sorted = [...drawMs].sort((a, b) => a - b);
     console.log(`draw worker: ${drawMs.length} drawings, ${drawMs.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, median ${(sorted[sorted.length >> 1] ?? 0).toFixed(1)} ms, max ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
   }
