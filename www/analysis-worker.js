@@ -5,6 +5,7 @@ import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
@@ -40,6 +41,7 @@ let working = false;
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
+  if (takeWasmModule(event.data)) return;
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
@@ -49,7 +51,7 @@ const yieldToEvents = () => sleep(0);
 let lastCoarse = -Infinity;
 
 async function handle(msg) {
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   trapForTest(msg, await ready);
   if (msg.type === 'scenario') {

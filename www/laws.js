@@ -3,6 +3,7 @@
 // `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
 // The numbers come from the core (LawSession.analyze in worker 0, data_parallel); this module
 // only wires them. All text reaches the DOM through textContent.
+import { sendWasmModule } from './wasm-module.js';
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
@@ -24,7 +25,11 @@ function el(tag, props = {}, children = []) {
   return e;
 }
 
-const newWorker = () => new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+const newWorker = () => {
+  const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+  sendWasmModule(w);
+  return w;
+};
 
 /**
  * Builds the laws section at the end of `figure`. `scenarioPairs()` gives the page's settings

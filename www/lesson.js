@@ -1,6 +1,7 @@
 // The lesson's wiring (issue 12): the "compare at" control beside the batch sliders, the
 // verdicts over seeds (the seeds worker, its per-seed table), and the Dinh et al. rescale
 // control in the flat-vs-sharp view. Text comes from lesson-text.js; numbers from the core.
+import { sendWasmModule } from './wasm-module.js';
 import { rescaleText, seedRows } from './lesson-text.js';
 import { seedsCancelMsg, seedsStartMsg } from './messages.js';
 import { SCENES } from './scenes.js';
@@ -44,6 +45,7 @@ function mountSeeds(store, scheduler, actions) {
   const ensure = () => {
     if (worker) return worker;
     const w = new Worker(new URL('./seeds-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
     worker = w;
     let unwatch = () => {};
     const failed = (reason) => {

@@ -11,8 +11,13 @@
 //   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
 //   page → law workers       lawsStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
 //   law workers → page       lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, errorMsg
+//   page → every worker      wasmModuleMsg (the page's compiled wasm: www/wasm-module.js)
 
 /** @typedef {[string, string][]} Pairs settings as [key, value] */
+
+// ---------------------------------------------------------------- page → every worker
+/** The page's compiled wasm (`WebAssembly.Module`, or null: the worker fetches it). @param {WebAssembly.Module|null} module */
+export const wasmModuleMsg = (module) => ({ type: 'wasm-module', module });
 
 // ---------------------------------------------------------------- page → run worker
 /** New settings for every run worker (`id` orders the replies). @param {Pairs} pairs @param {number} id */

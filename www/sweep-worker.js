@@ -5,6 +5,7 @@ import init, { SweepSession, LawSession, data_parallel as dataParallel } from '.
 import {
   errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
@@ -22,13 +23,14 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // the settings' rejections (law.errors()) are plain 'error' messages.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage({ ...errorMsg(text, gen), fatal: true }));
 self.onmessage = (event) => {
+  if (takeWasmModule(event.data)) return;
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
   if (msg.type === 'test-fault') {
-    trapForTest(msg, await (ready ??= init()));
+    trapForTest(msg, await (ready ??= init(wasmSource())));
     return;
   }
   if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
@@ -42,7 +44,7 @@ async function handle(msg) {
   if (msg.type !== 'start') return;
   gen = msg.gen;
   const mine = gen;
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   if (mine !== gen) return;
   session?.free();
@@ -106,7 +108,7 @@ async function handleLaws(msg) {
     law = null;
     return;
   }
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   if (msg.type === 'parallel') {
     self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));

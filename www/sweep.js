@@ -2,6 +2,7 @@
 // (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
 // (`sweep` charts, drawn in the draw worker) and a summary written from the measured numbers.
 // All text reaches the DOM through textContent.
+import { sendWasmModule } from './wasm-module.js';
 import { sweepCancelMsg, sweepStartMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 import { mountLaws } from './laws.js';
@@ -282,6 +283,7 @@ export function mountSweep(figure, { scenarioPairs }) {
   run.addEventListener('click', () => {
     if (!worker) {
       const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+      sendWasmModule(w);
       worker = w;
       w.onerror = (e) => { e.preventDefault(); workerFailed(w, reasonOf(e)); };
       unwatch = watchWorker('sweep', w, (reason) => workerFailed(w, reason));

@@ -4,6 +4,7 @@
 // Runs train in parallel: one run worker per spare core (at most one per run), each owning
 // the slots k with k mod n = its index. Every worker builds the same scenario from the same
 // settings, so a run's numbers do not depend on which worker trains it.
+import { sendWasmModule } from './wasm-module.js';
 import {
   atlasScenarioMsg, planeMsg, rescaleMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
 } from './messages.js';
@@ -31,6 +32,7 @@ export function startWorkers(store, hooks) {
   // its unfinished runs are marked failed (with a Retry button, views/status.js).
   function newRunWorker(index) {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
     let unwatch = () => {};
     const failed = (reason) => {
       if (runWorkers[index] !== w) return;
@@ -59,6 +61,7 @@ export function startWorkers(store, hooks) {
   // retrained so that it receives their trajectories again (a run is a function of its settings).
   function newAnalysisWorker() {
     const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
     let unwatch = () => {};
     const failed = (reason) => {
       if (analysisWorker !== w) return;
