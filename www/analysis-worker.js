@@ -119,15 +119,22 @@ async function work() {
       dirty = false;
       const v = version;
       const session = atlas;
-      // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
-      // otherwise postpone it for as long as the runs train); a new scenario abandons it.
-      atlas.plan(plane, COARSE);
-      while (!fillSlice() && atlas === session) await yieldToEvents();
-      if (atlas !== session) continue;
-      post(false);
-      lastCoarse = performance.now();
-      await yieldToEvents();
-      if (running.size || v !== version) continue;
+      if (running.size) {
+        // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
+        // otherwise postpone it for as long as the runs train); a new scenario abandons it, and
+        // so does the end of every run: the fine pass then replaces it (runs that finish within
+        // a few frames, as the default page's do, get no coarse pass at all: issue 14).
+        atlas.plan(plane, COARSE);
+        let complete = false;
+        while (!(complete = fillSlice()) && atlas === session && running.size) await yieldToEvents();
+        if (atlas !== session) continue;
+        if (complete) {
+          post(false);
+          lastCoarse = performance.now();
+          await yieldToEvents();
+        }
+        if (running.size || v !== version) continue;
+      }
       atlas.plan(plane, grid);
       let complete = false;
       while (!complete && v === version) {

@@ -33,9 +33,10 @@ const newWorker = () => {
 
 /**
  * Builds the laws section at the end of `figure`. `scenarioPairs()` gives the page's settings
- * as [key, value] pairs. Returns its state (read by the tests through window.batchscape.sweep).
+ * as [key, value] pairs; `afterPicture(job)` runs background work once the page's picture is
+ * complete (main.js). Returns its state (read by the tests through window.batchscape.sweep).
  */
-export function mountLaws(figure, { scenarioPairs }) {
+export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job() }) {
   const run = el('button', { type: 'button', id: 'laws-run', text: 'Run B × η sweep' });
   const cancel = el('button', { type: 'button', id: 'laws-cancel', text: 'Cancel', disabled: true });
   const seeds = el('select', { id: 'laws-seeds' }, SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === 1 })));
@@ -270,7 +271,8 @@ export function mountLaws(figure, { scenarioPairs }) {
   kInput.addEventListener('input', onInput);
   bInput.addEventListener('input', onInput);
   run.addEventListener('click', onInput);
-  // After the page has applied its URL settings (main.js does so right after mounting).
-  setTimeout(askParallel, 0);
+  // Background work: after the page's picture is complete (main.js), so that it never takes a
+  // core from the first runs and their analysis.
+  afterPicture(askParallel);
   return state;
 }

@@ -9,7 +9,10 @@ import { activeSlots, diagOf } from './store.js';
 import { $, later, setText, showMessages } from './views/dom.js';
 import { reasonOf, watchWorker } from './faults.js';
 
-/** `actions`: { scenarioPairs(), sendScenario(), syncUrl(), rescale(slot, layer, alpha) }. */
+/**
+ * `actions`: { scenarioPairs(), sendScenario(), syncUrl(), rescale(slot, layer, alpha),
+ * pictureComplete(), afterPicture(job) (background work once the picture is complete) }.
+ */
 export function mountLesson(store, scheduler, actions) {
   mountCompareAt(store, actions);
   mountSeeds(store, scheduler, actions);
@@ -72,8 +75,17 @@ function mountSeeds(store, scheduler, actions) {
       if (key) { gen += 1; worker?.postMessage(seedsCancelMsg(gen)); key = ''; store.set({ seeds: null }); }
       return;
     }
-    // The page's own runs first: on a two-core machine the study would slow them down.
+    // A study of other settings stops at once: it would take a core from the new runs.
+    if (key && JSON.stringify(actions.scenarioPairs()) !== key) {
+      gen += 1;
+      worker?.postMessage(seedsCancelMsg(gen));
+      key = '';
+      store.set({ seeds: null });
+    }
+    // The page's own picture first (its runs, landscape, diagnoses and drawing): on a two-core
+    // machine the study would slow them down. Asked again once the picture is complete.
     if (s.pendingScenario || activeSlots(s).some((k) => !s.runs[k] || s.runs[k].state === 'running')) return;
+    if (!actions.pictureComplete()) { actions.afterPicture(refresh); return; }
     const pairs = actions.scenarioPairs();
     const next = JSON.stringify(pairs);
     if (next === key) return;

@@ -142,9 +142,10 @@ export function explainSweep(r) {
 
 /**
  * Builds the sweep view inside `figure` (after its figcaption): controls, progress, charts and
- * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs.
+ * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs;
+ * `afterPicture(job)` runs background work once the page's picture is complete (main.js).
  */
-export function mountSweep(figure, { scenarioPairs }) {
+export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job() }) {
   if (!figure) return null;
   const run = el('button', { type: 'button', id: 'sweep-run', text: 'Run sweep' });
   const cancel = el('button', { type: 'button', id: 'sweep-cancel', text: 'Cancel', disabled: true });
@@ -307,6 +308,6 @@ export function mountSweep(figure, { scenarioPairs }) {
     run.focus();
   });
   // The laws (B × η map, trade-off, data parallelism) below the bands.
-  state.laws = mountLaws(figure, { scenarioPairs });
+  state.laws = mountLaws(figure, { scenarioPairs, afterPicture });
   return state;
 }
