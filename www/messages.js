@@ -5,7 +5,7 @@
 //
 //   page → run worker        scenarioMsg, runMsg, stopMsg
 //   run worker → page        settingsMsg, frameMsg, errorMsg
-//   page → analysis worker   atlasScenarioMsg, trajectoryMsg, planeMsg
+//   page → analysis workers  analysisRoleMsg, atlasScenarioMsg, trajectoryMsg, planeMsg, rescaleMsg
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
 //   page → sweep worker      sweepStartMsg, sweepCancelMsg
 //   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
@@ -76,6 +76,12 @@ export const frameMsg = (f) => ({
 export const errorMsg = (message, gen) => (gen === undefined ? { type: 'error', message } : { type: 'error', gen, message });
 
 // ---------------------------------------------------------------- page → analysis worker
+/**
+ * What an analysis worker computes (sent once, first): 'landscape' (the coarse and fine maps and
+ * the cost table), 'diagnoses' (flat vs sharp, dynamics, slices, the interpolation, rescale) or
+ * 'all' (the default: both, one after the other). @param {'landscape'|'diagnoses'|'all'} role
+ */
+export const analysisRoleMsg = (role) => ({ type: 'role', role });
 /** New settings for the analysis worker, with the fine grid's size. @param {Pairs} pairs @param {number} grid */
 export const atlasScenarioMsg = (pairs, grid) => ({ type: 'scenario', pairs, grid });
 /**
@@ -111,6 +117,10 @@ export const atlasMsg = ({ fine, plane, gens, chart }) => ({ type: 'atlas', fine
  * A finished run's diagnosis (λ_max, trace, ε-sharpness, B_simple and their histories) and its slice.
  * @param {{ slot: number, gen: number, analysis: object|null, slice: Profile, ms: number }} d
  */
+/** Run `slot`'s diagnosis (generation `gen`) is being computed by the worker that says so. */
+export const diagnosingMsg = (slot, gen) => ({ type: 'diagnosing', slot, gen });
+/** Page → the other analysis worker: run `slot`'s diagnosis (generation `gen`) is taken, skip it. */
+export const claimedMsg = (slot, gen) => ({ type: 'claimed', slot, gen });
 export const diagnosisMsg = ({ slot, gen, analysis, slice, ms }) => ({ type: 'diagnosis', slot, gen, analysis, slice, ms });
 /** The loss along (1−α)·θ_a + α·θ_b (the core picks the pair). @param {{ a: number, b: number, gens: number[], profile: Profile }} p */
 export const interpolationMsg = ({ a, b, gens, profile }) => ({ type: 'interpolation', a, b, gens, profile });
