@@ -7,8 +7,8 @@
 //   run worker → page        settingsMsg, frameMsg, errorMsg
 //   page → analysis workers  analysisRoleMsg, atlasScenarioMsg, trajectoryMsg, planeMsg, rescaleMsg
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
-//   page → sweep worker      sweepStartMsg, sweepCancelMsg
-//   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
+//   page → sweep workers     sweepStartMsg, sweepCellStartMsg, sweepBandsMsg, sweepCancelMsg
+//   sweep workers → page     sweepPlanMsg, sweepCellMsg, sweepProgressMsg, sweepResultsMsg, sweepCancelledMsg, errorMsg
 //   page → law workers       lawsStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
 //   law workers → page       lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, errorMsg
 //   page → every worker      wasmModuleMsg (the page's compiled wasm: www/wasm-module.js)
@@ -127,23 +127,33 @@ export const interpolationMsg = ({ a, b, gens, profile }) => ({ type: 'interpola
 /** The core's cost table: `{target, rows: [{slot, batch, steps, examples}]}` (null: not reached). @param {object} table */
 export const costMsg = (table) => ({ type: 'cost', table });
 
-// ---------------------------------------------------------------- page ↔ sweep worker
+// ---------------------------------------------------------------- page ↔ sweep workers (a pool)
 /** Start sweep `gen` over the page's settings with `seeds` seeds per batch size. @param {number} gen @param {Pairs} pairs @param {number} seeds */
 export const sweepStartMsg = (gen, pairs, seeds) => ({ type: 'start', gen, pairs, seeds });
+/** Train cell `index` of sweep `gen` (cell k: batch size k mod n_B of seed k div n_B). @param {number} gen @param {number} index */
+export const sweepCellStartMsg = (gen, index) => ({ type: 'cell', gen, index });
+/** The bands of `cells` (finished cells `{index, cell}`, any order) of sweep `gen`, `ms` since it started. */
+export const sweepBandsMsg = (gen, cells, ms) => ({ type: 'bands', gen, cells, ms });
 /** Cancel the sweep (a newer `gen`). @param {number} gen */
 export const sweepCancelMsg = (gen) => ({ type: 'cancel', gen });
 /**
- * The bands so far (per metric the core's `BandColumns`: `{mean, min, max, count}`) after `done` of `total` runs.
- * @param {{ gen: number, done: number, total: number, batchSizes: Uint32Array, seeds: Uint32Array, targetFraction: number,
- *   diverged: Float64Array, errors: string[], bands: Object<string, {mean: number[], min: number[], max: number[], count: number[]}>, ms: number }} r
+ * The plan of sweep `gen` (every worker answers 'start' with it): `total` cells, the batch sizes
+ * and seeds, the target fraction, the settings' rejections.
  */
-export const sweepResultsMsg = ({ gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms }) => ({
-  type: 'results', gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms,
+export const sweepPlanMsg = ({ gen, total, batchSizes, seeds, targetFraction, errors }) => ({ type: 'plan', gen, total, batchSizes, seeds, targetFraction, errors });
+/** Cell `index` of sweep `gen` ended: `cell` the core's `CellResult`. */
+export const sweepCellMsg = ({ gen, index, cell }) => ({ type: 'cell', gen, index, cell });
+/**
+ * The bands so far (per metric the core's `BandColumns`: `{mean, min, max, count}`) of `done` of
+ * `total` runs; per batch size the runs `finished` and `diverged`.
+ * @param {{ gen: number, done: number, total: number, batchSizes: Float64Array, seeds: Float64Array, targetFraction: number,
+ *   diverged: Float64Array, finished: Float64Array, errors: string[], bands: Object<string, {mean: number[], min: number[], max: number[], count: number[]}>, ms: number }} r
+ */
+export const sweepResultsMsg = ({ gen, done, total, batchSizes, seeds, targetFraction, diverged, finished, errors, bands, ms }) => ({
+  type: 'results', gen, done, total, batchSizes, seeds, targetFraction, diverged, finished, errors, bands, ms,
 });
-/** Progress within the current run. @param {{ gen: number, done: number, total: number, cellStep: number, cellSteps: number }} p */
-export const sweepProgressMsg = ({ gen, done, total, cellStep, cellSteps }) => ({ type: 'progress', gen, done, total, cellStep, cellSteps });
-/** The sweep ran to the end in `ms`. @param {number} gen @param {number} ms */
-export const sweepDoneMsg = (gen, ms) => ({ type: 'done', gen, ms });
+/** Progress within cell `index`. @param {{ gen: number, index: number, cellStep: number, cellSteps: number }} p */
+export const sweepProgressMsg = ({ gen, index, cellStep, cellSteps }) => ({ type: 'progress', gen, index, cellStep, cellSteps });
 /** The sweep was cancelled. @param {number} gen */
 export const sweepCancelledMsg = (gen) => ({ type: 'cancelled', gen });
 
