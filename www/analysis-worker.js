@@ -47,7 +47,8 @@ let role = 'all';            // 'landscape', 'diagnoses' or 'all' (analysisRoleM
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
-  if (takeWasmModule(event.data)) return;
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };

@@ -2,6 +2,8 @@
 // No logic of its own: each part lives in its module (see ARCHITECTURE.md's code map). All
 // numbers come from the workers, charts are painted in the draw worker (painter.js), and all
 // text reaches the DOM through textContent.
+// First: the workers start (prestart.js; index.html runs it before this module's imports load).
+import './prestart.js';
 import {
   chapterIndex, chapterOf, chapterQuery, chapterScene, chapterStates, labQuery,
 } from './chapters.js';

@@ -9,6 +9,7 @@
 // answers the user's last input) goes before the others.
 
 import { sendWasmModule } from './wasm-module.js';
+import { adopt } from './prestart.js';
 import { reasonOf, watchWorker } from './faults.js';
 import { Recent } from './telemetry.js';
 
@@ -100,8 +101,12 @@ function sendNext() {
 export const replacedDrawWorkers = () => replaced;
 
 function startWorker() {
-  const w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
-  sendWasmModule(w);
+  // The worker started early (prestart.js) first; a replacement is started here.
+  let w = adopt('draw');
+  if (!w) {
+    w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
+  }
   w.onmessage = (event) => onMessage(event, w);
   // The worker failed (its script did not load, it threw, or it stopped answering: closed or
   // terminated, see faults.js): a fresh worker takes its place.

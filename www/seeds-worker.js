@@ -17,7 +17,8 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // Any error (a trap in the wasm code included) is reported; the page drops this worker (lesson.js).
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text, gen)));
 self.onmessage = (event) => {
-  if (takeWasmModule(event.data)) return;
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };

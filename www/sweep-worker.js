@@ -24,7 +24,8 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // the settings' rejections (law.errors()) are plain 'error' messages.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage({ ...errorMsg(text, gen), fatal: true }));
 self.onmessage = (event) => {
-  if (takeWasmModule(event.data)) return;
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };

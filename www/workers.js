@@ -5,6 +5,7 @@
 // the slots k with k mod n = its index. Every worker builds the same scenario from the same
 // settings, so a run's numbers do not depend on which worker trains it.
 import { sendWasmModule } from './wasm-module.js';
+import { adopt, runWorkerCount } from './prestart.js';
 import {
   analysisRoleMsg, atlasScenarioMsg, claimedMsg, planeMsg, rescaleMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
 } from './messages.js';
@@ -17,10 +18,8 @@ import { reasonOf, watchWorker } from './faults.js';
  * (the URL is canonicalised there), showMessages(list), drawNow() for the urgent first frame }.
  */
 export function startWorkers(store, hooks) {
-  // `?run_workers=N` (a test hook, 1 to MAX_RUNS) overrides the pool size.
-  const asked = Number(new URLSearchParams(location.search).get('run_workers'));
-  const nRunWorkers = Number.isInteger(asked) && asked >= 1 && asked <= MAX_RUNS ? asked
-    : Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+  // One per spare core, at most one per run; `?run_workers=N` (a test hook) overrides it.
+  const nRunWorkers = runWorkerCount();
   const runWorkers = [];
   const workerOf = (slot) => runWorkers[slot % nRunWorkers];
   // Two analysis workers (analysis-worker.js), by role: the landscape (coarse and fine maps, cost
@@ -36,8 +35,12 @@ export function startWorkers(store, hooks) {
   // silence: closed or terminated) is replaced by a fresh one, sent the current scenario; only
   // its unfinished runs are marked failed (with a Retry button, views/status.js).
   function newRunWorker(index) {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(w);
+    // The workers started early (prestart.js) first; a replacement is started here.
+    let w = adopt('run');
+    if (!w) {
+      w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      sendWasmModule(w);
+    }
     let unwatch = () => {};
     const failed = (reason) => {
       if (runWorkers[index] !== w) return;
@@ -66,8 +69,11 @@ export function startWorkers(store, hooks) {
   // retrained so that it receives their trajectories again (a run is a function of its settings).
   // `role` 'landscape' is the one named 'analysis' (faults, tests), 'diagnoses' is 'diagnosis'.
   function newAnalysisWorker(role) {
-    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(w);
+    let w = adopt('analysis');
+    if (!w) {
+      w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+      sendWasmModule(w);
+    }
     w.postMessage(analysisRoleMsg(role));
     const kind = role === 'diagnoses' ? 'diagnosis' : 'analysis';
     const current = () => (role === 'diagnoses' ? diagnosisWorker : analysisWorker);
