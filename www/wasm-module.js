@@ -11,7 +11,7 @@
 //
 // If the page could not compile (or posts no module), the worker falls back to fetching the file
 // itself, so a failure here only costs the old start-up time. In the single-file build
-// (scripts/single.mjs) `new URL('…wasm', import.meta.url)` becomes the wasm's bytes, which both
+// (scripts/single.mjs) the wasm file's URL below becomes the wasm's bytes, which both
 // sides compile instead of fetching.
 import { wasmModuleMsg } from './messages.js';
 
