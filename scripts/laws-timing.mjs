@@ -32,9 +32,12 @@ async function sweep(browser, url, n, shoot) {
   await page.waitForFunction(() => { const s = window.batchscape.sweep; return !s.running && s.total > 0 && s.done === s.total && s.drawnRuns === s.total; }, null, { timeout: 600_000 });
   const s = await page.evaluate(() => {
     const st = window.batchscape.sweep;
-    return { ms: st.ms, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], text: st.explanation };
+    return { ms: st.ms, readyMs: st.readyMs, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], text: st.explanation };
   });
-  console.log(`batch-size × seeds sweep, sweep_workers=${n}: ${s.workers} worker(s), ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s` +
+  // Before the pool (one worker), `ms` was timed inside the worker from its first cell; the pool
+  // times it from the click, including the workers' start (`readyMs`, printed apart).
+  const start = Number.isFinite(s.readyMs) ? `, of which ${(s.readyMs / 1000).toFixed(2)} s until the first worker was ready` : '';
+  console.log(`batch-size × seeds sweep, sweep_workers=${n}: ${s.workers} worker(s), ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s${start}` +
     `${s.perWorker.length > 1 ? ` (runs per worker ${s.perWorker.join(', ')})` : ''} [load ${load()}]`);
   if (shoot) {
     console.log(s.text);

@@ -319,6 +319,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     if (msg.gen !== state.gen) return;
     if (msg.type === 'plan') {
       if (!m.ready && state.total === 0) {
+        state.readyMs = performance.now() - t0;   // until the first worker could start (its wasm, the settings)
         state.total = msg.total;
         queue = Array.from({ length: msg.total }, (_, k) => k);
         showCount(0, state.total);
@@ -371,7 +372,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     const used = new Set(pool.map((m) => m.k));
     for (let k = 0; pool.length < n; k++) if (!used.has(k)) pool.push(newMember(k));
     state.gen += 1;
-    Object.assign(state, { workers: pool.length, results: null, done: 0, total: 0, failed: 0, ms: NaN, cells: [], perWorker: [] });
+    Object.assign(state, { workers: pool.length, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [] });
     cells = new Map();
     queue = [];
     failedCells = 0;
