@@ -18,11 +18,20 @@ async function waitDiagnosed(page, n) {
   return page.evaluate(() => window.batchscape.gens.slice());
 }
 
+/**
+ * Waits (up to 10 s) until element `id`'s text matches `re`, then returns it: the views write
+ * their text at the next redraw (throttled while runs stream), which may come after the diagnoses.
+ */
+async function textMatching(page, id, re) {
+  await page.waitForFunction(([i, src]) => new RegExp(src).test(document.getElementById(i).textContent), [id, re.source], { timeout: 10_000 }).catch(() => {});
+  return page.locator(`#${id}`).textContent();
+}
+
 test('"compare at" switches the budget: every run re-runs, the URL follows and the texts name the comparison', async () => {
   const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?batch=16,128&epochs=20&n_train=128`);
   const before = await waitDiagnosed(page, 2);
   assert.equal(await page.locator('#compare-epochs').isChecked(), true);
-  assert.match(await page.locator('#curves-text').textContent(), /compared at equal epochs \(20 epochs each\)/);
+  assert.match(await textMatching(page, 'curves-text', /compared at equal epochs \(20 epochs each\)/), /compared at equal epochs \(20 epochs each\)/);
   assert.equal(await page.locator('#compare-loss-keys').isVisible(), false);
   // Keyboard: focus the checked radio and move to "equal steps" with the arrow key.
   await page.locator('#compare-epochs').focus();
@@ -31,7 +40,7 @@ test('"compare at" switches the budget: every run re-runs, the URL follows and t
   const after = await waitDiagnosed(page, 2);
   for (const k of [0, 1]) assert.ok(after[k] > before[k], `run ${k} re-ran: generation ${before[k]} → ${after[k]}`);
   assert.match(page.url(), /budget=steps/);
-  assert.match(await page.locator('#curves-text').textContent(), /compared at equal steps \(1000 steps each\)/);
+  assert.match(await textMatching(page, 'curves-text', /compared at equal steps \(1000 steps each\)/), /compared at equal steps \(1000 steps each\)/);
   await page.waitForFunction(() => /On this seed, at equal steps \(1000 steps each\)/.test(document.getElementById('sharpness-text').textContent));
   const steps = await page.evaluate(() => window.batchscape.runs.filter(Boolean).map((f) => f.steps));
   assert.deepEqual(steps, [1000, 1000]);
@@ -40,7 +49,7 @@ test('"compare at" switches the budget: every run re-runs, the URL follows and t
   await page.locator('#compare-loss-keys').waitFor({ state: 'visible' });
   await waitDiagnosed(page, 2);
   assert.match(page.url(), /budget=loss/);
-  assert.match(await page.locator('#curves-text').textContent(), /compared at equal training loss \(each run until its training loss ≤ 0\.1, at most 20000 steps\)/);
+  assert.match(await textMatching(page, 'curves-text', /compared at equal training loss \(each run until its training loss ≤ 0\.1, at most 20000 steps\)/), /compared at equal training loss \(each run until its training loss ≤ 0\.1, at most 20000 steps\)/);
   await page.locator('#compare-at').screenshot({ path: artifactPath('lesson-compare-at.png') });
   await page.screenshot({ path: artifactPath('lesson-compare-page.png'), fullPage: false });
   assert.deepEqual(pageErrors, []);

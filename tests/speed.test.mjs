@@ -8,6 +8,7 @@
 // that the page does reach a complete picture and that every milestone came in order. The
 // milestones are sampled in the page every POLL_MS through `window.batchscape` (each read is a
 // snapshot, so sampling costs some main-thread time itself): each time is exact to ± POLL_MS.
+import fs from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, useServedBrowser } from './lib/harness.mjs';
@@ -65,9 +66,17 @@ async function waitComplete(page) {
   return page.evaluate(() => ({ ...window.__speedMarks }));
 }
 
+/**
+ * One line per measurement: the time to the complete picture, every milestone, and what
+ * followed the first landscape picture (the fine map, the diagnoses, the last drawing) and when.
+ */
 function report(label, marks) {
   const parts = ORDER.filter((k) => k in marks).map((k) => `${k} ${marks[k].toFixed(0)} ms`);
-  console.log(`${label}: ${parts.join(', ')} (± ${POLL_MS} ms)`);
+  const first = marks.firstLandscape;
+  const after = ['fineLandscape', 'diagnosed', 'complete'].filter((k) => k in marks && first !== undefined)
+    .map((k) => `${k} +${(marks[k] - first).toFixed(0)}`);
+  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  console.log(`${label}: complete in ${marks.complete?.toFixed(0) ?? '–'} ms — ${parts.join(', ')}; after the first landscape: ${after.join(', ')} ms (± ${POLL_MS} ms, load ${load})`);
 }
 
 test('the default page: navigation → complete picture, and slider release → complete updated picture (printed)', async () => {

@@ -124,3 +124,57 @@ test('a sweep can be cancelled midway: progress stops, Run is enabled again and 
   assert.deepEqual(consoleErrors, []);
   await context.close();
 });
+
+/** Runs the sweep of `query` on a pool of `n` workers to its end; its cells, bands and text, and the page's runs. */
+async function sweepOn(n, query) {
+  const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?${query}&sweep_workers=${n}`);
+  await page.waitForFunction(() => {
+    const s = window.batchscape;
+    return s?.sweep && !document.getElementById('sweep-run').disabled && s.batches.length && s.runs.length === s.batches.length
+      && s.runs.every((r) => r && r.state !== 'running');
+  }, null, { timeout: 60_000 });
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => { const s = window.batchscape.sweep; return !s.running && s.total > 0 && s.done === s.total; }, null, { timeout: 120_000 });
+  const r = await page.evaluate(() => {
+    const st = window.batchscape.sweep;
+    return {
+      workers: st.workers, perWorker: st.perWorker, ms: st.ms, cells: st.cells, bands: st.results.bands,
+      diverged: Array.from(st.results.diverged), finished: Array.from(st.results.finished), batchSizes: Array.from(st.results.batchSizes),
+      explanation: st.explanation, errors: st.errors,
+      runs: window.batchscape.runs.map((f) => ({ batch: f.batch, fingerprint: f.fingerprint })),
+    };
+  });
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+  return r;
+}
+
+test('a sweep on 2 workers gives exactly the cells and bands of 1 worker, and cell (B, seed) is the page\'s run of B', async () => {
+  const query = 'n_train=64&n_test=64&epochs=8&batch=4,32';
+  const one = await sweepOn(1, query);
+  const two = await sweepOn(2, query);
+  console.log(`sweep of ${one.cells.length} runs: 1 worker ${(one.ms / 1000).toFixed(2)} s, 2 workers ${(two.ms / 1000).toFixed(2)} s (cells per worker ${two.perWorker.join(', ')})`);
+  assert.equal(one.workers, 1);
+  assert.equal(two.workers, 2);
+  assert.equal(two.perWorker.length, 2);
+  assert.ok(two.perWorker.every((k) => k > 0), `both workers trained cells: ${two.perWorker}`);
+  assert.equal(one.cells.length, 21);
+  assert.deepEqual(one.errors, []);
+  assert.deepEqual(two.errors, []);
+  // Bit for bit: every cell's numbers and θ fingerprint, the bands (sums in cell order), the text.
+  assert.deepEqual(two.cells, one.cells);
+  assert.deepEqual(two.bands, one.bands);
+  assert.deepEqual([two.diverged, two.finished], [one.diverged, one.finished]);
+  const untimed = (t) => t.replace(/ took \d+\.\d s\.$/, '');
+  assert.equal(untimed(two.explanation), untimed(one.explanation));
+  assert.deepEqual(one.finished, one.batchSizes.map(() => 3));
+  // Cell (B, first seed) is the page's ordinary run of batch size B: the same θ at the end.
+  for (const run of one.runs) {
+    const b = one.batchSizes.indexOf(run.batch);
+    assert.ok(b >= 0, `B = ${run.batch} is in the sweep`);
+    const cell = one.cells[b];
+    assert.equal(cell.batch_size, run.batch);
+    assert.equal(cell.fingerprint.toString(16).padStart(8, '0'), run.fingerprint, `B = ${run.batch}: sweep cell ≡ the page's run`);
+  }
+});

@@ -1,10 +1,15 @@
 // Analysis worker: receives every run's trajectory (θ snapshots) and computes the shared loss
 // landscape they are drawn on — a coarse grid while runs train, the fine grid once all are
-// done, a few rows at a time so newer trajectories preempt it.
+// done, a few rows at a time so newer trajectories preempt it — and the diagnoses of the
+// finished runs. The page starts two (www/workers.js, issue 14): one with the role 'landscape'
+// (maps and cost table), one with the role 'diagnoses' (flat vs sharp, dynamics, slices, the
+// interpolation, rescale), so that on two cores the fine map and the diagnoses are computed at
+// the same time once the runs end; with no role message a worker does both, in that order.
 import init, { AtlasSession } from '../pkg/batchscape.js';
 import {
-  atlasMsg, costMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
+  atlasMsg, costMsg, diagnosingMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
@@ -32,14 +37,18 @@ const running = new Set();   // slots still training
 const diverged = new Set();  // slots whose run diverged: no minimum to diagnose
 const gens = [0, 0, 0, 0];   // generation of each slot's trajectory (0: none)
 const diagnosed = [0, 0, 0, 0]; // generation whose diagnosis was last posted, per slot
+const claimed = [0, 0, 0, 0];   // generation whose diagnosis the other analysis worker took, per slot
 let interpolated = '';       // 'a:gen,b:gen' of the last interpolation posted
 let dirty = false;
 let version = 0;             // bumps on every change; a fine pass aborts when it moves
 let working = false;
+let role = 'all';            // 'landscape', 'diagnoses' or 'all' (analysisRoleMsg)
 
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
@@ -49,9 +58,17 @@ const yieldToEvents = () => sleep(0);
 let lastCoarse = -Infinity;
 
 async function handle(msg) {
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   trapForTest(msg, await ready);
+  if (msg.type === 'role') {
+    role = msg.role;
+    return;
+  }
+  if (msg.type === 'claimed') {
+    claimed[msg.slot] = msg.gen;
+    return;
+  }
   if (msg.type === 'scenario') {
     atlas?.free();
     atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
@@ -60,6 +77,7 @@ async function handle(msg) {
     diverged.clear();
     gens.fill(0);
     diagnosed.fill(0);
+    claimed.fill(0);
     interpolated = '';
   } else if (msg.type === 'trajectory' && atlas) {
     atlas.set_trajectory(msg.slot, msg.snapshots, msg.steps ?? new Float64Array(0));
@@ -68,7 +86,7 @@ async function handle(msg) {
     } else if (!msg.snapshots.length) {
       atlas.clear(msg.slot);
     }
-    self.postMessage(costMsg(atlas.cost()));
+    if (role !== 'diagnoses') self.postMessage(costMsg(atlas.cost()));
     gens[msg.slot] = msg.snapshots.length ? msg.gen : 0;
     if (msg.running) running.add(msg.slot); else running.delete(msg.slot);
     if (msg.diverged) diverged.add(msg.slot); else diverged.delete(msg.slot);
@@ -109,6 +127,12 @@ async function work() {
   working = true;
   try {
     while (dirty && atlas) {
+      if (role === 'diagnoses') {
+        // Once every run has stopped (while they train, the cores are theirs).
+        dirty = false;
+        if (!running.size) await diagnose(version);
+        continue;
+      }
       if (running.size) {
         // Newer trajectories arriving meanwhile are all taken in by the next pass.
         await sleep(Math.max(0, lastCoarse + COARSE_EVERY_MS - performance.now()));
@@ -117,15 +141,22 @@ async function work() {
       dirty = false;
       const v = version;
       const session = atlas;
-      // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
-      // otherwise postpone it for as long as the runs train); a new scenario abandons it.
-      atlas.plan(plane, COARSE);
-      while (!fillSlice() && atlas === session) await yieldToEvents();
-      if (atlas !== session) continue;
-      post(false);
-      lastCoarse = performance.now();
-      await yieldToEvents();
-      if (running.size || v !== version) continue;
+      if (running.size) {
+        // The coarse pass is finished even if newer trajectories arrive meanwhile (they would
+        // otherwise postpone it for as long as the runs train); a new scenario abandons it, and
+        // so does the end of every run: the fine pass then replaces it (runs that finish within
+        // a few frames, as the default page's do, get no coarse pass at all: issue 14).
+        atlas.plan(plane, COARSE);
+        let complete = false;
+        while (!(complete = fillSlice()) && atlas === session && running.size) await yieldToEvents();
+        if (atlas !== session) continue;
+        if (complete) {
+          post(false);
+          lastCoarse = performance.now();
+          await yieldToEvents();
+        }
+        if (running.size || v !== version) continue;
+      }
       atlas.plan(plane, grid);
       let complete = false;
       while (!complete && v === version) {
@@ -133,7 +164,10 @@ async function work() {
         if (!complete) await yieldToEvents();
       }
       if (complete && v === version) post(true);
-      if (v === version) await diagnose(v);
+      // The landscape worker then helps with the diagnoses, from the last run backwards (the
+      // diagnoses worker goes forwards; each skips the runs the other has claimed).
+      if (v === version && role === 'all') await diagnose(v);
+      else if (v === version) await diagnose(v, { backwards: true, interpolate: false });
     }
   } finally {
     working = false;
@@ -146,11 +180,13 @@ async function work() {
  * interpolation between the pair the core picks (ranges and pair: the core's `facts`).
  * Stops early when something newer arrives.
  */
-async function diagnose(v) {
+async function diagnose(v, { backwards = false, interpolate = true } = {}) {
   const done = gens.flatMap((g, k) => (g && !running.has(k) && !diverged.has(k) ? [k] : []));
-  for (const slot of done) {
+  for (const slot of backwards ? [...done].reverse() : done) {
     if (v !== version) return;
-    if (diagnosed[slot] === gens[slot]) continue;
+    if (diagnosed[slot] === gens[slot] || claimed[slot] === gens[slot]) continue;
+    // Claimed first, so the other analysis worker skips it (the page passes the claim on).
+    self.postMessage(diagnosingMsg(slot, gens[slot]));
     const t0 = performance.now();
     // One call, not sliced: at n_train 4096 with four layers of 64 it outlasted the watchdog's
     // 10 s, the worker was replaced and the runs retrained (seen in tests/limits.test.mjs).
@@ -161,7 +197,7 @@ async function diagnose(v) {
     self.postMessage(diagnosisMsg({ slot, gen: gens[slot], analysis, slice, ms: performance.now() - t0 }));
     await yieldToEvents();
   }
-  if (v !== version) return;
+  if (v !== version || !interpolate) return;
   const key = done.map((k) => `${k}:${gens[k]}`).join(',');
   if (key === interpolated) return;
   announceBusy(DIAGNOSE_BUSY_MS);

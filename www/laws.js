@@ -3,6 +3,7 @@
 // `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
 // The numbers come from the core (LawSession.analyze in worker 0, data_parallel); this module
 // only wires them. All text reaches the DOM through textContent.
+import { sendWasmModule } from './wasm-module.js';
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
 import { paint, sizeCanvas } from './painter.js';
 import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
@@ -24,13 +25,18 @@ function el(tag, props = {}, children = []) {
   return e;
 }
 
-const newWorker = () => new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+const newWorker = () => {
+  const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+  sendWasmModule(w);
+  return w;
+};
 
 /**
  * Builds the laws section at the end of `figure`. `scenarioPairs()` gives the page's settings
- * as [key, value] pairs. Returns its state (read by the tests through window.batchscape.sweep).
+ * as [key, value] pairs; `afterPicture(job)` runs background work once the page's picture is
+ * complete (main.js). Returns its state (read by the tests through window.batchscape.sweep).
  */
-export function mountLaws(figure, { scenarioPairs }) {
+export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job() }) {
   const run = el('button', { type: 'button', id: 'laws-run', text: 'Run B × η sweep' });
   const cancel = el('button', { type: 'button', id: 'laws-cancel', text: 'Cancel', disabled: true });
   const seeds = el('select', { id: 'laws-seeds' }, SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === 1 })));
@@ -265,7 +271,8 @@ export function mountLaws(figure, { scenarioPairs }) {
   kInput.addEventListener('input', onInput);
   bInput.addEventListener('input', onInput);
   run.addEventListener('click', onInput);
-  // After the page has applied its URL settings (main.js does so right after mounting).
-  setTimeout(askParallel, 0);
+  // Background work: after the page's picture is complete (main.js), so that it never takes a
+  // core from the first runs and their analysis.
+  afterPicture(askParallel);
   return state;
 }

@@ -1,6 +1,7 @@
 // The lesson's wiring (issue 12): the "compare at" control beside the batch sliders, the
 // verdicts over seeds (the seeds worker, its per-seed table), and the Dinh et al. rescale
 // control in the flat-vs-sharp view. Text comes from lesson-text.js; numbers from the core.
+import { sendWasmModule } from './wasm-module.js';
 import { rescaleText, seedRows } from './lesson-text.js';
 import { seedsCancelMsg, seedsStartMsg } from './messages.js';
 import { SCENES } from './scenes.js';
@@ -8,7 +9,10 @@ import { activeSlots, diagOf } from './store.js';
 import { $, later, setText, showMessages } from './views/dom.js';
 import { reasonOf, watchWorker } from './faults.js';
 
-/** `actions`: { scenarioPairs(), sendScenario(), syncUrl(), rescale(slot, layer, alpha) }. */
+/**
+ * `actions`: { scenarioPairs(), sendScenario(), syncUrl(), rescale(slot, layer, alpha),
+ * pictureComplete(), afterPicture(job) (background work once the picture is complete) }.
+ */
 export function mountLesson(store, scheduler, actions) {
   mountCompareAt(store, actions);
   mountSeeds(store, scheduler, actions);
@@ -44,6 +48,7 @@ function mountSeeds(store, scheduler, actions) {
   const ensure = () => {
     if (worker) return worker;
     const w = new Worker(new URL('./seeds-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
     worker = w;
     let unwatch = () => {};
     const failed = (reason) => {
@@ -70,8 +75,17 @@ function mountSeeds(store, scheduler, actions) {
       if (key) { gen += 1; worker?.postMessage(seedsCancelMsg(gen)); key = ''; store.set({ seeds: null }); }
       return;
     }
-    // The page's own runs first: on a two-core machine the study would slow them down.
+    // A study of other settings stops at once: it would take a core from the new runs.
+    if (key && JSON.stringify(actions.scenarioPairs()) !== key) {
+      gen += 1;
+      worker?.postMessage(seedsCancelMsg(gen));
+      key = '';
+      store.set({ seeds: null });
+    }
+    // The page's own picture first (its runs, landscape, diagnoses and drawing): on a two-core
+    // machine the study would slow them down. Asked again once the picture is complete.
     if (s.pendingScenario || activeSlots(s).some((k) => !s.runs[k] || s.runs[k].state === 'running')) return;
+    if (!actions.pictureComplete()) { actions.afterPicture(refresh); return; }
     const pairs = actions.scenarioPairs();
     const next = JSON.stringify(pairs);
     if (next === key) return;

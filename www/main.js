@@ -2,15 +2,17 @@
 // No logic of its own: each part lives in its module (see ARCHITECTURE.md's code map). All
 // numbers come from the workers, charts are painted in the draw worker (painter.js), and all
 // text reaches the DOM through textContent.
+// First: the workers start (prestart.js; index.html runs it before this module's imports load).
+import './prestart.js';
 import {
   chapterIndex, chapterOf, chapterQuery, chapterScene, chapterStates, labQuery,
 } from './chapters.js';
 import { mountGlossary } from './glossary.js';
 import { mountMenu } from './menu.js';
-import { reportErrorsTo, sizeCanvas } from './painter.js';
+import { pending as paintsPending, reportErrorsTo, sizeCanvas } from './painter.js';
 import { createScheduler } from './scheduler.js';
 import { SCENES } from './scenes.js';
-import { activeSlots, createStore, initialState } from './store.js';
+import { activeSlots, analysesDone, createStore, initialState } from './store.js';
 import { mountSweep } from './sweep.js';
 import { installTestApi } from './test-api.js';
 import {
@@ -68,6 +70,26 @@ const workers = startWorkers(store, {
   // Rewrites the URL to the validated state in effect (url.js canonicalQuery).
   onSettings: (settings) => replaceQuery(canonicalQuery(location.search, store.get(), settings, urlMaxPoints())),
 });
+
+// Background work (the seeds study, the data-parallel check) starts only once the picture is
+// complete (store.js analysesDone, and nothing left to draw): on a two-core machine it would
+// otherwise take a core from the runs, the analysis and the draw worker (issue 14).
+const backlog = new Set();
+let backlogTimer = 0;
+const pictureComplete = () => analysesDone(store.get()) && !scheduler.dirty && paintsPending() === 0;
+function runBacklog() {
+  clearTimeout(backlogTimer);
+  if (!backlog.size) return;
+  if (!pictureComplete()) { backlogTimer = setTimeout(runBacklog, 50); return; }
+  const jobs = [...backlog];
+  backlog.clear();
+  for (const job of jobs) job();
+}
+/** Runs `job` once the picture is complete (at once if it is); a job queued twice runs once. */
+function afterPicture(job) {
+  backlog.add(job);
+  runBacklog();
+}
 
 /** New settings from a scene, a settings file or the history: replace the page's, train. */
 function loadPairs(pairs, scene) {
@@ -170,7 +192,7 @@ function start() {
   // The page's chart canvases, as fine as the screen's pixels (their width and height
   // attributes are the chart sizes in CSS pixels).
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
-  sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs });
+  sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs, afterPicture });
   applyChapterLink();
   applySceneLink();
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
@@ -178,7 +200,7 @@ function start() {
     startRun: workers.startRun, stopRun: workers.stopRun, sendScenario: workers.sendScenario, syncUrl, setPlane: workers.setPlane,
   });
   mountLesson(store, scheduler, {
-    scenarioPairs: workers.scenarioPairs, sendScenario: workers.sendScenario, syncUrl, rescale: workers.rescale,
+    scenarioPairs: workers.scenarioPairs, sendScenario: workers.sendScenario, syncUrl, rescale: workers.rescale, afterPicture, pictureComplete,
   });
   store.set({ plane: pageValue(location.search, 'plane') });
   applyEmbed(store, location.search);

@@ -5,14 +5,19 @@
 //
 //   page → run worker        scenarioMsg, runMsg, stopMsg
 //   run worker → page        settingsMsg, frameMsg, errorMsg
-//   page → analysis worker   atlasScenarioMsg, trajectoryMsg, planeMsg
+//   page → analysis workers  analysisRoleMsg, atlasScenarioMsg, trajectoryMsg, planeMsg, rescaleMsg
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
-//   page → sweep worker      sweepStartMsg, sweepCancelMsg
-//   sweep worker → page      sweepResultsMsg, sweepProgressMsg, sweepDoneMsg, sweepCancelledMsg, errorMsg
+//   page → sweep workers     sweepStartMsg, sweepCellStartMsg, sweepBandsMsg, sweepCancelMsg
+//   sweep workers → page     sweepPlanMsg, sweepCellMsg, sweepProgressMsg, sweepResultsMsg, sweepCancelledMsg, errorMsg
 //   page → law workers       lawsStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
 //   law workers → page       lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, errorMsg
+//   page → every worker      wasmModuleMsg (the page's compiled wasm: www/wasm-module.js)
 
 /** @typedef {[string, string][]} Pairs settings as [key, value] */
+
+// ---------------------------------------------------------------- page → every worker
+/** The page's compiled wasm (`WebAssembly.Module`, or null: the worker fetches it). @param {WebAssembly.Module|null} module */
+export const wasmModuleMsg = (module) => ({ type: 'wasm-module', module });
 
 // ---------------------------------------------------------------- page → run worker
 /** New settings for every run worker (`id` orders the replies). @param {Pairs} pairs @param {number} id */
@@ -71,6 +76,12 @@ export const frameMsg = (f) => ({
 export const errorMsg = (message, gen) => (gen === undefined ? { type: 'error', message } : { type: 'error', gen, message });
 
 // ---------------------------------------------------------------- page → analysis worker
+/**
+ * What an analysis worker computes (sent once, first): 'landscape' (the coarse and fine maps and
+ * the cost table), 'diagnoses' (flat vs sharp, dynamics, slices, the interpolation, rescale) or
+ * 'all' (the default: both, one after the other). @param {'landscape'|'diagnoses'|'all'} role
+ */
+export const analysisRoleMsg = (role) => ({ type: 'role', role });
 /** New settings for the analysis worker, with the fine grid's size. @param {Pairs} pairs @param {number} grid */
 export const atlasScenarioMsg = (pairs, grid) => ({ type: 'scenario', pairs, grid });
 /**
@@ -106,29 +117,43 @@ export const atlasMsg = ({ fine, plane, gens, chart }) => ({ type: 'atlas', fine
  * A finished run's diagnosis (λ_max, trace, ε-sharpness, B_simple and their histories) and its slice.
  * @param {{ slot: number, gen: number, analysis: object|null, slice: Profile, ms: number }} d
  */
+/** Run `slot`'s diagnosis (generation `gen`) is being computed by the worker that says so. */
+export const diagnosingMsg = (slot, gen) => ({ type: 'diagnosing', slot, gen });
+/** Page → the other analysis worker: run `slot`'s diagnosis (generation `gen`) is taken, skip it. */
+export const claimedMsg = (slot, gen) => ({ type: 'claimed', slot, gen });
 export const diagnosisMsg = ({ slot, gen, analysis, slice, ms }) => ({ type: 'diagnosis', slot, gen, analysis, slice, ms });
 /** The loss along (1−α)·θ_a + α·θ_b (the core picks the pair). @param {{ a: number, b: number, gens: number[], profile: Profile }} p */
 export const interpolationMsg = ({ a, b, gens, profile }) => ({ type: 'interpolation', a, b, gens, profile });
 /** The core's cost table: `{target, rows: [{slot, batch, steps, examples}]}` (null: not reached). @param {object} table */
 export const costMsg = (table) => ({ type: 'cost', table });
 
-// ---------------------------------------------------------------- page ↔ sweep worker
+// ---------------------------------------------------------------- page ↔ sweep workers (a pool)
 /** Start sweep `gen` over the page's settings with `seeds` seeds per batch size. @param {number} gen @param {Pairs} pairs @param {number} seeds */
 export const sweepStartMsg = (gen, pairs, seeds) => ({ type: 'start', gen, pairs, seeds });
+/** Train cell `index` of sweep `gen` (cell k: batch size k mod n_B of seed k div n_B). @param {number} gen @param {number} index */
+export const sweepCellStartMsg = (gen, index) => ({ type: 'cell', gen, index });
+/** The bands of `cells` (finished cells `{index, cell}`, any order) of sweep `gen`, `ms` since it started. */
+export const sweepBandsMsg = (gen, cells, ms) => ({ type: 'bands', gen, cells, ms });
 /** Cancel the sweep (a newer `gen`). @param {number} gen */
 export const sweepCancelMsg = (gen) => ({ type: 'cancel', gen });
 /**
- * The bands so far (per metric the core's `BandColumns`: `{mean, min, max, count}`) after `done` of `total` runs.
- * @param {{ gen: number, done: number, total: number, batchSizes: Uint32Array, seeds: Uint32Array, targetFraction: number,
- *   diverged: Float64Array, errors: string[], bands: Object<string, {mean: number[], min: number[], max: number[], count: number[]}>, ms: number }} r
+ * The plan of sweep `gen` (every worker answers 'start' with it): `total` cells, the batch sizes
+ * and seeds, the target fraction, the settings' rejections.
  */
-export const sweepResultsMsg = ({ gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms }) => ({
-  type: 'results', gen, done, total, batchSizes, seeds, targetFraction, diverged, errors, bands, ms,
+export const sweepPlanMsg = ({ gen, total, batchSizes, seeds, targetFraction, errors }) => ({ type: 'plan', gen, total, batchSizes, seeds, targetFraction, errors });
+/** Cell `index` of sweep `gen` ended: `cell` the core's `CellResult`. */
+export const sweepCellMsg = ({ gen, index, cell }) => ({ type: 'cell', gen, index, cell });
+/**
+ * The bands so far (per metric the core's `BandColumns`: `{mean, min, max, count}`) of `done` of
+ * `total` runs; per batch size the runs `finished` and `diverged`.
+ * @param {{ gen: number, done: number, total: number, batchSizes: Float64Array, seeds: Float64Array, targetFraction: number,
+ *   diverged: Float64Array, finished: Float64Array, errors: string[], bands: Object<string, {mean: number[], min: number[], max: number[], count: number[]}>, ms: number }} r
+ */
+export const sweepResultsMsg = ({ gen, done, total, batchSizes, seeds, targetFraction, diverged, finished, errors, bands, ms }) => ({
+  type: 'results', gen, done, total, batchSizes, seeds, targetFraction, diverged, finished, errors, bands, ms,
 });
-/** Progress within the current run. @param {{ gen: number, done: number, total: number, cellStep: number, cellSteps: number }} p */
-export const sweepProgressMsg = ({ gen, done, total, cellStep, cellSteps }) => ({ type: 'progress', gen, done, total, cellStep, cellSteps });
-/** The sweep ran to the end in `ms`. @param {number} gen @param {number} ms */
-export const sweepDoneMsg = (gen, ms) => ({ type: 'done', gen, ms });
+/** Progress within cell `index`. @param {{ gen: number, index: number, cellStep: number, cellSteps: number }} p */
+export const sweepProgressMsg = ({ gen, index, cellStep, cellSteps }) => ({ type: 'progress', gen, index, cellStep, cellSteps });
 /** The sweep was cancelled. @param {number} gen */
 export const sweepCancelledMsg = (gen) => ({ type: 'cancelled', gen });
 

@@ -8,6 +8,8 @@
 // Waiting canvases are drawn oldest first, except that an urgent request (the chart that
 // answers the user's last input) goes before the others.
 
+import { sendWasmModule } from './wasm-module.js';
+import { adopt } from './prestart.js';
 import { reasonOf, watchWorker } from './faults.js';
 import { Recent } from './telemetry.js';
 
@@ -99,7 +101,12 @@ function sendNext() {
 export const replacedDrawWorkers = () => replaced;
 
 function startWorker() {
-  const w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
+  // The worker started early (prestart.js) first; a replacement is started here.
+  let w = adopt('draw');
+  if (!w) {
+    w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
+  }
   w.onmessage = (event) => onMessage(event, w);
   // The worker failed (its script did not load, it threw, or it stopped answering: closed or
   // terminated, see faults.js): a fresh worker takes its place.
@@ -161,5 +168,6 @@ function onMessage(event, w) {
   if (!busy) sendNext();
 }
 
-// Started at once, so that its wasm module is compiled before the first chart is due.
+// Started at once, so that its wasm module is instantiated before the first chart is due (the
+// page compiles the module once for every worker: wasm-module.js).
 worker = startWorker();

@@ -3,6 +3,7 @@
 // cells and verdicts after every finished run. A newer 'start' or a 'cancel' stops the old one.
 import init, { SeedsSession } from '../pkg/batchscape.js';
 import { errorMsg, seedsMsg } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;
@@ -16,13 +17,15 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // Any error (a trap in the wasm code included) is reported; the page drops this worker (lesson.js).
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text, gen)));
 self.onmessage = (event) => {
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
   if (msg.type === 'test-fault') {
-    trapForTest(msg, await (ready ??= init()));
+    trapForTest(msg, await (ready ??= init(wasmSource())));
     return;
   }
   if (msg.type === 'cancel') {
@@ -34,7 +37,7 @@ async function handle(msg) {
   if (msg.type !== 'start') return;
   gen = msg.gen;
   const mine = gen;
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   if (mine !== gen) return;
   session?.free();

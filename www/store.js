@@ -98,6 +98,21 @@ export const activeSlots = (s) => s.batches.flatMap((b, k) => (b === undefined ?
 /** The current runs as `slot:generation` pairs, to compare with `atlasFor`. */
 export const runsKey = (s) => activeSlots(s).map((k) => `${k}:${s.gens[k]}`).join(',');
 
+/**
+ * The page's analyses are complete for the runs shown (issue 14's "complete picture", less the
+ * drawing): settings validated, every run stopped (or failed), the fine landscape computed for
+ * these very runs, every finished run diagnosed. Background work (the seeds study, the
+ * data-parallel check) waits for it, so on a two-core machine it never competes with the picture.
+ */
+export function analysesDone(s) {
+  if (s.pendingScenario || !s.facts) return false;
+  const slots = activeSlots(s);
+  const over = (k) => failedOf(s, k) || (s.runs[k] && s.runs[k].state !== 'running' && s.runs[k].gen === s.gens[k]);
+  if (!slots.every(over)) return false;
+  if (!s.atlas?.fine || s.atlasFor !== runsKey(s)) return false;
+  return slots.every((k) => failedOf(s, k) || s.runs[k].state !== 'finished' || diagOf(s, k));
+}
+
 /** Why run `slot` failed (its worker trapped, threw or stopped answering), or null. */
 export const failedOf = (s, slot) => (s.failed[slot]?.gen === s.gens[slot] ? s.failed[slot] : null);
 

@@ -1,15 +1,17 @@
-// Sweep worker: owns a wasm SweepSession (batch size over powers of two × seeds), trains it in
-// ~15 ms slices and posts progress and the bands so far after every finished run. A 'cancel'
-// (or a newer 'start') stops the current sweep at the next slice boundary.
+// Sweep worker, one of a pool (www/sweep.js): owns a wasm SweepSession of the page's settings and
+// trains the (B, seed) cells the page hands it, one at a time, in ~15 ms slices; posts progress,
+// and each finished cell. The page asks one worker of the pool for the bands of the cells
+// finished so far ('bands'). A 'cancel' (or a newer 'start') stops the current cell at the next
+// slice boundary.
 import init, { SweepSession, LawSession, data_parallel as dataParallel } from '../pkg/batchscape.js';
 import {
-  errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepDoneMsg, sweepProgressMsg, sweepResultsMsg,
+  errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 15;          // training time between checks for messages
 const PROGRESS_MS = 150;      // at most one progress-only message this often
-const METRICS = ['test_acc', 'test_loss', 'train_loss', 'gap', 'lambda_max', 'steps_to_target'];
 
 let ready = null;
 let session = null;
@@ -22,13 +24,15 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // the settings' rejections (law.errors()) are plain 'error' messages.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage({ ...errorMsg(text, gen), fatal: true }));
 self.onmessage = (event) => {
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
   if (msg.type === 'test-fault') {
-    trapForTest(msg, await (ready ??= init()));
+    trapForTest(msg, await (ready ??= init(wasmSource())));
     return;
   }
   if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
@@ -39,59 +43,64 @@ async function handle(msg) {
     self.postMessage(sweepCancelledMsg(gen));
     return;
   }
-  if (msg.type !== 'start') return;
-  gen = msg.gen;
-  const mine = gen;
-  ready ??= init();
+  if (msg.type === 'start') {
+    gen = msg.gen;
+    const mine = gen;
+    ready ??= init(wasmSource());
+    await ready;
+    if (mine !== gen) return;
+    session?.free();
+    session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
+    const plan = sweepPlanMsg({
+      gen: mine, total: session.n_cells(), batchSizes: session.batch_sizes(), seeds: session.seeds(),
+      targetFraction: session.target_fraction(), errors: session.errors(),
+    });
+    self.postMessage(plan, [plan.batchSizes.buffer, plan.seeds.buffer]);
+    return;
+  }
   await ready;
-  if (mine !== gen) return;
-  session?.free();
-  session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
-  run(mine, session).catch(fail);
+  if (msg.gen !== gen || !session) return;
+  if (msg.type === 'cell') {
+    runCell(msg.gen, session, msg.index).catch(fail);
+  } else if (msg.type === 'bands') {
+    const b = session.bands(msg.cells);
+    const r = sweepResultsMsg({
+      gen: msg.gen, done: msg.cells.length, total: session.n_cells(),
+      batchSizes: session.batch_sizes(), seeds: session.seeds(), targetFraction: session.target_fraction(),
+      diverged: Float64Array.from(b.diverged), finished: Float64Array.from(b.finished), errors: session.errors(), bands: b.bands, ms: msg.ms,
+    });
+    self.postMessage(r, [r.batchSizes, r.seeds, r.diverged, r.finished].map((a) => a.buffer));
+  }
 }
 
-function results(s, mine, progress, t0) {
-  const bands = {};
-  for (const m of METRICS) bands[m] = s.band(m);
-  const r = sweepResultsMsg({
-    gen: mine, done: progress.cells_done, total: progress.n_cells,
-    batchSizes: s.batch_sizes(), seeds: s.seeds(), targetFraction: s.target_fraction(),
-    diverged: s.diverged(), errors: s.errors(), bands, ms: performance.now() - t0,
-  });
-  const buffers = [r.batchSizes, r.seeds, r.diverged].map((a) => a.buffer);
-  self.postMessage(r, buffers);
-}
-
-async function run(mine, s) {
-  const t0 = performance.now();
-  let progress = s.progress();
-  results(s, mine, progress, t0);
+/** Trains cell `index` to its end in slices; posts progress while it trains and the cell when done. */
+async function runCell(mine, s, index) {
+  if (!s.start(index)) return;
+  let progress = s.advance(0);
   let lastPost = performance.now();
   let chunk = 8;
-  while (mine === gen && progress.cells_done < progress.n_cells) {
+  while (mine === gen && session === s) {
     const start = performance.now();
     let cellDone = false;
     do {
-      const before = progress.cells_done;
       const t = performance.now();
       progress = s.advance(chunk);
-      cellDone = progress.cells_done > before;
+      cellDone = progress.cells_done > 0;
       // Steps cost from microseconds (B = 1) to milliseconds (B = 4096): keep each call short.
       const ms = performance.now() - t;
       if (!cellDone && ms < 2 && chunk < 4096) chunk *= 2;
       else if (ms > 6 && chunk > 1) chunk = Math.max(1, chunk >> 1);
     } while (!cellDone && performance.now() - start < SLICE_MS);
     if (cellDone) {
-      chunk = 8; // the next run has another batch size, so another cost per step
-      results(s, mine, progress, t0);
-      lastPost = performance.now();
-    } else if (performance.now() - lastPost >= PROGRESS_MS) {
-      self.postMessage(sweepProgressMsg({ gen: mine, done: progress.cells_done, total: progress.n_cells, cellStep: progress.cell_step, cellSteps: progress.cell_steps }));
+      self.postMessage(sweepCellMsg({ gen: mine, ...s.take() }));
+      return;
+    }
+    if (performance.now() - lastPost >= PROGRESS_MS) {
+      self.postMessage(sweepProgressMsg({ gen: mine, index, cellStep: progress.cell_step, cellSteps: progress.cell_steps }));
       lastPost = performance.now();
     }
     await yieldToEvents();
   }
-  if (mine === gen) self.postMessage(sweepDoneMsg(mine, performance.now() - t0));
 }
 
 // BEGIN laws: the B × η law sweep (one worker of a pool: its share of the cells, in slices)
@@ -106,7 +115,7 @@ async function handleLaws(msg) {
     law = null;
     return;
   }
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   if (msg.type === 'parallel') {
     self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));

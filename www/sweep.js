@@ -1,8 +1,18 @@
-// The sweep view: batch size B over powers of two × k seeds, trained in a Web Worker
-// (sweep-worker.js) with the page's current scenario; four charts of the bands across seeds
-// (`sweep` charts, drawn in the draw worker) and a summary written from the measured numbers.
-// All text reaches the DOM through textContent.
-import { sweepCancelMsg, sweepStartMsg } from './messages.js';
+// The sweep view: batch size B over powers of two × k seeds, trained in a pool of Web Workers
+// (sweep-worker.js, as many as the laws section's: poolSize in laws-explain.js) with the page's
+// current scenario; four charts of the bands across seeds (`sweep` charts, drawn in the draw
+// worker) and a summary written from the measured numbers. All text reaches the DOM through
+// textContent.
+//
+// The pool: the (B, seed) cells are handed out in plan order (seed by seed, B ascending, so the
+// first seed's curve comes first), one at a time, to whichever worker is free. A cell is a
+// function of the settings, its batch size and its seed (crate/web SweepSession), so the results
+// are the same whatever the number of workers (tests/sweep.test.mjs compares 1 and 2); the bands
+// of the cells finished so far are computed by one worker of the pool (sorted by cell, so the
+// sums do not depend on the order the cells ended in).
+import { sendWasmModule } from './wasm-module.js';
+import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from './messages.js';
+import { poolSize } from './laws-explain.js';
 import { paint, sizeCanvas } from './painter.js';
 import { mountLaws } from './laws.js';
 import { reasonOf, watchWorker } from './faults.js';
@@ -63,11 +73,6 @@ function lastFinite(values) {
   return -1;
 }
 
-/** Runs finished per batch size: cells go seed by seed, B ascending within a seed. */
-function finishedPerB(done, nB) {
-  return Array.from({ length: nB }, (_, i) => Math.floor(done / nB) + (i < done % nB ? 1 : 0));
-}
-
 /**
  * The summary of a sweep, from its numbers only: where accuracy peaks and how far it falls
  * towards the largest batch, where the gap is smallest and largest, how λ_max and the steps to
@@ -78,7 +83,8 @@ export function explainSweep(r) {
   const nB = bs.length;
   const nSeeds = r.seeds.length;
   const out = [];
-  if (r.done < r.total) out.push(`So far (${r.done} of ${r.total} runs):`);
+  const failed = r.failed ?? 0;
+  if (r.done + failed < r.total) out.push(`So far (${r.done} of ${r.total} runs):`);
   const seedsText = (n) => (n === 1 ? '1 seed' : `${n} seeds`);
   const acc = columns(r.bands.test_acc, nB);
   const regression = acc.count.every((c) => c === 0) && columns(r.bands.test_loss, nB).count.some((c) => c > 0);
@@ -117,7 +123,7 @@ export function explainSweep(r) {
   }
   const steps = columns(r.bands.steps_to_target, nB);
   const sBest = argBest(steps.mean, (a, b) => a < b);
-  const finished = finishedPerB(r.done, nB);
+  const finished = Array.from(r.finished);
   const diverged = Array.from(r.diverged);
   const half = r.targetFraction === 0.5;
   const target = half ? 'half its initial training loss' : `${fmt(r.targetFraction)} × its initial training loss`;
@@ -135,15 +141,17 @@ export function explainSweep(r) {
     const n = diverged.reduce((a, b) => a + b, 0);
     out.push(`${n} run${n === 1 ? '' : 's'} diverged (${listB(divB)}) and ${n === 1 ? 'is' : 'are'} left out of the bands.`);
   }
-  if (r.done >= r.total && r.done > 0) out.push(`${r.total} runs (${nB} batch sizes × ${seedsText(nSeeds)}) took ${(r.ms / 1000).toFixed(1)} s.`);
+  if (failed) out.push(`${failed} run${failed === 1 ? '' : 's'} failed (${failed === 1 ? 'its worker' : 'their workers'} stopped) and ${failed === 1 ? 'is' : 'are'} left out.`);
+  if (r.done + failed >= r.total && r.done > 0) out.push(`${r.total} runs (${nB} batch sizes × ${seedsText(nSeeds)}) took ${(r.ms / 1000).toFixed(1)} s.`);
   return out.join(' ');
 }
 
 /**
  * Builds the sweep view inside `figure` (after its figcaption): controls, progress, charts and
- * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs.
+ * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs;
+ * `afterPicture(job)` runs background work once the page's picture is complete (main.js).
  */
-export function mountSweep(figure, { scenarioPairs }) {
+export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job() }) {
   if (!figure) return null;
   const run = el('button', { type: 'button', id: 'sweep-run', text: 'Run sweep' });
   const cancel = el('button', { type: 'button', id: 'sweep-cancel', text: 'Cancel', disabled: true });
@@ -164,8 +172,18 @@ export function mountSweep(figure, { scenarioPairs }) {
   const text = el('p', { id: 'sweep-text', class: 'explain', 'aria-live': 'polite' });
   figure.append(controls, charts, text);
 
-  const state = { running: false, gen: 0, results: null, done: 0, total: 0, explanation: '', ms: NaN, drawMs: [], errors: [] };
-  let worker = null;
+  const state = {
+    running: false, gen: 0, results: null, done: 0, total: 0, failed: 0, workers: 0, explanation: '', ms: NaN, drawMs: [], errors: [],
+    cells: [],   // the finished cells by index (the core's CellResult): tests compare pools of 1 and 2
+    perWorker: [], // cells trained by each worker of the pool
+  };
+  let pool = [];            // { worker, name, k, cell: index in training or null, ready: plan received }
+  let queue = [];           // cells not handed out yet, in plan order
+  let cells = new Map();    // index → CellResult of the sweep in progress
+  let failedCells = 0;
+  let bandsBusy = null;     // the pool member computing the bands, or null
+  let bandsAgain = false;
+  let t0 = 0;
   let rafPending = false;
   let lastDraw = -Infinity;
 
@@ -233,78 +251,154 @@ export function mountSweep(figure, { scenarioPairs }) {
   }
 
   // A failed worker (an error event, a trap or exception in its work, or silence: closed or
-  // terminated) is dropped; the view says so, and Run starts a fresh one.
-  let unwatch = () => {};
-  function workerFailed(w, reason) {
-    if (worker !== w) return;
-    unwatch();
-    w.terminate();
-    worker = null;
+  // terminated) is dropped: only the cell it was training is lost (left out of the bands and
+  // counted as failed), the other workers take the rest. When none is left the sweep stops; the
+  // view says so, and Run starts a fresh pool.
+  function memberFailed(m, reason) {
+    if (!pool.includes(m)) return;
+    m.unwatch();
+    m.worker.terminate();
+    pool = pool.filter((x) => x !== m);
     state.errors.push(reason);
-    const wasRunning = state.running;
-    setRunning(false);
-    count.textContent = `The sweep worker failed: ${reason}.${wasRunning ? ' The sweep stopped;' : ''} Run starts a fresh worker.`;
+    const lost = state.running && m.cell !== null;
+    if (lost) state.failed = ++failedCells;
+    if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
+    if (!pool.length) {
+      const wasRunning = state.running;
+      state.gen += 1;
+      setRunning(false);
+      const which = state.workers > 1 ? `Sweep worker ${m.k + 1}` : 'The sweep worker';
+      count.textContent = `${which} failed: ${reason}.${wasRunning ? ' The sweep stopped;' : ''} Run starts a fresh ${state.workers > 1 ? 'pool' : 'worker'}.`;
+      return;
+    }
+    if (!state.running) return;
+    count.textContent = `Sweep worker ${m.k + 1} failed: ${reason}.${lost ? ' Its run is left out;' : ''} the other workers go on.`;
+    if (bandsAgain) askBands();
+    finishIfDone();
   }
 
-  function onMessage(event) {
-    const m = event.data;
-    if (m.type === 'error' && m.fatal) { workerFailed(event.target, reasonOf(m)); return; }
-    if (m.gen !== state.gen) return;
-    if (m.type === 'progress') {
-      showCount(m.done, m.total);
-    } else if (m.type === 'results') {
-      state.results = m;
-      state.done = m.done;
-      state.total = m.total;
-      showCount(m.done, m.total);
+  function newMember(k) {
+    const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w);
+    // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
+    const m = { worker: w, name: k === 0 ? 'sweep' : `sweep:${k}`, k, cell: null, ready: false };
+    w.onmessage = (event) => onMessage(event, m);
+    w.onerror = (e) => { e.preventDefault(); memberFailed(m, reasonOf(e)); };
+    m.unwatch = watchWorker(m.name, w, (reason) => memberFailed(m, reason));
+    return m;
+  }
+
+  /** Hands the next cell to `m` if it is free. */
+  function dispatch(m) {
+    if (!state.running || !m.ready || m.cell !== null || !queue.length) return;
+    m.cell = queue.shift();
+    m.worker.postMessage(sweepCellStartMsg(state.gen, m.cell));
+  }
+
+  /** Asks one worker for the bands of the cells so far (one request in flight). */
+  function askBands() {
+    if (bandsBusy) { bandsAgain = true; return; }
+    const m = pool.find((x) => x.ready);
+    if (!m) return;
+    bandsAgain = false;
+    bandsBusy = m;
+    const done = [...cells].map(([index, cell]) => ({ index, cell }));
+    m.worker.postMessage(sweepBandsMsg(state.gen, done, performance.now() - t0));
+  }
+
+  /** Every cell ended (or failed): the time is taken, and the last bands close the sweep. */
+  function finishIfDone() {
+    if (!state.running || cells.size + failedCells < state.total || state.total === 0) return;
+    if (Number.isNaN(state.ms)) state.ms = performance.now() - t0;
+    askBands();
+  }
+
+  function onMessage(event, m) {
+    const msg = event.data;
+    if (msg.type === 'error' && msg.fatal) { memberFailed(m, reasonOf(msg)); return; }
+    if (msg.gen !== state.gen) return;
+    if (msg.type === 'plan') {
+      if (!m.ready && state.total === 0) {
+        state.readyMs = performance.now() - t0;   // until the first worker could start (its wasm, the settings)
+        state.total = msg.total;
+        queue = Array.from({ length: msg.total }, (_, k) => k);
+        showCount(0, state.total);
+        askBands();
+      }
+      m.ready = true;
+      dispatch(m);
+    } else if (msg.type === 'progress') {
+      showCount(state.done, state.total);
+    } else if (msg.type === 'cell') {
+      m.cell = null;
+      cells.set(msg.index, msg.cell);
+      state.cells[msg.index] = msg.cell;
+      state.perWorker[m.k] = (state.perWorker[m.k] ?? 0) + 1;
+      state.done = cells.size;
+      showCount(state.done, state.total);
+      dispatch(m);
+      askBands();
+      finishIfDone();
+    } else if (msg.type === 'results') {
+      if (bandsBusy === m) bandsBusy = null;
+      msg.failed = failedCells;
+      state.results = msg;
       charts.hidden = false;
-      if (m.done > 0) {
-        state.explanation = explainSweep(m);
+      if (msg.done > 0) {
+        state.explanation = explainSweep(msg);
         text.textContent = state.explanation;
       }
       schedule();
-    } else if (m.type === 'done') {
-      state.ms = m.ms;
-      if (state.results) {
-        state.results.ms = m.ms;
-        state.explanation = explainSweep(state.results);
+      const complete = state.running && msg.done === cells.size && cells.size + failedCells >= state.total;
+      if (complete) {
+        msg.ms = state.ms;
+        state.explanation = explainSweep(msg);
         text.textContent = state.explanation;
+        const failed = failedCells ? `, ${failedCells} failed` : '';
+        showCount(state.done, state.total, ` — done in ${(state.ms / 1000).toFixed(1)} s${failed}`);
+        setRunning(false);
+      } else if (bandsAgain || msg.done < cells.size) {
+        askBands();
       }
-      showCount(state.done, state.total, ` — done in ${(m.ms / 1000).toFixed(1)} s`);
-      setRunning(false);
-    } else if (m.type === 'error') {
-      state.errors.push(m.message);
-      count.textContent = `The sweep failed: ${m.message}`;
+    } else if (msg.type === 'error') {
+      state.errors.push(msg.message);
+      count.textContent = `The sweep failed: ${msg.message}`;
       setRunning(false);
     }
   }
 
   run.addEventListener('click', () => {
-    if (!worker) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-      worker = w;
-      w.onerror = (e) => { e.preventDefault(); workerFailed(w, reasonOf(e)); };
-      unwatch = watchWorker('sweep', w, (reason) => workerFailed(w, reason));
-    }
-    worker.onmessage = onMessage;
+    const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
+    const used = new Set(pool.map((m) => m.k));
+    for (let k = 0; pool.length < n; k++) if (!used.has(k)) pool.push(newMember(k));
     state.gen += 1;
-    state.results = null;
-    state.done = 0;
-    state.ms = NaN;
+    Object.assign(state, { workers: pool.length, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [] });
+    cells = new Map();
+    queue = [];
+    failedCells = 0;
+    bandsBusy = null;
+    bandsAgain = false;
     text.textContent = '';
     setRunning(true);
     count.textContent = 'Starting…';
-    worker.postMessage(sweepStartMsg(state.gen, scenarioPairs(), Number(seeds.value)));
+    t0 = performance.now();
+    const pairs = scenarioPairs();
+    for (const m of pool) {
+      m.ready = false;
+      m.cell = null;
+      m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
+    }
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    worker?.postMessage(sweepCancelMsg(state.gen));
+    for (const m of pool) m.worker.postMessage(sweepCancelMsg(state.gen));
+    queue = [];
     setRunning(false);
     showCount(state.done, state.total, ' — cancelled');
     cancel.blur();
     run.focus();
   });
   // The laws (B × η map, trade-off, data parallelism) below the bands.
-  state.laws = mountLaws(figure, { scenarioPairs });
+  state.laws = mountLaws(figure, { scenarioPairs, afterPicture });
   return state;
 }

@@ -3,6 +3,7 @@
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const SLICE_MS = 12;     // training time between checks for new messages
@@ -29,12 +30,14 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 // worker and marks its unfinished runs failed (www/workers.js).
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
 self.onmessage = (event) => {
+  // The page's module: instantiated at once, before the first work arrives.
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
-  ready ??= init();
+  ready ??= init(wasmSource());
   await ready;
   trapForTest(msg, await ready);
   if (msg.type === 'scenario') {

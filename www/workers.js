@@ -4,8 +4,10 @@
 // Runs train in parallel: one run worker per spare core (at most one per run), each owning
 // the slots k with k mod n = its index. Every worker builds the same scenario from the same
 // settings, so a run's numbers do not depend on which worker trains it.
+import { sendWasmModule } from './wasm-module.js';
+import { adopt, runWorkerCount } from './prestart.js';
 import {
-  atlasScenarioMsg, planeMsg, rescaleMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
+  analysisRoleMsg, atlasScenarioMsg, claimedMsg, planeMsg, rescaleMsg, runMsg, scenarioMsg, settingsMap, stopMsg, trajectoryMsg,
 } from './messages.js';
 import { MAX_RUNS, activeSlots } from './store.js';
 import { MAX_PAIRS, describeRejection, scenarioPairs } from './url.js';
@@ -16,21 +18,29 @@ import { reasonOf, watchWorker } from './faults.js';
  * (the URL is canonicalised there), showMessages(list), drawNow() for the urgent first frame }.
  */
 export function startWorkers(store, hooks) {
-  // `?run_workers=N` (a test hook, 1 to MAX_RUNS) overrides the pool size.
-  const asked = Number(new URLSearchParams(location.search).get('run_workers'));
-  const nRunWorkers = Number.isInteger(asked) && asked >= 1 && asked <= MAX_RUNS ? asked
-    : Math.max(1, Math.min(MAX_RUNS, (navigator.hardwareConcurrency || 2) - 1));
+  // One per spare core, at most one per run; `?run_workers=N` (a test hook) overrides it.
+  const nRunWorkers = runWorkerCount();
   const runWorkers = [];
   const workerOf = (slot) => runWorkers[slot % nRunWorkers];
+  // Two analysis workers (analysis-worker.js), by role: the landscape (coarse and fine maps, cost
+  // table) and the diagnoses (flat vs sharp, dynamics, slices, interpolation, rescale). Both get
+  // every trajectory; when the runs end, the fine map and the diagnoses are computed at once on
+  // two cores instead of one after the other (issue 14).
   let analysisWorker = null;
+  let diagnosisWorker = null;
   /** Workers replaced after a fault, by kind (tests read it: window.batchscape.replacedWorkers). */
-  const replaced = { run: 0, analysis: 0 };
+  const replaced = { run: 0, analysis: 0, diagnosis: 0 };
 
   // A run worker that fails (an error event, an 'error' message: a trap or an exception, or
   // silence: closed or terminated) is replaced by a fresh one, sent the current scenario; only
   // its unfinished runs are marked failed (with a Retry button, views/status.js).
   function newRunWorker(index) {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // The workers started early (prestart.js) first; a replacement is started here.
+    let w = adopt('run');
+    if (!w) {
+      w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      sendWasmModule(w);
+    }
     let unwatch = () => {};
     const failed = (reason) => {
       if (runWorkers[index] !== w) return;
@@ -55,27 +65,37 @@ export function startWorkers(store, hooks) {
     return w;
   }
 
-  // The analysis worker's fault: a fresh one, given the scenario and the plane; the runs are
+  // An analysis worker's fault: a fresh one, given the scenario and the plane; the runs are
   // retrained so that it receives their trajectories again (a run is a function of its settings).
-  function newAnalysisWorker() {
-    const w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+  // `role` 'landscape' is the one named 'analysis' (faults, tests), 'diagnoses' is 'diagnosis'.
+  function newAnalysisWorker(role) {
+    let w = adopt('analysis');
+    if (!w) {
+      w = new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' });
+      sendWasmModule(w);
+    }
+    w.postMessage(analysisRoleMsg(role));
+    const kind = role === 'diagnoses' ? 'diagnosis' : 'analysis';
+    const current = () => (role === 'diagnoses' ? diagnosisWorker : analysisWorker);
     let unwatch = () => {};
     const failed = (reason) => {
-      if (analysisWorker !== w) return;
+      if (current() !== w) return;
       unwatch();
       w.terminate();
-      replaced.analysis += 1;
-      analysisWorker = newAnalysisWorker();
-      analysisWorker.postMessage(atlasScenarioMsg(pairs(), store.get().grid));
-      analysisWorker.postMessage(planeMsg(store.get().plane));
-      hooks.showMessages([`The analysis worker failed: ${reason}. A fresh one took its place; the runs are retrained for it.`]);
+      replaced[kind] += 1;
+      const fresh = newAnalysisWorker(role);
+      if (role === 'diagnoses') diagnosisWorker = fresh; else analysisWorker = fresh;
+      fresh.postMessage(atlasScenarioMsg(pairs(), store.get().grid));
+      fresh.postMessage(planeMsg(store.get().plane));
+      hooks.showMessages([`The ${kind} worker failed: ${reason}. A fresh one took its place; the runs are retrained for it.`]);
       for (const slot of activeSlots(store.get())) startRun(slot);
     };
     w.onmessage = (event) => (event.data?.type === 'error' ? failed(reasonOf(event.data)) : onAnalysisMessage(event));
     w.onerror = (e) => { e.preventDefault(); failed(reasonOf(e)); };
-    unwatch = watchWorker('analysis', w, failed);
+    unwatch = watchWorker(kind, w, failed);
     return w;
   }
+  const analysisWorkers = () => [analysisWorker, diagnosisWorker];
 
   /** Settings for the workers: the URL's, with the page's overrides. Page-only keys stay here. */
   const pairs = () => scenarioPairs(store.get().pairs, store.get().overrides);
@@ -88,7 +108,7 @@ export function startWorkers(store, hooks) {
       return s.scenarioId;
     });
     for (const w of runWorkers) w.postMessage(scenarioMsg(p, id));
-    analysisWorker.postMessage(atlasScenarioMsg(p, store.get().grid));
+    for (const w of analysisWorkers()) w.postMessage(atlasScenarioMsg(p, store.get().grid));
   }
 
   function startRun(slot) {
@@ -102,12 +122,12 @@ export function startWorkers(store, hooks) {
   function stopRun(slot) {
     const gen = store.update([], (s) => { s.gens[slot] += 1; s.runs[slot] = null; s.failed[slot] = null; return s.gens[slot]; });
     workerOf(slot).postMessage(stopMsg(slot));
-    analysisWorker.postMessage(trajectoryMsg({ slot, gen, snapshots: new Float32Array(0), running: false }));
+    for (const w of analysisWorkers()) w.postMessage(trajectoryMsg({ slot, gen, snapshots: new Float32Array(0), running: false }));
   }
 
   const setPlane = (plane) => analysisWorker.postMessage(planeMsg(plane));
   /** Dinh et al.'s rescale of run `slot`'s end point; the answer goes to the store's `rescale`. */
-  const rescale = (slot, layer, alpha) => analysisWorker.postMessage(rescaleMsg({ slot, gen: store.get().gens[slot], layer, alpha }));
+  const rescale = (slot, layer, alpha) => diagnosisWorker.postMessage(rescaleMsg({ slot, gen: store.get().gens[slot], layer, alpha }));
 
   /** Validated settings: into the store (controls follow), then messages, URL, and the runs. */
   function onSettings(msg) {
@@ -145,13 +165,14 @@ export function startWorkers(store, hooks) {
 
   function onFrame(msg) {
     if (msg.gen !== store.get().gens[msg.slot]) return;
-    analysisWorker.postMessage(
-      trajectoryMsg({
-        slot: msg.slot, gen: msg.gen, snapshots: msg.snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged',
-        batch: msg.batch, lossSteps: msg.stepAt, trainLoss: msg.trainLoss,
-      }),
-      [msg.snapshots.buffer],
-    );
+    const trajectory = (snapshots) => trajectoryMsg({
+      slot: msg.slot, gen: msg.gen, snapshots, steps: msg.stepAt, running: msg.state === 'running', diverged: msg.state === 'diverged',
+      batch: msg.batch, lossSteps: msg.stepAt, trainLoss: msg.trainLoss,
+    });
+    // The diagnoses need only the ended trajectory (a copy; none while the run trains); the
+    // landscape gets the original.
+    diagnosisWorker.postMessage(trajectory(msg.state === 'running' ? new Float32Array(0) : msg.snapshots.slice()));
+    analysisWorker.postMessage(trajectory(msg.snapshots), [msg.snapshots.buffer]);
     delete msg.snapshots;
     store.update('runs', (s) => { s.runs[msg.slot] = msg; });
     const p = store.get().pendingInput;
@@ -185,8 +206,12 @@ export function startWorkers(store, hooks) {
         // compare it with runsKey() to know the map shows the current runs.
         st.atlasFor = msg.gens.flatMap((g, k) => (g ? [`${k}:${g}`] : [])).join(',');
       });
+    } else if (msg.type === 'diagnosing') {
+      // Both analysis workers diagnose finished runs (from either end); a claim is passed on.
+      const other = event.target === analysisWorker ? diagnosisWorker : analysisWorker;
+      other.postMessage(claimedMsg(msg.slot, msg.gen));
     } else if (msg.type === 'diagnosis') {
-      if (msg.gen !== s.gens[msg.slot]) return;
+      if (msg.gen !== s.gens[msg.slot] || s.diag[msg.slot]?.gen === msg.gen) return;
       store.update('diag', (st) => { st.diag[msg.slot] = msg; });
     } else if (msg.type === 'interpolation') {
       if (msg.gens[0] !== s.gens[msg.a] || msg.gens[1] !== s.gens[msg.b]) return;
@@ -200,7 +225,8 @@ export function startWorkers(store, hooks) {
   }
 
   for (let index = 0; index < nRunWorkers; index++) runWorkers.push(newRunWorker(index));
-  analysisWorker = newAnalysisWorker();
+  analysisWorker = newAnalysisWorker('landscape');
+  diagnosisWorker = newAnalysisWorker('diagnoses');
 
   return { nRunWorkers, sendScenario, startRun, stopRun, setPlane, rescale, scenarioPairs: pairs, replaced: () => ({ ...replaced }) };
 }

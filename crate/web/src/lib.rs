@@ -6,7 +6,7 @@
 //! | [`run`] | run worker (`www/worker.js`) | [`run::Session`]: a scenario and its runs by slot |
 //! | [`atlas`] | analysis worker | [`atlas::AtlasSession`]: the shared landscape, diagnoses, profiles, the cost table |
 //! | [`draw`] | draw worker, main thread (SVG) | [`draw::draw`]: a typed [`batchscape_render::Chart`] on a canvas or as SVG |
-//! | [`sweep`] | sweep worker | [`sweep::SweepSession`]: a batch-size × seed sweep |
+//! | [`sweep`] | sweep workers | [`sweep::SweepSession`]: a worker's cells of a batch-size × seed sweep, and the bands of finished cells |
 //! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
 //! | [`bench`] | `bench.html` | the W1 benchmark |

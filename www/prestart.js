@@ -1,0 +1,43 @@
+// The workers, started before the page's modules have loaded (issue 14). index.html runs this
+// small module first (its own `<script type="module">`, three files deep), while the page's
+// ~60 modules (main.js and its imports) are still being fetched: the run, analysis and draw
+// workers then fetch their code, and the page compiles the wasm once (wasm-module.js), at the
+// same time, and are instantiated by the time main.js sends the first scenario. workers.js and
+// painter.js `adopt` these workers instead of starting their own (a worker replaced after a
+// fault is started there as before). main.js imports this module too, so the single-file build
+// (scripts/single.mjs, one bundle) and a page without the early tag still get every worker.
+import { sendWasmModule } from './wasm-module.js';
+import { MAX_RUNS } from './store.js';
+
+/**
+ * Run workers: one per spare core, at most one per run; `?run_workers=N` (a test hook, 1 to
+ * MAX_RUNS) overrides it. The one place this number is decided (workers.js uses it).
+ */
+export function runWorkerCount(search = location.search, cores = navigator.hardwareConcurrency) {
+  const asked = Number(new URLSearchParams(search).get('run_workers'));
+  return Number.isInteger(asked) && asked >= 1 && asked <= MAX_RUNS ? asked : Math.max(1, Math.min(MAX_RUNS, (cores || 2) - 1));
+}
+
+const started = new Map();   // kind → workers started early, not adopted yet
+
+function keep(kind, worker) {
+  sendWasmModule(worker);
+  if (!started.has(kind)) started.set(kind, []);
+  started.get(kind).push(worker);
+}
+
+// The URLs stay literal `new Worker(new URL(…))` calls: scripts/single.mjs rewrites them.
+if (typeof Worker === 'function' && typeof location === 'object') {
+  for (let k = 0; k < runWorkerCount(); k++) keep('run', new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  keep('analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
+  keep('analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
+  keep('draw', new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' }));
+}
+
+/**
+ * A worker of `kind` ('run', 'analysis', 'draw') started early and already sent the wasm
+ * module, or null (none left: the caller starts one and sends it the module).
+ */
+export function adopt(kind) {
+  return started.get(kind)?.shift() ?? null;
+}
