@@ -212,10 +212,57 @@ pub fn bias_grad(delta: &[f32], rows: usize, gb: &mut [f32]) {
 /// the leftover `j` (width mod 8) are added last, in order.
 pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
     match (fan_out, fan_in) {
+        (16, 16) if rows > 1 => back_16x16(delta, rows, w, prev),
         (16, 16) => back_sized::<16, 16>(delta, rows, fan_out, w, fan_in, prev),
-        (1, 16) => back_sized::<1, 16>(delta, rows, fan_out, w, fan_in, prev),
+        // One output: `prev[i] = 0 + d·w[i]` (the tail sum of one term), in lanes along `i`
+        // (the kernel's column is contiguous) rather than one-term dot products.
+        (1, _) => {
+            for (pr, &d) in prev[..rows * fan_in].chunks_exact_mut(fan_in).zip(&delta[..rows]) {
+                pr.iter_mut().zip(&w[..fan_in]).for_each(|(p, &wi)| *p = 0.0 + d * wi);
+            }
+        }
         (10, 32) => back_digits(delta, rows, w, prev),
         _ => back_sized::<0, 0>(delta, rows, fan_out, w, fan_in, prev),
+    }
+}
+
+/// [`back`] for W1's 16 → 16 layer over several rows, with the lanes along the inputs `i`
+/// instead of the outputs `j`: the kernel is transposed once per call (256 copies, on the
+/// stack) so that `w[i][j]` for eight consecutive `i` is contiguous, and each row's errors
+/// are broadcast one `j` at a time. Why: the dot-product form reduces eight lanes to one per
+/// `(r, i)`, 16 horizontal reductions per row, which made it a third of a B = 512 step
+/// (callgrind). The order is [`back_sized`]'s for 16 outputs, element by element (only which
+/// elements share a vector changes): lane `k` of the dot product becomes
+/// `L_k = (0 + d_k·w_k) + d_{k+8}·w_{k+8}`, then `u_k = L_k + L_{k+4}` and
+/// `s = (u_0 + u_2) + (u_1 + u_3)`. One row goes through [`back_sized`] (no transpose to amortise).
+#[inline(never)]
+fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
+    let w = &w[..256];
+    let mut wt = [[0.0f32; 16]; 16];
+    for (i, wi) in w.chunks_exact(16).enumerate() {
+        for (j, &v) in wi.iter().enumerate() {
+            wt[j][i] = v;
+        }
+    }
+    for (dr, pr) in delta[..rows * 16].chunks_exact(16).zip(prev[..rows * 16].chunks_exact_mut(16)) {
+        for i0 in [0, LANES] {
+            let col = |j: usize| -> V<LANES> { map(|k| wt[j][i0 + k]) };
+            let lane = |k: usize| -> V<LANES> {
+                let (c0, c1) = (col(k), col(k + 8));
+                map(|q| (0.0 + dr[k] * c0[q]) + dr[k + 8] * c1[q])
+            };
+            let u = |k: usize| -> V<LANES> {
+                let (l, h) = (lane(k), lane(k + 4));
+                map(|q| l[q] + h[q])
+            };
+            let (u0, u2) = (u(0), u(2));
+            let s02: V<LANES> = map(|q| u0[q] + u2[q]);
+            let (u1, u3) = (u(1), u(3));
+            let s13: V<LANES> = map(|q| u1[q] + u3[q]);
+            for q in 0..LANES {
+                pr[i0 + q] = s02[q] + s13[q];
+            }
+        }
     }
 }
 
