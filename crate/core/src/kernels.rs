@@ -337,14 +337,7 @@ pub fn all_finite(values: &[f32]) -> bool {
 /// tanh of every element of `z` into `a`, by [`tanh`]; blocks of [`LANES`] go through
 /// [`tanh_lanes`], which the compiler vectorizes.
 pub fn tanh_into(z: &[f32], a: &mut [f32]) {
-    let mut zc = z.chunks_exact(LANES);
-    let mut ac = a.chunks_exact_mut(LANES);
-    for (zb, ab) in (&mut zc).zip(&mut ac) {
-        let mut x = [0.0f32; LANES];
-        x.copy_from_slice(zb);
-        ab.copy_from_slice(&tanh_lanes(x));
-    }
-    for (&zi, ai) in zc.remainder().iter().zip(ac.into_remainder()) {
+    for (ai, &zi) in a.iter_mut().zip(z) {
         *ai = tanh(zi);
     }
 }
