@@ -130,6 +130,11 @@ fn dense_rows<const R: usize, const IN: usize, const OUT: usize>(
 
 /// `gw[i][j] = Σ_r a[r][i]·delta[r][j]` (rows in order, from 0): the kernel's gradient.
 pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out: usize, gw: &mut [f32]) {
+    match (fan_in, fan_out) {
+        (16, 16) => return weight_grad_sized::<16, 16>(a, rows, delta, gw),
+        (2, 16) => return weight_grad_sized::<2, 16>(a, rows, delta, gw),
+        _ => {}
+    }
     let blocks = fan_out / LANES * LANES;
     for j0 in (0..blocks).step_by(LANES) {
         let full = fan_in / ROWS * ROWS;
@@ -163,6 +168,41 @@ pub fn weight_grad(a: &[f32], rows: usize, fan_in: usize, delta: &[f32], fan_out
             }
             gw[i * fan_out + j] = s;
         }
+    }
+}
+
+/// [`weight_grad`] for W1's hidden layers (`IN × OUT` known at compile time, `OUT` a multiple
+/// of [`LANES`]): the rows are walked as fixed-size arrays, so the loop over the examples has
+/// no bounds checks (they were a quarter of its instructions). Same blocks, same order.
+fn weight_grad_sized<const IN: usize, const OUT: usize>(a: &[f32], rows: usize, delta: &[f32], gw: &mut [f32]) {
+    let (a, _) = a[..rows * IN].as_chunks::<IN>();
+    let (delta, _) = delta[..rows * OUT].as_chunks::<OUT>();
+    let gw = &mut gw[..IN * OUT];
+    for j0 in (0..OUT / LANES * LANES).step_by(LANES) {
+        let full = IN / ROWS * ROWS;
+        for i0 in (0..full).step_by(ROWS) {
+            weight_grad_rows::<ROWS, IN, OUT>(a, delta, (i0, j0), gw);
+        }
+        for i0 in full..IN {
+            weight_grad_rows::<1, IN, OUT>(a, delta, (i0, j0), gw);
+        }
+    }
+}
+
+#[inline(always)]
+fn weight_grad_rows<const R: usize, const IN: usize, const OUT: usize>(a: &[[f32; IN]], delta: &[[f32; OUT]], (i0, j0): (usize, usize), gw: &mut [f32]) {
+    assert!(i0 + R <= IN && j0 + LANES <= OUT);
+    let mut acc = [[0.0f32; LANES]; R];
+    for (ar, dr) in a.iter().zip(delta) {
+        for (q, accq) in acc.iter_mut().enumerate() {
+            let aq = ar[i0 + q];
+            for k in 0..LANES {
+                accq[k] = accq[k] + aq * dr[j0 + k];
+            }
+        }
+    }
+    for (q, accq) in acc.iter().enumerate() {
+        gw[(i0 + q) * OUT + j0..(i0 + q) * OUT + j0 + LANES].copy_from_slice(accq);
     }
 }
 

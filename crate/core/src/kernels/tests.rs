@@ -117,3 +117,25 @@ fn back_16x16_and_one_output_equal_the_dot_product_form_bit_for_bit() {
         assert_eq!(bits(&got), bits(&want), "one output, rows {rows}");
     }
 }
+
+/// W1's hidden-layer weight gradients (compile-time sizes) equal the general blocked loops.
+#[test]
+fn sized_weight_gradients_equal_the_general_kernel_bit_for_bit() {
+    let f = |n: usize, s: f32| (0..n).map(|k| ((k as f32 + s) * 0.731).sin() * 10f32.powi((k % 5) as i32 - 2)).collect::<Vec<f32>>();
+    for fan_in in [2, 16] {
+        for rows in [1, 3, 32, 512] {
+            let (a, d) = (f(rows * fan_in, 1.0), f(rows * 16, 2.0));
+            let (mut got, mut want) = (vec![9.0; fan_in * 16], vec![9.0; fan_in * 16]);
+            weight_grad(&a, rows, fan_in, &d, 16, &mut got);
+            for i in 0..fan_in {
+                for j in 0..16 {
+                    let mut s = 0.0f32;
+                    (0..rows).for_each(|r| s = s + a[r * fan_in + i] * d[r * 16 + j]);
+                    want[i * 16 + j] = s;
+                }
+            }
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+            assert_eq!(bits(&got), bits(&want), "{fan_in} × 16, rows {rows}");
+        }
+    }
+}
