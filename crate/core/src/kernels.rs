@@ -252,7 +252,6 @@ pub fn bias_grad(delta: &[f32], rows: usize, gb: &mut [f32]) {
 /// the leftover `j` (width mod 8) are added last, in order.
 pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
     match (fan_out, fan_in) {
-        (16, 16) if rows > 1 => back_16x16(delta, rows, w, prev),
         (16, 16) => back_sized::<16, 16>(delta, rows, fan_out, w, fan_in, prev),
         // One output: `prev[i] = 0 + d·w[i]` (the tail sum of one term), in lanes along `i`
         // (the kernel's column is contiguous) rather than one-term dot products.
@@ -263,46 +262,6 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
         }
         (10, 32) => back_digits(delta, rows, w, prev),
         _ => back_sized::<0, 0>(delta, rows, fan_out, w, fan_in, prev),
-    }
-}
-
-/// [`back`] for W1's 16 → 16 layer over several rows, with the lanes along the inputs `i`
-/// instead of the outputs `j`: the kernel is transposed once per call (256 copies, on the
-/// stack) so that `w[i][j]` for eight consecutive `i` is contiguous, and each row's errors
-/// are broadcast one `j` at a time. Why: the dot-product form reduces eight lanes to one per
-/// `(r, i)`, 16 horizontal reductions per row, which made it a third of a B = 512 step
-/// (callgrind). The order is [`back_sized`]'s for 16 outputs, element by element (only which
-/// elements share a vector changes): lane `k` of the dot product becomes
-/// `L_k = (0 + d_k·w_k) + d_{k+8}·w_{k+8}`, then `u_k = L_k + L_{k+4}` and
-/// `s = (u_0 + u_2) + (u_1 + u_3)`. One row goes through [`back_sized`] (no transpose to amortise).
-#[inline(never)]
-fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
-    let w = &w[..256];
-    let mut wt = [[0.0f32; 16]; 16];
-    for (i, wi) in w.chunks_exact(16).enumerate() {
-        for (j, &v) in wi.iter().enumerate() {
-            wt[j][i] = v;
-        }
-    }
-    for (dr, pr) in delta[..rows * 16].chunks_exact(16).zip(prev[..rows * 16].chunks_exact_mut(16)) {
-        for i0 in [0, LANES] {
-            let col = |j: usize| -> V<LANES> { map(|k| wt[j][i0 + k]) };
-            let lane = |k: usize| -> V<LANES> {
-                let (c0, c1) = (col(k), col(k + 8));
-                map(|q| (0.0 + dr[k] * c0[q]) + dr[k + 8] * c1[q])
-            };
-            let u = |k: usize| -> V<LANES> {
-                let (l, h) = (lane(k), lane(k + 4));
-                map(|q| l[q] + h[q])
-            };
-            let (u0, u2) = (u(0), u(2));
-            let s02: V<LANES> = map(|q| u0[q] + u2[q]);
-            let (u1, u3) = (u(1), u(3));
-            let s13: V<LANES> = map(|q| u1[q] + u3[q]);
-            for q in 0..LANES {
-                pr[i0 + q] = s02[q] + s13[q];
-            }
-        }
     }
 }
 
@@ -374,13 +333,28 @@ pub fn all_finite(values: &[f32]) -> bool {
     bad & 0x8000_0000 == 0
 }
 
-/// tanh of every element of `z` into `a`, by [`tanh`]. A plain element-wise loop on purpose:
-/// the loop vectorizer turns it into whole-vector loads, [`tanh_lanes`]' operations in
-/// vector lanes, and stores. Written over [`LANES`]-wide chunks it interleaved four chunks
-/// per vector instead (stride-8 gathers and scatters by shuffles, ~30 % of its instructions).
+/// tanh of every element of `z` into `a`, by [`tanh`]: the same operations per element
+/// whatever the loop's form, so the loop is the one each target vectorizes best. In wasm32,
+/// [`LANES`]-wide chunks through [`tanh_lanes`] (a plain loop stays scalar there; chunks of 16
+/// measured 11 % slower on the landscape in V8). Natively, a plain element-wise loop: the loop
+/// vectorizer gives whole-vector loads and stores, where over 8-wide chunks it interleaved four
+/// chunks per vector (stride-8 gathers and scatters by shuffles, ~30 % of the instructions).
 pub fn tanh_into(z: &[f32], a: &mut [f32]) {
-    for (ai, &zi) in a.iter_mut().zip(z) {
-        *ai = tanh(zi);
+    if cfg!(target_arch = "wasm32") {
+        let mut zc = z.chunks_exact(LANES);
+        let mut ac = a.chunks_exact_mut(LANES);
+        for (zb, ab) in (&mut zc).zip(&mut ac) {
+            let mut x = [0.0f32; LANES];
+            x.copy_from_slice(zb);
+            ab.copy_from_slice(&tanh_lanes(x));
+        }
+        for (&zi, ai) in zc.remainder().iter().zip(ac.into_remainder()) {
+            *ai = tanh(zi);
+        }
+    } else {
+        for (ai, &zi) in a.iter_mut().zip(z) {
+            *ai = tanh(zi);
+        }
     }
 }
 
@@ -421,12 +395,35 @@ pub fn tanh_lanes<const N: usize>(x: V<N>) -> V<N> {
 /// Why not `libm`: two branchy scalar calls per example (`expf`, `log1pf`, plus `expf` again in
 /// the sigmoid) cost as much as a hidden layer; here one `e^{−|z|}` serves both values.
 pub fn bce(z: &[f32], y: &[f32], loss: &mut [f32], dz: &mut [f32]) {
-    // A plain element-wise loop, which the loop vectorizer turns into whole-vector loads and
-    // stores (over LANES-wide chunks it interleaved several chunks per vector, by shuffles).
-    for (((&zr, &yr), l), d) in z.iter().zip(y).zip(loss.iter_mut()).zip(dz.iter_mut()) {
-        let (lr, dr) = bce_lanes::<1>([zr], [yr]);
-        *l = lr[0];
-        *d = dr[0];
+    if cfg!(target_arch = "wasm32") {
+        let full = z.len() / LANES * LANES;
+        for (((zb, yb), lb), db) in z[..full]
+            .chunks_exact(LANES)
+            .zip(y.chunks_exact(LANES))
+            .zip(loss.chunks_exact_mut(LANES))
+            .zip(dz.chunks_exact_mut(LANES))
+        {
+            let (mut zl, mut yl) = ([0.0f32; LANES], [0.0f32; LANES]);
+            zl.copy_from_slice(zb);
+            yl.copy_from_slice(yb);
+            let (l, d) = bce_lanes(zl, yl);
+            lb.copy_from_slice(&l);
+            db.copy_from_slice(&d);
+        }
+        // The last rows (all of them when a batch is smaller than LANES) one lane at a time: the
+        // same operations, so the same bits, without computing padding.
+        for r in full..z.len() {
+            let (l, d) = bce_lanes::<1>([z[r]], [y[r]]);
+            loss[r] = l[0];
+            dz[r] = d[0];
+        }
+    } else {
+        // Natively a plain element-wise loop, as in `tanh_into` (and for the same reason).
+        for (((&zr, &yr), l), d) in z.iter().zip(y).zip(loss.iter_mut()).zip(dz.iter_mut()) {
+            let (lr, dr) = bce_lanes::<1>([zr], [yr]);
+            *l = lr[0];
+            *d = dr[0];
+        }
     }
 }
 
