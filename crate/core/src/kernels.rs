@@ -252,6 +252,7 @@ pub fn bias_grad(delta: &[f32], rows: usize, gb: &mut [f32]) {
 /// the leftover `j` (width mod 8) are added last, in order.
 pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize, prev: &mut [f32]) {
     match (fan_out, fan_in) {
+        (16, 16) if rows >= 8 => back_16x16(delta, rows, w, prev),
         (16, 16) => back_sized::<16, 16>(delta, rows, fan_out, w, fan_in, prev),
         // One output: `prev[i] = 0 + d·w[i]` (the tail sum of one term), in lanes along `i`
         // (the kernel's column is contiguous) rather than one-term dot products.
@@ -262,6 +263,51 @@ pub fn back(delta: &[f32], rows: usize, fan_out: usize, w: &[f32], fan_in: usize
         }
         (10, 32) => back_digits(delta, rows, w, prev),
         _ => back_sized::<0, 0>(delta, rows, fan_out, w, fan_in, prev),
+    }
+}
+
+/// [`back`] for W1's 16 → 16 layer over 8 rows or more, with the lanes along the inputs `i`:
+/// the kernel is transposed once per call (on the stack), so `w[i][j]` for eight consecutive
+/// `i` is contiguous, and each row's error `d[j]` is broadcast. Why: the dot-product form ends
+/// every `(row, input)` with a horizontal reduction across lanes. The order is
+/// [`back_sized`]'s for 16 outputs, element by element (only which elements share a vector
+/// changes): its lane `k` is `L_k = (0 + d_k·w_k) + d_{k+8}·w_{k+8}`, then
+/// `u_k = L_k + L_{k+4}` and `s = (u_0 + u_2) + (u_1 + u_3)`. A test checks the bits.
+#[inline(never)]
+fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
+    let (w, _) = w[..256].as_chunks::<16>();
+    let mut wt = [[0.0f32; 16]; 16];
+    for (i, wi) in w.iter().enumerate() {
+        for (j, &v) in wi.iter().enumerate() {
+            wt[j][i] = v;
+        }
+    }
+    let (delta, _) = delta[..rows * 16].as_chunks::<16>();
+    let (prev, _) = prev[..rows * 16].as_chunks_mut::<16>();
+    for (dr, pr) in delta.iter().zip(prev.iter_mut()) {
+        back_16x16_half::<0>(dr, &wt, pr);
+        back_16x16_half::<8>(dr, &wt, pr);
+    }
+}
+
+/// Inputs `I0 .. I0 + 8` of one row of [`back_16x16`] (constant indices: no bounds checks).
+#[inline(always)]
+fn back_16x16_half<const I0: usize>(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
+    let term = |j: usize| -> V<LANES> { map(|q| d[j] * wt[j][I0 + q]) };
+    let lane = |k: usize| -> V<LANES> {
+        let (a, b) = (term(k), term(k + 8));
+        map(|q| (0.0 + a[q]) + b[q])
+    };
+    let u = |k: usize| -> V<LANES> {
+        let (l, h) = (lane(k), lane(k + 4));
+        map(|q| l[q] + h[q])
+    };
+    let (u0, u2) = (u(0), u(2));
+    let s02: V<LANES> = map(|q| u0[q] + u2[q]);
+    let (u1, u3) = (u(1), u(3));
+    let s13: V<LANES> = map(|q| u1[q] + u3[q]);
+    for q in 0..LANES {
+        p[I0 + q] = s02[q] + s13[q];
     }
 }
 

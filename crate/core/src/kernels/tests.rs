@@ -134,3 +134,21 @@ fn sized_weight_gradients_equal_the_general_kernel_bit_for_bit() {
         }
     }
 }
+
+/// The transposed 16 → 16 back-propagation gives the dot-product form's bits, signed zeros
+/// included, at every batch size it serves.
+#[test]
+fn back_16x16_equals_the_dot_product_form_bit_for_bit() {
+    let f = |n: usize, s: f32| (0..n).map(|k| ((k as f32 + s) * 0.731).sin() * 10f32.powi((k % 7) as i32 - 3)).collect::<Vec<f32>>();
+    let w = f(256, 2.0);
+    for rows in [7, 8, 9, 32, 64] {
+        let mut delta = f(rows * 16, 4.0 + rows as f32);
+        delta[..16].iter_mut().for_each(|d| *d = -0.0);
+        delta[40] = -0.0;
+        let (mut got, mut want) = (vec![1.0; rows * 16], vec![2.0; rows * 16]);
+        back(&delta, rows, 16, &w, 16, &mut got);
+        back_sized::<16, 16>(&delta, rows, 16, &w, 16, &mut want);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&got), bits(&want), "rows {rows}");
+    }
+}
