@@ -95,3 +95,60 @@ fn kernels_match_naive_loops_on_ragged_sizes() {
         assert_eq!(g1[i], s);
     }
 }
+
+/// The single output's back-propagation in lanes along the inputs gives the general form's
+/// bits, signed zeros included.
+#[test]
+fn one_output_back_propagation_equals_the_general_form_bit_for_bit() {
+    let f = |n: usize, s: f32| (0..n).map(|k| ((k as f32 + s) * 0.731).sin() * 10f32.powi((k % 7) as i32 - 3)).collect::<Vec<f32>>();
+    let w = f(16, 2.0);
+    for rows in [1, 2, 3, 5, 17, 64] {
+        let mut delta = f(rows, 4.0 + rows as f32);
+        delta[0] = -0.0;
+        let (mut got, mut want) = (vec![1.0; rows * 16], vec![2.0; rows * 16]);
+        back(&delta, rows, 1, &w, 16, &mut got);
+        back_sized::<0, 0>(&delta, rows, 1, &w, 16, &mut want);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&got), bits(&want), "rows {rows}");
+    }
+}
+
+/// W1's hidden-layer weight gradients (compile-time sizes) equal the general blocked loops.
+#[test]
+fn sized_weight_gradients_equal_the_general_kernel_bit_for_bit() {
+    let f = |n: usize, s: f32| (0..n).map(|k| ((k as f32 + s) * 0.731).sin() * 10f32.powi((k % 5) as i32 - 2)).collect::<Vec<f32>>();
+    for fan_in in [2, 16] {
+        for rows in [1, 3, 32, 512] {
+            let (a, d) = (f(rows * fan_in, 1.0), f(rows * 16, 2.0));
+            let (mut got, mut want) = (vec![9.0; fan_in * 16], vec![9.0; fan_in * 16]);
+            weight_grad(&a, rows, fan_in, &d, 16, &mut got);
+            for i in 0..fan_in {
+                for j in 0..16 {
+                    let mut s = 0.0f32;
+                    (0..rows).for_each(|r| s = s + a[r * fan_in + i] * d[r * 16 + j]);
+                    want[i * 16 + j] = s;
+                }
+            }
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+            assert_eq!(bits(&got), bits(&want), "{fan_in} × 16, rows {rows}");
+        }
+    }
+}
+
+/// The transposed 16 → 16 back-propagation gives the dot-product form's bits, signed zeros
+/// included, at every batch size it serves.
+#[test]
+fn back_16x16_equals_the_dot_product_form_bit_for_bit() {
+    let f = |n: usize, s: f32| (0..n).map(|k| ((k as f32 + s) * 0.731).sin() * 10f32.powi((k % 7) as i32 - 3)).collect::<Vec<f32>>();
+    let w = f(256, 2.0);
+    for rows in [7, 8, 9, 32, 64] {
+        let mut delta = f(rows * 16, 4.0 + rows as f32);
+        delta[..16].iter_mut().for_each(|d| *d = -0.0);
+        delta[40] = -0.0;
+        let (mut got, mut want) = (vec![1.0; rows * 16], vec![2.0; rows * 16]);
+        back(&delta, rows, 16, &w, 16, &mut got);
+        back_sized::<16, 16>(&delta, rows, 16, &w, 16, &mut want);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+        assert_eq!(bits(&got), bits(&want), "rows {rows}");
+    }
+}
