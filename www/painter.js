@@ -8,7 +8,6 @@
 // Waiting canvases are drawn oldest first, except that an urgent request (the chart that
 // answers the user's last input) goes before the others.
 
-import { sendWasmModule } from './wasm-module.js';
 import { adopt } from './prestart.js';
 import { reasonOf, watchWorker } from './faults.js';
 import { Recent } from './telemetry.js';
@@ -105,7 +104,6 @@ function startWorker() {
   let w = adopt('draw');
   if (!w) {
     w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(w);
   }
   w.onmessage = (event) => onMessage(event, w);
   // The worker failed (its script did not load, it threw, or it stopped answering: closed or
@@ -168,6 +166,6 @@ function onMessage(event, w) {
   if (!busy) sendNext();
 }
 
-// Started at once, so that its wasm module is instantiated before the first chart is due (the
-// page compiles the module once for every worker: wasm-module.js).
+// Started at once, so that its wasm module (the draw module, which only this worker uses) is
+// compiled before the first chart is due.
 worker = startWorker();

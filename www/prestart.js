@@ -21,7 +21,8 @@ export function runWorkerCount(search = location.search, cores = navigator.hardw
 const started = new Map();   // kind → workers started early, not adopted yet
 
 function keep(kind, worker) {
-  sendWasmModule(worker);
+  // The draw worker loads its own module (draw-worker.js); the others get the page's.
+  if (kind !== 'draw') sendWasmModule(worker);
   if (!started.has(kind)) started.set(kind, []);
   started.get(kind).push(worker);
 }
@@ -35,8 +36,8 @@ if (typeof Worker === 'function' && typeof location === 'object') {
 }
 
 /**
- * A worker of `kind` ('run', 'analysis', 'draw') started early and already sent the wasm
- * module, or null (none left: the caller starts one and sends it the module).
+ * A worker of `kind` ('run', 'analysis', 'draw') started early (run and analysis workers already
+ * sent the page's wasm module), or null (none left: the caller starts one).
  */
 export function adopt(kind) {
   return started.get(kind)?.shift() ?? null;

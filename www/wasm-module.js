@@ -1,5 +1,5 @@
-// The wasm module, compiled once for the whole page (issue 14). The page compiles
-// batchscape_bg.wasm a single time on the main thread (`WebAssembly.compileStreaming`: the
+// The compute wasm module, compiled once for the whole page (issue 14). The page compiles
+// batchscape_bg.wasm (the draw worker's own module, batchscape_draw_bg.wasm, is not shared) a single time on the main thread (`WebAssembly.compileStreaming`: the
 // compilation runs off the main thread while the bytes stream in) and posts the compiled
 // `WebAssembly.Module` to every worker it starts; each worker instantiates that module instead of
 // fetching and compiling 1.5 MB itself. With five workers (run, analysis, draw, seeds, sweeps) on a
