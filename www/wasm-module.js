@@ -1,9 +1,11 @@
 // The compute wasm module, compiled once for the whole page (issue 14). The page compiles
-// batchscape_bg.wasm (the draw worker's own module, batchscape_draw_bg.wasm, is not shared) a single time on the main thread (`WebAssembly.compileStreaming`: the
+// batchscape_bg.wasm a single time on the main thread (`WebAssembly.compileStreaming`: the
 // compilation runs off the main thread while the bytes stream in) and posts the compiled
 // `WebAssembly.Module` to every worker it starts; each worker instantiates that module instead of
 // fetching and compiling 1.5 MB itself. With five workers (run, analysis, draw, seeds, sweeps) on a
 // two-core machine, five compilations of the same bytes competed with the first run's training.
+// The draw worker's own module (batchscape_draw_bg.wasm, the drawing code only) is not shared:
+// one worker uses it, and it loads it itself.
 //
 //   page:    const w = new Worker(…); sendWasmModule(w);   (before or after other messages)
 //   worker:  self.onmessage = (e) => { if (takeWasmModule(e.data)) return; … };
