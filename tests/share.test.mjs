@@ -294,8 +294,11 @@ test('offline: every request stays on 127.0.0.1; sizes of a first load (printed)
   console.log(`# first load: ${files.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzipped; `
     + `wasm ${(wasm.length / 1024).toFixed(1)} KB raw, ${(wasmGz / 1024).toFixed(1)} KB gzipped`);
   // The 300 KB target is a benchmark reported in the notes; the test only guards against a
-  // gross regression (a debug or unstripped build is several times larger).
+  // gross regression (a debug or unstripped build is several times larger). The guard was
+  // 512 KiB with the module at 510 KiB; the sweep pool's SweepSession (cells handed out one at a
+  // time, their bands read back) took it to 518 KiB, so the guard is 576 KiB: still far below
+  // any unoptimized build.
   console.log(`# size target: first load ≤ 300 KB gzipped — ${gz <= 300 * 1024 ? 'met' : `missed by ${((gz - 300 * 1024) / 1024).toFixed(1)} KB`}`);
-  assert.ok(wasmGz <= 512 * 1024, `wasm ${wasmGz} B gzipped: an optimized, stripped build is far smaller`);
+  assert.ok(wasmGz <= 576 * 1024, `wasm ${wasmGz} B gzipped: an optimized, stripped build is far smaller`);
   await context.close();
 });
