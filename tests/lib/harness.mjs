@@ -109,7 +109,8 @@ export async function openPage(browser, url, { viewport, contextOptions = {}, wa
     if (msg.type() === 'error') consoleErrors.push(msg.text());
   });
   page.on('pageerror', (err) => pageErrors.push(String(err?.stack || err)));
-  page.on('request', (req) => requests.push(req.url()));
+  // Every request of the context: the page's and its workers' (a worker's fetch is not a page event).
+  context.on('request', (req) => requests.push(req.url()));
   if (goto && url) await page.goto(url, { waitUntil });
   // Longest 'longtask' entry (ms) seen so far, 0 if none. Note: code run by
   // page.evaluate itself is not reported as a long task; page tasks
