@@ -50,6 +50,12 @@ const scheduler = createScheduler({
     const { pendingInput: p, runs } = store.get();
     return Boolean(p && runs[p.slot]?.gen === p.gen);
   },
+  // The throttle is for streaming runs: the last frame of the last run is drawn at once (the
+  // decision maps, a slow view, waited up to 600 ms for it).
+  streaming: () => {
+    const s = store.get();
+    return activeSlots(s).some((k) => !s.runs[k] || s.runs[k].state === 'running');
+  },
   flush: flushWrites,
   onError: (err) => showMessages([`Drawing failed: ${err.message || err}`]),
 });

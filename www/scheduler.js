@@ -4,7 +4,7 @@
 // (views left over wait for the next frame). DOM text written by views (views/dom.js `later`)
 // is flushed once all views of a frame are prepared, so a frame costs at most one layout.
 //
-//   const scheduler = createScheduler({ isUrgent, flush, onError, reducedMotion })
+//   const scheduler = createScheduler({ isUrgent, streaming, flush, onError, reducedMotion })
 //   scheduler.register(name, draw, { slow })   views are redrawn in registration order
 //   scheduler.mark(...names)                   stale (all views if none is named); redraw soon
 //   scheduler.drawNow()                        redraw the due stale views now (urgent frame)
@@ -24,9 +24,13 @@ export const REDUCED_MOTION_FACTOR = 4;
 
 /**
  * `isUrgent()`: the first frame of a run the user just restarted waits for no throttle;
+ * `streaming()`: runs are still sending frames (the throttle applies only then: once every run
+ * has stopped, a view's final picture is drawn at once, not up to 4 × MIN_REDRAW_MS later);
  * `flush()`: writes the batched DOM text; `onError(err)`: a view's redraw threw.
  */
-export function createScheduler({ isUrgent = () => false, flush = () => {}, onError = () => {}, reducedMotion = false } = {}) {
+export function createScheduler({
+  isUrgent = () => false, streaming = () => true, flush = () => {}, onError = () => {}, reducedMotion = false,
+} = {}) {
   const views = new Map();        // name → { draw, minMs }
   const stale = new Set();
   const lastDrawn = {};           // view → time of its last redraw
@@ -59,7 +63,7 @@ export function createScheduler({ isUrgent = () => false, flush = () => {}, onEr
       const since = t0 - (lastDrawn[name] ?? -Infinity);
       // The first frame of a run the user just restarted is drawn at once (slider-to-frame
       // latency); the curves view consumes it, so the views after it wait their turn.
-      if (since < view.minMs && !isUrgent()) {
+      if (since < view.minMs && !isUrgent() && streaming()) {
         // Wake up when the first waiting view is due.
         const due = view.minMs - since;
         waitMs = waitMs > 0 ? Math.min(waitMs, due) : due;
