@@ -89,7 +89,7 @@ $(WASM_OUT): $(RUST_SRCS) $(call manifest,rust-srcs,$(RUST_SRCS)) | setup-rust
 	@echo "build: wasm ($(CRATE)) -> $(DIST)/pkg" >&2
 	@scripts/build.sh wasm
 
-$(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS))
+$(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS)) scripts/bundle.mjs | $(NPM_STAMP)
 	@echo "build: page -> $(DIST)/" >&2
 	@scripts/build.sh static
 	@touch $@

@@ -5,13 +5,17 @@
 // of the page's load and are left out. What the default page actually fetches until its
 // picture is complete is scripts/first-load.mjs (a browser measurement).
 //
-//   node scripts/sizes.mjs [dist]   (the single-file build, dist/batchscape.html, is left out too)
+//   node scripts/sizes.mjs [dist]   (the single-file build, dist/batchscape.html, and the unbundled
+//   modules in dist/www/ are left out too)
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
 const root = process.argv[2] || 'dist';
-const skip = (rel) => rel.endsWith('.d.ts') || rel.startsWith('.') || /(^|\/)bench\.(html|js)$/.test(rel) || /^pkg\/[^/]*_bench(_bg)?\.(js|wasm)$/.test(rel) || rel.endsWith('.stamp') || rel === 'batchscape.html';
+const skip = (rel) => rel.endsWith('.d.ts') || rel.startsWith('.') || /(^|\/)bench\.(html|js)$/.test(rel) || /^pkg\/[^/]*_bench(_bg)?\.(js|wasm)$/.test(rel) || rel.endsWith('.stamp') || rel === 'batchscape.html'
+  // The page loads its code bundled (dist/app/, scripts/bundle.mjs); dist/www/'s modules are the
+  // unbundled copies make single bundles from, never fetched by the page.
+  || /^www\/.*\.js$/.test(rel);
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
