@@ -16,8 +16,8 @@ if (dirs.length === 0) dirs.push(path.resolve('dist'));
 const reps = 7;
 const runs = [];
 for (const d of dirs) {
-  const m = await import(`${d}/pkg/batchscape.js`);
-  m.initSync({ module: fs.readFileSync(`${d}/pkg/batchscape_bg.wasm`) });
+  const m = await import(`${d}/pkg/batchscape_bench.js`);
+  m.initSync({ module: fs.readFileSync(`${d}/pkg/batchscape_bench_bg.wasm`) });
   runs.push({ d, bench: new m.W1Bench(), best: { 1: 0, 32: 0, 512: 0, land: Infinity } });
 }
 const cpuMs = (f) => {
