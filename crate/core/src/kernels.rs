@@ -372,6 +372,7 @@ pub(crate) fn map<const N: usize>(f: impl Fn(usize) -> f32) -> V<N> {
 
 mod elementwise;
 pub use elementwise::{all_finite, bce, tanh, tanh_into, tanh_lanes};
+pub(crate) use elementwise::bce_lanes;
 
 #[cfg(test)]
 mod tests;

@@ -99,6 +99,12 @@ impl<T: Real> Optimizer<T> {
         self.t
     }
 
+    /// Counts an update made outside [`Optimizer::step`] (plain SGD fused into the backward
+    /// pass, [`crate::tiny::sgd_step_fused`]), so [`Optimizer::steps`] stays the number taken.
+    pub(crate) fn count_step(&mut self) {
+        self.t += 1;
+    }
+
     /// One update of `theta` from the gradient `grad` with learning rate `lr`; returns whether
     /// every updated parameter is finite. The check rides in the update loop (each new value is
     /// tested as it is written), so a step's divergence check costs no second pass over θ.

@@ -160,5 +160,8 @@ fn add_row(d: &[f32], g: &mut [f32], first: bool) {
     }
 }
 
+mod fused;
+pub(crate) use fused::sgd_step_fused;
+
 #[cfg(test)]
 mod tests;

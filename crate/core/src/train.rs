@@ -238,6 +238,9 @@ pub struct Trainer {
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
     sampler: Sampler,
+    /// Whether B = 1 steps go through [`crate::tiny::sgd_step_fused`] (its network shape, plain
+    /// SGD without weight decay); the same bits as the general step.
+    fused: bool,
     step: usize,
     record_every: usize,
     initial_loss: f64,
@@ -269,6 +272,7 @@ impl Trainer {
             optimizer: Optimizer::new(spec.optim, mlp.n_params()),
             ws: Workspace::new(mlp, sampler.batch_size()),
             eval_ws: Workspace::new(mlp, 256),
+            fused: mlp.has_fused_step() && spec.optim.method == Method::Sgd && spec.optim.weight_decay == 0.0,
             sampler,
             step: 0,
             record_every,
@@ -317,11 +321,25 @@ impl Trainer {
         let mut done = 0;
         while self.status == Status::Running && done < max_steps {
             let idx = self.sampler.next_batch();
-            self.ws.load(&self.split.train, idx);
-            let rows = idx.len();
-            let loss = self.mlp.loss_grad(&self.theta, rows, &mut self.ws, &mut self.grad);
             let lr = self.spec.lr_at(self.step + 1) as f32;
-            let finite = self.optimizer.step(&mut self.theta, &self.grad, lr);
+            let fused = match *idx {
+                [i] if self.fused => {
+                    let i = i as usize;
+                    crate::tiny::sgd_step_fused(&mut self.theta, self.split.train.row(i), self.split.train.y[i], lr)
+                }
+                _ => None,
+            };
+            let (loss, finite) = match fused {
+                Some(step) => {
+                    self.optimizer.count_step();
+                    step
+                }
+                None => {
+                    self.ws.load(&self.split.train, idx);
+                    let loss = self.mlp.loss_grad(&self.theta, idx.len(), &mut self.ws, &mut self.grad);
+                    (loss, self.optimizer.step(&mut self.theta, &self.grad, lr))
+                }
+            };
             self.step += 1;
             done += 1;
             if !loss.is_finite() || !finite {

@@ -122,8 +122,9 @@ pub fn bce(z: &[f32], y: &[f32], loss: &mut [f32], dz: &mut [f32]) {
     }
 }
 
+/// [`bce`] of `N` rows in lanes (also the fused B = 1 step's loss, `crate::tiny`).
 #[inline(always)]
-fn bce_lanes<const N: usize>(z: V<N>, y: V<N>) -> (V<N>, V<N>) {
+pub(crate) fn bce_lanes<const N: usize>(z: V<N>, y: V<N>) -> (V<N>, V<N>) {
     let a: V<N> = map(|k| f32::from_bits(z[k].to_bits() & 0x7fff_ffff));
     let e = exp_neg(a);
     let u: V<N> = map(|k| 1.0 + e[k]);

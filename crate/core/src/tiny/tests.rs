@@ -58,3 +58,45 @@ fn the_fused_path_gives_the_batched_paths_bits_for_every_architecture_and_tiny_b
     }
     assert_eq!(compared, 7 * 4 * 600);
 }
+
+/// [`sgd_step_fused`] ≡ [`Mlp::loss_grad_tiny`] + [`Optimizer::step`], bit for bit: θ, the loss
+/// and the finiteness verdict after every step, for W1's network on two moons, at learning rates
+/// from ordinary to diverging (η = f32::MAX sends θ to ±∞ within a few steps: both paths must
+/// say so at the same step). Also: another shape or a wrong-length θ is refused, θ untouched.
+#[test]
+fn the_fused_sgd_step_gives_the_general_steps_bits() {
+    let mlp = Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Bce);
+    assert!(mlp.has_fused_step());
+    let data = moons(128, 0, 0.2, &mut Mulberry32::new(5)).train;
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<u32>>();
+    let mut diverged = 0;
+    for (k, lr) in [0.1f32, 1.5, f32::MAX].into_iter().enumerate() {
+        let theta0 = mlp.init_glorot(&mut Mulberry32::new(70 + k as u32));
+        let (mut t_fused, mut t_gen) = (theta0.clone(), theta0);
+        let mut grad = vec![0.0f32; mlp.n_params()];
+        let mut ws = Workspace::<f32>::new(&mlp, 1);
+        let mut opt = Optimizer::new(OptimConfig::SGD, mlp.n_params());
+        let mut sampler = Sampler::new(data.len(), 1, 99);
+        for step in 0..1500 {
+            let i = sampler.next_batch()[0] as usize;
+            ws.load(&data, &[i as u32]);
+            let l_gen = mlp.loss_grad_tiny(&t_gen, 1, &mut ws, &mut grad);
+            let f_gen = opt.step(&mut t_gen, &grad, lr);
+            let (l_fused, f_fused) = sgd_step_fused(&mut t_fused, data.row(i), data.y[i], lr).expect("W1's shape");
+            assert_eq!(l_fused.to_bits(), l_gen.to_bits(), "loss at η = {lr}, step {step}");
+            assert_eq!(f_fused, f_gen, "finiteness at η = {lr}, step {step}");
+            assert_eq!(bits(&t_fused), bits(&t_gen), "θ at η = {lr}, step {step}");
+            if !f_gen {
+                diverged += 1;
+                break;
+            }
+        }
+    }
+    assert_eq!(diverged, 1, "only η = f32::MAX should diverge");
+    for other in [Mlp::new(2, &[16, 8], Activation::Tanh, Loss::Bce), Mlp::new(2, &[16, 16], Activation::Relu, Loss::Bce), Mlp::new(2, &[16, 16], Activation::Tanh, Loss::Mse)] {
+        assert!(!other.has_fused_step(), "{other:?}");
+    }
+    let mut short = vec![0.5f32; 336];
+    assert!(sgd_step_fused(&mut short, &[0.0, 0.0], 1.0, 0.1).is_none());
+    assert!(short.iter().all(|&t| t == 0.5));
+}
