@@ -33,7 +33,7 @@ use crate::dual::Dual;
 use crate::model::{Activation, Mlp, Workspace};
 use crate::real::Real;
 use crate::rng::Mulberry32;
-use ndarray::linalg::general_mat_mul;
+use crate::matmul::{mm, mm_nt, mm_tn};
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 use serde::Serialize;
 
@@ -153,7 +153,7 @@ impl<T: Real> Tape<T> {
                 row.assign(&b);
             }
             let input = if l == 0 { self.x.view() } else { a_lo[l - 1].view() };
-            general_mat_mul(T::one(), &input, &w, T::one(), z);
+            mm(&input, &w, true, &mut z.view_mut());
             if l + 1 < n_layers {
                 let f = mlp.activation;
                 a_hi[0].zip_mut_with(z, |a, &z| *a = f.apply(z));
@@ -174,11 +174,11 @@ impl<T: Real> Tape<T> {
             let input = if l == 0 { self.x.view() } else { self.a[l - 1].view() };
             let mut gw = ArrayViewMut2::from_shape((layer.fan_in, layer.fan_out), &mut self.grad[layer.w_off..layer.b_off])
                 .expect("layer layout matches θ");
-            general_mat_mul(T::one(), &input.t(), &self.delta[l], T::zero(), &mut gw);
+            mm_tn(&input, &self.delta[l].view(), false, &mut gw);
             column_sums(&self.delta[l], &mut self.grad[layer.b_off..layer.b_off + layer.fan_out]);
             if l > 0 {
                 let w = Self::kernel(mlp, &self.theta, l);
-                general_mat_mul(T::one(), &self.delta[l], &w.t(), T::zero(), &mut self.e[l - 1]);
+                mm_nt(&self.delta[l].view(), &w, false, &mut self.e[l - 1].view_mut());
                 let f = mlp.activation;
                 let (d_lo, _) = self.delta.split_at_mut(l);
                 Zip::from(&mut d_lo[l - 1]).and(&self.e[l - 1]).and(&self.a[l - 1]).and(&self.z[l - 1]).for_each(
@@ -206,10 +206,10 @@ impl<T: Real> Tape<T> {
                 row.assign(&vb);
             }
             if l == 0 {
-                general_mat_mul(T::one(), &self.x, &vw, T::one(), rz);
+                mm(&self.x.view(), &vw, true, &mut rz.view_mut());
             } else {
-                general_mat_mul(T::one(), &ra_lo[l - 1], &w, T::one(), rz);
-                general_mat_mul(T::one(), &self.a[l - 1], &vw, T::one(), rz);
+                mm(&ra_lo[l - 1].view(), &w, true, &mut rz.view_mut());
+                mm(&self.a[l - 1].view(), &vw, true, &mut rz.view_mut());
             }
             if l + 1 < n_layers {
                 Zip::from(&mut ra_hi[0]).and(&*rz).and(&self.a[l]).and(&self.z[l]).for_each(|ra, &rz, &a, &z| {
@@ -231,10 +231,10 @@ impl<T: Real> Tape<T> {
                 let mut hw = ArrayViewMut2::from_shape((layer.fan_in, layer.fan_out), &mut out[layer.w_off..layer.b_off])
                     .expect("layer layout matches θ");
                 if l == 0 {
-                    general_mat_mul(T::one(), &self.x.t(), &self.rdelta[l], T::zero(), &mut hw);
+                    mm_tn(&self.x.view(), &self.rdelta[l].view(), false, &mut hw);
                 } else {
-                    general_mat_mul(T::one(), &self.a[l - 1].t(), &self.rdelta[l], T::zero(), &mut hw);
-                    general_mat_mul(T::one(), &self.ra[l - 1].t(), &self.delta[l], T::one(), &mut hw);
+                    mm_tn(&self.a[l - 1].view(), &self.rdelta[l].view(), false, &mut hw);
+                    mm_tn(&self.ra[l - 1].view(), &self.delta[l].view(), true, &mut hw);
                 }
             }
             column_sums(&self.rdelta[l], &mut out[layer.b_off..layer.b_off + layer.fan_out]);
@@ -242,8 +242,8 @@ impl<T: Real> Tape<T> {
                 let w = Self::kernel(mlp, &self.theta, l);
                 let vw = Self::kernel(mlp, v, l);
                 let re = &mut self.re[l - 1];
-                general_mat_mul(T::one(), &self.rdelta[l], &w.t(), T::zero(), re);
-                general_mat_mul(T::one(), &self.delta[l], &vw.t(), T::one(), re);
+                mm_nt(&self.rdelta[l].view(), &w, false, &mut re.view_mut());
+                mm_nt(&self.delta[l].view(), &vw, true, &mut re.view_mut());
                 let (rd_lo, _) = self.rdelta.split_at_mut(l);
                 Zip::from(&mut rd_lo[l - 1])
                     .and(&*re)

@@ -22,6 +22,7 @@ pub mod kernels;
 pub mod lab;
 pub mod landscape;
 pub mod laws;
+pub mod matmul;
 pub mod model;
 pub mod noise;
 pub mod optim;

@@ -19,7 +19,7 @@ use crate::data::Dataset;
 use crate::real::Real;
 use crate::rng::Mulberry32;
 use crate::kernels;
-use ndarray::linalg::general_mat_mul;
+use crate::matmul::{mm, mm_nt, mm_tn};
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use serde::{Deserialize, Serialize};
 
@@ -263,7 +263,7 @@ impl Mlp {
                 row.assign(&b);
             }
             let input = if l == 0 { view(&ws.x, rows, layer.fan_in) } else { view(&ws.a[l - 1], rows, layer.fan_in) };
-            general_mat_mul(T::one(), &input, &w, T::one(), &mut z);
+            mm(&input, &w, true, &mut z);
             if l < last {
                 let act = self.activation;
                 let mut a = view_mut(&mut ws.a[l], rows, layer.fan_out);
@@ -355,7 +355,7 @@ impl Mlp {
                 )
                 .expect("layer layout matches θ");
                 let input = if l == 0 { view(&ws.x, rows, layer.fan_in) } else { view(&ws.a[l - 1], rows, layer.fan_in) };
-                general_mat_mul(T::one(), &input.t(), &delta, T::zero(), &mut gw);
+                mm_tn(&input, &delta, false, &mut gw);
             }
             let gb = &mut grad[layer.b_off..layer.b_off + layer.fan_out];
             gb.iter_mut().for_each(|g| *g = T::zero());
@@ -367,7 +367,7 @@ impl Mlp {
             if l > 0 {
                 let w = self.kernel(theta, &layer);
                 let mut prev = view_mut(&mut d_lo[l - 1], rows, layer.fan_in);
-                general_mat_mul(T::one(), &delta, &w.t(), T::zero(), &mut prev);
+                mm_nt(&delta, &w, false, &mut prev);
                 let act = self.activation;
                 let a = view(&ws.a[l - 1], rows, layer.fan_in);
                 let z = view(&ws.z[l - 1], rows, layer.fan_in);
