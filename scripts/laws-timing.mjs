@@ -5,7 +5,11 @@
 //   make build && node scripts/laws-timing.mjs [extra=query&pairs] [--only=sweep|laws] [--repeat=N]
 // Each measurement waits for the page's own picture first (its runs, landscape and diagnoses),
 // so the sweep does not share the cores with them. The machine's load average is printed with
-// each line: on a shared machine the numbers vary with it.
+// each line: on a shared machine the numbers vary with it, so each line also says where the time
+// went: each worker's cells and busy time (pool.js: dispatch → result; busy ≈ wall means no
+// worker waited), and for the B × η sweep the first worker's start, the last report, the
+// analyses' time, the cells' cost spread and what the busiest worker would have had under the
+// old static share (cells k ≡ w mod 2) of the same cells.
 import fs from 'node:fs';
 import { launchBrowser, openPage, serveDist } from '../tests/lib/harness.mjs';
 
@@ -32,13 +36,13 @@ async function sweep(browser, url, n, shoot) {
   await page.waitForFunction(() => { const s = window.batchscape.sweep; return !s.running && s.total > 0 && s.done === s.total && s.drawnRuns === s.total; }, null, { timeout: 600_000 });
   const s = await page.evaluate(() => {
     const st = window.batchscape.sweep;
-    return { ms: st.ms, readyMs: st.readyMs, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], text: st.explanation };
+    return { ms: st.ms, readyMs: st.readyMs, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], busyMs: st.busyMs ?? [], text: st.explanation };
   });
   // Before the pool (one worker), `ms` was timed inside the worker from its first cell; the pool
   // times it from the click, including the workers' start (`readyMs`, printed apart).
   const start = Number.isFinite(s.readyMs) ? `, of which ${(s.readyMs / 1000).toFixed(2)} s until the first worker was ready` : '';
   console.log(`batch-size × seeds sweep, sweep_workers=${n}: ${s.workers} worker(s), ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s${start}` +
-    `${s.perWorker.length > 1 ? ` (runs per worker ${s.perWorker.join(', ')})` : ''} [load ${load()}]`);
+    `${s.perWorker.length > 1 ? ` (runs per worker ${s.perWorker.join(', ')})` : ''}${s.busyMs.length ? `, busy ${s.busyMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s` : ''} [load ${load()}]`);
   if (shoot) {
     console.log(s.text);
     await page.locator('#sweep-view > .sweep-charts').screenshot({ path: `/tmp/sweep-${tag}-charts.png` });
@@ -58,9 +62,20 @@ async function laws(browser, url, n, shoot) {
   }, null, { timeout: 600_000 });
   const l = await page.evaluate(() => {
     const s = window.batchscape.sweep.laws;
-    return { ms: s.ms, total: s.total, workers: s.workers, text: s.explanation };
+    return { ms: s.ms, total: s.total, workers: s.workers, text: s.explanation, readyMs: s.readyMs, reportMs: s.reportMs,
+      perWorker: s.perWorker ?? [], busyMs: s.busyMs ?? [], cellMs: s.cellMs ?? [], analyses: s.analyses ?? [] };
   });
-  console.log(`B × η sweep (laws), sweep_workers=${n}: ${l.workers} worker(s), ${l.total} cells in ${(l.ms / 1000).toFixed(2)} s [load ${load()}]`);
+  const sec = (ms) => (ms / 1000).toFixed(2);
+  let detail = '';
+  if (Number.isFinite(l.readyMs)) {
+    detail = `; first worker ready ${sec(l.readyMs)} s, last report ${sec(l.reportMs)} s; cells per worker ${l.perWorker.join(', ')}, busy ${l.busyMs.map(sec).join(', ')} s`;
+    // The cells' cost spread, and the busiest worker under the old static share (k ≡ w mod n).
+    const c = l.cellMs.filter(Number.isFinite).sort((x, y) => x - y);
+    const share = (n) => Math.max(...Array.from({ length: n }, (_, w) => l.cellMs.reduce((t, ms, k) => t + (k % n === w ? ms : 0), 0)));
+    detail += `; ${l.analyses.length} analyses, ${sec(l.analyses.reduce((t, x) => t + x, 0))} s`;
+    if (c.length) detail += `; cell ms min ${c[0].toFixed(0)} median ${c[c.length >> 1].toFixed(0)} max ${c[c.length - 1].toFixed(0)}; static share of these cells on 2: busiest ${sec(share(2))} s of ${sec(c.reduce((t, x) => t + x, 0))} s`;
+  }
+  console.log(`B × η sweep (laws), sweep_workers=${n}: ${l.workers} worker(s), ${l.total} cells in ${sec(l.ms)} s${detail} [load ${load()}]`);
   if (shoot) {
     console.log(l.text);
     await page.locator('#laws-map').screenshot({ path: `/tmp/laws-${tag}-map.png` });

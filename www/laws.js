@@ -1,10 +1,11 @@
 // The laws view (inside the sweep view): the B × η sweep spread over a pool of workers
-// (sweep-worker.js × poolSize), its map and trade-off charts (the core's `lr_map` and
+// (pool.js: sweep-worker.js × poolSize, the cells handed out one at a time), its map and trade-off charts (the core's `lr_map` and
 // `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
-// The numbers come from the core (LawSession.analyze in worker 0, data_parallel); this module
+// The numbers come from the core (LawSession.analyze in a free worker, data_parallel); this module
 // only wires them. All text reaches the DOM through textContent.
 import { sendWasmModule } from './wasm-module.js';
-import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
+import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallelMsg } from './messages.js';
+import { createPool } from './pool.js';
 import { paint, sizeCanvas } from './painter.js';
 import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
@@ -79,12 +80,13 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     parallel: null, parallelText: '',
     /** The finished cells (the core's LawCell objects) by their index in the plan. */
     cells: [],
+    // Timing (scripts/laws-timing.mjs): click → the first worker's plan (`readyMs`), → every cell
+    // (`ms`), → the report of every cell (`reportMs`); cells and busy time per worker, each
+    // cell's time, each analysis's time in its worker.
+    readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
   };
-  let pool = [];
+  let pool = null;
   let cells = new Map();
-  let totals = [];
-  let dones = [];
-  let finished = 0;
   let t0 = 0;
   let analyzing = false;
   let again = false;
@@ -105,19 +107,15 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     progress.setAttribute('aria-valuetext', t);
     count.textContent = t;
   };
-  let unwatchPool = [];
   const stopPool = () => {
-    for (const w of pool) w.terminate();
-    for (const u of unwatchPool) u();
-    pool = [];
-    unwatchPool = [];
+    pool?.stop();
+    pool = null;
     state.live = 0;
   };
   // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
   // or terminated) stops this sweep: the view says so; Run starts a fresh pool.
-  function poolFailed(w, reason) {
-    const k = pool.indexOf(w);
-    if (k < 0) return;
+  function poolFailed(m, reason) {
+    const k = m.k;
     state.gen += 1;
     stopPool();
     clearTimeout(timer);
@@ -126,9 +124,10 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     showCount(` — stopped: worker ${k + 1} failed: ${reason}. Run starts a fresh pool.`);
   }
 
-  /** Asks worker 0 for the analysis of the cells so far (one request in flight, throttled). */
+  /** Asks a free worker (else any) for the analysis of the cells so far (one request in flight, throttled). */
   function ask() {
-    if (!pool.length) return;
+    const m = pool?.idle();
+    if (!m) return;
     if (analyzing) { again = true; return; }
     const wait = lastAsk + ANALYZE_MS - performance.now();
     if (wait > 0 && state.done < state.total) {
@@ -140,7 +139,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     again = false;
     lastAsk = performance.now();
     const list = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
-    pool[0].postMessage(lawsAnalyzeMsg(state.gen, list));
+    m.worker.postMessage(lawsAnalyzeMsg(state.gen, list));
   }
 
   function draw(report) {
@@ -150,34 +149,46 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; }, failed: (m) => state.errors.push(m) });
   }
 
-  function onMessage(event) {
-    const m = event.data;
-    if (m.type === 'error' && m.fatal) { poolFailed(event.target, reasonOf(m)); return; }
+  /** Every cell is in: the time is taken and the last analysis asked. */
+  function allIn() {
+    state.ms = performance.now() - t0;
+    ask();
+  }
+
+  function onMessage(w, m) {
     if (m.gen !== state.gen) return;
-    if (m.type === 'laws-cells') {
-      state.plan = m.plan;
-      totals[m.worker] = m.total;
-      dones[m.worker] = m.done;
+    if (m.type === 'laws-plan') {
+      if (!state.plan) {
+        state.readyMs = performance.now() - t0;
+        state.plan = m.plan;
+        state.total = m.total;
+        showCount();
+        pool.deal(Array.from({ length: m.total }, (_, k) => k));
+      }
+      pool.ready(w);
+      if (state.total === 0 && Number.isNaN(state.ms)) allIn();
+    } else if (m.type === 'laws-cells') {
+      const index = pool.done(w);
+      if (index === null) return;
+      state.cellMs[index] = w.lastMs;
       for (const { index, cell } of m.cells) { cells.set(index, cell); state.cells[index] = cell; }
-      state.total = totals.reduce((a, b) => a + (b ?? 0), 0);
+      state.perWorker[w.k] = w.cells;
+      state.busyMs[w.k] = w.busyMs;
       state.done = cells.size;
       showCount();
-      if (m.cells.length) ask();
-    } else if (m.type === 'laws-done') {
-      finished += 1;
-      if (finished === pool.length) {
-        state.ms = performance.now() - t0;
-        ask();
-      }
+      if (state.done === state.total) allIn();
+      else ask();
     } else if (m.type === 'laws-report') {
       analyzing = false;
+      state.analyses.push(m.ms);
       state.report = m.report;
       state.reportCells = m.n;
       state.explanation = explainLaws(m.report, state.plan);
       text.textContent = state.explanation;
       if (m.n < state.total && !state.partial) state.partial = { cells: m.n, text: state.explanation };
       draw(m.report);
-      if (finished === pool.length && m.n === state.total) {
+      if (m.n === state.total && state.done === state.total) {
+        state.reportMs = performance.now() - t0;
         setRunning(false);
         showCount(` — done in ${(state.ms / 1000).toFixed(1)} s`);
         stopPool();
@@ -194,12 +205,12 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     stopPool();
     state.gen += 1;
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
-    Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 } });
+    Object.assign(state, {
+      workers: n, live: n, done: 0, total: 0, ms: NaN, plan: null, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 },
+      readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
+    });
     cells = new Map();
     state.cells = [];
-    totals = new Array(n).fill(0);
-    dones = new Array(n).fill(0);
-    finished = 0;
     analyzing = false;
     again = false;
     lastAsk = -Infinity;
@@ -208,18 +219,19 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     count.textContent = 'Starting…';
     t0 = performance.now();
     const pairs = scenarioPairs();
-    for (let w = 0; w < n; w++) {
-      const worker = newWorker();
-      worker.onmessage = onMessage;
-      worker.onerror = (e) => { e.preventDefault(); poolFailed(worker, reasonOf(e)); };
-      unwatchPool.push(watchWorker(`laws:${w}`, worker, (reason) => poolFailed(worker, reason)));
-      worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value), worker: w, nWorkers: n }));
-      pool.push(worker);
-    }
+    const gen = state.gen;
+    pool = createPool({
+      name: (k) => `laws:${k}`,
+      onMessage,
+      onFailed: poolFailed,
+      send: (m, index) => m.worker.postMessage(lawsCellStartMsg(gen, index, state.total)),
+    });
+    pool.grow(n);
+    for (const m of pool.members) m.worker.postMessage(lawsStartMsg({ gen, pairs, lrs: [], seeds: Number(seeds.value) }));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    for (const w of pool) w.postMessage(lawsCancelMsg(state.gen));
+    for (const m of pool?.members ?? []) m.worker.postMessage(lawsCancelMsg(state.gen));
     stopPool();
     clearTimeout(timer);
     setRunning(false);

@@ -4,18 +4,18 @@
 // worker) and a summary written from the measured numbers. All text reaches the DOM through
 // textContent.
 //
-// The pool: the (B, seed) cells are handed out in plan order (seed by seed, B ascending, so the
-// first seed's curve comes first), one at a time, to whichever worker is free. A cell is a
+// The pool (pool.js, shared with laws.js): the (B, seed) cells are handed out in plan order (seed
+// by seed, B ascending, so the first seed's curve comes first), one at a time, to whichever
+// worker is free. A cell is a
 // function of the settings, its batch size and its seed (crate/web SweepSession), so the results
 // are the same whatever the number of workers (tests/sweep.test.mjs compares 1 and 2); the bands
 // of the cells finished so far are computed by one worker of the pool (sorted by cell, so the
 // sums do not depend on the order the cells ended in).
-import { sendWasmModule } from './wasm-module.js';
+import { createPool } from './pool.js';
 import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from './messages.js';
 import { poolSize } from './laws-explain.js';
 import { paint, sizeCanvas } from './painter.js';
 import { mountLaws } from './laws.js';
-import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -176,9 +176,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     running: false, gen: 0, results: null, done: 0, total: 0, failed: 0, workers: 0, explanation: '', ms: NaN, drawMs: [], errors: [],
     cells: [],   // the finished cells by index (the core's CellResult): tests compare pools of 1 and 2
     perWorker: [], // cells trained by each worker of the pool
+    busyMs: [],    // each worker's time training cells (dispatch → result), against `ms`
   };
-  let pool = [];            // { worker, name, k, cell: index in training or null, ready: plan received }
-  let queue = [];           // cells not handed out yet, in plan order
   let cells = new Map();    // index → CellResult of the sweep in progress
   let failedCells = 0;
   let bandsBusy = null;     // the pool member computing the bands, or null
@@ -255,15 +254,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   // counted as failed), the other workers take the rest. When none is left the sweep stops; the
   // view says so, and Run starts a fresh pool.
   function memberFailed(m, reason) {
-    if (!pool.includes(m)) return;
-    m.unwatch();
-    m.worker.terminate();
-    pool = pool.filter((x) => x !== m);
     state.errors.push(reason);
     const lost = state.running && m.cell !== null;
     if (lost) state.failed = ++failedCells;
     if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
-    if (!pool.length) {
+    if (!pool.size) {
       const wasRunning = state.running;
       state.gen += 1;
       setRunning(false);
@@ -277,28 +272,18 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     finishIfDone();
   }
 
-  function newMember(k) {
-    const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(w);
-    // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
-    const m = { worker: w, name: k === 0 ? 'sweep' : `sweep:${k}`, k, cell: null, ready: false };
-    w.onmessage = (event) => onMessage(event, m);
-    w.onerror = (e) => { e.preventDefault(); memberFailed(m, reasonOf(e)); };
-    m.unwatch = watchWorker(m.name, w, (reason) => memberFailed(m, reason));
-    return m;
-  }
-
-  /** Hands the next cell to `m` if it is free. */
-  function dispatch(m) {
-    if (!state.running || !m.ready || m.cell !== null || !queue.length) return;
-    m.cell = queue.shift();
-    m.worker.postMessage(sweepCellStartMsg(state.gen, m.cell));
-  }
+  // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
+  const pool = createPool({
+    name: (k) => (k === 0 ? 'sweep' : `sweep:${k}`),
+    onMessage,
+    onFailed: memberFailed,
+    send: (m, index) => m.worker.postMessage(sweepCellStartMsg(state.gen, index)),
+  });
 
   /** Asks one worker for the bands of the cells so far (one request in flight). */
   function askBands() {
     if (bandsBusy) { bandsAgain = true; return; }
-    const m = pool.find((x) => x.ready);
+    const m = pool.idle();
     if (!m) return;
     bandsAgain = false;
     bandsBusy = m;
@@ -313,30 +298,27 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     askBands();
   }
 
-  function onMessage(event, m) {
-    const msg = event.data;
-    if (msg.type === 'error' && msg.fatal) { memberFailed(m, reasonOf(msg)); return; }
+  function onMessage(m, msg) {
     if (msg.gen !== state.gen) return;
     if (msg.type === 'plan') {
       if (!m.ready && state.total === 0) {
         state.readyMs = performance.now() - t0;   // until the first worker could start (its wasm, the settings)
         state.total = msg.total;
-        queue = Array.from({ length: msg.total }, (_, k) => k);
         showCount(0, state.total);
+        pool.deal(Array.from({ length: msg.total }, (_, k) => k));
         askBands();
       }
-      m.ready = true;
-      dispatch(m);
+      pool.ready(m);
     } else if (msg.type === 'progress') {
       showCount(state.done, state.total);
     } else if (msg.type === 'cell') {
-      m.cell = null;
+      if (pool.done(m) === null) return;
       cells.set(msg.index, msg.cell);
       state.cells[msg.index] = msg.cell;
-      state.perWorker[m.k] = (state.perWorker[m.k] ?? 0) + 1;
+      state.perWorker[m.k] = m.cells;
+      state.busyMs[m.k] = m.busyMs;
       state.done = cells.size;
       showCount(state.done, state.total);
-      dispatch(m);
       askBands();
       finishIfDone();
     } else if (msg.type === 'results') {
@@ -369,12 +351,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
 
   run.addEventListener('click', () => {
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
-    const used = new Set(pool.map((m) => m.k));
-    for (let k = 0; pool.length < n; k++) if (!used.has(k)) pool.push(newMember(k));
+    pool.grow(n);
+    pool.reset();
     state.gen += 1;
-    Object.assign(state, { workers: pool.length, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [] });
+    Object.assign(state, { workers: pool.size, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [], busyMs: [] });
     cells = new Map();
-    queue = [];
     failedCells = 0;
     bandsBusy = null;
     bandsAgain = false;
@@ -383,16 +364,12 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     count.textContent = 'Starting…';
     t0 = performance.now();
     const pairs = scenarioPairs();
-    for (const m of pool) {
-      m.ready = false;
-      m.cell = null;
-      m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
-    }
+    for (const m of pool.members) m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    for (const m of pool) m.worker.postMessage(sweepCancelMsg(state.gen));
-    queue = [];
+    for (const m of pool.members) m.worker.postMessage(sweepCancelMsg(state.gen));
+    pool.clear();
     setRunning(false);
     showCount(state.done, state.total, ' — cancelled');
     cancel.blur();
