@@ -8,10 +8,19 @@
 // each line: on a shared machine the numbers vary with it, so each line also says where the time
 // went: each worker's cells and busy time (pool.js: dispatch → result; busy ≈ wall means no
 // worker waited), and for the B × η sweep the first worker's start, the last report, the
-// analyses' time, the cells' cost spread and what the busiest worker would have had under the
-// old static share (cells k ≡ w mod 2) of the same cells.
+// analyses' and drawings' time, the cells' cost spread, and when these cells would end on 2
+// uncontended workers (list scheduling of the measured costs) under the old static share (cells
+// k ≡ w mod 2), one at a time in plan order, and one at a time largest batch first (the pool).
 import fs from 'node:fs';
 import { launchBrowser, openPage, serveDist } from '../tests/lib/harness.mjs';
+import { lawsOrder } from '../www/laws-explain.js';
+
+/** The end of list scheduling: cells of `costs` handed out in `order`, each to the first free of `n` workers. */
+function makespan(costs, order, n) {
+  const free = new Array(n).fill(0);
+  for (const k of order) { const w = free.indexOf(Math.min(...free)); free[w] += costs[k]; }
+  return Math.max(...free);
+}
 
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -63,17 +72,26 @@ async function laws(browser, url, n, shoot) {
   const l = await page.evaluate(() => {
     const s = window.batchscape.sweep.laws;
     return { ms: s.ms, total: s.total, workers: s.workers, text: s.explanation, readyMs: s.readyMs, reportMs: s.reportMs,
-      perWorker: s.perWorker ?? [], busyMs: s.busyMs ?? [], cellMs: s.cellMs ?? [], analyses: s.analyses ?? [] };
+      perWorker: s.perWorker ?? [], busyMs: s.busyMs ?? [], cellMs: s.cellMs ?? [], analyses: s.analyses ?? [], plan: s.plan,
+      draws: ['laws-map', 'laws-tradeoff'].map((id) => [...(window.batchscape.workerMs[id] ?? [])]) };
   });
   const sec = (ms) => (ms / 1000).toFixed(2);
   let detail = '';
   if (Number.isFinite(l.readyMs)) {
     detail = `; first worker ready ${sec(l.readyMs)} s, last report ${sec(l.reportMs)} s; cells per worker ${l.perWorker.join(', ')}, busy ${l.busyMs.map(sec).join(', ')} s`;
-    // The cells' cost spread, and the busiest worker under the old static share (k ≡ w mod n).
+    const total = (xs) => xs.reduce((t, x) => t + x, 0);
+    detail += `; ${l.analyses.length} analyses ${sec(total(l.analyses))} s, drawn in ${l.draws.map((d) => `${d.length}× ${sec(total(d))} s`).join(' + ')}`;
+    // The cells' cost spread, and these cells' end on 2 workers (list scheduling of the measured
+    // costs, no contention): the old static share (k ≡ w mod 2), one at a time in plan order, and
+    // one at a time largest batch first (lawsOrder, what the pool does).
     const c = l.cellMs.filter(Number.isFinite).sort((x, y) => x - y);
-    const share = (n) => Math.max(...Array.from({ length: n }, (_, w) => l.cellMs.reduce((t, ms, k) => t + (k % n === w ? ms : 0), 0)));
-    detail += `; ${l.analyses.length} analyses, ${sec(l.analyses.reduce((t, x) => t + x, 0))} s`;
-    if (c.length) detail += `; cell ms min ${c[0].toFixed(0)} median ${c[c.length >> 1].toFixed(0)} max ${c[c.length - 1].toFixed(0)}; static share of these cells on 2: busiest ${sec(share(2))} s of ${sec(c.reduce((t, x) => t + x, 0))} s`;
+    if (c.length === l.total && l.plan) {
+      const share = Math.max(...[0, 1].map((w) => total(l.cellMs.filter((_, k) => k % 2 === w))));
+      const plan = makespan(l.cellMs, l.cellMs.map((_, k) => k), 2);
+      const lpt = makespan(l.cellMs, lawsOrder(l.plan), 2);
+      detail += `; cell ms min ${c[0].toFixed(0)} median ${c[c.length >> 1].toFixed(0)} max ${c[c.length - 1].toFixed(0)}, sum ${sec(total(c))} s;` +
+        ` on 2 workers these cells end at ${sec(share)} s (static share), ${sec(plan)} s (plan order), ${sec(lpt)} s (largest first)`;
+    }
   }
   console.log(`B × η sweep (laws), sweep_workers=${n}: ${l.workers} worker(s), ${l.total} cells in ${sec(l.ms)} s${detail} [load ${load()}]`);
   if (shoot) {

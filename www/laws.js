@@ -6,12 +6,14 @@
 import { sendWasmModule } from './wasm-module.js';
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallelMsg } from './messages.js';
 import { createPool } from './pool.js';
-import { paint, sizeCanvas } from './painter.js';
-import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
+import { paint, sizeCanvas, workerMs } from './painter.js';
+import { explainLaws, explainParallel, lawsOrder, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 2, 3];
-const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive
+const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive,
+const COST_SHARE = 20;  // and at most every 20 × the last one's cost (analysis + both drawings):
+                        // while the pool trains, the partial pictures take ≤ 5 % of a core
 const PARALLEL_MS = 150;
 
 function el(tag, props = {}, children = []) {
@@ -91,6 +93,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   let analyzing = false;
   let again = false;
   let lastAsk = -Infinity;
+  let lastCost = { analysis: 0, map: 0, tradeoff: 0 };
   let timer = 0;
 
   const setRunning = (on) => {
@@ -129,7 +132,8 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     const m = pool?.idle();
     if (!m) return;
     if (analyzing) { again = true; return; }
-    const wait = lastAsk + ANALYZE_MS - performance.now();
+    const cost = lastCost.analysis + lastCost.map + lastCost.tradeoff;
+    const wait = lastAsk + Math.max(ANALYZE_MS, COST_SHARE * cost) - performance.now();
     if (wait > 0 && state.done < state.total) {
       clearTimeout(timer);
       timer = setTimeout(ask, wait);
@@ -145,8 +149,10 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   function draw(report) {
     charts.hidden = false;
     const n = report.analysis.cells_done;
-    paint(map, report.map, { shown: () => { state.drawn.map = n; }, failed: (m) => state.errors.push(m) });
-    paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; }, failed: (m) => state.errors.push(m) });
+    // The draw worker's time for each (painter.js), for the next request's interval.
+    const took = (id) => workerMs[id]?.[workerMs[id].length - 1] ?? 0;
+    paint(map, report.map, { shown: () => { state.drawn.map = n; lastCost.map = took(map.id); }, failed: (m) => state.errors.push(m) });
+    paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; lastCost.tradeoff = took(tradeoff.id); }, failed: (m) => state.errors.push(m) });
   }
 
   /** Every cell is in: the time is taken and the last analysis asked. */
@@ -163,7 +169,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
         state.plan = m.plan;
         state.total = m.total;
         showCount();
-        pool.deal(Array.from({ length: m.total }, (_, k) => k));
+        pool.deal(lawsOrder(m.plan).filter((k) => k < m.total));
       }
       pool.ready(w);
       if (state.total === 0 && Number.isNaN(state.ms)) allIn();
@@ -181,6 +187,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     } else if (m.type === 'laws-report') {
       analyzing = false;
       state.analyses.push(m.ms);
+      lastCost.analysis = m.ms;
       state.report = m.report;
       state.reportCells = m.n;
       state.explanation = explainLaws(m.report, state.plan);
