@@ -45,13 +45,16 @@ async function sweep(browser, url, n, shoot) {
   await page.waitForFunction(() => { const s = window.batchscape.sweep; return !s.running && s.total > 0 && s.done === s.total && s.drawnRuns === s.total; }, null, { timeout: 600_000 });
   const s = await page.evaluate(() => {
     const st = window.batchscape.sweep;
-    return { ms: st.ms, readyMs: st.readyMs, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], busyMs: st.busyMs ?? [], text: st.explanation };
+    return { ms: st.ms, readyMs: st.readyMs, total: st.total, workers: st.workers ?? 1, perWorker: st.perWorker ?? [], busyMs: st.busyMs ?? [], cellMs: st.cellMs ?? [], text: st.explanation,
+      draws: ['acc', 'gap', 'lambda', 'steps'].map((k) => [...(window.batchscape.workerMs[`sweep-${k}`] ?? [])]) };
   });
   // Before the pool (one worker), `ms` was timed inside the worker from its first cell; the pool
   // times it from the click, including the workers' start (`readyMs`, printed apart).
   const start = Number.isFinite(s.readyMs) ? `, of which ${(s.readyMs / 1000).toFixed(2)} s until the first worker was ready` : '';
   console.log(`batch-size × seeds sweep, sweep_workers=${n}: ${s.workers} worker(s), ${s.total} runs in ${(s.ms / 1000).toFixed(2)} s${start}` +
-    `${s.perWorker.length > 1 ? ` (runs per worker ${s.perWorker.join(', ')})` : ''}${s.busyMs.length ? `, busy ${s.busyMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s` : ''} [load ${load()}]`);
+    `${s.perWorker.length > 1 ? ` (runs per worker ${s.perWorker.join(', ')})` : ''}${s.busyMs.length ? `, busy ${s.busyMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s` : ''}` +
+    `${s.cellMs.length === s.total ? `; cell ms ${s.cellMs.map((ms) => ms.toFixed(0)).join(' ')}; on 2 workers these cells end at ${(makespan(s.cellMs, s.cellMs.map((_, k) => k), 2) / 1000).toFixed(2)} s (plan order, one at a time)` : ''}` +
+    `; charts drawn ${s.draws[0].length}× in ${(s.draws.flat().reduce((t, x) => t + x, 0) / 1000).toFixed(2)} s [load ${load()}]`);
   if (shoot) {
     console.log(s.text);
     await page.locator('#sweep-view > .sweep-charts').screenshot({ path: `/tmp/sweep-${tag}-charts.png` });

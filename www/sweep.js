@@ -14,13 +14,15 @@
 import { createPool } from './pool.js';
 import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from './messages.js';
 import { poolSize } from './laws-explain.js';
-import { paint, sizeCanvas } from './painter.js';
+import { paint, sizeCanvas, workerMs } from './painter.js';
 import { mountLaws } from './laws.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
 const COLOR = 1; // the palette's blue
-const REDRAW_MS = 300;
+const REDRAW_MS = 300;  // at most one redraw this often while cells arrive,
+const COST_SHARE = 20;  // and at most every 20 × the last one's drawing time (the four charts in
+                        // the draw worker): while the pool trains, redraws take ≤ 5 % of a core
 
 /** One chart per metric; `pick` chooses the band shown (accuracy, or test loss for regression). */
 const CHARTS = [
@@ -177,6 +179,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     cells: [],   // the finished cells by index (the core's CellResult): tests compare pools of 1 and 2
     perWorker: [], // cells trained by each worker of the pool
     busyMs: [],    // each worker's time training cells (dispatch → result), against `ms`
+    cellMs: [],    // each cell's time (dispatch → result), by index
   };
   let cells = new Map();    // index → CellResult of the sweep in progress
   let failedCells = 0;
@@ -185,6 +188,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   let t0 = 0;
   let rafPending = false;
   let lastDraw = -Infinity;
+  let drawTimer = 0;
+  const drawCost = {};      // chart key → the draw worker's ms for its last drawing
 
   const setRunning = (on) => {
     state.running = on;
@@ -230,7 +235,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
         batch_sizes: Array.from(bs), mean: band.mean, min: band.min, max: band.max,
       }];
       paint(canvases[c.key], { kind: 'sweep', series, y_label: yLabel, band_label: nSeeds > 1 ? 'min–max across seeds' : '', log_y: log }, {
-        shown: () => { if (++shown === CHARTS.length) state.drawnRuns = r.done; },
+        shown: () => {
+          const id = canvases[c.key].id;
+          drawCost[c.key] = workerMs[id]?.[workerMs[id].length - 1] ?? 0;
+          if (++shown === CHARTS.length) state.drawnRuns = r.done;
+        },
         failed: (message) => state.errors.push(message),
       });
     }
@@ -243,10 +252,16 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
 
   function schedule() {
-    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
-    if (rafPending) return;
+    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing;
+    // the results of every cell are drawn at once (a waiting redraw is brought forward).
+    const r = state.results;
+    const final = r && r.done + (r.failed ?? 0) >= state.total;
+    if (rafPending && !(final && drawTimer)) return;
+    clearTimeout(drawTimer);
     rafPending = true;
-    setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
+    const cost = Object.values(drawCost).reduce((t, ms) => t + ms, 0);
+    const every = final ? 0 : Math.max(REDRAW_MS, COST_SHARE * cost);
+    drawTimer = setTimeout(() => { drawTimer = 0; requestAnimationFrame(draw); }, Math.max(0, lastDraw + every - performance.now()));
   }
 
   // A failed worker (an error event, a trap or exception in its work, or silence: closed or
@@ -317,6 +332,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
       state.cells[msg.index] = msg.cell;
       state.perWorker[m.k] = m.cells;
       state.busyMs[m.k] = m.busyMs;
+      state.cellMs[msg.index] = m.lastMs;
       state.done = cells.size;
       showCount(state.done, state.total);
       askBands();
@@ -354,7 +370,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     pool.grow(n);
     pool.reset();
     state.gen += 1;
-    Object.assign(state, { workers: pool.size, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [], busyMs: [] });
+    Object.assign(state, { workers: pool.size, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [], busyMs: [], cellMs: [] });
     cells = new Map();
     failedCells = 0;
     bandsBusy = null;
