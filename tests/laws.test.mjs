@@ -34,7 +34,7 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   assert.match(partial.text, /^So far \(\d+ of 91 runs\)/);
   console.log(`laws: ${s.total} runs on ${s.workers} workers in ${(s.ms / 1000).toFixed(1)} s; ${s.text}`);
   assert.equal(s.workers, 2);
-  assert.equal(s.live, 0, 'the workers are released at the end');
+  assert.equal(s.live, 0, 'no worker holds a cell at the end');
   assert.deepEqual(s.plan.batch_sizes, [1, 2, 4, 8, 16, 32, 64]);
   assert.equal(s.total, 7 * 13, '7 batch sizes × 13 learning rates × 1 seed');
   assert.equal(s.progress, s.total);
@@ -119,7 +119,7 @@ test('cancelling a B × η sweep stops its workers: no more cells arrive and Run
   const at = await page.evaluate(() => ({ ...window.batchscape.sweep.laws }));
   assert.equal(at.total, 9 * 13);
   assert.ok(at.done < at.total, `cancelled midway (${at.done} of ${at.total})`);
-  assert.equal(at.live, 0, 'the workers are terminated');
+  assert.equal(at.live, 0, 'no worker trains its cells (the pool\'s workers stay for the next sweep)');
   assert.equal(at.running, false);
   assert.equal(await page.locator('#laws-run').isDisabled(), false);
   await page.waitForTimeout(1500);

@@ -1,11 +1,10 @@
-// The laws view (inside the sweep view): the B × η sweep spread over a pool of workers
-// (pool.js: sweep-worker.js × poolSize, the cells handed out one at a time), its map and trade-off charts (the core's `lr_map` and
-// `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
+// The laws view (inside the sweep view): the B × η sweep spread over the sweep view's pool of
+// workers (pool.js: sweep-worker.js × poolSize, shared with sweep.js, the cells handed out one at
+// a time), its map and trade-off charts (the core's `lr_map` and `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
 // The numbers come from the core (LawSession.analyze in a free worker, data_parallel); this module
 // only wires them. All text reaches the DOM through textContent.
 import { sendWasmModule } from './wasm-module.js';
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallelMsg } from './messages.js';
-import { createPool } from './pool.js';
 import { paint, sizeCanvas, workerMs } from './painter.js';
 import { explainLaws, explainParallel, lawsOrder, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
@@ -39,7 +38,7 @@ const newWorker = () => {
  * as [key, value] pairs; `afterPicture(job)` runs background work once the page's picture is
  * complete (main.js). Returns its state (read by the tests through window.batchscape.sweep).
  */
-export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job() }) {
+export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job(), pool }) {
   const run = el('button', { type: 'button', id: 'laws-run', text: 'Run B × η sweep' });
   const cancel = el('button', { type: 'button', id: 'laws-cancel', text: 'Cancel', disabled: true });
   const seeds = el('select', { id: 'laws-seeds' }, SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === 1 })));
@@ -87,7 +86,6 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     // cell's time, each analysis's time in its worker.
     readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
   };
-  let pool = null;
   let cells = new Map();
   let t0 = 0;
   let analyzing = false;
@@ -110,17 +108,19 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     progress.setAttribute('aria-valuetext', t);
     count.textContent = t;
   };
-  const stopPool = () => {
-    pool?.stop();
-    pool = null;
+  // The sweep's end (or stop): the workers drop their sessions of it and go on to other work.
+  const stopJob = () => {
+    job.clear();
+    for (const m of pool.members) m.worker.postMessage(lawsCancelMsg(state.gen));
     state.live = 0;
   };
   // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
-  // or terminated) stops this sweep: the view says so; Run starts a fresh pool.
+  // or terminated) stops this sweep: the view says so; Run starts again on a full pool.
   function poolFailed(m, reason) {
+    if (!state.running) return;
     const k = m.k;
     state.gen += 1;
-    stopPool();
+    stopJob();
     clearTimeout(timer);
     state.errors.push(reason);
     setRunning(false);
@@ -129,8 +129,8 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
 
   /** Asks a free worker (else any) for the analysis of the cells so far (one request in flight, throttled). */
   function ask() {
-    const m = pool?.idle();
-    if (!m) return;
+    const m = job.idle();
+    if (!m || !state.running) return;
     if (analyzing) { again = true; return; }
     const cost = lastCost.analysis + lastCost.map + lastCost.tradeoff;
     const wait = lastAsk + Math.max(ANALYZE_MS, COST_SHARE * cost) - performance.now();
@@ -162,24 +162,25 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   }
 
   function onMessage(w, m) {
-    if (m.gen !== state.gen) return;
+    if (!String(m.type).startsWith('laws-') || m.gen !== state.gen) return;
     if (m.type === 'laws-plan') {
       if (!state.plan) {
         state.readyMs = performance.now() - t0;
         state.plan = m.plan;
         state.total = m.total;
         showCount();
-        pool.deal(lawsOrder(m.plan).filter((k) => k < m.total));
+        job.deal(lawsOrder(m.plan).filter((k) => k < m.total));
       }
-      pool.ready(w);
+      job.ready(w);
       if (state.total === 0 && Number.isNaN(state.ms)) allIn();
     } else if (m.type === 'laws-cells') {
-      const index = pool.done(w);
+      const index = job.done(w);
       if (index === null) return;
-      state.cellMs[index] = w.lastMs;
+      const stats = job.statsOf(w);
+      state.cellMs[index] = stats.lastMs;
       for (const { index, cell } of m.cells) { cells.set(index, cell); state.cells[index] = cell; }
-      state.perWorker[w.k] = w.cells;
-      state.busyMs[w.k] = w.busyMs;
+      state.perWorker[w.k] = stats.cells;
+      state.busyMs[w.k] = stats.busyMs;
       state.done = cells.size;
       showCount();
       if (state.done === state.total) allIn();
@@ -198,22 +199,29 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
         state.reportMs = performance.now() - t0;
         setRunning(false);
         showCount(` — done in ${(state.ms / 1000).toFixed(1)} s`);
-        stopPool();
+        stopJob();
       } else if (again || m.n < cells.size) {
         ask();
       }
-    } else if (m.type === 'error') {
+    } else if (m.type === 'laws-error') {
       state.errors.push(m.message);
       count.textContent = `The sweep: ${m.message}`;
     }
   }
 
+  const job = pool.job({
+    onMessage,
+    onFailed: poolFailed,
+    send: (m, index) => m.worker.postMessage(lawsCellStartMsg(state.gen, index, state.total)),
+  });
+
   run.addEventListener('click', () => {
-    stopPool();
     state.gen += 1;
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
+    pool.grow(n);
+    job.reset();
     Object.assign(state, {
-      workers: n, live: n, done: 0, total: 0, ms: NaN, plan: null, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 },
+      workers: pool.size, live: pool.size, done: 0, total: 0, ms: NaN, plan: null, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 },
       readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
     });
     cells = new Map();
@@ -226,20 +234,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     count.textContent = 'Starting…';
     t0 = performance.now();
     const pairs = scenarioPairs();
-    const gen = state.gen;
-    pool = createPool({
-      name: (k) => `laws:${k}`,
-      onMessage,
-      onFailed: poolFailed,
-      send: (m, index) => m.worker.postMessage(lawsCellStartMsg(gen, index, state.total)),
-    });
-    pool.grow(n);
-    for (const m of pool.members) m.worker.postMessage(lawsStartMsg({ gen, pairs, lrs: [], seeds: Number(seeds.value) }));
+    for (const m of pool.members) m.worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value) }));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    for (const m of pool?.members ?? []) m.worker.postMessage(lawsCancelMsg(state.gen));
-    stopPool();
+    stopJob();
     clearTimeout(timer);
     setRunning(false);
     showCount(' — cancelled');

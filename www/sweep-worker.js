@@ -132,7 +132,7 @@ async function handleLaws(msg) {
     lawArgs = [msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), Float64Array.from(msg.lrs), msg.seeds];
     // Worker 0 of 1: its share is the whole plan, so `n_cells` is the plan's.
     law = new LawSession(...lawArgs, 0, 1);
-    for (const e of law.errors()) self.postMessage(errorMsg(e, msg.gen));
+    for (const e of law.errors()) self.postMessage({ ...errorMsg(e, msg.gen), type: 'laws-error' });
     self.postMessage(lawsPlanMsg(msg.gen, law.plan(), law.advance(0).n_cells));
   } else if (msg.type === 'laws-cell') {
     if (msg.gen !== lawGen || !law) return;

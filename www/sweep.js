@@ -4,9 +4,9 @@
 // worker) and a summary written from the measured numbers. All text reaches the DOM through
 // textContent.
 //
-// The pool (pool.js, shared with laws.js): the (B, seed) cells are handed out in plan order (seed
-// by seed, B ascending, so the first seed's curve comes first), one at a time, to whichever
-// worker is free. A cell is a
+// The pool (pool.js, one for both sweeps: this module creates it and lends it to laws.js): the
+// (B, seed) cells are handed out in plan order (seed by seed, B ascending, so the first seed's
+// curve comes first), one at a time, to whichever worker is free. A cell is a
 // function of the settings, its batch size and its seed (crate/web SweepSession), so the results
 // are the same whatever the number of workers (tests/sweep.test.mjs compares 1 and 2); the bands
 // of the cells finished so far are computed by one worker of the pool (sorted by cell, so the
@@ -268,9 +268,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   // terminated) is dropped: only the cell it was training is lost (left out of the bands and
   // counted as failed), the other workers take the rest. When none is left the sweep stops; the
   // view says so, and Run starts a fresh pool.
-  function memberFailed(m, reason) {
+  function memberFailed(m, reason, lostIndex) {
+    // A worker that failed between sweeps (or in the laws' work) is grown back at the next Run.
+    if (!state.running) return;
     state.errors.push(reason);
-    const lost = state.running && m.cell !== null;
+    const lost = lostIndex !== null;
     if (lost) state.failed = ++failedCells;
     if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
     if (!pool.size) {
@@ -288,8 +290,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
 
   // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
-  const pool = createPool({
-    name: (k) => (k === 0 ? 'sweep' : `sweep:${k}`),
+  const pool = createPool((k) => (k === 0 ? 'sweep' : `sweep:${k}`));
+  const job = pool.job({
     onMessage,
     onFailed: memberFailed,
     send: (m, index) => m.worker.postMessage(sweepCellStartMsg(state.gen, index)),
@@ -298,7 +300,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   /** Asks one worker for the bands of the cells so far (one request in flight). */
   function askBands() {
     if (bandsBusy) { bandsAgain = true; return; }
-    const m = pool.idle();
+    const m = job.idle();
     if (!m) return;
     bandsAgain = false;
     bandsBusy = m;
@@ -314,25 +316,26 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
 
   function onMessage(m, msg) {
-    if (msg.gen !== state.gen) return;
+    if (String(msg.type).startsWith('laws-') || msg.gen !== state.gen) return;
     if (msg.type === 'plan') {
-      if (!m.ready && state.total === 0) {
+      if (state.total === 0 && Number.isNaN(state.readyMs)) {
         state.readyMs = performance.now() - t0;   // until the first worker could start (its wasm, the settings)
         state.total = msg.total;
         showCount(0, state.total);
-        pool.deal(Array.from({ length: msg.total }, (_, k) => k));
+        job.deal(Array.from({ length: msg.total }, (_, k) => k));
         askBands();
       }
-      pool.ready(m);
+      job.ready(m);
     } else if (msg.type === 'progress') {
       showCount(state.done, state.total);
     } else if (msg.type === 'cell') {
-      if (pool.done(m) === null) return;
+      if (job.done(m) === null) return;
       cells.set(msg.index, msg.cell);
       state.cells[msg.index] = msg.cell;
-      state.perWorker[m.k] = m.cells;
-      state.busyMs[m.k] = m.busyMs;
-      state.cellMs[msg.index] = m.lastMs;
+      const stats = job.statsOf(m);
+      state.perWorker[m.k] = stats.cells;
+      state.busyMs[m.k] = stats.busyMs;
+      state.cellMs[msg.index] = stats.lastMs;
       state.done = cells.size;
       showCount(state.done, state.total);
       askBands();
@@ -368,7 +371,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   run.addEventListener('click', () => {
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
     pool.grow(n);
-    pool.reset();
+    job.reset();
     state.gen += 1;
     Object.assign(state, { workers: pool.size, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [], busyMs: [], cellMs: [] });
     cells = new Map();
@@ -385,13 +388,13 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   cancel.addEventListener('click', () => {
     state.gen += 1;
     for (const m of pool.members) m.worker.postMessage(sweepCancelMsg(state.gen));
-    pool.clear();
+    job.clear();
     setRunning(false);
     showCount(state.done, state.total, ' — cancelled');
     cancel.blur();
     run.focus();
   });
   // The laws (B × η map, trade-off, data parallelism) below the bands.
-  state.laws = mountLaws(figure, { scenarioPairs, afterPicture });
+  state.laws = mountLaws(figure, { scenarioPairs, afterPicture, pool });
   return state;
 }
