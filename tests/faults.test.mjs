@@ -150,10 +150,10 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   assert.equal(await page.locator('#sweep-run').isDisabled(), false);
   await page.locator('#sweep-run').click();
   await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
-  // The laws pool: a worker terminated by the page; the sweep stops and says so.
+  // The laws on the same pool: its worker terminated by the page; the B × η sweep stops and says so.
   await page.locator('#laws-run').click();
-  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('laws:0'));
-  await inject(page, 'terminate', 'laws:0');
+  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('sweep') && window.batchscape.sweep.laws.running);
+  await inject(page, 'terminate', 'sweep');
   await page.waitForFunction(() => /worker 1 failed/.test(document.getElementById('laws-count').textContent), null, { timeout: 30_000 });
   const lawsText = await page.textContent('#laws-count');
   console.log(`# laws terminate: "${lawsText}"`);

@@ -1,5 +1,6 @@
 // End-to-end: the laws section of the sweep view in Debian's headless Chromium. A small B × η
-// sweep over two workers runs to the end and draws the map and the trade-off with their text;
+// sweep over two workers (cells handed out one at a time) runs to the end, gives the cells of one
+// worker bit for bit, and draws the map and the trade-off with their text;
 // a second one is cancelled midway and its workers stop; the data-parallel control answers.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,7 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   }, null, { timeout: 180_000 });
   const s = await page.evaluate(() => {
     const l = window.batchscape.sweep.laws;
-    return { workers: l.workers, live: l.live, total: l.total, ms: l.ms, errors: l.errors, text: l.explanation, a: l.report.analysis, plan: l.plan,
+    return { workers: l.workers, live: l.live, perWorker: l.perWorker, busyMs: l.busyMs, total: l.total, ms: l.ms, errors: l.errors, text: l.explanation, a: l.report.analysis, plan: l.plan,
       count: document.getElementById('laws-count').textContent, progress: document.getElementById('laws-progress').value };
   });
   // Partial results were analysed (and drawn) before the end.
@@ -33,12 +34,16 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   assert.match(partial.text, /^So far \(\d+ of 91 runs\)/);
   console.log(`laws: ${s.total} runs on ${s.workers} workers in ${(s.ms / 1000).toFixed(1)} s; ${s.text}`);
   assert.equal(s.workers, 2);
-  assert.equal(s.live, 0, 'the workers are released at the end');
+  assert.equal(s.live, 0, 'no worker holds a cell at the end');
   assert.deepEqual(s.plan.batch_sizes, [1, 2, 4, 8, 16, 32, 64]);
   assert.equal(s.total, 7 * 13, '7 batch sizes × 13 learning rates × 1 seed');
   assert.equal(s.progress, s.total);
   assert.match(s.count, /^91 of 91 runs on 2 workers — done in/);
   assert.deepEqual(s.errors, []);
+  // The pool hands the cells out one at a time (pool.js): both workers trained some.
+  assert.equal(s.perWorker.length, 2);
+  assert.ok(s.perWorker.every((k) => k > 0) && s.perWorker[0] + s.perWorker[1] === s.total, `cells per worker ${s.perWorker}`);
+  assert.ok(s.busyMs.every((ms) => ms > 0 && ms <= s.ms), `busy ${s.busyMs} of ${s.ms} ms`);
   assert.ok(s.a.best_lr.length >= 5, `best η at most batch sizes: ${JSON.stringify(s.a.best_lr)}`);
   assert.ok(s.a.n_diverged > 0, 'the top of the grid diverges');
   assert.ok(Number.isFinite(s.a.lr_slope.slope));
@@ -78,6 +83,10 @@ test('a small B × η sweep on two workers draws the map and the trade-off, and 
   const [a2, a1] = [await json(page), await json(one.page)];
   assert.equal(await one.page.evaluate(() => window.batchscape.sweep.laws.workers), 1);
   assert.equal(a1, a2, 'one worker and two give the same report');
+  const cellsOf = (p) => p.evaluate(() => JSON.stringify(window.batchscape.sweep.laws.cells));
+  const [c2, c1] = [await cellsOf(page), await cellsOf(one.page)];
+  assert.equal(JSON.parse(c1).length, 91);
+  assert.equal(c1, c2, 'one worker and two train the same cells, bit for bit (θ fingerprints included)');
   assert.deepEqual(one.pageErrors, []);
   await one.context.close();
   // The native tool (debug build, as `cargo test` left it) trains the same cells bit for bit.
@@ -110,7 +119,7 @@ test('cancelling a B × η sweep stops its workers: no more cells arrive and Run
   const at = await page.evaluate(() => ({ ...window.batchscape.sweep.laws }));
   assert.equal(at.total, 9 * 13);
   assert.ok(at.done < at.total, `cancelled midway (${at.done} of ${at.total})`);
-  assert.equal(at.live, 0, 'the workers are terminated');
+  assert.equal(at.live, 0, 'no worker trains its cells (the pool\'s workers stay for the next sweep)');
   assert.equal(at.running, false);
   assert.equal(await page.locator('#laws-run').isDisabled(), false);
   await page.waitForTimeout(1500);

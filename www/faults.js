@@ -19,7 +19,7 @@
 //        'oom'       the worker calls the wasm export `test_fault_oom`: it allocates until the
 //                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
-//          'laws:<w>' (worker w of the laws pool), 'parallel', 'seeds'.
+//          'parallel', 'seeds' (the B × η sweep runs on the 'sweep' pool's workers).
 // `workerMemory()` asks every live worker for its wasm memory size and live allocations (bytes), for the soak test.
 
 export const PING_MS = 1000;

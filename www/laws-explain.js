@@ -16,6 +16,25 @@ export function poolSize(hardwareConcurrency, override) {
   return Math.max(1, Math.min(MAX_WORKERS, hw - 1));
 }
 
+/**
+ * The order the pool hands out the cells of a B × η plan (`{batch_sizes, lrs, seeds}`, cell k =
+ * (seed s, batch b, η l) with k = (s·n_B + b)·n_η + l, the core's LawPlan::cell): the largest
+ * batch first, and within it the smallest η first — the dearest cells first (a cell that never
+ * reaches the target trains `max_steps` steps of B examples; a large η diverges or arrives
+ * early), so the pool's last cells are short ones and no worker waits long at the end (longest
+ * first, as in list scheduling). Which cell runs when changes nothing in its result.
+ */
+export function lawsOrder(plan) {
+  const nB = plan.batch_sizes.length;
+  const nL = plan.lrs.length;
+  const nS = plan.seeds.length;
+  const order = [];
+  for (let b = nB - 1; b >= 0; b--) {
+    for (let l = 0; l < nL; l++) for (let s = 0; s < nS; s++) order.push((s * nB + b) * nL + l);
+  }
+  return order;
+}
+
 /** Significant digits without exponent for the usual ranges; '–' for a missing number. */
 export function num(v, digits = 3) {
   if (!Number.isFinite(v)) return '–';

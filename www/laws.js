@@ -1,16 +1,18 @@
-// The laws view (inside the sweep view): the B × η sweep spread over a pool of workers
-// (sweep-worker.js × poolSize), its map and trade-off charts (the core's `lr_map` and
-// `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
-// The numbers come from the core (LawSession.analyze in worker 0, data_parallel); this module
+// The laws view (inside the sweep view): the B × η sweep spread over the sweep view's pool of
+// workers (pool.js: sweep-worker.js × poolSize, shared with sweep.js, the cells handed out one at
+// a time), its map and trade-off charts (the core's `lr_map` and `tradeoff` charts, drawn in the draw worker) with their text, and the data-parallel control.
+// The numbers come from the core (LawSession.analyze in a free worker, data_parallel); this module
 // only wires them. All text reaches the DOM through textContent.
 import { sendWasmModule } from './wasm-module.js';
-import { lawsAnalyzeMsg, lawsCancelMsg, lawsStartMsg, parallelMsg } from './messages.js';
-import { paint, sizeCanvas } from './painter.js';
-import { explainLaws, explainParallel, poolSize } from './laws-explain.js';
+import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallelMsg } from './messages.js';
+import { paint, sizeCanvas, workerMs } from './painter.js';
+import { explainLaws, explainParallel, lawsOrder, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 2, 3];
-const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive
+const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive,
+const COST_SHARE = 20;  // and at most every 20 × the last one's cost (analysis + both drawings):
+                        // while the pool trains, the partial pictures take ≤ 5 % of a core
 const PARALLEL_MS = 150;
 
 function el(tag, props = {}, children = []) {
@@ -36,7 +38,7 @@ const newWorker = () => {
  * as [key, value] pairs; `afterPicture(job)` runs background work once the page's picture is
  * complete (main.js). Returns its state (read by the tests through window.batchscape.sweep).
  */
-export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job() }) {
+export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job(), pool }) {
   const run = el('button', { type: 'button', id: 'laws-run', text: 'Run B × η sweep' });
   const cancel = el('button', { type: 'button', id: 'laws-cancel', text: 'Cancel', disabled: true });
   const seeds = el('select', { id: 'laws-seeds' }, SEED_CHOICES.map((k) => el('option', { value: String(k), text: String(k), selected: k === 1 })));
@@ -79,16 +81,17 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     parallel: null, parallelText: '',
     /** The finished cells (the core's LawCell objects) by their index in the plan. */
     cells: [],
+    // Timing (scripts/laws-timing.mjs): click → the first worker's plan (`readyMs`), → every cell
+    // (`ms`), → the report of every cell (`reportMs`); cells and busy time per worker, each
+    // cell's time, each analysis's time in its worker.
+    readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
   };
-  let pool = [];
   let cells = new Map();
-  let totals = [];
-  let dones = [];
-  let finished = 0;
   let t0 = 0;
   let analyzing = false;
   let again = false;
   let lastAsk = -Infinity;
+  let lastCost = { analysis: 0, map: 0, tradeoff: 0 };
   let timer = 0;
 
   const setRunning = (on) => {
@@ -105,32 +108,32 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     progress.setAttribute('aria-valuetext', t);
     count.textContent = t;
   };
-  let unwatchPool = [];
-  const stopPool = () => {
-    for (const w of pool) w.terminate();
-    for (const u of unwatchPool) u();
-    pool = [];
-    unwatchPool = [];
+  // The sweep's end (or stop): the workers drop their sessions of it and go on to other work.
+  const stopJob = () => {
+    job.clear();
+    for (const m of pool.members) m.worker.postMessage(lawsCancelMsg(state.gen));
     state.live = 0;
   };
   // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
-  // or terminated) stops this sweep: the view says so; Run starts a fresh pool.
-  function poolFailed(w, reason) {
-    const k = pool.indexOf(w);
-    if (k < 0) return;
+  // or terminated) stops this sweep: the view says so; Run starts again on a full pool.
+  function poolFailed(m, reason) {
+    if (!state.running) return;
+    const k = m.k;
     state.gen += 1;
-    stopPool();
+    stopJob();
     clearTimeout(timer);
     state.errors.push(reason);
     setRunning(false);
     showCount(` — stopped: worker ${k + 1} failed: ${reason}. Run starts a fresh pool.`);
   }
 
-  /** Asks worker 0 for the analysis of the cells so far (one request in flight, throttled). */
+  /** Asks a free worker (else any) for the analysis of the cells so far (one request in flight, throttled). */
   function ask() {
-    if (!pool.length) return;
+    const m = job.idle();
+    if (!m || !state.running) return;
     if (analyzing) { again = true; return; }
-    const wait = lastAsk + ANALYZE_MS - performance.now();
+    const cost = lastCost.analysis + lastCost.map + lastCost.tradeoff;
+    const wait = lastAsk + Math.max(ANALYZE_MS, COST_SHARE * cost) - performance.now();
     if (wait > 0 && state.done < state.total) {
       clearTimeout(timer);
       timer = setTimeout(ask, wait);
@@ -140,66 +143,89 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     again = false;
     lastAsk = performance.now();
     const list = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
-    pool[0].postMessage(lawsAnalyzeMsg(state.gen, list));
+    m.worker.postMessage(lawsAnalyzeMsg(state.gen, list));
   }
 
   function draw(report) {
     charts.hidden = false;
     const n = report.analysis.cells_done;
-    paint(map, report.map, { shown: () => { state.drawn.map = n; }, failed: (m) => state.errors.push(m) });
-    paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; }, failed: (m) => state.errors.push(m) });
+    // The draw worker's time for each (painter.js), for the next request's interval.
+    const took = (id) => workerMs[id]?.[workerMs[id].length - 1] ?? 0;
+    paint(map, report.map, { shown: () => { state.drawn.map = n; lastCost.map = took(map.id); }, failed: (m) => state.errors.push(m) });
+    paint(tradeoff, report.tradeoff, { shown: () => { state.drawn.tradeoff = n; lastCost.tradeoff = took(tradeoff.id); }, failed: (m) => state.errors.push(m) });
   }
 
-  function onMessage(event) {
-    const m = event.data;
-    if (m.type === 'error' && m.fatal) { poolFailed(event.target, reasonOf(m)); return; }
-    if (m.gen !== state.gen) return;
-    if (m.type === 'laws-cells') {
-      state.plan = m.plan;
-      totals[m.worker] = m.total;
-      dones[m.worker] = m.done;
+  /** Every cell is in: the time is taken and the last analysis asked. */
+  function allIn() {
+    state.ms = performance.now() - t0;
+    ask();
+  }
+
+  function onMessage(w, m) {
+    if (!String(m.type).startsWith('laws-') || m.gen !== state.gen) return;
+    if (m.type === 'laws-plan') {
+      if (!state.plan) {
+        state.readyMs = performance.now() - t0;
+        state.plan = m.plan;
+        state.total = m.total;
+        showCount();
+        job.deal(lawsOrder(m.plan).filter((k) => k < m.total));
+      }
+      job.ready(w);
+      if (state.total === 0 && Number.isNaN(state.ms)) allIn();
+    } else if (m.type === 'laws-cells') {
+      const index = job.done(w);
+      if (index === null) return;
+      const stats = job.statsOf(w);
+      state.cellMs[index] = stats.lastMs;
       for (const { index, cell } of m.cells) { cells.set(index, cell); state.cells[index] = cell; }
-      state.total = totals.reduce((a, b) => a + (b ?? 0), 0);
+      state.perWorker[w.k] = stats.cells;
+      state.busyMs[w.k] = stats.busyMs;
       state.done = cells.size;
       showCount();
-      if (m.cells.length) ask();
-    } else if (m.type === 'laws-done') {
-      finished += 1;
-      if (finished === pool.length) {
-        state.ms = performance.now() - t0;
-        ask();
-      }
+      if (state.done === state.total) allIn();
+      else ask();
     } else if (m.type === 'laws-report') {
       analyzing = false;
+      state.analyses.push(m.ms);
+      lastCost.analysis = m.ms;
       state.report = m.report;
       state.reportCells = m.n;
       state.explanation = explainLaws(m.report, state.plan);
       text.textContent = state.explanation;
       if (m.n < state.total && !state.partial) state.partial = { cells: m.n, text: state.explanation };
       draw(m.report);
-      if (finished === pool.length && m.n === state.total) {
+      if (m.n === state.total && state.done === state.total) {
+        state.reportMs = performance.now() - t0;
         setRunning(false);
         showCount(` — done in ${(state.ms / 1000).toFixed(1)} s`);
-        stopPool();
+        stopJob();
       } else if (again || m.n < cells.size) {
         ask();
       }
-    } else if (m.type === 'error') {
+    } else if (m.type === 'laws-error') {
       state.errors.push(m.message);
       count.textContent = `The sweep: ${m.message}`;
     }
   }
 
+  const job = pool.job({
+    onMessage,
+    onFailed: poolFailed,
+    send: (m, index) => m.worker.postMessage(lawsCellStartMsg(state.gen, index, state.total)),
+  });
+
   run.addEventListener('click', () => {
-    stopPool();
     state.gen += 1;
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
-    Object.assign(state, { workers: n, live: n, done: 0, total: 0, ms: NaN, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 } });
+    pool.grow(n);
+    job.reset();
+    Object.assign(state, {
+      workers: pool.size, live: pool.size, done: 0, total: 0, ms: NaN, plan: null, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 },
+      readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
+    });
     cells = new Map();
     state.cells = [];
-    totals = new Array(n).fill(0);
-    dones = new Array(n).fill(0);
-    finished = 0;
     analyzing = false;
     again = false;
     lastAsk = -Infinity;
@@ -208,19 +234,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     count.textContent = 'Starting…';
     t0 = performance.now();
     const pairs = scenarioPairs();
-    for (let w = 0; w < n; w++) {
-      const worker = newWorker();
-      worker.onmessage = onMessage;
-      worker.onerror = (e) => { e.preventDefault(); poolFailed(worker, reasonOf(e)); };
-      unwatchPool.push(watchWorker(`laws:${w}`, worker, (reason) => poolFailed(worker, reason)));
-      worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value), worker: w, nWorkers: n }));
-      pool.push(worker);
-    }
+    for (const m of pool.members) m.worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value) }));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    for (const w of pool) w.postMessage(lawsCancelMsg(state.gen));
-    stopPool();
+    stopJob();
     clearTimeout(timer);
     setRunning(false);
     showCount(' — cancelled');

@@ -9,8 +9,8 @@
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
 //   page → sweep workers     sweepStartMsg, sweepCellStartMsg, sweepBandsMsg, sweepCancelMsg
 //   sweep workers → page     sweepPlanMsg, sweepCellMsg, sweepProgressMsg, sweepResultsMsg, sweepCancelledMsg, errorMsg
-//   page → law workers       lawsStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
-//   law workers → page       lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, errorMsg
+//   page → law workers       lawsStartMsg, lawsCellStartMsg, lawsAnalyzeMsg, lawsCancelMsg, parallelMsg
+//   law workers → page       lawsPlanMsg, lawsCellsMsg, lawsReportMsg, parallelResultMsg, errorMsg
 //   page → every worker      wasmModuleMsg (the page's compiled wasm: www/wasm-module.js)
 
 /** @typedef {[string, string][]} Pairs settings as [key, value] */
@@ -173,21 +173,23 @@ export const rescaleResultMsg = ({ slot, gen, alpha, comparison, error }) => ({ 
 
 // BEGIN laws ------------------------------------------------- page ↔ law workers (sweep-worker.js)
 /**
- * Start law sweep `gen` on this worker: its share (cells k ≡ worker mod nWorkers) of the plan of
- * `pairs`, `lrs` (empty: the default grid) and `seeds`.
- * @param {{ gen: number, pairs: Pairs, lrs: number[], seeds: number, worker: number, nWorkers: number }} p
+ * Start law sweep `gen` on this worker: the plan of `pairs`, `lrs` (empty: the default grid)
+ * and `seeds`; the worker answers with `lawsPlanMsg` and then trains the cells it is handed.
+ * @param {{ gen: number, pairs: Pairs, lrs: number[], seeds: number }} p
  */
-export const lawsStartMsg = ({ gen, pairs, lrs, seeds, worker, nWorkers }) => ({ type: 'laws-start', gen, pairs, lrs, seeds, worker, nWorkers });
+export const lawsStartMsg = ({ gen, pairs, lrs, seeds }) => ({ type: 'laws-start', gen, pairs, lrs, seeds });
+/** Train cell `index` (of `total`) of law sweep `gen`. @param {number} gen @param {number} index @param {number} total */
+export const lawsCellStartMsg = (gen, index, total) => ({ type: 'laws-cell', gen, index, total });
 /** Analyse these finished cells (the core's `LawCell` objects) of sweep `gen`. @param {number} gen @param {object[]} cells */
 export const lawsAnalyzeMsg = (gen, cells) => ({ type: 'laws-analyze', gen, cells });
 /** Stop law sweep work (a newer `gen`). @param {number} gen */
 export const lawsCancelMsg = (gen) => ({ type: 'laws-cancel', gen });
-/** Cells this worker finished: `[{index, cell}]`, and its `done` of `total`. @param {{ gen: number, worker: number, cells: object[], done: number, total: number, plan: object }} p */
-export const lawsCellsMsg = ({ gen, worker, cells, done, total, plan }) => ({ type: 'laws-cells', gen, worker, cells, done, total, plan });
-/** This worker's share is done after `ms`. @param {number} gen @param {number} worker @param {number} ms */
-export const lawsDoneMsg = (gen, worker, ms) => ({ type: 'laws-done', gen, worker, ms });
-/** The core's analysis of `n` cells: `{analysis, map, tradeoff, regime_factor}`. @param {number} gen @param {number} n @param {object} report */
-export const lawsReportMsg = (gen, n, report) => ({ type: 'laws-report', gen, n, report });
+/** The plan of law sweep `gen` (the core's `LawPlan`) and its `total` cells. @param {number} gen @param {object} plan @param {number} total */
+export const lawsPlanMsg = (gen, plan, total) => ({ type: 'laws-plan', gen, plan, total });
+/** A cell this worker finished: `cells` = `[{index, cell}]`. @param {{ gen: number, cells: object[] }} p */
+export const lawsCellsMsg = ({ gen, cells }) => ({ type: 'laws-cells', gen, cells });
+/** The core's analysis of `n` cells: `{analysis, map, tradeoff, regime_factor}`, computed in `ms`. @param {number} gen @param {number} n @param {object} report @param {number} ms */
+export const lawsReportMsg = (gen, n, report, ms) => ({ type: 'laws-report', gen, n, report, ms });
 /** K simulated devices × b against one device with K·b. @param {number} id @param {Pairs} pairs @param {number} devices @param {number} perDevice */
 export const parallelMsg = (id, pairs, devices, perDevice) => ({ type: 'parallel', id, pairs, devices, perDevice });
 /** The core's `ParallelReport`. @param {number} id @param {object} report */

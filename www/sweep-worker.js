@@ -1,11 +1,11 @@
-// Sweep worker, one of a pool (www/sweep.js): owns a wasm SweepSession of the page's settings and
+// Sweep worker, one of a pool (www/pool.js, for sweep.js and laws.js): owns a wasm SweepSession of the page's settings and
 // trains the (B, seed) cells the page hands it, one at a time, in ~15 ms slices; posts progress,
 // and each finished cell. The page asks one worker of the pool for the bands of the cells
 // finished so far ('bands'). A 'cancel' (or a newer 'start') stops the current cell at the next
 // slice boundary.
 import init, { SweepSession, LawSession, data_parallel as dataParallel } from '../pkg/batchscape.js';
 import {
-  errorMsg, lawsCellsMsg, lawsDoneMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
+  errorMsg, lawsCellsMsg, lawsPlanMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
@@ -103,10 +103,12 @@ async function runCell(mine, s, index) {
   }
 }
 
-// BEGIN laws: the B × η law sweep (one worker of a pool: its share of the cells, in slices)
-// and the data-parallel check. A newer laws-start or a laws-cancel stops the loop.
+// BEGIN laws: the B × η law sweep (one worker of a pool, pool.js: the cells the page hands it,
+// one at a time, in slices) and the data-parallel check. A newer laws-start or a laws-cancel
+// stops the cell in progress.
 let lawGen = 0;
-let law = null;
+let law = null;       // the sweep's session: its plan, and the analysis of any finished cells
+let lawArgs = null;   // what a cell's session is built from
 
 async function handleLaws(msg) {
   if (msg.type === 'laws-cancel') {
@@ -120,38 +122,46 @@ async function handleLaws(msg) {
   if (msg.type === 'parallel') {
     self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));
   } else if (msg.type === 'laws-analyze') {
-    if (msg.gen === lawGen && law) self.postMessage(lawsReportMsg(msg.gen, msg.cells.length, law.analyze(msg.cells)));
+    if (msg.gen !== lawGen || !law) return;
+    const t = performance.now();
+    const report = law.analyze(msg.cells);
+    self.postMessage(lawsReportMsg(msg.gen, msg.cells.length, report, performance.now() - t));
   } else if (msg.type === 'laws-start') {
     lawGen = msg.gen;
     law?.free();
-    law = new LawSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), Float64Array.from(msg.lrs), msg.seeds, msg.worker, msg.nWorkers);
-    for (const e of law.errors()) self.postMessage(errorMsg(e, msg.gen));
-    runLaws(msg.gen, msg.worker, law).catch((err) => self.postMessage({ ...errorMsg(String(err?.message || err), msg.gen), fatal: true }));
+    lawArgs = [msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), Float64Array.from(msg.lrs), msg.seeds];
+    // Worker 0 of 1: its share is the whole plan, so `n_cells` is the plan's.
+    law = new LawSession(...lawArgs, 0, 1);
+    for (const e of law.errors()) self.postMessage({ ...errorMsg(e, msg.gen), type: 'laws-error' });
+    self.postMessage(lawsPlanMsg(msg.gen, law.plan(), law.advance(0).n_cells));
+  } else if (msg.type === 'laws-cell') {
+    if (msg.gen !== lawGen || !law) return;
+    // The share of worker `index` of `total` is the one cell `index`: each cell is a function
+    // of the settings and its index (the core's LawSweep), whoever trains it.
+    const cell = new LawSession(...lawArgs, msg.index, msg.total);
+    try {
+      await runLawCell(msg.gen, cell);
+    } finally {
+      cell.free();
+    }
   }
 }
 
-async function runLaws(mine, worker, s) {
-  const t0 = performance.now();
-  const plan = s.plan();
+/** Trains a one-cell session to its end in slices; posts the cell (unless the sweep was stopped). */
+async function runLawCell(mine, s) {
   let progress = s.advance(0);
-  self.postMessage(lawsCellsMsg({ gen: mine, worker, cells: [], done: 0, total: progress.n_cells, plan }));
   let chunk = 8;
   while (mine === lawGen && progress.cells_done < progress.n_cells) {
     const start = performance.now();
-    let before = progress.cells_done;
     do {
       const t = performance.now();
       progress = s.advance(chunk);
       const ms = performance.now() - t;
       if (ms < 2 && chunk < 4096) chunk *= 2;
       else if (ms > 6 && chunk > 1) chunk = Math.max(1, chunk >> 1);
-    } while (progress.cells_done === before && progress.cells_done < progress.n_cells && performance.now() - start < SLICE_MS);
-    if (progress.cells_done > before) {
-      self.postMessage(lawsCellsMsg({ gen: mine, worker, cells: s.take_finished(), done: progress.cells_done, total: progress.n_cells, plan }));
-      before = progress.cells_done;
-    }
-    await yieldToEvents();
+    } while (progress.cells_done < progress.n_cells && performance.now() - start < SLICE_MS);
+    if (progress.cells_done < progress.n_cells) await yieldToEvents();
   }
-  if (mine === lawGen) self.postMessage(lawsDoneMsg(mine, worker, performance.now() - t0));
+  if (mine === lawGen) self.postMessage(lawsCellsMsg({ gen: mine, cells: s.take_finished() }));
 }
 // END laws

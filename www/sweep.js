@@ -4,23 +4,25 @@
 // worker) and a summary written from the measured numbers. All text reaches the DOM through
 // textContent.
 //
-// The pool: the (B, seed) cells are handed out in plan order (seed by seed, B ascending, so the
-// first seed's curve comes first), one at a time, to whichever worker is free. A cell is a
+// The pool (pool.js, one for both sweeps: this module creates it and lends it to laws.js): the
+// (B, seed) cells are handed out in plan order (seed by seed, B ascending, so the first seed's
+// curve comes first), one at a time, to whichever worker is free. A cell is a
 // function of the settings, its batch size and its seed (crate/web SweepSession), so the results
 // are the same whatever the number of workers (tests/sweep.test.mjs compares 1 and 2); the bands
 // of the cells finished so far are computed by one worker of the pool (sorted by cell, so the
 // sums do not depend on the order the cells ended in).
-import { sendWasmModule } from './wasm-module.js';
+import { createPool } from './pool.js';
 import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from './messages.js';
 import { poolSize } from './laws-explain.js';
-import { paint, sizeCanvas } from './painter.js';
+import { paint, sizeCanvas, workerMs } from './painter.js';
 import { mountLaws } from './laws.js';
-import { reasonOf, watchWorker } from './faults.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
 const COLOR = 1; // the palette's blue
-const REDRAW_MS = 300;
+const REDRAW_MS = 300;  // at most one redraw this often while cells arrive,
+const COST_SHARE = 20;  // and at most every 20 × the last one's drawing time (the four charts in
+                        // the draw worker): while the pool trains, redraws take ≤ 5 % of a core
 
 /** One chart per metric; `pick` chooses the band shown (accuracy, or test loss for regression). */
 const CHARTS = [
@@ -176,9 +178,9 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     running: false, gen: 0, results: null, done: 0, total: 0, failed: 0, workers: 0, explanation: '', ms: NaN, drawMs: [], errors: [],
     cells: [],   // the finished cells by index (the core's CellResult): tests compare pools of 1 and 2
     perWorker: [], // cells trained by each worker of the pool
+    busyMs: [],    // each worker's time training cells (dispatch → result), against `ms`
+    cellMs: [],    // each cell's time (dispatch → result), by index
   };
-  let pool = [];            // { worker, name, k, cell: index in training or null, ready: plan received }
-  let queue = [];           // cells not handed out yet, in plan order
   let cells = new Map();    // index → CellResult of the sweep in progress
   let failedCells = 0;
   let bandsBusy = null;     // the pool member computing the bands, or null
@@ -186,6 +188,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   let t0 = 0;
   let rafPending = false;
   let lastDraw = -Infinity;
+  let drawTimer = 0;
+  const drawCost = {};      // chart key → the draw worker's ms for its last drawing
 
   const setRunning = (on) => {
     state.running = on;
@@ -231,7 +235,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
         batch_sizes: Array.from(bs), mean: band.mean, min: band.min, max: band.max,
       }];
       paint(canvases[c.key], { kind: 'sweep', series, y_label: yLabel, band_label: nSeeds > 1 ? 'min–max across seeds' : '', log_y: log }, {
-        shown: () => { if (++shown === CHARTS.length) state.drawnRuns = r.done; },
+        shown: () => {
+          const id = canvases[c.key].id;
+          drawCost[c.key] = workerMs[id]?.[workerMs[id].length - 1] ?? 0;
+          if (++shown === CHARTS.length) state.drawnRuns = r.done;
+        },
         failed: (message) => state.errors.push(message),
       });
     }
@@ -244,26 +252,30 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
 
   function schedule() {
-    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing.
-    if (rafPending) return;
+    // At most a few redraws a second: a fast sweep finishes runs faster than it is worth drawing;
+    // the results of every cell are drawn at once (a waiting redraw is brought forward).
+    const r = state.results;
+    const final = r && r.done + (r.failed ?? 0) >= state.total;
+    if (rafPending && !(final && drawTimer)) return;
+    clearTimeout(drawTimer);
     rafPending = true;
-    setTimeout(() => requestAnimationFrame(draw), Math.max(0, lastDraw + REDRAW_MS - performance.now()));
+    const cost = Object.values(drawCost).reduce((t, ms) => t + ms, 0);
+    const every = final ? 0 : Math.max(REDRAW_MS, COST_SHARE * cost);
+    drawTimer = setTimeout(() => { drawTimer = 0; requestAnimationFrame(draw); }, Math.max(0, lastDraw + every - performance.now()));
   }
 
   // A failed worker (an error event, a trap or exception in its work, or silence: closed or
   // terminated) is dropped: only the cell it was training is lost (left out of the bands and
   // counted as failed), the other workers take the rest. When none is left the sweep stops; the
   // view says so, and Run starts a fresh pool.
-  function memberFailed(m, reason) {
-    if (!pool.includes(m)) return;
-    m.unwatch();
-    m.worker.terminate();
-    pool = pool.filter((x) => x !== m);
+  function memberFailed(m, reason, lostIndex) {
+    // A worker that failed between sweeps (or in the laws' work) is grown back at the next Run.
+    if (!state.running) return;
     state.errors.push(reason);
-    const lost = state.running && m.cell !== null;
+    const lost = lostIndex !== null;
     if (lost) state.failed = ++failedCells;
     if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
-    if (!pool.length) {
+    if (!pool.size) {
       const wasRunning = state.running;
       state.gen += 1;
       setRunning(false);
@@ -277,28 +289,18 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     finishIfDone();
   }
 
-  function newMember(k) {
-    const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(w);
-    // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
-    const m = { worker: w, name: k === 0 ? 'sweep' : `sweep:${k}`, k, cell: null, ready: false };
-    w.onmessage = (event) => onMessage(event, m);
-    w.onerror = (e) => { e.preventDefault(); memberFailed(m, reasonOf(e)); };
-    m.unwatch = watchWorker(m.name, w, (reason) => memberFailed(m, reason));
-    return m;
-  }
-
-  /** Hands the next cell to `m` if it is free. */
-  function dispatch(m) {
-    if (!state.running || !m.ready || m.cell !== null || !queue.length) return;
-    m.cell = queue.shift();
-    m.worker.postMessage(sweepCellStartMsg(state.gen, m.cell));
-  }
+  // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
+  const pool = createPool((k) => (k === 0 ? 'sweep' : `sweep:${k}`));
+  const job = pool.job({
+    onMessage,
+    onFailed: memberFailed,
+    send: (m, index) => m.worker.postMessage(sweepCellStartMsg(state.gen, index)),
+  });
 
   /** Asks one worker for the bands of the cells so far (one request in flight). */
   function askBands() {
     if (bandsBusy) { bandsAgain = true; return; }
-    const m = pool.find((x) => x.ready);
+    const m = job.idle();
     if (!m) return;
     bandsAgain = false;
     bandsBusy = m;
@@ -313,30 +315,29 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     askBands();
   }
 
-  function onMessage(event, m) {
-    const msg = event.data;
-    if (msg.type === 'error' && msg.fatal) { memberFailed(m, reasonOf(msg)); return; }
-    if (msg.gen !== state.gen) return;
+  function onMessage(m, msg) {
+    if (String(msg.type).startsWith('laws-') || msg.gen !== state.gen) return;
     if (msg.type === 'plan') {
-      if (!m.ready && state.total === 0) {
+      if (state.total === 0 && Number.isNaN(state.readyMs)) {
         state.readyMs = performance.now() - t0;   // until the first worker could start (its wasm, the settings)
         state.total = msg.total;
-        queue = Array.from({ length: msg.total }, (_, k) => k);
         showCount(0, state.total);
+        job.deal(Array.from({ length: msg.total }, (_, k) => k));
         askBands();
       }
-      m.ready = true;
-      dispatch(m);
+      job.ready(m);
     } else if (msg.type === 'progress') {
       showCount(state.done, state.total);
     } else if (msg.type === 'cell') {
-      m.cell = null;
+      if (job.done(m) === null) return;
       cells.set(msg.index, msg.cell);
       state.cells[msg.index] = msg.cell;
-      state.perWorker[m.k] = (state.perWorker[m.k] ?? 0) + 1;
+      const stats = job.statsOf(m);
+      state.perWorker[m.k] = stats.cells;
+      state.busyMs[m.k] = stats.busyMs;
+      state.cellMs[msg.index] = stats.lastMs;
       state.done = cells.size;
       showCount(state.done, state.total);
-      dispatch(m);
       askBands();
       finishIfDone();
     } else if (msg.type === 'results') {
@@ -369,12 +370,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
 
   run.addEventListener('click', () => {
     const n = poolSize(navigator.hardwareConcurrency, new URLSearchParams(location.search).get('sweep_workers'));
-    const used = new Set(pool.map((m) => m.k));
-    for (let k = 0; pool.length < n; k++) if (!used.has(k)) pool.push(newMember(k));
+    pool.grow(n);
+    job.reset();
     state.gen += 1;
-    Object.assign(state, { workers: pool.length, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [] });
+    Object.assign(state, { workers: pool.size, results: null, done: 0, total: 0, failed: 0, ms: NaN, readyMs: NaN, cells: [], perWorker: [], busyMs: [], cellMs: [] });
     cells = new Map();
-    queue = [];
     failedCells = 0;
     bandsBusy = null;
     bandsAgain = false;
@@ -383,22 +383,18 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     count.textContent = 'Starting…';
     t0 = performance.now();
     const pairs = scenarioPairs();
-    for (const m of pool) {
-      m.ready = false;
-      m.cell = null;
-      m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
-    }
+    for (const m of pool.members) m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
-    for (const m of pool) m.worker.postMessage(sweepCancelMsg(state.gen));
-    queue = [];
+    for (const m of pool.members) m.worker.postMessage(sweepCancelMsg(state.gen));
+    job.clear();
     setRunning(false);
     showCount(state.done, state.total, ' — cancelled');
     cancel.blur();
     run.focus();
   });
   // The laws (B × η map, trade-off, data parallelism) below the bands.
-  state.laws = mountLaws(figure, { scenarioPairs, afterPicture });
+  state.laws = mountLaws(figure, { scenarioPairs, afterPicture, pool });
   return state;
 }

@@ -39,8 +39,8 @@
 //
 // Methods: `workerMemory()` → Promise of { worker name: { bytes, live, peak } } (wasm memory, live allocations, their peak: the soak test);
 // with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'oom', 'throw',
-// 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'laws:<w>', 'parallel', 'seeds').
-// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, drawMs, errors, drawnRuns, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells }` |
+// 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'sweep:<k>', 'parallel', 'seeds').
+// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, readyMs, drawMs, errors, drawnRuns, cells, perWorker, busyMs, cellMs, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, readyMs, reportMs, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells, perWorker, busyMs, cellMs, analyses }` (per worker its cells and busy ms, per cell its ms, per analysis its ms: pool.js) |
 import { injectFault, liveWorkers, workerMemory } from './faults.js';
 import { pending as paintsPending, replacedDrawWorkers, workerMs } from './painter.js';
 import { runsKey } from './store.js';

@@ -2,7 +2,7 @@
 // core's numbers (hand-made reports with known answers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainLaws, explainParallel, num, poolSize } from '../../www/laws-explain.js';
+import { explainLaws, explainParallel, lawsOrder, num, poolSize } from '../../www/laws-explain.js';
 
 test('the pool is cores − 1 workers, at least 1, unless a valid sweep_workers value says otherwise', () => {
   assert.equal(poolSize(8, null), 7);
@@ -86,4 +86,20 @@ test('the parallel text prints the difference, the effective batch, the rule η 
   assert.equal(explainParallel(null), '');
   assert.equal(num(NaN), '–');
   assert.equal(num(12345), '12,345');
+});
+
+test('the pool hands out a B × η plan\'s cells largest batch first, smallest η first, each cell once', () => {
+  const plan = { batch_sizes: [1, 2, 4], lrs: [0.1, 0.2], seeds: [1, 2] };
+  const order = lawsOrder(plan);
+  assert.equal(order.length, 12);
+  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 12 }, (_, k) => k));
+  // cell k = (s·n_B + b)·n_η + l: B = 4 (b = 2) first, η = 0.1 (l = 0) of both seeds, then η = 0.2.
+  assert.deepEqual(order.slice(0, 4), [4, 10, 5, 11]);
+  assert.deepEqual(order.slice(-4), [0, 6, 1, 7]);
+  const cell = (k) => ({ b: Math.floor(k / 2) % 3, l: k % 2, s: Math.floor(k / 6) });
+  for (let i = 1; i < order.length; i++) {
+    const [p, q] = [cell(order[i - 1]), cell(order[i])];
+    assert.ok(p.b > q.b || (p.b === q.b && (p.l < q.l || (p.l === q.l && p.s < q.s))), `${order[i - 1]} before ${order[i]}`);
+  }
+  assert.deepEqual(lawsOrder({ batch_sizes: [], lrs: [0.1], seeds: [1] }), []);
 });
