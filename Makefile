@@ -47,8 +47,8 @@ RUST_SRCS := $(sort $(patsubst ./%,%,$(shell find . $(PRUNE) -o -type f \( -name
   -o -name Cargo.toml -o -name Cargo.lock -o -name 'rust-toolchain*' \) -print 2>/dev/null) \
   $(shell find crate .cargo -type f 2>/dev/null)))
 # The page: top-level *.html and everything in www/ (directories included, so
-# that adding or deleting a file there makes the copy stale).
-STATIC_SRCS := $(sort $(wildcard *.html) $(shell find www 2>/dev/null))
+# that adding or deleting a file there makes the copy stale), and the digits file it fetches.
+STATIC_SRCS := $(sort $(wildcard *.html) $(shell find www 2>/dev/null) crate/core/data/digits.bin)
 
 # $(call manifest,NAME,FILES): rewrite .stamps/NAME.list only when the list of
 # files changed (a file added or deleted), and expand to its path. Used as a

@@ -3,7 +3,7 @@
 # this script always does the work it is asked for).
 #
 #   scripts/build.sh wasm     cargo build (wasm32) + wasm-bindgen of each wasm module -> dist/pkg/
-#   scripts/build.sh static   index.html, other top-level *.html, www/ -> dist/, bundled into dist/app/
+#   scripts/build.sh static   index.html, other top-level *.html, www/, digits.bin -> dist/, bundled into dist/app/
 #   scripts/build.sh          both
 #
 # RUSTFLAGS is deliberately not set: it would replace the rustflags of
@@ -65,6 +65,9 @@ build_static() {
   if [ -d www ]; then
     cp -r www "$DIST/www"
   fi
+  # The UCI digits: the compute wasm does not embed them (issue 14); a worker fetches this file
+  # only when the settings ask for dataset=digits (www/digits-data.js).
+  cp crate/core/data/digits.bin "$DIST/digits.bin"
   # The page and its workers bundled into $DIST/app/ (esbuild, from npm ci); index.html loads them.
   node scripts/bundle.mjs "$DIST"
 }

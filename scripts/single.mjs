@@ -16,7 +16,9 @@
 //   inline loader.
 // - Each glue's `new URL('x_bg.wasm', import.meta.url)` becomes `globalThis.__bsWasm("pkg/x_bg.wasm")`,
 //   that wasm module's bytes (dist/pkg holds several: scripts/build.sh), so `init()` compiles
-//   bytes and nothing is fetched. The base64 of each wasm module is stored ONCE in the file (a
+//   bytes and nothing is fetched. So does www/digits-data.js's `new URL('../digits.bin', …)`: the
+//   digits' bytes, inlined like a wasm module (its workers' Blobs carry it; the compute wasm does
+//   not embed the digits, issue 14). The base64 of each wasm module is stored ONCE in the file (a
 //   `<script type="application/json">` block, data, never run); the loader decodes it for the
 //   page when asked, and each worker's Blob starts with a short prelude carrying the modules its
 //   bundle uses (Blob parts: the base64 strings are shared, not copied into each bundle).
@@ -48,7 +50,7 @@ const OUT = path.join(DIST, 'batchscape.html');
 const read = (p) => fs.readFileSync(path.join(DIST, p), 'utf8');
 
 const WORKER_RE = /new Worker\(\s*new URL\(\s*(['"])\.\/([^'"]+)\1\s*,\s*import\.meta\.url\s*\)\s*,\s*\{\s*type:\s*'module'\s*\}\s*\)/g;
-const WASM_RE = /new URL\(\s*(['"])([^'"]+\.wasm)\1\s*,\s*import\.meta\.url\s*\)/g;
+const WASM_RE = /new URL\(\s*(['"])([^'"]+\.(?:wasm|bin))\1\s*,\s*import\.meta\.url\s*\)/g;
 
 /** esbuild plugin: the two rewrites above, and an error for any other import.meta.url. */
 function rewrites(workers, wasms) {

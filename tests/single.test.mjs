@@ -77,3 +77,31 @@ test('dist/batchscape.html: the sweep worker runs from file:// too', async () =>
     await browser.close();
   }
 });
+
+test('dist/batchscape.html trains on the digits from file://: digits.bin inlined, the served page\'s runs bit for bit', async () => {
+  const built = await buildSingle();
+  assert.ok(built.wasms.includes('digits.bin'), `the digits are inlined (${built.wasms.join(', ')})`);
+  const query = '?dataset=digits&hidden=16&n_train=256&n_test=128&epochs=5&batch=16,256';
+  const browser = await launchBrowser();
+  try {
+    const { page, requests, consoleErrors, pageErrors, cspViolations } = await openPage(browser, null, { goto: false });
+    await page.goto(`${pathToFileURL(built.out).href}${query}`);
+    const runs = await finishedRuns(page);
+    assert.deepEqual(runs.map((r) => r.slice(0, 2)), [[16, 'finished'], [256, 'finished']]);
+    assert.equal(await page.evaluate(() => window.batchscape.runs[0].nParams), 64 * 16 + 16 + 16 * 10 + 10, 'the digits\' network');
+    assert.deepEqual(requests.filter((r) => !/^(file|blob|data):/.test(r)), []);
+    assert.equal(await page.isVisible('#messages'), false, 'no message: the inlined digits were loaded');
+    assert.deepEqual(await cspViolations(), []);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    const server = await serveDist();
+    try {
+      const served = await openPage(browser, `${server.url}${query}`);
+      assert.deepEqual(await finishedRuns(served.page), runs, 'inlined and fetched digits train the same runs');
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});

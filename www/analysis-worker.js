@@ -10,6 +10,7 @@ import {
   atlasMsg, costMsg, diagnosingMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
+import { ensureDigits } from './digits-data.js';
 import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
@@ -50,8 +51,11 @@ self.onmessage = (event) => {
   // The page's module: instantiated at once, before the first work arrives.
   if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
-  handle(event.data).catch(fail);
+  // One message at a time, in order: a scenario that first fetches the digits (digits-data.js)
+  // must not be overtaken by the messages sent after it.
+  queue = queue.then(() => handle(event.data)).catch(fail);
 };
+let queue = Promise.resolve();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const yieldToEvents = () => sleep(0);
@@ -70,8 +74,11 @@ async function handle(msg) {
     return;
   }
   if (msg.type === 'scenario') {
+    const keys = msg.pairs.map((p) => p[0]);
+    const values = msg.pairs.map((p) => p[1]);
+    await ensureDigits(keys, values);
     atlas?.free();
-    atlas = new AtlasSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+    atlas = new AtlasSession(keys, values);
     grid = msg.grid ?? grid;
     running.clear();
     diverged.clear();

@@ -30,7 +30,6 @@ import { mountHover } from './views/hover.js';
 import { mountLandscape } from './views/landscape.js';
 import { mountSurface, takeSurfaceMessages } from './views/surface.js';
 import { mountLede } from './views/lede.js';
-import { mountQuiz } from './views/quiz.js';
 import { mountScene } from './views/scene.js';
 import { mountSharpness } from './views/sharpness.js';
 import { mountStall } from './views/stall.js';
@@ -177,10 +176,15 @@ mountStatus($('live-summary'), store, scheduler);
 onRetry((slot) => workers.startRun(slot));
 mountChapters(store, scheduler, { go: loadChapter, lab: openLab });
 // `?quiz=1`: the scene's question holds its runs (workers.js startRun) until it is answered.
-mountQuiz($('quiz'), store, scheduler, {
-  enabled: pageValue(location.search, 'quiz') === '1',
-  release: () => { if (!store.get().pendingScenario) for (const slot of activeSlots(store.get())) workers.startRun(slot); },
-});
+// Its code (the view and quizzes.js, ~11 KB) is a chunk of its own, loaded only by a quiz link
+// (issue 14, first-load size); awaited here, so it is mounted before the page starts its runs.
+if (pageValue(location.search, 'quiz') === '1') {
+  const { mountQuiz } = await import('./views/quiz.js');
+  mountQuiz($('quiz'), store, scheduler, {
+    enabled: true,
+    release: () => { if (!store.get().pendingScenario) for (const slot of activeSlots(store.get())) workers.startRun(slot); },
+  });
+}
 
 // The run palette is the core's (render::RUN_COLORS, sent with the settings): the swatches'
 // colours (style.css --run-0 … --run-3) follow it; CSSOM, so no inline style is needed.

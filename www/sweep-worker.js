@@ -4,6 +4,7 @@
 // finished so far ('bands'). A 'cancel' (or a newer 'start') stops the current cell at the next
 // slice boundary.
 import init, { SweepSession, LawSession, data_parallel as dataParallel } from '../pkg/batchscape.js';
+import { ensureDigits } from './digits-data.js';
 import {
   errorMsg, lawsCellsMsg, lawsPlanMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
@@ -48,6 +49,7 @@ async function handle(msg) {
     const mine = gen;
     ready ??= init(wasmSource());
     await ready;
+    await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
     if (mine !== gen) return;
     session?.free();
     session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
@@ -119,6 +121,8 @@ async function handleLaws(msg) {
   }
   ready ??= init(wasmSource());
   await ready;
+  // The sessions below build scenarios: the digits first if the settings ask for them.
+  if (msg.pairs) await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
   if (msg.type === 'parallel') {
     self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));
   } else if (msg.type === 'laws-analyze') {

@@ -2,6 +2,7 @@
 // short slices, and posts a frame per run (typed arrays, transferred) so the main thread only
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
+import { ensureDigits } from './digits-data.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
@@ -33,8 +34,11 @@ self.onmessage = (event) => {
   // The page's module: instantiated at once, before the first work arrives.
   if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
   if (testMessage(event.data, ready)) return;
-  handle(event.data).catch(fail);
+  // One message at a time, in order: a scenario that first fetches the digits (digits-data.js)
+  // must not be overtaken by the messages sent after it.
+  queue = queue.then(() => handle(event.data)).catch(fail);
 };
+let queue = Promise.resolve();
 
 async function handle(msg) {
   ready ??= init(wasmSource());
@@ -43,8 +47,11 @@ async function handle(msg) {
   if (msg.type === 'scenario') {
     const key = JSON.stringify(msg.pairs);
     if (key !== sessionKey) {
+      const keys = msg.pairs.map((p) => p[0]);
+      const values = msg.pairs.map((p) => p[1]);
+      await ensureDigits(keys, values);
       session?.free();
-      session = new Session(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+      session = new Session(keys, values);
       sessionKey = key;
       runs.clear();
     }

@@ -9,6 +9,7 @@
 //! | [`sweep`] | sweep workers | [`sweep::SweepSession`]: a worker's cells of a batch-size × seed sweep, and the bands of finished cells |
 //! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
+//! | [`digits`] | run, analysis, seeds, sweep workers | the UCI digits handed over when the settings ask for them (the module does not embed them) |
 //! | [`bench`] | `bench.html` | the W1 benchmark |
 //! | [`faults`] | every worker | the allocator that records an allocation failure (out of memory); test only: `test_fault_trap`, `test_fault_oom` |
 //!
@@ -39,6 +40,8 @@ mod backend;
 pub mod bench;
 #[cfg(feature = "draw")]
 mod canvas;
+#[cfg(feature = "compute")]
+pub mod digits;
 #[cfg(feature = "draw")]
 pub mod draw;
 pub mod faults;
@@ -75,9 +78,23 @@ pub fn start() {
 /// settings in effect and one message per rejected pair. Then within the page's work limits
 /// ([`batchscape_core::work::fit`]): a run length or grid whose work is beyond them is lowered,
 /// with a message quoting the estimate and the limit, before any worker starts on it. Every
-/// worker parses through here, so they all hold the same settings.
+/// worker parses through here, so they all hold the same settings. The digits asked for but not
+/// handed over ([`digits`]): `dataset` is reported rejected (with the reason) and left out, so
+/// the default data set is used and no scenario is built on data that are not there.
 #[cfg(feature = "compute")]
 pub(crate) fn lenient_settings(keys: &[String], values: &[String]) -> (batchscape_core::settings::Checked, Vec<String>) {
+    if batchscape_core::digits::available() || !digits::digits_wanted(keys.to_vec(), values.to_vec()) {
+        return parse_lenient(keys, values);
+    }
+    let (k, v): (Vec<String>, Vec<String>) = keys.iter().cloned().zip(values.iter().cloned()).filter(|(k, _)| k != "dataset").unzip();
+    let (settings, errors) = parse_lenient(&k, &v);
+    (settings, std::iter::once(digits::missing_message()).chain(errors).collect())
+}
+
+/// [`lenient_settings`] without the digits' check: for settings that only travel (settings
+/// files on the main thread, which never loads the digits).
+#[cfg(feature = "compute")]
+pub(crate) fn parse_lenient(keys: &[String], values: &[String]) -> (batchscape_core::settings::Checked, Vec<String>) {
     let (settings, mut errors) = batchscape_core::settings::Settings::from_pairs_lenient(keys.iter().map(String::as_str).zip(values.iter().map(String::as_str)));
     let (settings, over) = batchscape_core::work::fit(settings);
     errors.extend(over);

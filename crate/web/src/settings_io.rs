@@ -17,6 +17,6 @@ pub fn pairs_from_settings_json(json: &str) -> Result<JsValue, JsError> {
 /// value lists (rejected pairs keep their defaults, as in the page).
 #[wasm_bindgen]
 pub fn settings_json_from_pairs(keys: Vec<String>, values: Vec<String>) -> String {
-    let (settings, _) = crate::lenient_settings(&keys, &values);
+    let (settings, _) = crate::parse_lenient(&keys, &values);
     serde_json::to_string_pretty(&settings.to_json()).unwrap_or_default()
 }
