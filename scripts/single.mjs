@@ -129,7 +129,7 @@ export async function buildSingle() {
   swap(/<meta http-equiv="Content-Security-Policy"\s+content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
   swap(/<link rel="stylesheet" href="www\/style\.css">/, `<style>${css}</style>`);
   swap(/<link rel="stylesheet" href="www\/print\.css" media="print">/, `<style media="print">${printCss}</style>`);
-  swap(/<script type="module" src="(www|app)\/prestart\.js"><\/script>/, ''); // bundled with main.js, which imports it
+  swap(/<script type="module" async src="(www|app)\/prestart\.js"><\/script>/, ''); // bundled with main.js, which imports it
   swap(/<script type="module" src="(www|app)\/main\.js"><\/script>/, '');
   // At the end of the body: the data block exists when the (deferred) module runs.
   swap(/<\/body>/, `<script type="application/json" id="bs-data">${data}</script>\n<script type="module">${script}</script>\n</body>`);

@@ -1,11 +1,16 @@
 // The workers, started before the page's modules have loaded (issue 14). index.html runs this
-// small module first (its own `<script type="module">`, three files deep), while the page's
-// ~60 modules (main.js and its imports) are still being fetched: the run, analysis and draw
-// workers then fetch their code, and the page compiles the wasm once (wasm-module.js), at the
-// same time, and are instantiated by the time main.js sends the first scenario. workers.js and
-// painter.js `adopt` these workers instead of starting their own (a worker replaced after a
-// fault is started there as before). main.js imports this module too, so the single-file build
-// (scripts/single.mjs, one bundle) and a page without the early tag still get every worker.
+// small module first, `async` (it runs as soon as it has arrived, before the document is parsed
+// and laid out, not after it like a deferred module), while the page's modules (main.js and its
+// imports) are still being fetched: the run, analysis and draw workers then fetch their code, and
+// the page compiles the wasm once (wasm-module.js), at the same time, and are instantiated by the
+// time main.js sends the first scenario. workers.js and painter.js `adopt` these workers instead
+// of starting their own (a worker replaced after a fault is started there as before). main.js
+// imports this module too, so the single-file build (scripts/single.mjs, one bundle) and a page
+// without the early tag still get every worker.
+//
+// Served bundled (scripts/bundle.mjs), this module is a file of its own, with no imports (so
+// nothing delays it), and main.js's bundle holds a second copy: both copies keep the early
+// workers in one global (EARLY), and whichever runs first starts them; the other finds them.
 import { sendWasmModule } from './wasm-module.js';
 import { MAX_RUNS } from './store.js';
 
@@ -18,9 +23,11 @@ export function runWorkerCount(search = location.search, cores = navigator.hardw
   return Number.isInteger(asked) && asked >= 1 && asked <= MAX_RUNS ? asked : Math.max(1, Math.min(MAX_RUNS, (cores || 2) - 1));
 }
 
-const started = new Map();   // kind → workers started early, not adopted yet
+// kind → workers started early, not adopted yet; on `globalThis` so the two bundled copies of
+// this module (see above) share it. Null until the workers have been started.
+const EARLY = Symbol.for('batchscape.earlyWorkers');
 
-function keep(kind, worker) {
+function keep(started, kind, worker) {
   // The draw worker loads its own module (draw-worker.js); the others get the page's.
   if (kind !== 'draw') sendWasmModule(worker);
   if (!started.has(kind)) started.set(kind, []);
@@ -28,11 +35,12 @@ function keep(kind, worker) {
 }
 
 // The URLs stay literal `new Worker(new URL(…))` calls: scripts/single.mjs rewrites them.
-if (typeof Worker === 'function' && typeof location === 'object') {
-  for (let k = 0; k < runWorkerCount(); k++) keep('run', new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
-  keep('analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
-  keep('analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
-  keep('draw', new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' }));
+if (typeof Worker === 'function' && typeof location === 'object' && !globalThis[EARLY]) {
+  const started = (globalThis[EARLY] = new Map());
+  for (let k = 0; k < runWorkerCount(); k++) keep(started, 'run', new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  keep(started, 'analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
+  keep(started, 'analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
+  keep(started, 'draw', new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' }));
 }
 
 /**
@@ -40,5 +48,5 @@ if (typeof Worker === 'function' && typeof location === 'object') {
  * sent the page's wasm module), or null (none left: the caller starts one).
  */
 export function adopt(kind) {
-  return started.get(kind)?.shift() ?? null;
+  return globalThis[EARLY]?.get(kind)?.shift() ?? null;
 }

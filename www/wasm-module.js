@@ -32,9 +32,11 @@ async function compile() {
   }
 }
 
-let compiled = null;
+// On `globalThis`, so that the two bundled copies of this module on the page (in prestart.js's
+// file and in main.js's: scripts/bundle.mjs) compile once between them.
+const COMPILED = Symbol.for('batchscape.computeModule');
 /** The page's compiled module (a promise; null if compiling failed). Started on first use. */
-export const pageModule = () => (compiled ??= compile().catch(() => null));
+export const pageModule = () => (globalThis[COMPILED] ??= compile().catch(() => null));
 
 /** Page side: posts the compiled module (or null) to `worker` as soon as it is ready. */
 export function sendWasmModule(worker) {

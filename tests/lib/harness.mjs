@@ -29,6 +29,13 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Chromium 156 builds its omnibox popups (WebUI pages of ~200 modules, chrome://omnibox-popup,
+  // the full and the "AI mode" one) in a renderer of its own as the browser starts, even
+  // headless: 0.9–1.5 s of CPU on this 2-core machine, during the first page's load
+  // (scripts/startup-trace.mjs prints it as "WebUI Top Renderer"; with all three features off it
+  // was gone in 5 of 5 runs, with only the first in 3 of 4). A user's browser did that long before
+  // opening the page; the tests do not measure it.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
 /** Launch Debian's headless Chromium through playwright-core. */
