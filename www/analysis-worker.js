@@ -44,6 +44,7 @@ let dirty = false;
 let version = 0;             // bumps on every change; a fine pass aborts when it moves
 let working = false;
 let role = 'all';            // 'landscape', 'diagnoses' or 'all' (analysisRoleMsg)
+let warmed = false;          // the diagnosis code has run once (AtlasSession.warm_up)
 
 // Any error (a trap in the wasm code included) is reported; the page replaces this worker.
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage(errorMsg(text)));
@@ -79,6 +80,12 @@ async function handle(msg) {
     await ensureDigits(keys, values);
     atlas?.free();
     atlas = new AtlasSession(keys, values);
+    // Once per worker, while the first runs train: the diagnosis code run briefly at θ0, so that
+    // V8 has optimized it (for every worker: they share the module) before the first diagnosis.
+    if (role === 'diagnoses' && !warmed) {
+      warmed = true;
+      atlas.warm_up();
+    }
     grid = msg.grid ?? grid;
     running.clear();
     diverged.clear();

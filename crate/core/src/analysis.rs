@@ -46,6 +46,33 @@ impl Default for AnalysisConfig {
     }
 }
 
+impl AnalysisConfig {
+    /// A few of each kind of step, for a warm-up: [`warm_up`].
+    pub fn warm_up() -> Self {
+        Self {
+            power: PowerConfig { rel_tol: 0.0, max_iters: 6 },
+            trace_samples: 2,
+            eps: vec![1e-3],
+            sharpness_steps: 2,
+            small_div: 2,
+            n_pairs: 2,
+            history_points: 2,
+        }
+    }
+}
+
+/// Runs every part of [`analyze`] a few times at the scenario's initial point and throws the
+/// numbers away. Why: in the browser each worker's wasm starts in V8's baseline tier (Liftoff),
+/// and a function is recompiled optimized (TurboFan) only once it has run enough; the first
+/// diagnosis of a page then ran about 3× slower than the next ones (issue 14). The page's
+/// workers share one compiled module, and so its optimized code: the diagnosis worker calls
+/// this while the runs train, so that the diagnoses of their end points find the code optimized.
+/// Returns λ_max at θ0 (so the work cannot be optimized away; callers may ignore it).
+pub fn warm_up(mlp: &Mlp, train: &Dataset, theta0: &[f32], dirs_seed: u32) -> f64 {
+    let snapshots = [theta0.to_vec(), theta0.to_vec()];
+    analyze(mlp, train, theta0, &snapshots, &[0, 1], &AnalysisConfig::warm_up(), dirs_seed).lambda_max
+}
+
 /// ε-sharpness φ (percent) at one ε, and its first-order part.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct EpsSharpness {

@@ -2,7 +2,7 @@
 //! landscape, the diagnoses, the slices and the interpolation, and the cost table out.
 
 use crate::{lenient_settings, to_js};
-use batchscape_core::analysis::{analyze, AnalysisConfig};
+use batchscape_core::analysis::{analyze, warm_up, AnalysisConfig};
 use batchscape_core::facts::{cost_table, interpolation_pair, limits, CostInput, INTERPOLATION, SLICE};
 use batchscape_core::lab::{plan_atlas, Atlas, PlaneKind};
 use batchscape_core::landscape::{interpolation, slice_along};
@@ -110,6 +110,13 @@ impl AtlasSession {
         let theta = &t.snapshots[t.snapshots.len() - 1];
         let a = analyze(&self.scenario.mlp, &self.scenario.split.train, theta, &t.snapshots, &t.steps, &AnalysisConfig::default(), self.scenario.streams.dirs);
         to_js(&a)
+    }
+
+    /// [`batchscape_core::analysis::warm_up`] on this scenario: the diagnosis code run briefly at
+    /// θ0, so that V8 has optimized it before the first real diagnosis (analysis-worker.js).
+    pub fn warm_up(&self) {
+        let sc = &self.scenario;
+        warm_up(&sc.mlp, &sc.split.train, &sc.theta0, sc.streams.dirs);
     }
 
     /// Dinh et al.'s rescale of run `slot`'s end point (hidden layer `layer` × α, the next
