@@ -4,16 +4,18 @@
 // (text, contours, thousands of line segments) never blocks the page. See www/painter.js.
 import init, { draw, Target } from '../pkg/batchscape_draw.js';
 
+import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const canvases = new Map();  // page canvas id → its OffscreenCanvas
-// Compiled at once, so the first chart does not wait for it; awaited in every message
-// (set synchronously, so no early message is lost). The draw worker has its own wasm module
-// (pkg/batchscape_draw_bg.wasm, only the drawing code), which it alone uses: it fetches and
-// compiles it itself; the page's compiled module (wasm-module.js) is the compute one.
-const ready = init();
+// The draw worker has its own wasm module (pkg/batchscape_draw_bg.wasm, only the drawing code),
+// which the page compiles as it starts (wasm-module.js) and posts here: instantiated as soon as
+// the worker's script runs, awaited in every message (set synchronously, so no early message
+// is lost).
+const ready = init(wasmSource('draw'));
 
 self.onmessage = (event) => {
+  if (takeWasmModule(event.data)) return;
   if (!testMessage(event.data, ready)) drawOne(event.data);
 };
 

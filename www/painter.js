@@ -9,6 +9,7 @@
 // answers the user's last input) goes before the others.
 
 import { adopt } from './prestart.js';
+import { sendWasmModule } from './wasm-module.js';
 import { reasonOf, watchWorker } from './faults.js';
 import { Recent } from './telemetry.js';
 
@@ -104,6 +105,7 @@ function startWorker() {
   let w = adopt('draw');
   if (!w) {
     w = new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' });
+    sendWasmModule(w, 'draw');
   }
   w.onmessage = (event) => onMessage(event, w);
   // The worker failed (its script did not load, it threw, or it stopped answering: closed or

@@ -28,8 +28,8 @@ export function runWorkerCount(search = location.search, cores = navigator.hardw
 const EARLY = Symbol.for('batchscape.earlyWorkers');
 
 function keep(started, kind, worker) {
-  // The draw worker loads its own module (draw-worker.js); the others get the page's.
-  if (kind !== 'draw') sendWasmModule(worker);
+  // The draw worker gets the drawing module; the others the compute one.
+  sendWasmModule(worker, kind === 'draw' ? 'draw' : 'compute');
   if (!started.has(kind)) started.set(kind, []);
   started.get(kind).push(worker);
 }
@@ -44,8 +44,7 @@ if (typeof Worker === 'function' && typeof location === 'object' && !globalThis[
 }
 
 /**
- * A worker of `kind` ('run', 'analysis', 'draw') started early (run and analysis workers already
- * sent the page's wasm module), or null (none left: the caller starts one).
+ * A worker of `kind` ('run', 'analysis', 'draw') started early (each already sent the page's wasm module), or null (none left: the caller starts one).
  */
 export function adopt(kind) {
   return globalThis[EARLY]?.get(kind)?.shift() ?? null;

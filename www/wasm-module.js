@@ -1,27 +1,33 @@
-// The compute wasm module, compiled once for the whole page (issue 14). The page compiles
-// batchscape_bg.wasm a single time on the main thread (`WebAssembly.compileStreaming`: the
-// compilation runs off the main thread while the bytes stream in) and posts the compiled
-// `WebAssembly.Module` to every worker it starts; each worker instantiates that module instead of
-// fetching and compiling 1.5 MB itself. With five workers (run, analysis, draw, seeds, sweeps) on a
-// two-core machine, five compilations of the same bytes competed with the first run's training.
-// The draw worker's own module (batchscape_draw_bg.wasm, the drawing code only) is not shared:
-// one worker uses it, and it loads it itself.
+// The page's wasm modules, each compiled once for the whole page (issue 14). The page compiles
+// batchscape_bg.wasm (compute: run, analysis, seeds and sweep workers) and
+// batchscape_draw_bg.wasm (the drawing code: the draw worker) a single time on the main thread
+// (`WebAssembly.compileStreaming`: the compilation runs off the main thread while the bytes
+// stream in), as soon as prestart.js runs, and posts the compiled `WebAssembly.Module` to every
+// worker it starts; each worker instantiates that module instead of fetching and compiling the
+// bytes itself once its own scripts have arrived. With five workers on a two-core machine, five
+// compilations of the same bytes competed with the first run's training; and the draw worker,
+// which fetched its module only after its own imports, had it ≈ 0.8 s after navigation.
 //
-//   page:    const w = new Worker(…); sendWasmModule(w);   (before or after other messages)
+//   page:    const w = new Worker(…); sendWasmModule(w, 'compute' | 'draw');   (before or after other messages)
 //   worker:  self.onmessage = (e) => { if (takeWasmModule(e.data)) return; … };
-//            init(wasmSource())   // wasm-bindgen's init accepts { module_or_path: Promise<Module> }
+//            init(wasmSource(kind))   // wasm-bindgen's init accepts { module_or_path: Promise<Module> }
 //
-// If the page could not compile (or posts no module), the worker falls back to fetching the file
-// itself, so a failure here only costs the old start-up time. In the single-file build
-// (scripts/single.mjs) the wasm file's URL below becomes the wasm's bytes, which both
-// sides compile instead of fetching.
+// A worker waits for the page's message (every page-side creator of a worker sends one); if the
+// page could not compile, the message carries null and the worker falls back to fetching the
+// file itself, so a failure here only costs the old start-up time. In the single-file build
+// (scripts/single.mjs) the wasm files' URLs below become the wasm's bytes, which both sides
+// compile instead of fetching.
 import { wasmModuleMsg } from './messages.js';
 
-// The wasm-bindgen glue's own file (../pkg/batchscape.js loads the same bytes).
-const WASM_FILE = () => new URL('../pkg/batchscape_bg.wasm', import.meta.url);
+// Each wasm-bindgen glue's own file (../pkg/batchscape.js and ../pkg/batchscape_draw.js load
+// the same bytes). Literal `new URL(…)` calls: scripts/single.mjs rewrites them.
+const WASM_FILES = {
+  compute: () => new URL('../pkg/batchscape_bg.wasm', import.meta.url),
+  draw: () => new URL('../pkg/batchscape_draw_bg.wasm', import.meta.url),
+};
 
-async function compile() {
-  const src = WASM_FILE();
+async function compile(kind) {
+  const src = WASM_FILES[kind]();
   if (!(src instanceof URL)) return WebAssembly.compile(src);
   try {
     return await WebAssembly.compileStreaming(fetch(src));
@@ -34,13 +40,16 @@ async function compile() {
 
 // On `globalThis`, so that the two bundled copies of this module on the page (in prestart.js's
 // file and in main.js's: scripts/bundle.mjs) compile once between them.
-const COMPILED = Symbol.for('batchscape.computeModule');
-/** The page's compiled module (a promise; null if compiling failed). Started on first use. */
-export const pageModule = () => (globalThis[COMPILED] ??= compile().catch(() => null));
+const COMPILED = Symbol.for('batchscape.wasmModules');
+/**
+ * The page's compiled module of `kind` ('compute' or 'draw'; a promise; null if compiling
+ * failed). Started on first use.
+ */
+export const pageModule = (kind = 'compute') => ((globalThis[COMPILED] ??= {})[kind] ??= compile(kind).catch(() => null));
 
-/** Page side: posts the compiled module (or null) to `worker` as soon as it is ready. */
-export function sendWasmModule(worker) {
-  pageModule().then((module) => worker.postMessage(wasmModuleMsg(module)));
+/** Page side: posts the compiled module of `kind` (or null) to `worker` as soon as it is ready. */
+export function sendWasmModule(worker, kind = 'compute') {
+  pageModule(kind).then((module) => worker.postMessage(wasmModuleMsg(module)));
 }
 
 // ---- worker side
@@ -56,14 +65,15 @@ export function takeWasmModule(msg) {
 
 let source = null;
 /**
- * Worker side: the argument of wasm-bindgen's `init`: the page's module once it arrives, or, if the
- * page sent none, the file fetched (bytes in the single-file build) as before.
+ * Worker side: the argument of wasm-bindgen's `init` for this worker's module of `kind`: the
+ * page's module once it arrives, or, if the page sent none, the file fetched (bytes in the
+ * single-file build) as before.
  */
-export function wasmSource() {
+export function wasmSource(kind = 'compute') {
   source ??= {
     module_or_path: receivedModule.then((module) => {
       if (module instanceof WebAssembly.Module) return module;
-      const src = WASM_FILE();
+      const src = WASM_FILES[kind]();
       return src instanceof URL ? fetch(src) : src;
     }),
   };
