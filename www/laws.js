@@ -8,24 +8,13 @@ import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallel
 import { paint, sizeCanvas, workerMs } from './painter.js';
 import { explainLaws, explainParallel, lawsOrder, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
+import { el } from './views/dom.js';
 
 const SEED_CHOICES = [1, 2, 3];
 const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive,
 const COST_SHARE = 20;  // and at most every 20 × the last one's cost (analysis + both drawings):
                         // while the pool trains, the partial pictures take ≤ 5 % of a core
 const PARALLEL_MS = 150;
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 const newWorker = () => {
   const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
