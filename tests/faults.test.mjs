@@ -150,14 +150,33 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   assert.equal(await page.locator('#sweep-run').isDisabled(), false);
   await page.locator('#sweep-run').click();
   await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
-  // The laws on the same pool: its worker terminated by the page; the B × η sweep stops and says so.
+  // The laws on the same pool (one worker): it traps while training a cell; the cell is retried
+  // on a fresh worker, which the page terminates while it starts; that cell alone is left out,
+  // and a fresh worker finishes the rest.
   await page.locator('#laws-run').click();
-  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('sweep') && window.batchscape.sweep.laws.running);
-  await inject(page, 'terminate', 'sweep');
+  await page.waitForFunction(() => {
+    const l = window.batchscape.sweep.laws;
+    return l.running && l.plan && l.done >= 1 && l.done < l.total - 10;
+  }, null, { timeout: 120_000, polling: 50 });
+  await inject(page, 'trap', 'sweep');
   await page.waitForFunction(() => /worker 1 failed/.test(document.getElementById('laws-count').textContent), null, { timeout: 30_000 });
+  const retryText = await page.textContent('#laws-count');
+  console.log(`# laws trap: "${retryText}"`);
+  assert.match(retryText, /worker 1 failed: the wasm code trapped \(unreachable\); its run \(B = \d+, η = [\d.]+, seed \d+\) is retried on a fresh worker/);
+  assert.equal(await page.evaluate(() => window.batchscape.sweep.laws.running), true, 'the sweep goes on');
+  await inject(page, 'terminate', 'sweep');
+  await page.waitForFunction(() => /done in/.test(document.getElementById('laws-count').textContent), null, { timeout: 300_000 });
   const lawsText = await page.textContent('#laws-count');
-  console.log(`# laws terminate: "${lawsText}"`);
-  assert.match(lawsText, /stopped: worker 1 failed: it stopped answering \(closed or terminated\)\. Run starts a fresh pool\./);
+  console.log(`# laws retry terminated: "${lawsText}"`);
+  const laws = await page.evaluate(() => {
+    const l = window.batchscape.sweep.laws;
+    return { done: l.done, total: l.total, failed: l.failedCells, reportCells: l.reportCells, running: l.running };
+  });
+  assert.equal(laws.failed.length, 1, JSON.stringify(laws.failed));
+  assert.equal(laws.done, laws.total - 1, 'every other cell finished');
+  assert.equal(laws.reportCells, laws.done, 'the last analysis read every finished cell');
+  assert.equal(laws.running, false);
+  assert.match(lawsText, new RegExp(`^${laws.done} of ${laws.total} runs on 1 worker — done in [\\d.]+ s \\(the run B = \\d+, η = [\\d.]+, seed \\d+ failed twice and is left out: it stopped answering \\(closed or terminated\\)\\)$`));
   await page.locator('#sweep-view').screenshot({ path: artifactPath('faults-sweep-laws.png') });
   // The data-parallel worker: a throw; the next K or b asks a fresh one.
   await page.waitForFunction(() => window.batchscape.liveWorkers.includes('parallel'));

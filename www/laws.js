@@ -6,26 +6,18 @@
 import { sendWasmModule } from './wasm-module.js';
 import { lawsAnalyzeMsg, lawsCancelMsg, lawsCellStartMsg, lawsStartMsg, parallelMsg } from './messages.js';
 import { paint, sizeCanvas, workerMs } from './painter.js';
-import { explainLaws, explainParallel, lawsOrder, poolSize } from './laws-explain.js';
+import { explainLaws, explainParallel, lawsOrder, num, poolSize } from './laws-explain.js';
 import { reasonOf, watchWorker } from './faults.js';
+import { el } from './views/dom.js';
 
 const SEED_CHOICES = [1, 2, 3];
 const ANALYZE_MS = 250; // at most one analysis request this often while cells arrive,
 const COST_SHARE = 20;  // and at most every 20 × the last one's cost (analysis + both drawings):
                         // while the pool trains, the partial pictures take ≤ 5 % of a core
 const PARALLEL_MS = 150;
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
+// A cell lost twice (its worker and the fresh one it was retried on both failed) is left out;
+// this many such cells stop the sweep: something is wrong beyond one cell.
+const MAX_FAILED_CELLS = 3;
 
 const newWorker = () => {
   const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
@@ -79,6 +71,8 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     running: false, gen: 0, workers: 0, live: 0, done: 0, total: 0, ms: NaN, plan: null,
     report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 }, errors: [],
     parallel: null, parallelText: '',
+    /** The cells left out after failing twice: `{ index, reason }`. */
+    failedCells: [],
     /** The finished cells (the core's LawCell objects) by their index in the plan. */
     cells: [],
     // Timing (scripts/laws-timing.mjs): click → the first worker's plan (`readyMs`), → every cell
@@ -93,6 +87,9 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   let lastAsk = -Infinity;
   let lastCost = { analysis: 0, map: 0, tradeoff: 0 };
   let timer = 0;
+  let analyzer = null;  // the member asked for the analysis in flight
+  let startArgs = null; // this sweep's laws-start, for a fresh worker that retries a lost cell
+  let note = '';        // the last worker failure, shown after the count
 
   const setRunning = (on) => {
     state.running = on;
@@ -104,7 +101,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   const showCount = (suffix = '') => {
     progress.max = Math.max(1, state.total);
     progress.value = state.done;
-    const t = `${state.done} of ${state.total} runs on ${state.workers} worker${state.workers === 1 ? '' : 's'}${suffix}`;
+    const t = `${state.done} of ${state.total} runs on ${state.workers} worker${state.workers === 1 ? '' : 's'}${suffix}${note}`;
     progress.setAttribute('aria-valuetext', t);
     count.textContent = t;
   };
@@ -114,24 +111,66 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     for (const m of pool.members) m.worker.postMessage(lawsCancelMsg(state.gen));
     state.live = 0;
   };
-  // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
-  // or terminated) stops this sweep: the view says so; Run starts again on a full pool.
-  function poolFailed(m, reason) {
-    if (!state.running) return;
-    const k = m.k;
+  /** Cell `index` of the plan as the learner knows it: its batch size, learning rate and seed
+   * (cells are numbered seeds outer, then B, then η: the core's LawPlan::cell). */
+  function cellName(index) {
+    const { batch_sizes: bs, lrs, seeds: ss } = state.plan;
+    const b = bs[Math.floor(index / lrs.length) % bs.length];
+    const s = ss[Math.floor(index / (bs.length * lrs.length))];
+    return `B = ${b}, η = ${num(lrs[index % lrs.length])}, seed ${s}`;
+  }
+  const settled = () => state.done + state.failedCells.length === state.total;
+  function stopSweep(suffix) {
     state.gen += 1;
     stopJob();
     clearTimeout(timer);
-    state.errors.push(reason);
     setRunning(false);
-    showCount(` — stopped: worker ${k + 1} failed: ${reason}. Run starts a fresh pool.`);
+    note = '';
+    showCount(suffix);
+  }
+  // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
+  // or terminated) is dropped. The cell it trained is retried once on a fresh worker (pool.js);
+  // lost again, that cell alone is left out and the others finish. With no worker left for the
+  // rest, or MAX_FAILED_CELLS cells left out, the sweep stops: Run starts a fresh pool.
+  function poolFailed(m, reason, lost, { retrying = false, retried = false } = {}) {
+    if (!state.running) return;
+    state.errors.push(reason);
+    const who = `worker ${m.k + 1}`;
+    if (analyzer === m) { analyzer = null; analyzing = false; again = true; }
+    if (lost !== null && retried) {
+      state.failedCells.push({ index: lost, reason });
+      if (state.failedCells.length >= MAX_FAILED_CELLS) {
+        stopSweep(` — stopped: ${state.failedCells.length} runs failed twice (the last: ${cellName(lost)}: ${reason}). Run starts a fresh pool.`);
+        return;
+      }
+      note = ` — the run ${cellName(lost)} failed twice (${reason}) and is left out`;
+      // No worker left for the rest: a fresh one takes them.
+      if (!pool.size) { pool.grow(1); for (const f of pool.members) startOn(f); }
+    } else if (lost !== null && retrying) {
+      note = ` — ${who} failed: ${reason}; its run (${cellName(lost)}) is retried on a fresh worker`;
+    } else if (!pool.size) {
+      stopSweep(` — stopped: ${who} failed: ${reason}. Run starts a fresh pool.`);
+      return;
+    } else {
+      note = ` — ${who} failed: ${reason}; the other workers go on`;
+    }
+    showCount();
+    if (settled()) allIn();
+    else if (again) ask();
+  }
+  /** Posts this sweep's start to member `m` (a fresh one); false if no sweep runs. */
+  function startOn(m) {
+    if (!state.running || !startArgs) return false;
+    m.worker.postMessage(lawsStartMsg(startArgs));
+    return true;
   }
 
   /** Asks a free worker (else any) for the analysis of the cells so far (one request in flight, throttled). */
   function ask() {
     const m = job.idle();
-    if (!m || !state.running) return;
-    if (analyzing) { again = true; return; }
+    if (!state.running) return;
+    // No member holds the session yet (a fresh one is starting): asked again when one does.
+    if (!m || analyzing) { again = true; return; }
     const cost = lastCost.analysis + lastCost.map + lastCost.tradeoff;
     const wait = lastAsk + Math.max(ANALYZE_MS, COST_SHARE * cost) - performance.now();
     if (wait > 0 && state.done < state.total) {
@@ -140,6 +179,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
       return;
     }
     analyzing = true;
+    analyzer = m;
     again = false;
     lastAsk = performance.now();
     const list = [...cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
@@ -173,6 +213,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
       }
       job.ready(w);
       if (state.total === 0 && Number.isNaN(state.ms)) allIn();
+      else if (again && !analyzing) ask();
     } else if (m.type === 'laws-cells') {
       const index = job.done(w);
       if (index === null) return;
@@ -183,21 +224,24 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
       state.busyMs[w.k] = stats.busyMs;
       state.done = cells.size;
       showCount();
-      if (state.done === state.total) allIn();
+      if (settled()) allIn();
       else ask();
     } else if (m.type === 'laws-report') {
       analyzing = false;
+      analyzer = null;
       state.analyses.push(m.ms);
       lastCost.analysis = m.ms;
       state.report = m.report;
       state.reportCells = m.n;
       state.explanation = explainLaws(m.report, state.plan);
       text.textContent = state.explanation;
-      if (m.n < state.total && !state.partial) state.partial = { cells: m.n, text: state.explanation };
+      if (!(m.n === state.done && settled()) && !state.partial) state.partial = { cells: m.n, text: state.explanation };
       draw(m.report);
-      if (m.n === state.total && state.done === state.total) {
+      if (m.n === state.done && settled()) {
         state.reportMs = performance.now() - t0;
         setRunning(false);
+        const left = state.failedCells.length;
+        if (left) note = ` (${left === 1 ? `the run ${cellName(state.failedCells[0].index)}` : `${left} runs`} failed twice and ${left === 1 ? 'is' : 'are'} left out: ${state.failedCells.map((f) => f.reason).join('; ')})`;
         showCount(` — done in ${(state.ms / 1000).toFixed(1)} s`);
         stopJob();
       } else if (again || m.n < cells.size) {
@@ -212,6 +256,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   const job = pool.job({
     onMessage,
     onFailed: poolFailed,
+    start: startOn,
     send: (m, index) => m.worker.postMessage(lawsCellStartMsg(state.gen, index, state.total)),
   });
 
@@ -222,9 +267,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     job.reset();
     Object.assign(state, {
       workers: pool.size, live: pool.size, done: 0, total: 0, ms: NaN, plan: null, report: null, reportCells: 0, explanation: '', partial: null, drawn: { map: 0, tradeoff: 0 },
-      readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [],
+      readyMs: NaN, reportMs: NaN, perWorker: [], busyMs: [], cellMs: [], analyses: [], failedCells: [],
     });
     cells = new Map();
+    analyzer = null;
+    note = '';
     state.cells = [];
     analyzing = false;
     again = false;
@@ -233,15 +280,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     setRunning(true);
     count.textContent = 'Starting…';
     t0 = performance.now();
-    const pairs = scenarioPairs();
-    for (const m of pool.members) m.worker.postMessage(lawsStartMsg({ gen: state.gen, pairs, lrs: [], seeds: Number(seeds.value) }));
+    startArgs = { gen: state.gen, pairs: scenarioPairs(), lrs: [], seeds: Number(seeds.value) };
+    for (const m of pool.members) m.worker.postMessage(lawsStartMsg(startArgs));
   });
   cancel.addEventListener('click', () => {
-    state.gen += 1;
-    stopJob();
-    clearTimeout(timer);
-    setRunning(false);
-    showCount(' — cancelled');
+    stopSweep(' — cancelled');
     cancel.blur();
     run.focus();
   });

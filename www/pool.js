@@ -8,17 +8,33 @@
 // job made first (the batch-size sweep's) before the other's. A cell is a function of the settings and its index, so what a sweep computes does
 // not depend on the pool's size or on which worker ran which cell. Each job keeps its members'
 // count of cells and busy time (dispatch → result) for the timing script.
+//
+// A member that fails while training a cell of a job that can start its session on a new worker
+// (the `start` hook: laws.js) is replaced at once by a fresh worker of the same name, and the
+// lost cell is retried once, on that fresh worker, as soon as it holds the session. If the cell
+// is lost again (the fresh worker fails too), the job hears that it failed twice (`onFailed`'s
+// `retried`) and marks only that cell failed; the other members go on with the rest. A job
+// without `start` (sweep.js) hears of a lost cell at once and leaves it out.
 import { sendWasmModule } from './wasm-module.js';
 import { reasonOf, watchWorker } from './faults.js';
+
+/** A new sweep worker, sent the page's wasm module. */
+function spawnSweepWorker() {
+  const worker = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+  sendWasmModule(worker);
+  return worker;
+}
 
 /**
  * The pool; `name(k)` names member k for the fault watchdog. A member that fails (an error
  * event, a trap or exception in its work, or silence: closed or terminated) is dropped, and
- * every job hears of it (`onFailed`).
+ * every job hears of it (`onFailed`); a lost cell is retried once on a fresh worker (above).
+ * `spawn` and `watch` are the worker's constructor and the watchdog (tests pass fakes).
  * @param {(k: number) => string} name
+ * @param {{ spawn?: () => Worker, watch?: typeof watchWorker }} [options]
  */
-export function createPool(name) {
-  /** @type {{ worker: Worker, name: string, k: number, task: { job: object, index: number, since: number } | null, unwatch: () => void }[]} */
+export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker } = {}) {
+  /** @type {{ worker: Worker, name: string, k: number, task: { job: object, index: number, since: number, retried: boolean } | null, retry: { job: object, index: number } | null, unwatch: () => void }[]} */
   let members = [];
   /** @type {ReturnType<typeof makeJob>[]} */
   const jobs = [];
@@ -32,40 +48,65 @@ export function createPool(name) {
   }
   function failed(m, reason) {
     if (!drop(m)) return;
-    const lost = m.task;
+    // The cell it trained, or the retry it was started for and had not begun yet.
+    const lost = m.task ?? (m.retry && { ...m.retry, retried: true });
     m.task = null;
-    for (const j of jobs) j.hooks.onFailed(m, reason, lost?.job === j ? lost.index : null);
+    m.retry = null;
+    const retrying = Boolean(lost && !lost.retried && lost.job.hooks.start);
+    // Every job hears first, with the pool as the failure left it (a job without a ready
+    // member stops), then the fresh worker starts.
+    for (const j of jobs) {
+      const mine = lost?.job === j;
+      j.hooks.onFailed(m, reason, mine ? lost.index : null, { retrying: mine && retrying, retried: mine && lost.retried });
+    }
+    if (retrying) {
+      const fresh = add(m.k);
+      fresh.retry = { job: lost.job, index: lost.index };
+      // false: the job no longer wants the cell (it stopped); the fresh worker stays a member.
+      if (lost.job.hooks.start(fresh) === false) fresh.retry = null;
+    }
   }
 
   function add(k) {
-    const worker = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-    sendWasmModule(worker);
-    const m = { worker, name: name(k), k, task: null, unwatch: () => {} };
+    const worker = spawn();
+    const m = { worker, name: name(k), k, task: null, retry: null, unwatch: () => {} };
     worker.onmessage = (event) => {
       const msg = event.data;
       if (msg.type === 'error' && msg.fatal) failed(m, reasonOf(msg));
       else for (const j of jobs) j.hooks.onMessage(m, msg);
     };
     worker.onerror = (e) => { e.preventDefault(); failed(m, reasonOf(e)); };
-    m.unwatch = watchWorker(m.name, worker, (reason) => failed(m, reason));
+    m.unwatch = watch(m.name, worker, (reason) => failed(m, reason));
     members.push(m);
     return m;
   }
 
-  /** Hands `m`, if free, the next cell of the first job (in the order made) that has one and whose session m holds. */
+  /** Hands `m`, if free, the cell it is to retry (once it holds that job's session), else the
+   * next cell of the first job (in the order made) that has one and whose session m holds. */
   function dispatch(m) {
     if (m.task || !members.includes(m)) return;
+    if (m.retry) {
+      const { job, index } = m.retry;
+      if (!job.readySet.has(m)) return;
+      m.retry = null;
+      m.task = { job, index, since: performance.now(), retried: true };
+      job.hooks.send(m, index);
+      return;
+    }
     const j = jobs.find((x) => x.readySet.has(m) && x.queue.length);
     if (!j) return;
-    m.task = { job: j, index: j.queue.shift(), since: performance.now() };
+    m.task = { job: j, index: j.queue.shift(), since: performance.now(), retried: false };
     j.hooks.send(m, m.task.index);
   }
 
   /**
    * A job (one kind of sweep): `send(m, index)` posts cell `index` to member m; `onMessage(m,
    * msg)` gets every message of every member but fatal errors (a job tells its own by type);
-   * `onFailed(m, reason, lost)` when member m failed (`lost`: the index of this job's cell it
-   * was training, or null).
+   * `onFailed(m, reason, lost, { retrying, retried })` when member m failed (`lost`: the index
+   * of this job's cell it was training, or null; `retrying`: that cell goes to a fresh worker;
+   * `retried`: it was that retry, so the cell failed twice). Optional `start(m)`: posts this
+   * job's session start to the fresh member m (the job calls `ready(m)` when m holds it), or
+   * returns false if the job no longer runs; a job with it has its lost cells retried once.
    */
   function makeJob(hooks) {
     const job = {
@@ -86,7 +127,10 @@ export function createPool(name) {
        * sweep was cancelled or stopped): their members go on to other jobs' cells. */
       clear() { job.queue = []; job.release(); },
       release() {
-        for (const m of members) if (m.task?.job === job) { m.task = null; dispatch(m); }
+        for (const m of members) {
+          if (m.retry?.job === job) m.retry = null;
+          if (m.task?.job === job) { m.task = null; dispatch(m); }
+        }
       },
       /** `m` holds this job's session and can take its cells. */
       ready(m) { job.readySet.add(m); dispatch(m); },

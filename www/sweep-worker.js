@@ -36,6 +36,15 @@ async function handle(msg) {
     trapForTest(msg, await (ready ??= init(wasmSource())));
     return;
   }
+  // A start's generation at once, before anything is awaited: a cancel that comes while the
+  // digits load stops it.
+  if (msg.type === 'start') gen = msg.gen;
+  // The one guard for the messages that build a session from settings (start, laws-start,
+  // parallel: those with `pairs`): the wasm, then the digits if the settings ask for them.
+  if (msg.pairs) {
+    await (ready ??= init(wasmSource()));
+    await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+  }
   if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
   if (msg.type === 'cancel') {
     gen = msg.gen ?? gen + 1;
@@ -45,11 +54,7 @@ async function handle(msg) {
     return;
   }
   if (msg.type === 'start') {
-    gen = msg.gen;
-    const mine = gen;
-    ready ??= init(wasmSource());
-    await ready;
-    await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+    const mine = msg.gen;
     if (mine !== gen) return;
     session?.free();
     session = new SweepSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds);
@@ -121,8 +126,6 @@ async function handleLaws(msg) {
   }
   ready ??= init(wasmSource());
   await ready;
-  // The sessions below build scenarios: the digits first if the settings ask for them.
-  if (msg.pairs) await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
   if (msg.type === 'parallel') {
     self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));
   } else if (msg.type === 'laws-analyze') {

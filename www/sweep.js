@@ -16,6 +16,7 @@ import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from 
 import { poolSize } from './laws-explain.js';
 import { paint, sizeCanvas, workerMs } from './painter.js';
 import { mountLaws } from './laws.js';
+import { el } from './views/dom.js';
 
 const SEED_CHOICES = [1, 3, 5];
 const DEFAULT_SEEDS = 3;
@@ -31,18 +32,6 @@ const CHARTS = [
   { key: 'lambda', title: 'Sharpness at the end', metric: 'lambda_max', yLabel: 'λ_max at the end (log)', log: true },
   { key: 'steps', title: 'Steps to target', metric: 'steps_to_target', yLabel: 'steps to ½ initial train loss (log)', log: true },
 ];
-
-function el(tag, props = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 /** A metric's bands (the core's `BandColumns`: `{mean, min, max, count}` per batch size), optionally scaled. */
 function columns(band, n, scale = 1) {

@@ -40,7 +40,7 @@
 // Methods: `workerMemory()` → Promise of { worker name: { bytes, live, peak } } (wasm memory, live allocations, their peak: the soak test);
 // with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'oom', 'throw',
 // 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'sweep:<k>', 'parallel', 'seeds').
-// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, readyMs, drawMs, errors, drawnRuns, cells, perWorker, busyMs, cellMs, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, readyMs, reportMs, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells, perWorker, busyMs, cellMs, analyses }` (per worker its cells and busy ms, per cell its ms, per analysis its ms: pool.js) |
+// | `sweep`          | the sweep view: `{ running, done, total, results, explanation, ms, readyMs, drawMs, errors, drawnRuns, cells, perWorker, busyMs, cellMs, laws }` (null before it is mounted); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, readyMs, reportMs, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells, perWorker, busyMs, cellMs, analyses, failedCells }` (per worker its cells and busy ms, per cell its ms, per analysis its ms: pool.js; `failedCells`: `{ index, reason }` of each cell lost twice, its worker and the fresh one it was retried on both failed) |
 import { injectFault, liveWorkers, workerMemory } from './faults.js';
 import { pending as paintsPending, replacedDrawWorkers, workerMs } from './painter.js';
 import { runsKey } from './store.js';

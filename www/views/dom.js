@@ -13,6 +13,23 @@ export const later = (fn) => domWrites.push(fn);
 /** Sets the text of element `id` when the frame's views are prepared (if it changed). */
 export const setText = (id, text) => later(() => { const el = $(id); if (el.textContent !== text) el.textContent = text; });
 
+/**
+ * A new `tag` element: `props.text` is its text (textContent, never HTML), `props.class` its
+ * class, any other non-string value a property (`value`, `onclick`, `disabled`), any other
+ * string an attribute; then `children` (elements or strings, appended as text).
+ */
+export function el(tag, props = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k in e && typeof v !== 'string') e[k] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
 export function flushWrites() {
   for (const fn of domWrites.splice(0)) fn();
 }

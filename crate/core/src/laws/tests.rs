@@ -1,5 +1,7 @@
 use super::*;
 use crate::rng::Mulberry32;
+use crate::settings::Settings;
+use crate::train::{Budget, LrRule};
 
 fn tiny() -> Settings {
     Settings::from_pairs([("n_train", "64"), ("n_test", "64"), ("hidden", "8"), ("seed", "3"), ("batch", "8"), ("target_loss", "0.4"), ("max_steps", "300")])

@@ -1,4 +1,7 @@
 use super::*;
+use crate::model::Activation;
+use crate::optim::Method;
+use crate::train::LrRule;
 
 /// Settings with every key away from its default.
 fn unusual() -> Checked {
