@@ -172,6 +172,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   };
   let cells = new Map();    // index → CellResult of the sweep in progress
   let failedCells = 0;
+  let startArgs = null;     // [pairs, seeds] of the sweep running: a fresh worker after a fault starts it too
   let bandsBusy = null;     // the pool member computing the bands, or null
   let bandsAgain = false;
   let t0 = 0;
@@ -254,17 +255,19 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
 
   // A failed worker (an error event, a trap or exception in its work, or silence: closed or
-  // terminated) is dropped: only the cell it was training is lost (left out of the bands and
-  // counted as failed), the other workers take the rest. When none is left the sweep stops; the
-  // view says so, and Run starts a fresh pool.
-  function memberFailed(m, reason, lostIndex) {
+  // terminated) is replaced by a fresh one (pool.js), which starts this sweep's session
+  // (`startOn`) and trains the cell that was lost once more; a cell lost twice is left out of the
+  // bands and counted as failed, and the other workers take the rest. When none is left the
+  // sweep stops; the view says so, and Run starts a fresh pool.
+  function memberFailed(m, reason, lostIndex, { retrying = false } = {}) {
     // A worker that failed between sweeps (or in the laws' work) is grown back at the next Run.
     if (!state.running) return;
     state.errors.push(reason);
-    const lost = lostIndex !== null;
+    const lost = lostIndex !== null && !retrying;
     if (lost) state.failed = ++failedCells;
     if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
-    if (!pool.size) {
+    // (While a cell is retried the pool is empty for a moment: the fresh worker joins after this.)
+    if (!pool.size && !retrying) {
       const wasRunning = state.running;
       state.gen += 1;
       setRunning(false);
@@ -273,9 +276,18 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
       return;
     }
     if (!state.running) return;
-    count.textContent = `Sweep worker ${m.k + 1} failed: ${reason}.${lost ? ' Its run is left out;' : ''} the other workers go on.`;
+    const which = state.workers > 1 ? `Sweep worker ${m.k + 1}` : 'The sweep worker';
+    const what = retrying ? ' Its run is retried on a fresh worker.' : `${lost ? ' Its run is left out;' : ''} the other workers go on.`;
+    count.textContent = `${which} failed: ${reason}.${what}`;
     if (bandsAgain) askBands();
     finishIfDone();
+  }
+
+  /** Posts this sweep's start to member `m` (a fresh one, after a fault); false if none runs. */
+  function startOn(m) {
+    if (!state.running || !startArgs) return false;
+    m.worker.postMessage(sweepStartMsg(state.gen, ...startArgs));
+    return true;
   }
 
   // Worker 0 keeps the name 'sweep' (faults, tests), the others are 'sweep:k'.
@@ -283,6 +295,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   const job = pool.job({
     onMessage,
     onFailed: memberFailed,
+    start: startOn,
     send: (m, index) => m.worker.postMessage(sweepCellStartMsg(state.gen, index)),
   });
 
@@ -371,8 +384,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     setRunning(true);
     count.textContent = 'Starting…';
     t0 = performance.now();
-    const pairs = scenarioPairs();
-    for (const m of pool.members) m.worker.postMessage(sweepStartMsg(state.gen, pairs, Number(seeds.value)));
+    startArgs = [scenarioPairs(), Number(seeds.value)];
+    for (const m of pool.members) m.worker.postMessage(sweepStartMsg(state.gen, ...startArgs));
   });
   cancel.addEventListener('click', () => {
     state.gen += 1;
