@@ -41,28 +41,24 @@ function milestoneProbe(poll) {
     if (!(name in marks)) marks[name] = performance.now() - window.__speedT0;
   };
   setInterval(() => {
-    const s = window.batchscape;
-    if (!s) return;
-    const batches = s.batches;
-    if (!batches) return;
-    const slots = batches.flatMap((b, k) => (b === undefined ? [] : [k]));
+    // One small read per poll (`progress`: no history arrays or charts copied).
+    const p = window.batchscape?.progress;
+    if (!p?.batches) return;
+    const slots = p.batches.flatMap((b, k) => (b === undefined || b === null ? [] : [k]));
     if (!slots.length) return;
-    const gens = s.gens;
     const old = window.__speedOldGens;
-    const runs = s.runs;
+    const started = (k) => p.states[k] != null;
     // After a slider release, only a run of a new generation counts as the first frame.
-    if (slots.some((k) => runs[k] && (!old || gens[k] !== old[k]))) mark('firstRunFrame');
-    const stopped = slots.every((k) => runs[k] && runs[k].state !== 'running');
-    const changed = !old || slots.some((k) => gens[k] !== old[k]);
-    if (!changed || s.pendingScenario) return;
+    if (slots.some((k) => started(k) && (!old || p.gens[k] !== old[k]))) mark('firstRunFrame');
+    const stopped = slots.every((k) => started(k) && p.states[k] !== 'running');
+    const changed = !old || slots.some((k) => p.gens[k] !== old[k]);
+    if (!changed || p.pendingScenario) return;
     if (stopped) mark('runsStopped');
-    const atlas = s.atlas;
-    const mine = s.atlasFor === s.runsKey;
-    if (atlas && (!old || mine)) mark('firstLandscape');
-    if (atlas?.fine && mine && stopped) mark('fineLandscape');
-    const diag = s.diag;
-    if (stopped && slots.every((k) => runs[k].state === 'diverged' || diag[k]?.gen === gens[k])) mark('diagnosed');
-    if ('fineLandscape' in marks && 'diagnosed' in marks && !s.dirty && !('complete' in marks)) {
+    const mine = p.atlasFor === p.runsKey;
+    if (p.atlas && (!old || mine)) mark('firstLandscape');
+    if (p.atlasFine && mine && stopped) mark('fineLandscape');
+    if (stopped && slots.every((k) => p.states[k] === 'diverged' || p.diagGens[k] === p.gens[k])) mark('diagnosed');
+    if ('fineLandscape' in marks && 'diagnosed' in marks && !p.dirty && !('complete' in marks)) {
       mark('complete');
       resolve({ ...marks });
     }

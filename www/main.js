@@ -202,7 +202,6 @@ function start() {
   // The page's chart canvases, as fine as the screen's pixels (their width and height
   // attributes are the chart sizes in CSS pixels).
   for (const c of document.querySelectorAll('canvas[role="img"]')) sizeCanvas(c, c.width, c.height);
-  sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs, afterPicture });
   applyChapterLink();
   applySceneLink();
   store.update('pairs', (s) => { s.pairs = pairsOf(location.search); });
@@ -214,6 +213,22 @@ function start() {
   });
   store.set({ plane: pageValue(location.search, 'plane') });
   applyEmbed(store, location.search);
+  workers.setPlane(store.get().plane);
+  const x = pageValue(location.search, 'x');
+  if (x) { store.update([], (s) => { s.xAxis = x; s.xAxisChosen = true; }); $('x-axis').value = x; }
+  store.set({ scene: sceneOf(location.search) });
+  // Back and forward between scenes (or shared links) restore that URL's state.
+  window.addEventListener('popstate', () => {
+    const { index } = chapterOf(location.search);
+    store.set({ chapter: index >= 0 ? index : null });
+    loadPairs(pairsOf(location.search), sceneOf(location.search));
+  });
+  // The settings are complete (URL, chapter, scene, plane): the workers get them now and
+  // validate them while the rest of the page mounts (issue 14: these mounts took ≈ 100 ms of
+  // the main thread before the first run could start). Their replies are messages, handled
+  // after this function, when everything is mounted.
+  workers.sendScenario();
+  sweep = mountSweep(document.getElementById('sweep-view'), { scenarioPairs: workers.scenarioPairs, afterPicture });
   mountShare($('share'));
   mountExports(store, {
     onImport: (params) => { pushQuery(params.toString()); store.set({ chapter: null }); loadPairs([...params], null); },
@@ -230,17 +245,6 @@ function start() {
   });
   mountHover(store);
   mountOwnData(store, { apply: (pairs) => { store.update([], (s) => { for (const [k, v] of pairs) s.overrides.set(k, v); }); syncUrl(); workers.sendScenario(); } });
-  workers.setPlane(store.get().plane);
-  const x = pageValue(location.search, 'x');
-  if (x) { store.update([], (s) => { s.xAxis = x; s.xAxisChosen = true; }); $('x-axis').value = x; }
-  store.set({ scene: sceneOf(location.search) });
-  // Back and forward between scenes (or shared links) restore that URL's state.
-  window.addEventListener('popstate', () => {
-    const { index } = chapterOf(location.search);
-    store.set({ chapter: index >= 0 ? index : null });
-    loadPairs(pairsOf(location.search), sceneOf(location.search));
-  });
-  workers.sendScenario();
 }
 
 try {

@@ -18,6 +18,7 @@
 // | `runsKey`        | the current runs as `slot:gen,…` (equal to `atlasFor` when the map is theirs) |
 // | `pendingScenario`| settings sent, not yet validated by the run worker                          |
 // | `dirty`          | a view waits to be redrawn or a chart is still in the draw worker          |
+// | `progress`       | a few small values to poll cheaply (the speed test, every 20 ms): `{ batches, gens, states, diagGens, atlas, atlasFine, atlasFor, runsKey, pendingScenario, dirty }` (`states`: each slot's run state or null; `diagGens`: the generation of each slot's diagnosis or null; `atlas`: a landscape arrived). `runs`, `diag` and `atlas` copy every history array and chart: ≈ 10 % of the main thread's start-up time when read that often |
 // | `lr`             | the learning rate in effect                                                 |
 // | `scene`          | the scene shown (`null`: none)                                             |
 // | `chapter`        | the guided chapter shown, 0-based (`null`: the full lab)                   |
@@ -78,6 +79,14 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedW
     runsKey: () => runsKey(s()),
     pendingScenario: () => s().pendingScenario,
     dirty: () => scheduler.dirty || paintsPending() > 0,
+    progress: () => {
+      const st = s();
+      return {
+        batches: st.batches, gens: st.gens, states: Array.from(st.runs, (r) => r?.state ?? null), diagGens: Array.from(st.diag, (d) => d?.gen ?? null),
+        atlas: Boolean(st.atlas), atlasFine: Boolean(st.atlas?.fine), atlasFor: st.atlasFor, runsKey: runsKey(st),
+        pendingScenario: st.pendingScenario, dirty: scheduler.dirty || paintsPending() > 0,
+      };
+    },
     lr: () => s().lr,
     scene: () => s().scene,
     chapter: () => s().chapter,
