@@ -3,7 +3,7 @@
 // by the sender (the list is built beside the postMessage call). The draw worker's messages
 // belong to painter.js.
 //
-//   page → run worker        scenarioMsg, runMsg, stopMsg
+//   page → run worker        scenarioMsg, runMsg, stopMsg, earlyRunsMsg (prestart.js)
 //   run worker → page        settingsMsg, frameMsg, errorMsg
 //   page → analysis workers  analysisRoleMsg, atlasScenarioMsg, trajectoryMsg, planeMsg, rescaleMsg
 //   analysis worker → page   atlasMsg, diagnosisMsg, interpolationMsg, costMsg, errorMsg
@@ -24,6 +24,14 @@ export const wasmModuleMsg = (module) => ({ type: 'wasm-module', module });
 export const scenarioMsg = (pairs, id) => ({ type: 'scenario', pairs, id });
 /** (Re)start run `slot` with batch size `batch`. @param {number} slot @param {number} gen @param {number} batch */
 export const runMsg = (slot, gen, batch) => ({ type: 'run', slot, gen, batch });
+/**
+ * prestart.js, before main.js has run: the URL's settings (`pairs`, as scenarioPairs gives them
+ * with no overrides), so that run worker `index` of `n` builds the scenario and starts its runs
+ * (generation 1, the slots k with k mod n = index) at once; the page's first `run` of each slot
+ * then adopts the run already under way (worker.js). No reply.
+ * @param {Pairs} pairs @param {number} index @param {number} n
+ */
+export const earlyRunsMsg = (pairs, index, n) => ({ type: 'early-runs', pairs, index, n });
 /** Stop run `slot`. @param {number} slot */
 export const stopMsg = (slot) => ({ type: 'stop', slot });
 

@@ -11,8 +11,10 @@
 // Served bundled (scripts/bundle.mjs), this module is a file of its own, with no imports (so
 // nothing delays it), and main.js's bundle holds a second copy: both copies keep the early
 // workers in one global (EARLY), and whichever runs first starts them; the other finds them.
-import { sendWasmModule } from './wasm-module.js';
+import { pageModule, sendWasmModule } from './wasm-module.js';
+import { earlyRunsMsg } from './messages.js';
 import { MAX_RUNS } from './store.js';
+import { pairsOf, scenarioPairs } from './url.js';
 
 /**
  * Run workers: one per spare core, at most one per run; `?run_workers=N` (a test hook, 1 to
@@ -41,6 +43,24 @@ if (typeof Worker === 'function' && typeof location === 'object' && !globalThis[
   keep(started, 'analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
   keep(started, 'analysis', new Worker(new URL('./analysis-worker.js', import.meta.url), { type: 'module' }));
   keep(started, 'draw', new Worker(new URL('./draw-worker.js', import.meta.url), { type: 'module' }));
+  // A lab link's runs start now (issue 14): its settings are the URL's (a chapter or a scene
+  // sets its own, and a quiz holds the runs until it is answered: those wait for main.js).
+  // Each run worker trains its slots without posting frames until the page's `run` adopts them
+  // (worker.js); settings the page then sends differently replace them.
+  const params = new URLSearchParams(location.search);
+  if (!params.has('chapter') && !params.has('scene') && params.get('quiz') !== '1') {
+    const pairs = scenarioPairs(pairsOf(location.search), new Map());
+    const runWorkers = started.get('run');
+    runWorkers.forEach((w, index) => w.postMessage(earlyRunsMsg(pairs, index, runWorkers.length)));
+  }
+}
+
+// main.js imports this module first, so the rest of the page's code (≈ 0.1 s of the main
+// thread to evaluate and mount) waits here until the page's compiled wasm modules have been
+// posted to the workers, at most 0.3 s: that posting runs on the main thread, and behind
+// main.js it came ≈ 0.15 s after the compile had finished, the workers idle meanwhile (issue 14).
+if (globalThis[EARLY]) {
+  await Promise.race([Promise.all([pageModule('compute'), pageModule('draw')]), new Promise((resolve) => { setTimeout(resolve, 300); })]);
 }
 
 /**

@@ -4,6 +4,7 @@
 import init, { Session } from '../pkg/batchscape.js';
 import { ensureDigits } from './digits-data.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
+import { MAX_RUNS } from './store.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
 
@@ -40,27 +41,71 @@ self.onmessage = (event) => {
 };
 let queue = Promise.resolve();
 
+/** The session of `pairs`: the current one if they are its settings, else a new one (no runs). */
+async function useScenario(pairs) {
+  const key = JSON.stringify(pairs);
+  if (key === sessionKey) return;
+  const keys = pairs.map((p) => p[0]);
+  const values = pairs.map((p) => p[1]);
+  await ensureDigits(keys, values);
+  session?.free();
+  session = new Session(keys, values);
+  sessionKey = key;
+  runs.clear();
+  early.clear();
+}
+
+// Runs started before the page asked (prestart.js, `early-runs`: issue 14, the page's main
+// thread took ≈ 0.2 s to mount, validate and ask): they train but post no frame, since the page
+// would drop frames of a generation it has not started. The page's first `run` of the slot
+// with the same generation and batch adopts the run (its frame at once, the final one if it
+// already ended); any other message about the slot, or new settings, replaces it.
+const early = new Map();  // slot → { gen, batch, run (while training) or code (once ended) }
+
+function startEarlyRuns(msg) {
+  const settings = new Map(session.settings());
+  const nTrain = Number(settings.get('n_train'));
+  const batches = String(settings.get('batch')).split(',').map(Number).slice(0, MAX_RUNS).map((b) => Math.min(b, nTrain));
+  batches.forEach((batch, slot) => {
+    if (slot % msg.n !== msg.index || !Number.isFinite(batch) || runs.has(slot)) return;
+    session.start(slot, batch);
+    const run = { gen: 1, lastFrame: performance.now(), ms: 0, steps: 0, frameMs: 0, early: true };
+    runs.set(slot, run);
+    early.set(slot, { gen: 1, batch, run });
+  });
+  if (runs.size && !looping) loop().catch(fail);
+}
+
+/** The page's `run` for a slot an early run holds: true if that run was adopted. */
+function adopt(msg) {
+  const e = early.get(msg.slot);
+  early.delete(msg.slot);
+  if (!e || e.gen !== msg.gen || e.batch !== msg.batch) return false;
+  if (e.run) {
+    e.run.early = false;
+    post(msg.slot, e.run, 0);
+  } else {
+    post(msg.slot, { gen: e.gen, ms: e.ms, steps: e.steps }, e.code);
+  }
+  return true;
+}
+
 async function handle(msg) {
   ready ??= init(wasmSource());
   await ready;
   trapForTest(msg, await ready);
-  if (msg.type === 'scenario') {
-    const key = JSON.stringify(msg.pairs);
-    if (key !== sessionKey) {
-      const keys = msg.pairs.map((p) => p[0]);
-      const values = msg.pairs.map((p) => p[1]);
-      await ensureDigits(keys, values);
-      session?.free();
-      session = new Session(keys, values);
-      sessionKey = key;
-      runs.clear();
-    }
+  if (msg.type === 'early-runs') {
+    await useScenario(msg.pairs);
+    startEarlyRuns(msg);
+  } else if (msg.type === 'scenario') {
+    await useScenario(msg.pairs);
     self.postMessage(settingsMsg({
       id: msg.id, errors: session.errors(), settings: session.settings(), facts: session.facts(),
       palette: session.palette(), inputs: session.train_points(), labels: session.train_labels(),
       shownImages: session.shown_images(), shownLabels: session.shown_labels(), pca: session.test_projection(), work: session.work(),
     }));
   } else if (msg.type === 'run' && session) {
+    if (adopt(msg)) return;
     session.start(msg.slot, msg.batch);
     const run = { gen: msg.gen, lastFrame: performance.now(), ms: 0, steps: 0, frameMs: 0 };
     runs.set(msg.slot, run);
@@ -69,6 +114,7 @@ async function handle(msg) {
     post(msg.slot, run, 0);
     if (!looping) loop().catch(fail);
   } else if (msg.type === 'stop' && session) {
+    early.delete(msg.slot);
     session.stop(msg.slot);
     runs.delete(msg.slot);
   }
@@ -117,7 +163,10 @@ async function loop() {
         run.ms += performance.now() - t0;
         run.steps += done;
         const wait = Math.max(FRAME_MS, (slots.length * run.frameMs) / FRAME_COST_SHARE);
-        if (code !== 0 || performance.now() - run.lastFrame >= wait) {
+        if (run.early) {
+          // Not adopted yet: no frame; an ended run keeps its last state for the page's `run`.
+          if (code !== 0) early.set(slot, { gen: run.gen, batch: early.get(slot)?.batch, code, ms: run.ms, steps: run.steps });
+        } else if (code !== 0 || performance.now() - run.lastFrame >= wait) {
           const t1 = performance.now();
           post(slot, run, code);
           run.lastFrame = performance.now();
