@@ -284,13 +284,50 @@ fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
     }
     let (delta, _) = delta[..rows * 16].as_chunks::<16>();
     let (prev, _) = prev[..rows * 16].as_chunks_mut::<16>();
+    #[cfg(target_arch = "wasm32")]
+    for (dr, pr) in delta.iter().zip(prev.iter_mut()) {
+        simd::back_16x16_row(dr, &wt, pr);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
     for (dr, pr) in delta.iter().zip(prev.iter_mut()) {
         back_16x16_half::<0>(dr, &wt, pr);
         back_16x16_half::<8>(dr, &wt, pr);
     }
 }
 
+/// [`back_16x16_half`] for both halves of a row in simd128 intrinsics: the same operations
+/// per element in the same order (`L_k = (0 + d_k·w_k) + d_{k+8}·w_{k+8}`, `u_k = L_k + L_{k+4}`,
+/// `(u_0 + u_2) + (u_1 + u_3)`), so the same bits. Why by hand: from the lane closures LLVM's
+/// wasm output kept them out of line (lane arrays through memory), and from plain loops over
+/// the same arrays its loop vectorizer went across rows with one-lane gathers; both were most
+/// of `back`'s time in V8.
+#[cfg(target_arch = "wasm32")]
+mod simd {
+    use core::arch::wasm32::*;
+
+    #[inline(always)]
+    pub(super) fn back_16x16_row(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
+        // SAFETY: every pointer is into a fixed-size array at an offset of 4 floats or more
+        // from its end; unaligned loads and stores.
+        unsafe {
+            let w = |j: usize, v: usize| v128_load(wt[j].as_ptr().add(4 * v) as *const v128);
+            for v in 0..4 {
+                let mut lane = [f32x4_splat(0.0); 8];
+                for (k, lk) in lane.iter_mut().enumerate() {
+                    let a = f32x4_mul(f32x4_splat(d[k]), w(k, v));
+                    let b = f32x4_mul(f32x4_splat(d[k + 8]), w(k + 8, v));
+                    *lk = f32x4_add(f32x4_add(f32x4_splat(0.0), a), b);
+                }
+                let u = |k: usize| f32x4_add(lane[k], lane[k + 4]);
+                let s = f32x4_add(f32x4_add(u(0), u(2)), f32x4_add(u(1), u(3)));
+                v128_store(p.as_mut_ptr().add(4 * v) as *mut v128, s);
+            }
+        }
+    }
+}
+
 /// Inputs `I0 .. I0 + 8` of one row of [`back_16x16`] (constant indices: no bounds checks).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 #[inline(always)]
 fn back_16x16_half<const I0: usize>(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
     let term = |j: usize| -> V<LANES> { map(|q| d[j] * wt[j][I0 + q]) };
