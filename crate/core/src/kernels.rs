@@ -40,6 +40,9 @@ pub fn dense(a: &[f32], rows: usize, fan_in: usize, w: &[f32], fan_out: usize, b
         match (fan_in, fan_out) {
             (16, 16) => dense_rows::<ROWS, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
             (2, 16) => dense_rows::<ROWS, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
+            #[cfg(target_arch = "wasm32")]
+            (16, 1) => simd::dense_16x1_rows4(a, r0, w, b.map_or(0.0, |b| b[0]), z),
+            #[cfg(not(target_arch = "wasm32"))]
             (16, 1) => dense_rows::<ROWS, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
             _ => dense_rows::<ROWS, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
         }
@@ -304,6 +307,39 @@ fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
 #[cfg(target_arch = "wasm32")]
 mod simd {
     use core::arch::wasm32::*;
+
+    /// [`super::dense`]'s single output (16 → 1) for rows `r0 .. r0 + 4`, the rows in the
+    /// lanes: `z[r] = ((b + a[r][0]·w[0]) + a[r][1]·w[1]) + … + a[r][15]·w[15]`, the order of
+    /// [`super::dense_rows`]'s scalar tail, so the same bits. The four rows' inputs are
+    /// transposed in 4 × 4 blocks by shuffles. Why by hand: the scalar form was W1's output
+    /// layer in the wasm (no vector lanes along a single output).
+    #[inline(always)]
+    pub(super) fn dense_16x1_rows4(a: &[f32], r0: usize, w: &[f32], b: f32, z: &mut [f32]) {
+        let a = &a[r0 * 16..(r0 + 4) * 16];
+        let w = &w[..16];
+        let z = &mut z[r0..r0 + 4];
+        let mut acc = f32x4_splat(b);
+        for v in 0..4 {
+            // SAFETY: `a` holds 4 rows of 16 (sliced above); each load is 4 floats at 16q + 4v.
+            let row = |q: usize| unsafe { v128_load(a.as_ptr().add(16 * q + 4 * v) as *const v128) };
+            let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+            let t1 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+            let t2 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+            let cols = [
+                i32x4_shuffle::<0, 1, 4, 5>(t0, t1),
+                i32x4_shuffle::<2, 3, 6, 7>(t0, t1),
+                i32x4_shuffle::<0, 1, 4, 5>(t2, t3),
+                i32x4_shuffle::<2, 3, 6, 7>(t2, t3),
+            ];
+            for (k, &col) in cols.iter().enumerate() {
+                acc = f32x4_add(acc, f32x4_mul(col, f32x4_splat(w[4 * v + k])));
+            }
+        }
+        // SAFETY: `z` holds 4 floats (sliced above).
+        unsafe { v128_store(z.as_mut_ptr() as *mut v128, acc) };
+    }
 
     #[inline(always)]
     pub(super) fn back_16x16_row(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
