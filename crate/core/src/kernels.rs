@@ -40,6 +40,9 @@ pub fn dense(a: &[f32], rows: usize, fan_in: usize, w: &[f32], fan_out: usize, b
         match (fan_in, fan_out) {
             (16, 16) => dense_rows::<ROWS, 16, 16>(a, r0, fan_in, w, fan_out, b, z),
             (2, 16) => dense_rows::<ROWS, 2, 16>(a, r0, fan_in, w, fan_out, b, z),
+            #[cfg(target_arch = "wasm32")]
+            (16, 1) => simd::dense_16x1_rows4(a, r0, w, b.map_or(0.0, |b| b[0]), z),
+            #[cfg(not(target_arch = "wasm32"))]
             (16, 1) => dense_rows::<ROWS, 16, 1>(a, r0, fan_in, w, fan_out, b, z),
             _ => dense_rows::<ROWS, 0, 0>(a, r0, fan_in, w, fan_out, b, z),
         }
@@ -284,13 +287,83 @@ fn back_16x16(delta: &[f32], rows: usize, w: &[f32], prev: &mut [f32]) {
     }
     let (delta, _) = delta[..rows * 16].as_chunks::<16>();
     let (prev, _) = prev[..rows * 16].as_chunks_mut::<16>();
+    #[cfg(target_arch = "wasm32")]
+    for (dr, pr) in delta.iter().zip(prev.iter_mut()) {
+        simd::back_16x16_row(dr, &wt, pr);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
     for (dr, pr) in delta.iter().zip(prev.iter_mut()) {
         back_16x16_half::<0>(dr, &wt, pr);
         back_16x16_half::<8>(dr, &wt, pr);
     }
 }
 
+/// [`back_16x16_half`] for both halves of a row in simd128 intrinsics: the same operations
+/// per element in the same order (`L_k = (0 + d_k·w_k) + d_{k+8}·w_{k+8}`, `u_k = L_k + L_{k+4}`,
+/// `(u_0 + u_2) + (u_1 + u_3)`), so the same bits. Why by hand: from the lane closures LLVM's
+/// wasm output kept them out of line (lane arrays through memory), and from plain loops over
+/// the same arrays its loop vectorizer went across rows with one-lane gathers; both were most
+/// of `back`'s time in V8.
+#[cfg(target_arch = "wasm32")]
+mod simd {
+    use core::arch::wasm32::*;
+
+    /// [`super::dense`]'s single output (16 → 1) for rows `r0 .. r0 + 4`, the rows in the
+    /// lanes: `z[r] = ((b + a[r][0]·w[0]) + a[r][1]·w[1]) + … + a[r][15]·w[15]`, the order of
+    /// [`super::dense_rows`]'s scalar tail, so the same bits. The four rows' inputs are
+    /// transposed in 4 × 4 blocks by shuffles. Why by hand: the scalar form was W1's output
+    /// layer in the wasm (no vector lanes along a single output).
+    #[inline(always)]
+    pub(super) fn dense_16x1_rows4(a: &[f32], r0: usize, w: &[f32], b: f32, z: &mut [f32]) {
+        let a = &a[r0 * 16..(r0 + 4) * 16];
+        let w = &w[..16];
+        let z = &mut z[r0..r0 + 4];
+        let mut acc = f32x4_splat(b);
+        for v in 0..4 {
+            // SAFETY: `a` holds 4 rows of 16 (sliced above); each load is 4 floats at 16q + 4v.
+            let row = |q: usize| unsafe { v128_load(a.as_ptr().add(16 * q + 4 * v) as *const v128) };
+            let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+            let t0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+            let t1 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+            let t2 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+            let t3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+            let cols = [
+                i32x4_shuffle::<0, 1, 4, 5>(t0, t1),
+                i32x4_shuffle::<2, 3, 6, 7>(t0, t1),
+                i32x4_shuffle::<0, 1, 4, 5>(t2, t3),
+                i32x4_shuffle::<2, 3, 6, 7>(t2, t3),
+            ];
+            for (k, &col) in cols.iter().enumerate() {
+                acc = f32x4_add(acc, f32x4_mul(col, f32x4_splat(w[4 * v + k])));
+            }
+        }
+        // SAFETY: `z` holds 4 floats (sliced above).
+        unsafe { v128_store(z.as_mut_ptr() as *mut v128, acc) };
+    }
+
+    #[inline(always)]
+    pub(super) fn back_16x16_row(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
+        // SAFETY: every pointer is into a fixed-size array at an offset of 4 floats or more
+        // from its end; unaligned loads and stores.
+        unsafe {
+            let w = |j: usize, v: usize| v128_load(wt[j].as_ptr().add(4 * v) as *const v128);
+            for v in 0..4 {
+                let mut lane = [f32x4_splat(0.0); 8];
+                for (k, lk) in lane.iter_mut().enumerate() {
+                    let a = f32x4_mul(f32x4_splat(d[k]), w(k, v));
+                    let b = f32x4_mul(f32x4_splat(d[k + 8]), w(k + 8, v));
+                    *lk = f32x4_add(f32x4_add(f32x4_splat(0.0), a), b);
+                }
+                let u = |k: usize| f32x4_add(lane[k], lane[k + 4]);
+                let s = f32x4_add(f32x4_add(u(0), u(2)), f32x4_add(u(1), u(3)));
+                v128_store(p.as_mut_ptr().add(4 * v) as *mut v128, s);
+            }
+        }
+    }
+}
+
 /// Inputs `I0 .. I0 + 8` of one row of [`back_16x16`] (constant indices: no bounds checks).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 #[inline(always)]
 fn back_16x16_half<const I0: usize>(d: &[f32; 16], wt: &[[f32; 16]; 16], p: &mut [f32; 16]) {
     let term = |j: usize| -> V<LANES> { map(|q| d[j] * wt[j][I0 + q]) };
