@@ -4,17 +4,17 @@
 // such a file back. The main thread's wasm modules are instantiated when first needed (not while
 // the page loads): the draw module is figure-svg.js's `wasm()` (SVG), the compute one (settings
 // JSON ↔ pairs) `compute()` here (owndata.js instantiates it too, for its CSV).
-import initCompute, { pairs_from_settings_json, settings_json_from_pairs } from '../pkg/batchscape.js';
 import { download, runsCsv, runsJson, slug } from './export.js';
 import { svgOf, wasm } from './figure-svg.js';
 import { mountPrint } from './print.js';
 import { mountSlides } from './slides.js';
 import { telemetry } from './telemetry.js';
 import { $, showMessages } from './views/dom.js';
+import { pageGlue } from './page-glue.js';
 
 let computeReady = null;
-/** The compute wasm module on the main thread (a promise), instantiated on the first call. */
-const compute = () => (computeReady ??= initCompute());
+/** The compute glue on the main thread (a promise of its exports), loaded on the first call. */
+const compute = () => (computeReady ??= pageGlue('compute'));
 
 async function exportFigure(store, fig, format) {
   if (format === 'SVG') await wasm();
@@ -56,8 +56,8 @@ function addExportButtons(store) {
 /** A settings file → its settings as URL pairs (through the core's settings table). */
 async function pairsFromFile(file) {
   const text = await file.text();
-  await compute();
-  return new URLSearchParams(pairs_from_settings_json(text));
+  const glue = await compute();
+  return new URLSearchParams(glue.pairs_from_settings_json(text));
 }
 
 /**
@@ -71,9 +71,9 @@ export function mountExports(store, { onImport }) {
   $('export-csv').addEventListener('click', () => download(`${slug(store.get())}.csv`, 'text/csv', runsCsv(store.get())));
   $('export-json').addEventListener('click', () => download(`${slug(store.get())}.json`, 'application/json', runsJson(store.get())));
   $('export-settings').addEventListener('click', async () => {
-    await compute();
+    const glue = await compute();
     const pairs = [...store.get().settings];
-    download(`${slug(store.get())}-settings.json`, 'application/json', settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
+    download(`${slug(store.get())}-settings.json`, 'application/json', glue.settings_json_from_pairs(pairs.map((p) => p[0]), pairs.map((p) => p[1])));
   });
   $('import-settings').addEventListener('change', (e) => {
     const file = e.target.files[0];

@@ -3,20 +3,21 @@
 // vectors. The wasm module on the main thread is instantiated on first use, not while the page
 // loads. Used by the per-figure SVG export (exports-ui.js), the slide figure (slides.js) and
 // the handout's vector figures (print.js).
-import init, { Target, draw } from '../pkg/batchscape_draw.js';
 import { chartSize, lastChart } from './painter.js';
+import { pageGlue } from './page-glue.js';
 
 let wasmReady = null;
-/** The wasm module on the main thread (a promise), instantiated on the first call. */
-export const wasm = () => (wasmReady ??= init());
+let glue = null;  // the draw glue's exports, once loaded
+/** The draw glue and its wasm on the main thread (a promise), loaded on the first call. */
+export const wasm = () => (wasmReady ??= pageGlue('draw').then((m) => { glue = m; }));
 
 /** The SVG of what `canvas` shows, or null if nothing is drawn on it (call after `await wasm()`). */
 export function svgOf(canvas) {
   const chart = lastChart(canvas.id);
   if (!chart) return null;
-  const target = Target.svg(...chartSize(canvas));
+  const target = glue.Target.svg(...chartSize(canvas));
   try {
-    return draw(target, chart).svg;
+    return glue.draw(target, chart).svg;
   } finally {
     target.free();
   }

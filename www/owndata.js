@@ -5,15 +5,20 @@
 // "regression (x, y)" mode places regression points instead (dataset=custom_reg, CSV `x,y`). "Train on these points"
 // sets dataset=custom/custom3 and points= as overrides; the run worker validates them (the
 // core's one `points` parser) and reports rejections through the page's messages.
-import init, { class_colors as classColors, points_from_csv as pointsFromCsv, points_limits as pointsLimits } from '../pkg/batchscape.js';
 import {
   toPlane, toPixel, pointsText, parseValidated, datasetFor, classCounts, keyAction, moved, REGRESSION, OWN_DATASETS, mixRefusal,
 } from './owndata-points.js';
 import { pointCount } from './url.js';
 import { $, showMessages } from './views/dom.js';
+import { pageGlue } from './page-glue.js';
 
 let wasmReady = null;
-const wasm = () => (wasmReady ??= init());
+let glue = null;  // the compute glue's exports, once loaded (`wasm()`)
+/** The compute glue on the main thread, loaded on first use (not with the page). */
+const wasm = () => (wasmReady ??= pageGlue('compute').then((m) => { glue = m; }));
+const pointsLimits = () => glue.points_limits();
+const pointsFromCsv = (text) => glue.points_from_csv(text);
+const classColors = () => glue.class_colors();
 
 /** Mounts the drawing. `hooks`: { apply(pairs) } sets overrides, syncs the URL and trains. */
 export function mountOwnData(store, { apply }) {
