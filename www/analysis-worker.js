@@ -29,6 +29,11 @@ const DIAGNOSE_BUSY_MS = 15 * 60_000;
 // it at most every 150 ms): recomputing it on every frame of four runs kept this worker busy
 // all the time, taking a core from the page and the draw worker on a two-core machine.
 const COARSE_EVERY_MS = 250;
+// With no run's trajectory yet, the map is the one around θ0 alone: shown while a quiz holds the
+// runs. It waits this long first, since the runs' first frames usually come within it and
+// would abandon it (on the default page that map took ≈ 0.2 s of a core just before the runs
+// ended, for nothing: issue 14's start-up trace).
+const EMPTY_MAP_WAIT_MS = 1000;
 
 let ready = null;
 let atlas = null;
@@ -59,6 +64,12 @@ self.onmessage = (event) => {
 let queue = Promise.resolve();
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let wake = () => {};
+/** Resolves after `ms`, or at once when a message changes the work (`version`). */
+const changeOr = (ms) => new Promise((resolve) => {
+  const t = setTimeout(resolve, ms);
+  wake = () => { clearTimeout(t); resolve(); };
+});
 const yieldToEvents = () => sleep(0);
 let lastCoarse = -Infinity;
 
@@ -122,6 +133,7 @@ async function handle(msg) {
   }
   dirty = true;
   version += 1;
+  wake();
   if (!working) work().catch(fail);
 }
 
@@ -170,6 +182,10 @@ async function work() {
           await yieldToEvents();
         }
         if (running.size || v !== version) continue;
+      }
+      if (!gens.some(Boolean)) {
+        await changeOr(EMPTY_MAP_WAIT_MS);
+        if (v !== version || atlas !== session) continue;
       }
       atlas.plan(plane, grid);
       let complete = false;
