@@ -14,7 +14,9 @@ const env = useServedBrowser();
 // Slot 0 must still be training when the fault arrives: with 200 epochs (51 200 steps, about
 // 10 s here) it sometimes finished first, and a worker with no unfinished run has nothing to
 // fail (the test then timed out waiting for the failure).
-const URL_RUNS = 'batch=1,4,256,128&epochs=600&run_workers=2&test_faults=1';
+// 2 048 examples × 600 epochs: about 5 s of training on an idle machine, so the fault lands while
+// both workers are busy (with the default 256 examples the four runs were done in about 1 s).
+const URL_RUNS = 'batch=1,4,256,128&epochs=600&n_train=2048&run_workers=2&test_faults=1';
 
 const state = (page) => page.evaluate(() => {
   const s = window.batchscape;

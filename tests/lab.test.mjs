@@ -151,7 +151,10 @@ test('a run whose scaled learning rate diverges is marked while the other run fi
 });
 
 test('while four runs train the main thread stays responsive; slider-to-frame latency', async () => {
-  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=1,4,64,256&epochs=120`);
+  // 2 048 examples × 1 000 epochs: about 8 s of training on an idle machine. With the default 256
+  // examples and 120 epochs the four runs finished in about 0.5 s, before the page could be seen
+  // with three of them training (a CI run timed out waiting for it).
+  const { page, context } = await openPage(env.browser, `${env.srv.url}?batch=1,4,64,256&n_train=2048&epochs=1000`);
   await page.waitForFunction(() => window.batchscape?.runs?.filter((f) => f?.state === 'running').length >= 3, null, { timeout: 60_000 });
   const t0 = await page.evaluate(() => performance.now());
   const slider = page.getByRole('slider', { name: 'Run 3: Batch size' });
