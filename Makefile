@@ -89,7 +89,10 @@ $(WASM_OUT): $(RUST_SRCS) $(call manifest,rust-srcs,$(RUST_SRCS)) | setup-rust
 	@echo "build: wasm ($(CRATE)) -> $(DIST)/pkg" >&2
 	@scripts/build.sh wasm
 
-$(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS)) scripts/bundle.mjs | $(NPM_STAMP)
+# The wasm output too: each worker bundle (dist/app/*.js) has the wasm-bindgen glue of dist/pkg inside,
+# which must match the module it instantiates (a Rust-only change left stale glue: "function import
+# requires a callable").
+$(STATIC_STAMP): $(STATIC_SRCS) $(call manifest,static-srcs,$(STATIC_SRCS)) scripts/bundle.mjs $(WASM_OUT) | $(NPM_STAMP)
 	@echo "build: page -> $(DIST)/" >&2
 	@scripts/build.sh static
 	@touch $@
