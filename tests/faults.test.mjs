@@ -11,11 +11,10 @@ const env = useServedBrowser();
 
 // Two run workers: slots 0 and 2 on worker 0, slots 1 and 3 on worker 1. Slot 0 is the long
 // run (B = 1: 153 600 steps), slot 1 a shorter one (B = 4: 38 400), slots 2 and 3 short ones.
-// Slot 0 must still be training when the fault arrives: with 200 epochs (51 200 steps, about
-// 10 s here) it sometimes finished first, and a worker with no unfinished run has nothing to
-// fail (the test then timed out waiting for the failure).
-// 2 048 examples × 600 epochs: about 5 s of training on an idle machine, so the fault lands while
-// both workers are busy (with the default 256 examples the four runs were done in about 1 s).
+// Slot 0 must still be training when the fault arrives: a worker with no unfinished run has
+// nothing to fail (the test then timed out waiting for the failure). 2 048 examples × 600 epochs
+// train for about 5 s on an idle machine; with the default 256 examples the four runs were done
+// in about 1 s, and with 200 epochs, before the kernels got faster, slot 0 sometimes finished first.
 const URL_RUNS = 'batch=1,4,256,128&epochs=600&n_train=2048&run_workers=2&test_faults=1';
 
 const state = (page) => page.evaluate(() => {

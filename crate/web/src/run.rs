@@ -125,7 +125,7 @@ impl Session {
     /// before) allocated a buffer in the wasm heap on every frame, a little larger each time,
     /// which a linear memory that never shrinks pays for in fragmentation: a CI soak saw the run
     /// worker's memory grow 4.38 → 5.44 MB with its live bytes flat (0.63 MB). The run worker's
-    /// peak per soak part, two soaks each: 2.37–2.95 MB before, 2.07–2.36 MB after.
+    /// peak per soak part: 2.37–2.95 MB in one soak before, 2.07–2.36 MB in two after.
     pub fn snapshots(&self, slot: u32) -> js_sys::Float32Array {
         let Some(theta) = self.run(slot).map(|t| &t.history().theta) else { return js_sys::Float32Array::new_with_length(0) };
         let n = theta.first().map_or(0, Vec::len) as u32;
