@@ -155,20 +155,21 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   assert.deepEqual(sweep, { done: sweep.total, total: sweep.total, failed: 0 }, 'the lost cell was trained again');
   assert.equal(await page.locator('#sweep-run').isDisabled(), false);
   // The laws on the same pool (one worker): it traps while training a cell; the cell is retried
-  // on a fresh worker, which the page terminates while it starts; that cell alone is left out,
-  // and a fresh worker finishes the rest.
+  // on a fresh worker, which the page terminates as it hands it that cell (armed beforehand: a
+  // cell takes ≈ 10 ms, too short to hit from here); that cell alone is left out, and a fresh
+  // worker finishes the rest.
   await page.locator('#laws-run').click();
   await page.waitForFunction(() => {
     const l = window.batchscape.sweep.laws;
     return l.running && l.plan && l.done >= 1 && l.done < l.total - 10;
   }, null, { timeout: 120_000, polling: 50 });
+  await page.evaluate(() => window.batchscape.armFaultAtRetry('terminate', 'sweep'));
   await inject(page, 'trap', 'sweep');
   await page.waitForFunction(() => /worker 1 failed/.test(document.getElementById('laws-count').textContent), null, { timeout: 30_000 });
   const retryText = await page.textContent('#laws-count');
   console.log(`# laws trap: "${retryText}"`);
   assert.match(retryText, /worker 1 failed: the wasm code trapped \(unreachable\); its run \(B = \d+, η = [\d.]+, seed \d+\) is retried on a fresh worker/);
   assert.equal(await page.evaluate(() => window.batchscape.sweep.laws.running), true, 'the sweep goes on');
-  await inject(page, 'terminate', 'sweep');
   await page.waitForFunction(() => /done in/.test(document.getElementById('laws-count').textContent), null, { timeout: 300_000 });
   const lawsText = await page.textContent('#laws-count');
   console.log(`# laws retry terminated: "${lawsText}"`);

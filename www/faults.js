@@ -18,6 +18,9 @@
 //        'terminate' the page terminates the worker (likewise silent)
 //        'oom'       the worker calls the wasm export `test_fault_oom`: it allocates until the
 //                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
+// `armFaultAtRetry(kind, target)` injects `kind` into pool worker `target` at the moment the pool
+// hands it a retried cell (pool.js, `retryStarted`): a fault that lands while the retry trains,
+// however short the cell (a test injecting it from outside raced a 10 ms cell and lost).
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
 //          'parallel', 'seeds' (the B × η sweep runs on the 'sweep' pool's workers).
 // `workerMemory()` asks every live worker for its wasm memory size and live allocations (bytes), for the soak test.
@@ -77,6 +80,22 @@ export function injectFault(kind, target) {
   if (kind === 'terminate') w.terminate();
   else if (['trap', 'throw', 'close', 'oom'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
   else throw new Error(`injectFault: unknown kind '${kind}'`);
+}
+
+const armedAtRetry = new Map();   // target → kind (test only, armFaultAtRetry)
+
+/** Test only: the next time the pool hands worker `target` a retried cell, inject `kind` into it. */
+export function armFaultAtRetry(kind, target) {
+  if (!['trap', 'throw', 'close', 'oom', 'terminate'].includes(kind)) throw new Error(`armFaultAtRetry: unknown kind '${kind}'`);
+  armedAtRetry.set(target, kind);
+}
+
+/** The pool has just posted a retried cell to worker `name`: an armed fault lands now. */
+export function retryStarted(name) {
+  const kind = armedAtRetry.get(name);
+  if (!kind) return;
+  armedAtRetry.delete(name);
+  injectFault(kind, name);
 }
 
 /** Test only: the names of the live (watched) workers. */

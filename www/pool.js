@@ -16,7 +16,7 @@
 // `retried`) and marks only that cell failed; the other members go on with the rest. A job
 // without `start` (sweep.js) hears of a lost cell at once and leaves it out.
 import { sendWasmModule } from './wasm-module.js';
-import { reasonOf, watchWorker } from './faults.js';
+import { reasonOf, retryStarted, watchWorker } from './faults.js';
 
 /** A new sweep worker, sent the page's wasm module. */
 function spawnSweepWorker() {
@@ -91,6 +91,7 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
       m.retry = null;
       m.task = { job, index, since: performance.now(), retried: true };
       job.hooks.send(m, index);
+      retryStarted(m.name);   // a no-op unless a fault test armed one (faults.js)
       return;
     }
     const j = jobs.find((x) => x.readySet.has(m) && x.queue.length);

@@ -118,7 +118,17 @@ export async function openPage(browser, url, { viewport, contextOptions = {}, wa
   page.on('pageerror', (err) => pageErrors.push(String(err?.stack || err)));
   // Every request of the context: the page's and its workers' (a worker's fetch is not a page event).
   context.on('request', (req) => requests.push(req.url()));
-  if (goto && url) await page.goto(url, { waitUntil });
+  if (goto && url) {
+    await page.goto(url, { waitUntil });
+    // The app's test API (window.batchscape) comes with main.js's evaluation, which waits for
+    // prestart.js's top-level await (≤ 0.3 s): the load event does not wait for it, so on a
+    // loaded machine a test's first look could find no API. Pages without main.js (bench.html)
+    // and a page whose main.js failed (the test then sees that itself) do not wait.
+    if (waitUntil === 'load') {
+      await page.waitForFunction(() => 'batchscape' in window || !document.querySelector('script[src$="main.js"]'), null, { timeout: 30_000 })
+        .catch(() => {});
+    }
+  }
   // Longest 'longtask' entry (ms) seen so far, 0 if none. Note: code run by
   // page.evaluate itself is not reported as a long task; page tasks
   // (timers, events, module scripts, workers' messages) are.
