@@ -102,13 +102,9 @@ impl Session {
     pub fn history(&self, slot: u32, column: &str) -> js_sys::Float64Array {
         let Some(h) = self.run(slot).map(Trainer::history) else { return js_sys::Float64Array::new_with_length(0) };
         let values: &[f64] = match column {
-            "step" => {
-                let out = js_sys::Float64Array::new_with_length(h.step.len() as u32);
-                for (k, &s) in h.step.iter().enumerate() {
-                    out.set_index(k as u32, s as f64);
-                }
-                return out;
-            }
+            // Two JS calls, whatever the length: a copy into a Uint32Array, converted by the
+            // Float64Array constructor (every u32 is exact in an f64).
+            "step" => return js_sys::Float64Array::new(&js_sys::Uint32Array::from(&h.step[..])),
             "epoch" => &h.epoch,
             "train_loss" => &h.train_loss,
             "test_loss" => &h.test_loss,
