@@ -22,7 +22,7 @@ export PATH := $(CARGO_BIN):$(PATH)
 
 CRATE ?= batchscape-web
 # The JS package's name: the wasm crate's library name (dist/pkg/batchscape.js, the compute module;
-# scripts/build.sh also writes batchscape_draw.js and batchscape_bench.js).
+# scripts/build.sh also writes batchscape_sweeps.js, batchscape_draw.js and batchscape_bench.js).
 PKG := batchscape
 CARGO ?= cargo
 NODE ?= node

@@ -29,10 +29,12 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
 # The wasm modules, one per kind of user (issue 14, first-load size): FEATURE PROFILE OUT-NAME.
 #   compute  the workers' sessions, settings and own-data helpers  dist/pkg/batchscape.js
+#   sweeps   the sweep pool's workers (both sweeps)                dist/pkg/batchscape_sweeps.js
 #   draw     the draw worker and the SVG exports (opt-level "z")   dist/pkg/batchscape_draw.js
 #   bench    bench.html's W1 and digits benchmarks                 dist/pkg/batchscape_bench.js
 MODULES=(
   "compute release $PKG"
+  "sweeps release-sweeps ${PKG}_sweeps"
   "draw release-draw ${PKG}_draw"
   "bench release-bench ${PKG}_bench"
 )

@@ -21,7 +21,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const DIST = path.resolve(process.argv[2] ?? 'dist');
-export const ENTRIES = ['main.js', 'worker.js', 'analysis-worker.js', 'draw-worker.js', 'seeds-worker.js', 'sweep-worker.js'];
+export const ENTRIES = ['main.js', 'worker.js', 'analysis-worker.js', 'draw-worker.js', 'seeds-worker.js', 'sweep-worker.js', 'parallel-worker.js'];
 // Each worker is one file with its wasm-bindgen glue inside (a worker's imports are fetched only
 // once its script has run, a second round trip of ≈ 0.1 s at start-up: issue 14); the page's
 // main.js keeps the glue external (page-glue.js imports it on first use).

@@ -6,6 +6,7 @@
 // interpolation, rescale), so that on two cores the fine map and the diagnoses are computed at
 // the same time once the runs end; with no role message a worker does both, in that order.
 import init, { AtlasSession } from '../pkg/batchscape.js';
+import * as glue from '../pkg/batchscape.js';
 import {
   atlasMsg, costMsg, diagnosingMsg, diagnosisMsg, errorMsg, interpolationMsg, rescaleResultMsg,
 } from './messages.js';
@@ -88,7 +89,7 @@ async function handle(msg) {
   if (msg.type === 'scenario') {
     const keys = msg.pairs.map((p) => p[0]);
     const values = msg.pairs.map((p) => p[1]);
-    await ensureDigits(keys, values);
+    await ensureDigits(glue, keys, values);
     atlas?.free();
     atlas = new AtlasSession(keys, values);
     // Once per worker, while the first runs train: the diagnosis code run briefly at θ0, so that

@@ -19,8 +19,10 @@ const PARALLEL_MS = 150;
 // this many such cells stop the sweep: something is wrong beyond one cell.
 const MAX_FAILED_CELLS = 3;
 
+// The data-parallel check's worker (on the compute module: asked for on the default page, where
+// the sweeps' module is not loaded).
 const newWorker = () => {
-  const w = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
+  const w = new Worker(new URL('./parallel-worker.js', import.meta.url), { type: 'module' });
   sendWasmModule(w);
   return w;
 };

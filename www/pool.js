@@ -18,10 +18,10 @@
 import { sendWasmModule } from './wasm-module.js';
 import { reasonOf, retryStarted, watchWorker } from './faults.js';
 
-/** A new sweep worker, sent the page's wasm module. */
+/** A new sweep worker, sent the page's sweeps module (compiled on the first sweep's first worker). */
 function spawnSweepWorker() {
   const worker = new Worker(new URL('./sweep-worker.js', import.meta.url), { type: 'module' });
-  sendWasmModule(worker);
+  sendWasmModule(worker, 'sweeps');
   return worker;
 }
 

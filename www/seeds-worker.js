@@ -2,6 +2,7 @@
 // analysed, the claims' verdicts from the core) and trains it in ~15 ms slices, posting the
 // cells and verdicts after every finished run. A newer 'start' or a 'cancel' stops the old one.
 import init, { SeedsSession } from '../pkg/batchscape.js';
+import * as glue from '../pkg/batchscape.js';
 import { ensureDigits } from './digits-data.js';
 import { errorMsg, seedsMsg } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
@@ -40,7 +41,7 @@ async function handle(msg) {
   const mine = gen;
   ready ??= init(wasmSource());
   await ready;
-  await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+  await ensureDigits(glue, msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
   if (mine !== gen) return;
   session?.free();
   session = new SeedsSession(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.seeds ?? 0);

@@ -1,12 +1,14 @@
-// Sweep worker, one of a pool (www/pool.js, for sweep.js and laws.js): owns a wasm SweepSession of the page's settings and
+// Sweep worker, one of a pool (www/pool.js, for sweep.js and laws.js), on the sweeps' wasm module
+// (batchscape_sweeps: fetched when the learner first runs a sweep, not with the page): owns a wasm SweepSession of the page's settings and
 // trains the (B, seed) cells the page hands it, one at a time, in ~15 ms slices; posts progress,
 // and each finished cell. The page asks one worker of the pool for the bands of the cells
 // finished so far ('bands'). A 'cancel' (or a newer 'start') stops the current cell at the next
 // slice boundary.
-import init, { SweepSession, LawSession, data_parallel as dataParallel } from '../pkg/batchscape.js';
+import init, { SweepSession, LawSession } from '../pkg/batchscape_sweeps.js';
+import * as glue from '../pkg/batchscape_sweeps.js';
 import { ensureDigits } from './digits-data.js';
 import {
-  errorMsg, lawsCellsMsg, lawsPlanMsg, lawsReportMsg, parallelResultMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
+  errorMsg, lawsCellsMsg, lawsPlanMsg, lawsReportMsg, sweepCancelledMsg, sweepCellMsg, sweepPlanMsg, sweepProgressMsg, sweepResultsMsg,
 } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { failureText, testMessage, trapForTest } from './worker-faults.js';
@@ -26,26 +28,26 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 const fail = (err) => failureText(err, ready).then((text) => self.postMessage({ ...errorMsg(text, gen), fatal: true }));
 self.onmessage = (event) => {
   // The page's module: instantiated at once, before the first work arrives.
-  if (takeWasmModule(event.data)) { ready ??= init(wasmSource()); return; }
+  if (takeWasmModule(event.data)) { ready ??= init(wasmSource('sweeps')); return; }
   if (testMessage(event.data, ready)) return;
   handle(event.data).catch(fail);
 };
 
 async function handle(msg) {
   if (msg.type === 'test-fault') {
-    trapForTest(msg, await (ready ??= init(wasmSource())));
+    trapForTest(msg, await (ready ??= init(wasmSource('sweeps'))));
     return;
   }
   // A start's generation at once, before anything is awaited: a cancel that comes while the
   // digits load stops it.
   if (msg.type === 'start') gen = msg.gen;
-  // The one guard for the messages that build a session from settings (start, laws-start,
-  // parallel: those with `pairs`): the wasm, then the digits if the settings ask for them.
+  // The one guard for the messages that build a session from settings (start, laws-start:
+  // those with `pairs`): the wasm, then the digits if the settings ask for them.
   if (msg.pairs) {
-    await (ready ??= init(wasmSource()));
-    await ensureDigits(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
+    await (ready ??= init(wasmSource('sweeps')));
+    await ensureDigits(glue, msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]));
   }
-  if (msg.type.startsWith('laws-') || msg.type === 'parallel') return handleLaws(msg);
+  if (msg.type.startsWith('laws-')) return handleLaws(msg);
   if (msg.type === 'cancel') {
     gen = msg.gen ?? gen + 1;
     session?.free();
@@ -111,8 +113,8 @@ async function runCell(mine, s, index) {
 }
 
 // BEGIN laws: the B × η law sweep (one worker of a pool, pool.js: the cells the page hands it,
-// one at a time, in slices) and the data-parallel check. A newer laws-start or a laws-cancel
-// stops the cell in progress.
+// one at a time, in slices; the data-parallel check has its own worker, parallel-worker.js). A
+// newer laws-start or a laws-cancel stops the cell in progress.
 let lawGen = 0;
 let law = null;       // the sweep's session: its plan, and the analysis of any finished cells
 let lawArgs = null;   // what a cell's session is built from
@@ -124,11 +126,9 @@ async function handleLaws(msg) {
     law = null;
     return;
   }
-  ready ??= init(wasmSource());
+  ready ??= init(wasmSource('sweeps'));
   await ready;
-  if (msg.type === 'parallel') {
-    self.postMessage(parallelResultMsg(msg.id, dataParallel(msg.pairs.map((p) => p[0]), msg.pairs.map((p) => p[1]), msg.devices, msg.perDevice)));
-  } else if (msg.type === 'laws-analyze') {
+  if (msg.type === 'laws-analyze') {
     if (msg.gen !== lawGen || !law) return;
     const t = performance.now();
     const report = law.analyze(msg.cells);

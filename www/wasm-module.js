@@ -1,14 +1,15 @@
 // The page's wasm modules, each compiled once for the whole page (issue 14). The page compiles
-// batchscape_bg.wasm (compute: run, analysis, seeds and sweep workers) and
-// batchscape_draw_bg.wasm (the drawing code: the draw worker) a single time on the main thread
+// batchscape_bg.wasm (compute: run, analysis, seeds and data-parallel workers) and
+// batchscape_draw_bg.wasm (the drawing code: the draw worker) as soon as prestart.js runs, and
+// batchscape_sweeps_bg.wasm (the sweep pool's workers) on the first sweep, each a single time on the main thread
 // (`WebAssembly.compileStreaming`: the compilation runs off the main thread while the bytes
-// stream in), as soon as prestart.js runs, and posts the compiled `WebAssembly.Module` to every
+// stream in), and posts the compiled `WebAssembly.Module` to every
 // worker it starts; each worker instantiates that module instead of fetching and compiling the
 // bytes itself once its own scripts have arrived. With five workers on a two-core machine, five
 // compilations of the same bytes competed with the first run's training; and the draw worker,
 // which fetched its module only after its own imports, had it ≈ 0.8 s after navigation.
 //
-//   page:    const w = new Worker(…); sendWasmModule(w, 'compute' | 'draw');   (before or after other messages)
+//   page:    const w = new Worker(…); sendWasmModule(w, 'compute' | 'sweeps' | 'draw');   (before or after other messages)
 //   worker:  self.onmessage = (e) => { if (takeWasmModule(e.data)) return; … };
 //            init(wasmSource(kind))   // wasm-bindgen's init accepts { module_or_path: Promise<Module> }
 //
@@ -19,10 +20,11 @@
 // compile instead of fetching.
 import { wasmModuleMsg } from './messages.js';
 
-// Each wasm-bindgen glue's own file (../pkg/batchscape.js and ../pkg/batchscape_draw.js load
+// Each wasm-bindgen glue's own file (../pkg/batchscape.js, ../pkg/batchscape_sweeps.js and ../pkg/batchscape_draw.js load
 // the same bytes). Literal `new URL(…)` calls: scripts/single.mjs rewrites them.
 const WASM_FILES = {
   compute: () => new URL('../pkg/batchscape_bg.wasm', import.meta.url),
+  sweeps: () => new URL('../pkg/batchscape_sweeps_bg.wasm', import.meta.url),
   draw: () => new URL('../pkg/batchscape_draw_bg.wasm', import.meta.url),
 };
 
@@ -42,7 +44,7 @@ async function compile(kind) {
 // file and in main.js's: scripts/bundle.mjs) compile once between them.
 const COMPILED = Symbol.for('batchscape.wasmModules');
 /**
- * The page's compiled module of `kind` ('compute' or 'draw'; a promise; null if compiling
+ * The page's compiled module of `kind` ('compute', 'sweeps' or 'draw'; a promise; null if compiling
  * failed). Started on first use.
  */
 export const pageModule = (kind = 'compute') => ((globalThis[COMPILED] ??= {})[kind] ??= compile(kind).catch(() => null));

@@ -2,6 +2,7 @@
 // short slices, and posts a frame per run (typed arrays, transferred) so the main thread only
 // draws. A newer request for a run replaces it at the next slice boundary.
 import init, { Session } from '../pkg/batchscape.js';
+import * as glue from '../pkg/batchscape.js';
 import { ensureDigits } from './digits-data.js';
 import { errorMsg, frameMsg, settingsMsg } from './messages.js';
 import { MAX_RUNS } from './store.js';
@@ -47,7 +48,7 @@ async function useScenario(pairs) {
   if (key === sessionKey) return;
   const keys = pairs.map((p) => p[0]);
   const values = pairs.map((p) => p[1]);
-  await ensureDigits(keys, values);
+  await ensureDigits(glue, keys, values);
   session?.free();
   session = new Session(keys, values);
   sessionKey = key;

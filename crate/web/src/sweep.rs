@@ -175,7 +175,7 @@ impl LawSession {
     /// rates (empty: the default grid of the settings' η), `seeds` per cell (1 ..= 10).
     #[wasm_bindgen(constructor)]
     pub fn new(keys: Vec<String>, values: Vec<String>, lrs: Vec<f64>, seeds: u32, worker: u32, n_workers: u32) -> LawSession {
-        let (settings, mut errors) = settings_without_batch(&keys, &values);
+        let (settings, mut errors) = crate::settings_without_batch(&keys, &values);
         let plan = LawPlan::new(settings.settings(), (!lrs.is_empty()).then_some(&lrs[..]), seeds as usize);
         let n = n_workers.max(1) as usize;
         let sweep = match plan.settings(settings.settings()) {
@@ -225,16 +225,6 @@ impl LawSession {
     }
 }
 
-/// The page's settings with `batch` = 1: a law sweep picks its own batch sizes (and the
-/// data-parallel check its own K·b), so the page's runs' batch sizes play no part.
-fn settings_without_batch(keys: &[String], values: &[String]) -> (batchscape_core::settings::Checked, Vec<String>) {
-    let (mut k, mut v): (Vec<String>, Vec<String>) = keys.iter().zip(values).filter(|(k, _)| k.as_str() != "batch").map(|(k, v)| (k.clone(), v.clone())).unzip();
-    // The default batch sizes (16, 256) may exceed a small n_train: set one that never does.
-    k.push("batch".into());
-    v.push("1".into());
-    crate::lenient_settings(&k, &v)
-}
-
 #[derive(serde::Serialize)]
 struct FinishedCell<'a> {
     index: usize,
@@ -247,14 +237,5 @@ struct LawReport {
     map: Chart,
     tradeoff: Chart,
     regime_factor: f64,
-}
-/// K = `devices` simulated devices with `per_device` examples each against one device with
-/// B = K·b, one step from θ0 of the settings given ([`batchscape_core::parallel::compare`]):
-/// the difference, the effective batch, η of the rule and the time model.
-#[wasm_bindgen]
-pub fn data_parallel(keys: Vec<String>, values: Vec<String>, devices: u32, per_device: u32) -> Result<JsValue, JsError> {
-    let (settings, _) = settings_without_batch(&keys, &values);
-    let scenario = batchscape_core::scenario::Scenario::new(&settings);
-    to_js(&batchscape_core::parallel::compare(&scenario, devices as usize, per_device as usize))
 }
 // END laws
