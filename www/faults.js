@@ -73,20 +73,23 @@ export function reasonOf(eventOrMsg) {
   return /unreachable|RuntimeError|out of memory|memory access/i.test(text) ? `the wasm code trapped (${text})` : text;
 }
 
+/** The kinds of injected fault (the table above). */
+const FAULT_KINDS = ['trap', 'throw', 'close', 'oom', 'terminate'];
+
 /** Test only: injects fault `kind` into the worker `target` (see the table above). */
 export function injectFault(kind, target) {
   const w = watched.get(target)?.worker;
   if (!w) throw new Error(`injectFault: no live worker '${target}' (live: ${[...watched.keys()].join(', ')})`);
+  if (!FAULT_KINDS.includes(kind)) throw new Error(`injectFault: unknown kind '${kind}'`);
   if (kind === 'terminate') w.terminate();
-  else if (['trap', 'throw', 'close', 'oom'].includes(kind)) w.postMessage({ type: 'test-fault', kind });
-  else throw new Error(`injectFault: unknown kind '${kind}'`);
+  else w.postMessage({ type: 'test-fault', kind });
 }
 
 const armedAtRetry = new Map();   // target → kind (test only, armFaultAtRetry)
 
 /** Test only: the next time the pool hands worker `target` a retried cell, inject `kind` into it. */
 export function armFaultAtRetry(kind, target) {
-  if (!['trap', 'throw', 'close', 'oom', 'terminate'].includes(kind)) throw new Error(`armFaultAtRetry: unknown kind '${kind}'`);
+  if (!FAULT_KINDS.includes(kind)) throw new Error(`armFaultAtRetry: unknown kind '${kind}'`);
   armedAtRetry.set(target, kind);
 }
 
