@@ -140,6 +140,19 @@ test('the analysis and draw workers are replaced after a fault; the page says so
 test('the sweep, laws, data-parallel and seeds workers: a fault is shown in their view, the rest of the page works', { timeout: 600_000 }, async () => {
   const { page, context, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=64&hidden=8&target_loss=0.3&max_steps=2000&epochs=20&sweep_workers=1&test_faults=1`);
   await settled(page);
+  // The first sweep: its worker throws while it starts its session (the sweeps module is still
+  // being compiled, so the throw comes before its plan), holding no cell. A fresh worker takes
+  // its place and the sweep finishes every cell (it used to stop: the pool was empty).
+  await page.evaluate(() => { document.getElementById('sweep-run').click(); window.batchscape.injectFault('throw', 'sweep'); });
+  await page.waitForFunction(() => /done in|stopped/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
+  const first = await page.evaluate(() => {
+    const s = window.batchscape.sweep;
+    return { done: s.done, total: s.total, failed: s.failed, errors: s.errors, text: document.getElementById('sweep-count').textContent };
+  });
+  console.log(`# sweep, a throw while starting: ${JSON.stringify(first)}`);
+  assert.ok(first.errors.some((e) => /thrown in the message handler/.test(e)), 'the fault landed');
+  assert.ok(first.total > 0);
+  assert.deepEqual({ done: first.done, failed: first.failed }, { done: first.total, failed: 0 }, first.text);
   // The sweep: a trap while it trains a cell; a fresh worker takes its place, trains that cell
   // once more, and the sweep finishes with every cell.
   await page.locator('#sweep-run').click();

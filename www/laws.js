@@ -132,9 +132,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
   }
   // A pool worker that fails (error event, a trap or exception in its work, or silence: closed
   // or terminated) is dropped. The cell it trained is retried once on a fresh worker (pool.js);
-  // lost again, that cell alone is left out and the others finish. With no worker left for the
-  // rest, or MAX_FAILED_CELLS cells left out, the sweep stops: Run starts a fresh pool.
-  function poolFailed(m, reason, lost, { retrying = false, retried = false } = {}) {
+  // lost again, that cell alone is left out and the others finish. A worker that fails holding
+  // no cell (starting its session, or analysing) is replaced by a fresh one, once in a row
+  // (pool.js). With no worker left for the rest and none coming, or MAX_FAILED_CELLS cells left
+  // out, the sweep stops: Run starts a fresh pool.
+  function poolFailed(m, reason, lost, { retrying = false, retried = false, replacing = false } = {}) {
     if (!state.running) return;
     state.errors.push(reason);
     const who = `worker ${m.k + 1}`;
@@ -150,9 +152,11 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
       if (!pool.size) { pool.grow(1); for (const f of pool.members) startOn(f); }
     } else if (lost !== null && retrying) {
       note = ` — ${who} failed: ${reason}; its run (${cellName(lost)}) is retried on a fresh worker`;
-    } else if (!pool.size) {
+    } else if (!pool.size && !replacing) {
       stopSweep(` — stopped: ${who} failed: ${reason}. Run starts a fresh pool.`);
       return;
+    } else if (!pool.size) {
+      note = ` — ${who} failed: ${reason}; a fresh worker takes its place`;
     } else {
       note = ` — ${who} failed: ${reason}; the other workers go on`;
     }

@@ -14,7 +14,14 @@
 // lost cell is retried once, on that fresh worker, as soon as it holds the session. If the cell
 // is lost again (the fresh worker fails too), the job hears that it failed twice (`onFailed`'s
 // `retried`) and marks only that cell failed; the other members go on with the rest. A job
-// without `start` (sweep.js) hears of a lost cell at once and leaves it out.
+// without `start` hears of a lost cell at once and leaves it out.
+//
+// A member that fails holding no cell (while starting a session, or answering a bands or
+// analysis request) is replaced too, while some job runs: every job with `start` is asked to
+// start its session on the fresh worker (`onFailed`'s `replacing`: a fresh worker joins, so a
+// job left with no member need not stop). Only once in a row: a fresh worker that fails again
+// before it has finished a cell is not replaced (a fault that kills every new worker would
+// otherwise respawn forever); finishing a cell makes its slot replaceable again.
 import { sendWasmModule } from './wasm-module.js';
 import { reasonOf, retryStarted, watchWorker } from './faults.js';
 
@@ -34,7 +41,7 @@ function spawnSweepWorker() {
  * @param {{ spawn?: () => Worker, watch?: typeof watchWorker }} [options]
  */
 export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker } = {}) {
-  /** @type {{ worker: Worker, name: string, k: number, task: { job: object, index: number, since: number, retried: boolean } | null, retry: { job: object, index: number } | null, unwatch: () => void }[]} */
+  /** @type {{ worker: Worker, name: string, k: number, task: { job: object, index: number, since: number, retried: boolean } | null, retry: { job: object, index: number } | null, strikes: number, unwatch: () => void }[]} */
   let members = [];
   /** @type {ReturnType<typeof makeJob>[]} */
   const jobs = [];
@@ -53,23 +60,33 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
     m.task = null;
     m.retry = null;
     const retrying = Boolean(lost && !lost.retried && lost.job.hooks.start);
+    const replacing = retrying || (!lost && !m.strikes && jobs.some((j) => j.hooks.start));
     // Every job hears first, with the pool as the failure left it (a job without a ready
-    // member stops), then the fresh worker starts.
+    // member and no fresh one coming stops), then the fresh worker starts.
     for (const j of jobs) {
       const mine = lost?.job === j;
-      j.hooks.onFailed(m, reason, mine ? lost.index : null, { retrying: mine && retrying, retried: mine && lost.retried });
+      j.hooks.onFailed(m, reason, mine ? lost.index : null, { retrying: mine && retrying, retried: mine && lost.retried, replacing });
     }
-    if (retrying) {
-      const fresh = add(m.k);
-      fresh.retry = { job: lost.job, index: lost.index };
-      // false: the job no longer wants the cell (it stopped); the fresh worker stays a member.
-      if (lost.job.hooks.start(fresh) === false) fresh.retry = null;
+    if (!replacing) return;
+    const fresh = add(m.k);
+    // A retry's worker inherits the slot's count; a replacement for a cell-less failure adds one.
+    fresh.strikes = m.strikes + (retrying ? 0 : 1);
+    if (retrying) fresh.retry = { job: lost.job, index: lost.index };
+    let wanted = false;
+    for (const j of jobs) {
+      if (!j.hooks.start) continue;
+      // false: that job no longer runs (it stopped); it gets no session, nor its lost cell.
+      const took = j.hooks.start(fresh) !== false;
+      if (!took && fresh.retry?.job === j) fresh.retry = null;
+      wanted ||= took;
     }
+    // A replacement no job wanted is not kept (a retry's worker stays a member, as before).
+    if (!wanted && !retrying) drop(fresh);
   }
 
   function add(k) {
     const worker = spawn();
-    const m = { worker, name: name(k), k, task: null, retry: null, unwatch: () => {} };
+    const m = { worker, name: name(k), k, task: null, retry: null, strikes: 0, unwatch: () => {} };
     worker.onmessage = (event) => {
       const msg = event.data;
       if (msg.type === 'error' && msg.fatal) failed(m, reasonOf(msg));
@@ -103,9 +120,10 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
   /**
    * A job (one kind of sweep): `send(m, index)` posts cell `index` to member m; `onMessage(m,
    * msg)` gets every message of every member but fatal errors (a job tells its own by type);
-   * `onFailed(m, reason, lost, { retrying, retried })` when member m failed (`lost`: the index
-   * of this job's cell it was training, or null; `retrying`: that cell goes to a fresh worker;
-   * `retried`: it was that retry, so the cell failed twice). Optional `start(m)`: posts this
+   * `onFailed(m, reason, lost, { retrying, retried, replacing })` when member m failed (`lost`:
+   * the index of this job's cell it was training, or null; `retrying`: that cell goes to a fresh
+   * worker; `retried`: it was that retry, so the cell failed twice; `replacing`: a fresh worker
+   * takes m's place and is offered this job's session next). Optional `start(m)`: posts this
    * job's session start to the fresh member m (the job calls `ready(m)` when m holds it), or
    * returns false if the job no longer runs; a job with it has its lost cells retried once.
    */
@@ -140,6 +158,7 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
         if (m.task?.job !== job) return null;
         const { index, since } = m.task;
         m.task = null;
+        m.strikes = 0;
         const s = job.stats.get(m) ?? { cells: 0, busyMs: 0, lastMs: 0 };
         s.cells += 1;
         s.lastMs = performance.now() - since;

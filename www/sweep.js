@@ -257,9 +257,11 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   // A failed worker (an error event, a trap or exception in its work, or silence: closed or
   // terminated) is replaced by a fresh one (pool.js), which starts this sweep's session
   // (`startOn`) and trains the cell that was lost once more; a cell lost twice is left out of the
-  // bands and counted as failed, and the other workers take the rest. When none is left the
-  // sweep stops; the view says so, and Run starts a fresh pool.
-  function memberFailed(m, reason, lostIndex, { retrying = false } = {}) {
+  // bands and counted as failed, and the other workers take the rest. A worker that fails
+  // holding no cell (starting its session, or answering a bands request) is replaced by a fresh
+  // one too, once in a row (pool.js). When none is left and none comes the sweep stops; the
+  // view says so, and Run starts a fresh pool.
+  function memberFailed(m, reason, lostIndex, { retrying = false, replacing = false } = {}) {
     // A worker that failed between sweeps (or in the laws' work) is grown back at the next Run.
     if (!state.running) return;
     state.errors.push(reason);
@@ -267,7 +269,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     if (lost) state.failed = ++failedCells;
     if (bandsBusy === m) { bandsBusy = null; bandsAgain = true; }
     // (While a cell is retried the pool is empty for a moment: the fresh worker joins after this.)
-    if (!pool.size && !retrying) {
+    if (!pool.size && !replacing) {
       const wasRunning = state.running;
       state.gen += 1;
       setRunning(false);
@@ -277,7 +279,9 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     }
     if (!state.running) return;
     const which = state.workers > 1 ? `Sweep worker ${m.k + 1}` : 'The sweep worker';
-    const what = retrying ? ' Its run is retried on a fresh worker.' : `${lost ? ' Its run is left out;' : ''} the other workers go on.`;
+    const what = retrying ? ' Its run is retried on a fresh worker.'
+      : replacing && !pool.size ? `${lost ? ' Its run is left out;' : ''} A fresh worker takes its place.`
+        : `${lost ? ' Its run is left out;' : ''} the other workers go on.`;
     count.textContent = `${which} failed: ${reason}.${what}`;
     if (bandsAgain) askBands();
     finishIfDone();
@@ -328,6 +332,8 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
         askBands();
       }
       job.ready(m);
+      // A bands request lost with a failed worker is asked again of this one.
+      if (bandsAgain) askBands();
     } else if (msg.type === 'progress') {
       showCount(state.done, state.total);
     } else if (msg.type === 'cell') {

@@ -30,7 +30,7 @@ function setup({ start = true } = {}) {
     watch: () => () => {},
   });
   const sent = [];     // [worker id, cell index]
-  const failures = []; // [worker id, reason, lost, { retrying, retried }]
+  const failures = []; // [worker id, reason, lost, { retrying, retried, replacing }, pool size]
   const started = [];  // worker ids the job was asked to start its session on
   const hooks = {
     onMessage: () => {},
@@ -54,7 +54,7 @@ test('a cell lost with its worker is retried once, on a fresh worker of the same
   workers[0].crash('unreachable');
   assert.equal(workers[0].terminated, true);
   // The job hears of the loss before the fresh worker exists (the pool as the failure left it).
-  assert.deepEqual(failures, [[0, 'the wasm code trapped (unreachable)', 5, { retrying: true, retried: false }, 0]]);
+  assert.deepEqual(failures, [[0, 'the wasm code trapped (unreachable)', 5, { retrying: true, retried: false, replacing: true }, 0]]);
   assert.equal(pool.size, 1);
   const fresh = pool.members[0];
   assert.equal(fresh.worker.id, 1);
@@ -78,7 +78,7 @@ test('a retried cell lost again is reported as failed twice and not retried; the
   job.ready(member(pool, 1));
   assert.deepEqual(sent, [[0, 5], [1, 5]]);
   workers[1].crash('second');
-  assert.deepEqual(failures[1], [1, 'second', 5, { retrying: false, retried: true }, 0]);
+  assert.deepEqual(failures[1], [1, 'second', 5, { retrying: false, retried: true, replacing: false }, 0]);
   assert.equal(pool.size, 0, 'no third worker for the same cell');
   assert.deepEqual(started, [1]);
   // A member grown back takes the next cell, not the one that failed twice.
@@ -96,8 +96,8 @@ test('a fresh worker that fails before it holds the session loses its retry: the
   workers[0].crash('first');
   workers[1].crash('second, while starting');
   assert.deepEqual(failures.map((f) => f.slice(0, 4)), [
-    [0, 'first', 3, { retrying: true, retried: false }],
-    [1, 'second, while starting', 3, { retrying: false, retried: true }],
+    [0, 'first', 3, { retrying: true, retried: false, replacing: true }],
+    [1, 'second, while starting', 3, { retrying: false, retried: true, replacing: false }],
   ]);
   assert.deepEqual(sent, [[0, 3]]);
 });
@@ -110,7 +110,7 @@ test('a job without a start hook hears of its lost cell at once, and nothing is 
   job.deal([0, 1, 2]);
   assert.deepEqual(sent, [[0, 0], [1, 1]]);
   workers[0].crash('boom');
-  assert.deepEqual(failures, [[0, 'boom', 0, { retrying: false, retried: false }, 1]]);
+  assert.deepEqual(failures, [[0, 'boom', 0, { retrying: false, retried: false, replacing: false }, 1]]);
   assert.equal(pool.size, 1);
   assert.equal(job.done(member(pool, 1)), 1);
   assert.deepEqual(sent.at(-1), [1, 2], 'the survivor takes the rest; cell 0 is not handed out again');
@@ -125,7 +125,7 @@ test('the other job hears of the failure without a lost cell, and a stopped job 
   job.ready(member(pool, 0));
   job.deal([4, 5]);
   workers[0].crash('boom');
-  assert.deepEqual(other, [['boom', null, { retrying: false, retried: false }]]);
+  assert.deepEqual(other, [['boom', null, { retrying: false, retried: false, replacing: true }]]);
   // The job is cancelled before the fresh worker holds its session: the retry is dropped.
   job.clear();
   job.ready(pool.members[0]);
@@ -145,4 +145,72 @@ test('a start hook that declines (its sweep stopped) leaves the fresh worker idl
   assert.equal(pool.size, 1);
   job.ready(pool.members[0]);
   assert.deepEqual(sent, [[0, 1], [1, 2]], 'the fresh worker takes the queue, not the lost cell');
+});
+
+test('a member that fails holding no cell is replaced while a job runs: the fresh one starts the session and takes the cells', () => {
+  const { pool, job, workers, sent, failures, started } = setup();
+  pool.grow(1);
+  job.reset();
+  // It fails while starting the session (before it is ready): no cell is lost.
+  workers[0].crash('while starting');
+  assert.deepEqual(failures, [[0, 'while starting', null, { retrying: false, retried: false, replacing: true }, 0]]);
+  assert.equal(pool.size, 1);
+  assert.equal(pool.members[0].name, 'sweep', 'the same name (faults, tests)');
+  assert.deepEqual(started, [1]);
+  job.ready(pool.members[0]);
+  job.deal([0, 1]);
+  assert.deepEqual(sent, [[1, 0]]);
+});
+
+test('a replacement that fails again before it finishes a cell is not replaced; one that finished a cell is', () => {
+  const { pool, job, workers, failures, started } = setup();
+  pool.grow(1);
+  job.reset();
+  job.deal([7, 8]);
+  workers[0].crash('first, while starting');
+  // The replacement finishes a cell, then fails between cells: replaced again.
+  job.ready(member(pool, 1));
+  assert.equal(job.done(member(pool, 1)), 7);
+  assert.equal(job.done(member(pool, 1)), 8);
+  workers[1].crash('second, between cells');
+  assert.equal(failures[1][3].replacing, true);
+  assert.deepEqual(started, [1, 2]);
+  // That replacement fails before it finishes anything: the fault repeats, no third worker.
+  workers[2].crash('third, while starting');
+  assert.deepEqual(failures[2], [2, 'third, while starting', null, { retrying: false, retried: false, replacing: false }, 0]);
+  assert.equal(pool.size, 0);
+  assert.deepEqual(started, [1, 2]);
+});
+
+test('a cell-less failure while no job runs (every start declines) leaves no fresh worker behind', () => {
+  const { pool, job, workers, failures } = setup();
+  job.hooks.start = () => false;
+  pool.grow(1);
+  workers[0].crash('between sweeps');
+  assert.equal(failures[0][3].replacing, true);
+  assert.equal(pool.size, 0);
+  assert.equal(workers[1].terminated, true, 'the replacement nobody wanted is terminated');
+});
+
+test('with two jobs, the fresh worker for a retried cell is offered both sessions', () => {
+  const { pool, job, workers, sent, started } = setup();
+  const otherStarted = [];
+  const other = pool.job({ onMessage: () => {}, onFailed: () => {}, send: (m, index) => sent.push([m.worker.id, `other ${index}`]), start: (m) => { otherStarted.push(m.worker.id); } });
+  pool.grow(1);
+  job.reset();
+  other.reset();
+  job.ready(member(pool, 0));
+  other.ready(member(pool, 0));
+  job.deal([1]);
+  other.deal([2]);
+  workers[0].crash('boom');
+  assert.deepEqual(started, [1]);
+  assert.deepEqual(otherStarted, [1]);
+  const fresh = pool.members[0];
+  other.ready(fresh);
+  assert.deepEqual(sent, [[0, 1]], 'the retry waits for its own job\'s session');
+  job.ready(fresh);
+  assert.deepEqual(sent, [[0, 1], [1, 1]]);
+  job.done(fresh);
+  assert.deepEqual(sent.at(-1), [1, 'other 2']);
 });
