@@ -106,7 +106,12 @@ async function handle(msg) {
     claimed.fill(0);
     interpolated = '';
   } else if (msg.type === 'trajectory' && atlas) {
-    atlas.set_trajectory(msg.slot, msg.snapshots, msg.steps ?? new Float64Array(0));
+    // The snapshots one call each (a call copies its argument into the wasm memory: see
+    // AtlasSession.set_snapshot); every snapshot has n_params values.
+    const p = atlas.n_params();
+    const n = p ? Math.floor(msg.snapshots.length / p) : 0;
+    atlas.set_trajectory(msg.slot, n, msg.steps ?? new Float64Array(0));
+    for (let k = 0; k < n; k++) atlas.set_snapshot(msg.slot, k, msg.snapshots.subarray(k * p, (k + 1) * p));
     if (msg.batch !== undefined) {
       atlas.set_losses(msg.slot, msg.batch, !msg.running && !msg.diverged, msg.lossSteps, msg.trainLoss);
     } else if (!msg.snapshots.length) {

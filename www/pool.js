@@ -10,7 +10,7 @@
 // count of cells and busy time (dispatch → result) for the timing script.
 //
 // A member that fails while training a cell of a job that can start its session on a new worker
-// (the `start` hook: laws.js) is replaced at once by a fresh worker of the same name, and the
+// (the `start` hook: both sweeps) is replaced at once by a fresh worker of the same name, and the
 // lost cell is retried once, on that fresh worker, as soon as it holds the session. If the cell
 // is lost again (the fresh worker fails too), the job hears that it failed twice (`onFailed`'s
 // `retried`) and marks only that cell failed; the other members go on with the rest. A job

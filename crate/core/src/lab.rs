@@ -64,8 +64,8 @@ pub fn plane_through(o: &[f32], a: &[f32], b: &[f32], alpha_label: &str, beta_la
 
 /// Plans the shared landscape of `trajectories` (one list of θ snapshots per run) on an
 /// `n × n` grid whose extent holds every path.
-pub fn plan_atlas(scenario: &Scenario, kind: PlaneKind, trajectories: &[Vec<Vec<f32>>], n: usize) -> Atlas {
-    let ends: Vec<&[f32]> = trajectories.iter().filter_map(|t| end_of(t)).collect();
+pub fn plan_atlas<T: AsRef<[Vec<f32>]>>(scenario: &Scenario, kind: PlaneKind, trajectories: &[T], n: usize) -> Atlas {
+    let ends: Vec<&[f32]> = trajectories.iter().filter_map(|t| end_of(t.as_ref())).collect();
     let theta0 = scenario.theta0.as_slice();
     let dirs = scenario.streams.dirs;
     let plane = match (kind, ends.as_slice()) {
@@ -81,7 +81,7 @@ pub fn plan_atlas(scenario: &Scenario, kind: PlaneKind, trajectories: &[Vec<Vec<
         (PlaneKind::Pca, []) => Plane::random(&scenario.mlp, theta0, dirs),
     };
     let paths: Vec<Vec<(f64, f64)>> =
-        trajectories.iter().map(|t| t.iter().filter(|th| is_finite(th)).map(|th| plane.project(th)).collect()).collect();
+        trajectories.iter().map(|t| t.as_ref().iter().filter(|th| is_finite(th)).map(|th| plane.project(th)).collect()).collect();
     let all: Vec<(f64, f64)> = paths.iter().flatten().copied().collect();
     let default = match kind {
         PlaneKind::Random => Extent { alpha: (-1.0, 1.0), beta: (-1.0, 1.0) },

@@ -61,28 +61,40 @@ impl AtlasSession {
         self.tracks.get_mut(slot as usize)
     }
 
-    /// Replaces run `slot`'s trajectory: concatenated snapshots (as the run worker's
-    /// `Session.snapshots`) and the step of each.
-    pub fn set_trajectory(&mut self, slot: u32, flat: &[f32], steps: &[f64]) {
-        let p = self.scenario.mlp.n_params();
+    /// The number of parameters of this scenario's network (the length of a snapshot).
+    pub fn n_params(&self) -> u32 {
+        self.scenario.mlp.n_params() as u32
+    }
+
+    /// Starts replacing run `slot`'s trajectory: it is cut to `n` snapshots (their steps
+    /// `steps`, or none), which [`AtlasSession::set_snapshot`] then writes one by one.
+    pub fn set_trajectory(&mut self, slot: u32, n: u32, steps: &[f64]) {
         if let Some(t) = self.track(slot) {
-            // In place: the snapshots' buffers are reused (a trajectory arrives with every frame
-            // of a run, mostly the same snapshots plus one). Building them anew each time left
-            // the allocator's free space so fragmented that the worker's memory grew by 1 MB
-            // every thousand or so slider changes with no more bytes live (tests/soak.test.mjs).
-            let n = flat.len() / p.max(1);
-            t.snapshots.truncate(n);
-            for (k, chunk) in flat.chunks_exact(p.max(1)).enumerate() {
-                match t.snapshots.get_mut(k) {
-                    Some(v) => {
-                        v.clear();
-                        v.extend_from_slice(chunk);
-                    }
-                    None => t.snapshots.push(chunk.to_vec()),
-                }
-            }
+            t.snapshots.truncate(n as usize);
             t.steps.clear();
             t.steps.extend(steps.iter().map(|&x| x as u32));
+        }
+    }
+
+    /// Snapshot `k` of run `slot` (θ as the run worker's `Session.snapshots` holds it), written
+    /// in place. Snapshots are written in order: `k` is at most the number already held.
+    ///
+    /// One call per snapshot, not one for the whole trajectory: the argument is copied into a
+    /// temporary buffer of its size, and a whole trajectory's (up to 0.8 MB for the digits'
+    /// network, of a size that changed with every frame) left the allocator's free space so
+    /// fragmented that the worker's memory stepped up by about 1 MB in a soak with no more
+    /// bytes live (tests/soak.test.mjs). A snapshot's buffer has the same size every time. The
+    /// snapshots' own buffers are reused for the same reason.
+    pub fn set_snapshot(&mut self, slot: u32, k: u32, theta: &[f32]) {
+        if let Some(t) = self.track(slot) {
+            let (k, held) = (k as usize, t.snapshots.len());
+            if k < held {
+                let v = &mut t.snapshots[k];
+                v.clear();
+                v.extend_from_slice(theta);
+            } else if k == held {
+                t.snapshots.push(theta.to_vec());
+            }
         }
     }
 
@@ -172,8 +184,11 @@ impl AtlasSession {
     /// [`limits::GRID_N`]).
     pub fn plan(&mut self, kind: &str, n: u32) {
         let kind = PlaneKind::parse(kind).unwrap_or(PlaneKind::Endpoints);
-        let trajectories: Vec<Vec<Vec<f32>>> =
-            (0..batchscape_core::facts::MAX_RUNS).map(|k| self.tracks.get(k).map(|t| t.snapshots.clone()).unwrap_or_default()).collect();
+        // Borrowed, not cloned: a copy of every snapshot on each plan (every 250 ms while runs
+        // train) was most of this worker's peak allocation (≈ 2 MB for the digits' network), and
+        // its varying size fragmented the allocator's free space (tests/soak.test.mjs).
+        let trajectories: Vec<&[Vec<f32>]> =
+            (0..batchscape_core::facts::MAX_RUNS).map(|k| self.tracks.get(k).map_or(&[][..], |t| t.snapshots.as_slice())).collect();
         self.atlas = Some(plan_atlas(&self.scenario, kind, &trajectories, limits::clamp(n as usize, limits::GRID_N)));
     }
 

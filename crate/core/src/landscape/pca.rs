@@ -60,10 +60,10 @@ fn top_eigenpair(k: &[f64], t: usize, deflate: &[(f64, Vec<f64>)]) -> (f64, Vec<
 /// of the first), the second axis is a filter-normalized random direction from `dirs_seed`,
 /// made orthogonal to the first and of unit length, and its explained ratio is 0. `None` if
 /// there are fewer than two snapshots or they do not move.
-pub fn pca_plane(mlp: &Mlp, trajectories: &[Vec<Vec<f32>>], reference: &[f32], dirs_seed: u32) -> Option<PcaPlane> {
+pub fn pca_plane<T: AsRef<[Vec<f32>]>>(mlp: &Mlp, trajectories: &[T], reference: &[f32], dirs_seed: u32) -> Option<PcaPlane> {
     let rows: Vec<Vec<f64>> = trajectories
         .iter()
-        .flatten()
+        .flat_map(|t| t.as_ref())
         .filter(|th| th.iter().all(|v| v.is_finite() && v.abs() < 1e15))
         .map(|th| th.iter().zip(reference).map(|(&a, &b)| a as f64 - b as f64).collect())
         .collect();
