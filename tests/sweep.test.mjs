@@ -98,6 +98,29 @@ test('a small sweep runs to the end, draws four charts with bands and explains t
   await context.close();
 });
 
+test('the sweeps module is fetched only when the sweep view comes near the screen, once; the first Run then uses it', async () => {
+  const { page, context, requests, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=64&n_test=128&epochs=20`);
+  const sweepsWasm = () => requests.filter((u) => new URL(u).pathname.endsWith('/batchscape_sweeps_bg.wasm'));
+  await page.waitForFunction(() => {
+    const p = window.batchscape?.progress;
+    return p && p.atlasFine && p.states.every((s) => s === null || s === 'finished') && p.diagGens.every((g, k) => p.states[k] === null || g === p.gens[k]);
+  }, null, { timeout: 60_000, polling: 100 });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(sweepsWasm(), [], 'not fetched while the sweep view is far below the screen');
+  await page.locator('#sweep-view').scrollIntoViewIfNeeded();
+  await expect(() => sweepsWasm().length === 1);
+  await page.locator('#sweep-run').click();
+  await page.waitForFunction(() => {
+    const s = window.batchscape.sweep;
+    return !s.running && s.total > 0 && s.done === s.total;
+  }, null, { timeout: 120_000 });
+  const readyMs = await page.evaluate(() => window.batchscape.sweep.readyMs);
+  console.log(`# sweeps module prefetched when the view came near; the first Run's first worker ready after ${readyMs.toFixed(0)} ms`);
+  assert.equal(sweepsWasm().length, 1, 'fetched once: the pool\'s worker was sent the compiled module');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('a sweep can be cancelled midway: progress stops, Run is enabled again and Cancel disabled', async () => {
   const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}?n_train=256&epochs=60`);
   await page.waitForFunction(() => window.batchscape?.sweep && !document.getElementById('sweep-run').disabled);

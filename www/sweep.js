@@ -12,6 +12,7 @@
 // of the cells finished so far are computed by one worker of the pool (sorted by cell, so the
 // sums do not depend on the order the cells ended in).
 import { createPool } from './pool.js';
+import { pageModule } from './wasm-module.js';
 import { sweepBandsMsg, sweepCancelMsg, sweepCellStartMsg, sweepStartMsg } from './messages.js';
 import { poolSize } from './laws-explain.js';
 import { paint, sizeCanvas, workerMs } from './painter.js';
@@ -138,6 +139,22 @@ export function explainSweep(r) {
 }
 
 /**
+ * Calls `start` once, when `element` comes within one screen height of the viewport. The sweeps'
+ * wasm module (159 KB gz, fetched only for sweeps) is compiled then, once the page's picture is
+ * complete, so that a learner's first Run does not wait for its download; a page never scrolled
+ * to the sweep view never fetches it. Without IntersectionObserver, the first Run fetches it.
+ */
+function prefetchWhenNear(element, start) {
+  if (typeof IntersectionObserver !== 'function') return;
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    start();
+  }, { rootMargin: '100% 0px' });
+  observer.observe(element);
+}
+
+/**
  * Builds the sweep view inside `figure` (after its figcaption): controls, progress, charts and
  * summary. `scenarioPairs()` gives the page's current settings as [key, value] pairs;
  * `afterPicture(job)` runs background work once the page's picture is complete (main.js).
@@ -162,6 +179,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
   }
   const text = el('p', { id: 'sweep-text', class: 'explain', 'aria-live': 'polite' });
   figure.append(controls, charts, text);
+  prefetchWhenNear(figure, () => afterPicture(() => pageModule('sweeps')));
 
   const state = {
     running: false, gen: 0, results: null, done: 0, total: 0, failed: 0, workers: 0, explanation: '', ms: NaN, drawMs: [], errors: [],

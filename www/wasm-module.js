@@ -1,7 +1,7 @@
 // The page's wasm modules, each compiled once for the whole page (issue 14). The page compiles
 // batchscape_bg.wasm (compute: run, analysis, seeds and data-parallel workers) and
 // batchscape_draw_bg.wasm (the drawing code: the draw worker) as soon as prestart.js runs, and
-// batchscape_sweeps_bg.wasm (the sweep pool's workers) on the first sweep, each a single time on the main thread
+// batchscape_sweeps_bg.wasm (the sweep pool's workers) when the sweep view comes near the screen or on the first sweep, each a single time on the main thread
 // (`WebAssembly.compileStreaming`: the compilation runs off the main thread while the bytes
 // stream in), and posts the compiled `WebAssembly.Module` to every
 // worker it starts; each worker instantiates that module instead of fetching and compiling the
