@@ -4,7 +4,7 @@
 //! session (www/digits-data.js). [`digits_wanted`] tells a worker whether it must;
 //! [`digits_load`] checks the bytes (only that file is accepted:
 //! [`batchscape_core::digits::from_bytes`]); [`digits_missing`] records why they could not be
-//! had, and [`crate::lenient_settings`] then reports `dataset` rejected with that reason and uses
+//! had, and `lenient_settings` (lib.rs) then reports `dataset` rejected with that reason and uses
 //! the default data set, as for any rejected value (no panic, the other runs and views go on).
 
 use std::cell::RefCell;

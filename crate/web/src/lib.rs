@@ -11,7 +11,7 @@
 //! | [`seeds`] | seeds worker | [`seeds::SeedsSession`]: a scene's runs over seeds and the claims' verdicts |
 //! | [`settings_io`] | main thread | settings JSON ↔ URL pairs |
 //! | [`digits`] | run, analysis, seeds, sweep, data-parallel workers | the UCI digits handed over when the settings ask for them (the module does not embed them) |
-//! | [`bench`] | `bench.html` | the W1 benchmark |
+//! | [`bench`](mod@bench) | `bench.html` | the W1 benchmark |
 //! | [`faults`] | every worker | the allocator that records an allocation failure (out of memory); test only: `test_fault_trap`, `test_fault_oom` |
 //!
 //! Values cross as typed arrays (`Vec<f32>` → `Float32Array`) or as plain objects through

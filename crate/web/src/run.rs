@@ -34,7 +34,7 @@ impl Session {
     }
 
     /// [`batchscape_core::work::Work`]: the work and memory these settings ask for (within the
-    /// page's limits: [`crate::lenient_settings`] applied them).
+    /// page's limits: `lenient_settings` in lib.rs applied them).
     pub fn work(&self) -> Result<JsValue, JsError> {
         to_js(&batchscape_core::work::estimate(&self.scenario.settings))
     }
