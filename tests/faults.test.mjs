@@ -153,11 +153,12 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   assert.ok(first.errors.some((e) => /thrown in the message handler/.test(e)), 'the fault landed');
   assert.ok(first.total > 0);
   assert.deepEqual({ done: first.done, failed: first.failed }, { done: first.total, failed: 0 }, first.text);
-  // The sweep: a trap while it trains a cell; a fresh worker takes its place, trains that cell
-  // once more, and the sweep finishes with every cell.
+  // The sweep: a trap while it trains a cell (armed for the next cell the pool hands it: on the
+  // warm worker the whole sweep takes ≈ 0.2 s, and a CI run waiting for a state in between to
+  // inject it from here never saw one); a fresh worker takes its place, trains that cell once
+  // more, and the sweep finishes with every cell.
+  await page.evaluate(() => window.batchscape.armFaultAtCell('trap', 'sweep'));
   await page.locator('#sweep-run').click();
-  await page.waitForFunction(() => window.batchscape.liveWorkers.includes('sweep') && window.batchscape.sweep.done >= 1 && window.batchscape.sweep.done < window.batchscape.sweep.total - 2, null, { polling: 20 });
-  await inject(page, 'trap', 'sweep');
   await page.waitForFunction(() => /The sweep worker failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 30_000 });
   const sweepText = await page.textContent('#sweep-count');
   console.log(`# sweep trap: "${sweepText}"`);

@@ -19,7 +19,8 @@
 //        'oom'       the worker calls the wasm export `test_fault_oom`: it allocates until the
 //                    wasm memory cannot grow, a real allocation failure (reported "out of memory")
 // `armFaultAtRetry(kind, target)` injects `kind` into pool worker `target` at the moment the pool
-// hands it a retried cell (pool.js, `retryStarted`): a fault that lands while the retry trains,
+// hands it a retried cell, `armFaultAtCell(kind, target)` at the moment it hands it its next
+// (not retried) cell (pool.js, `cellStarted`): a fault that lands while that cell trains,
 // however short the cell (a test injecting it from outside raced a 10 ms cell and lost).
 //   target 'run:<slot>' (the run worker owning that slot), 'analysis', 'draw', 'sweep',
 //          'parallel', 'seeds' (the B × η sweep runs on the 'sweep' pool's workers).
@@ -85,19 +86,24 @@ export function injectFault(kind, target) {
   else w.postMessage({ type: 'test-fault', kind });
 }
 
-const armedAtRetry = new Map();   // target → kind (test only, armFaultAtRetry)
+const armed = new Map();   // 'cell:<target>' or 'retry:<target>' → kind (test only)
 
-/** Test only: the next time the pool hands worker `target` a retried cell, inject `kind` into it. */
-export function armFaultAtRetry(kind, target) {
-  if (!FAULT_KINDS.includes(kind)) throw new Error(`armFaultAtRetry: unknown kind '${kind}'`);
-  armedAtRetry.set(target, kind);
+function arm(at, kind, target) {
+  if (!FAULT_KINDS.includes(kind)) throw new Error(`armFault: unknown kind '${kind}'`);
+  armed.set(`${at}:${target}`, kind);
 }
+/** Test only: the next time the pool hands worker `target` a retried cell, inject `kind` into it. */
+export const armFaultAtRetry = (kind, target) => arm('retry', kind, target);
+/** Test only: the next time the pool hands worker `target` a cell (not a retry), inject `kind` into it. */
+export const armFaultAtCell = (kind, target) => arm('cell', kind, target);
 
-/** The pool has just posted a retried cell to worker `name`: an armed fault lands now. */
-export function retryStarted(name) {
-  const kind = armedAtRetry.get(name);
+/** The pool has just posted a cell to worker `name` (`retried`: the retry of a lost one): a
+ * fault armed for that moment lands now. */
+export function cellStarted(name, retried) {
+  const key = `${retried ? 'retry' : 'cell'}:${name}`;
+  const kind = armed.get(key);
   if (!kind) return;
-  armedAtRetry.delete(name);
+  armed.delete(key);
   injectFault(kind, name);
 }
 

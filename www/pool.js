@@ -23,7 +23,7 @@
 // before it has finished a cell is not replaced (a fault that kills every new worker would
 // otherwise respawn forever); finishing a cell makes its slot replaceable again.
 import { sendWasmModule } from './wasm-module.js';
-import { reasonOf, retryStarted, watchWorker } from './faults.js';
+import { cellStarted, reasonOf, watchWorker } from './faults.js';
 
 /** A new sweep worker, sent the page's sweeps module (compiled on the first sweep's first worker). */
 function spawnSweepWorker() {
@@ -108,13 +108,14 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
       m.retry = null;
       m.task = { job, index, since: performance.now(), retried: true };
       job.hooks.send(m, index);
-      retryStarted(m.name);   // a no-op unless a fault test armed one (faults.js)
+      cellStarted(m.name, true);   // a no-op unless a fault test armed one (faults.js)
       return;
     }
     const j = jobs.find((x) => x.readySet.has(m) && x.queue.length);
     if (!j) return;
     m.task = { job: j, index: j.queue.shift(), since: performance.now(), retried: false };
     j.hooks.send(m, m.task.index);
+    cellStarted(m.name, false);
   }
 
   /**

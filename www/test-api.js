@@ -41,9 +41,9 @@
 // Methods: `workerMemory()` → Promise of { worker name: { bytes, live, peak } } (wasm memory, live allocations, their peak: the soak test);
 // with `?test_faults=1` only, `injectFault(kind, target)` (www/faults.js: kinds 'trap', 'oom', 'throw',
 // 'close', 'terminate'; targets 'run:<i>', 'analysis', 'draw', 'sweep', 'sweep:<k>', 'parallel', 'seeds') and
-// `armFaultAtRetry(kind, target)` (the same kinds, injected when the pool hands pool worker `target` a retried cell).
+// `armFaultAtRetry(kind, target)` and `armFaultAtCell(kind, target)` (the same kinds, injected when the pool hands pool worker `target` a retried cell, or its next cell).
 // | `sweep`          | the sweep view: `{ running, done, total, failed, results, explanation, ms, readyMs, drawMs, errors, drawnRuns, cells, perWorker, busyMs, cellMs, laws }` (null before it is mounted; `failed`: cells lost twice, left out); `laws`: the laws section (www/laws.js) — `{ running, workers, live, done, total, ms, readyMs, reportMs, plan, report, reportCells, partial, explanation, drawn, errors, parallel, parallelText, cells, perWorker, busyMs, cellMs, analyses, failedCells }` (per worker its cells and busy ms, per cell its ms, per analysis its ms: pool.js; `failedCells`: `{ index, reason }` of each cell lost twice, its worker and the fresh one it was retried on both failed) |
-import { armFaultAtRetry, injectFault, liveWorkers, workerMemory } from './faults.js';
+import { armFaultAtCell, armFaultAtRetry, injectFault, liveWorkers, workerMemory } from './faults.js';
 import { pending as paintsPending, replacedDrawWorkers, workerMs } from './painter.js';
 import { runsKey } from './store.js';
 import { telemetry } from './telemetry.js';
@@ -115,6 +115,6 @@ export function installTestApi(store, { scheduler, nRunWorkers, sweep, replacedW
     Object.defineProperty(api, name, { get: () => snapshot(get()), enumerable: true });
   }
   api.workerMemory = workerMemory;
-  if (new URLSearchParams(location.search).get('test_faults') === '1') Object.assign(api, { injectFault, armFaultAtRetry });
+  if (new URLSearchParams(location.search).get('test_faults') === '1') Object.assign(api, { injectFault, armFaultAtRetry, armFaultAtCell });
   Object.defineProperty(window, 'batchscape', { value: Object.freeze(api), enumerable: true });
 }
