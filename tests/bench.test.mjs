@@ -12,7 +12,7 @@ test('bench.html runs W1 in the browser with the reference numbers and the nativ
   const { page, context, consoleErrors, pageErrors } = await openPage(env.browser, `${env.srv.url}bench.html`);
   await page.evaluate(() => window.benchReady);
   // Pinned natively in crate/src/w1.rs: the browser's W1 training is bit-identical.
-  assert.equal(await page.evaluate(() => window.benchFingerprint), '6e2fd062');
+  assert.equal(await page.evaluate(() => window.benchFingerprint), '0660648e');
   const w1 = await page.evaluate(() => window.benchW1({ batchSize: 32, steps: 2000 }));
   assert.ok(Math.abs(w1.loss - 0.071763) < 1e-4, `loss after 2000 steps at B = 32: ${w1.loss}`);
   const land = await page.evaluate(() => window.benchLandscape({ gridSize: 51 }));

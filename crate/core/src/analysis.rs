@@ -282,9 +282,14 @@ mod tests {
 
     /// The edge of stability (Cohen et al. 2021) on W1's moons MLP (2-16-16-1 tanh, BCE, W1's 512
     /// training points and θ0): under full-batch gradient descent at η = 0.5, λ_max rises from
-    /// 1.70 (progressive sharpening), overshoots 2/η = 4 briefly (4.51 at step 200, a loss spike)
-    /// and from then on hovers at or just below 2/η instead of growing further. The 4000-step
-    /// curve is printed by `cargo run --release --example edge_of_stability -- 0.5 4000 40`.
+    /// 1.70 (progressive sharpening), overshoots 2/η = 4 briefly (4.50 at step 200, a loss spike)
+    /// and from then on hovers near 2/η instead of growing further. Where exactly it settles is a
+    /// property of the trajectory, which is chaotic at the edge: with the Cephes tanh the kernels
+    /// had until issue 14 it hovered at or just below 2/η; with the rational tanh it sits at
+    /// 4.25–4.31 from step 400 to 800 and creeps to 4.29 by step 2000 (1.06–1.07 × 2/η, loss still
+    /// falling). So the band is the dynamics view's "near the edge" (`explainDynamics`: above
+    /// 1.1 × 2/η is "above"). The curve is printed by
+    /// `cargo run --release --example edge_of_stability -- 0.5 4000 40`.
     #[test]
     fn lambda_max_along_full_batch_gradient_descent_stays_at_about_two_over_eta() {
         use crate::data::moons;
@@ -304,7 +309,7 @@ mod tests {
         assert!(lams[0] < 0.5 * edge, "starts well below 2/η: {lams:?}");
         assert!(lams.iter().cloned().fold(f64::MIN, f64::max) > 0.95 * edge, "sharpening reaches the edge: {lams:?}");
         for (step, lam) in h.step.iter().zip(&lams).filter(|(s, _)| **s >= 500) {
-            assert!(*lam <= 1.02 * edge && *lam >= 0.9 * edge, "step {step}: λ_max {lam} vs 2/η = {edge}: {lams:?}");
+            assert!(*lam <= 1.1 * edge && *lam >= 0.9 * edge, "step {step}: λ_max {lam} vs 2/η = {edge}: {lams:?}");
         }
     }
 

@@ -382,11 +382,11 @@ mod pinned {
             ),
             (
                 &[("dataset", "circles"), ("seed", "7"), ("hidden", "4,4,4"), ("act", "tanh"), ("lr", "0.02"), ("lr_rule", "linear"), ("base_batch", "4"), ("warmup", "20")],
-                ["4d3ebb57", "0d1031c5", "5804d85c", "4e5b7c65", "fd408246"],
+                ["4d3ebb57", "0d1031c5", "5804d85c", "a3660896", "7460d675"],
             ),
             (
                 &[("dataset", "spiral3"), ("label_noise", "0.1"), ("hidden", "8"), ("act", "tanh"), ("lr", "0.1")],
-                ["03468047", "1c156258", "f5039fea", "fdb30d96", "7d99f538"],
+                ["03468047", "1c156258", "f5039fea", "90d75137", "c6e50ce3"],
             ),
             (
                 &[("dataset", "digits"), ("label_noise", "0.05"), ("hidden", "32"), ("act", "relu"), ("optimizer", "momentum"), ("lr", "0.05")],

@@ -1,9 +1,10 @@
 use super::*;
 
 /// Over 2·10⁵ points spanning [−12, 12] (denser near 0) the error against f64 tanh stays
-/// within 2 units in the last place of f32 (measured: see the assertion message).
+/// within 7 units in the last place of f32 (the rational form's bound: see `tanh` and the
+/// exhaustive test below; the assertion message gives the worst).
 #[test]
-fn tanh_is_within_two_ulp_of_the_f64_tanh_everywhere() {
+fn tanh_is_within_seven_ulp_of_the_f64_tanh_everywhere() {
     let mut worst = 0.0f64;
     for k in -100_000..=100_000 {
         let u = k as f64 / 100_000.0;
@@ -15,11 +16,35 @@ fn tanh_is_within_two_ulp_of_the_f64_tanh_everywhere() {
             worst = worst.max(err);
         }
     }
-    assert!(worst <= 2.0, "worst error {worst} ulp");
+    assert!(worst <= 7.0, "worst error {worst} ulp");
     assert_eq!(tanh(f32::INFINITY), 1.0);
     assert_eq!(tanh(f32::NEG_INFINITY), -1.0);
     assert!(tanh(f32::NAN).is_nan());
     assert_eq!(tanh(-0.0).to_bits(), (-0.0f32).to_bits());
+}
+
+/// Every f32 in [2⁻¹⁴, 12] (1.5·10⁸ values; tanh is odd and rounds to x below, to 1 above):
+/// the worst error against f64 tanh, and how many values are within 3 ulp. Measured 6.88 ulp
+/// (at x = 5.827876), 99.3 % within 3. Slow in a debug build, so run by hand:
+/// `cargo test -p batchscape-core --release -- --ignored tanh_exhaustively`.
+#[test]
+#[ignore]
+fn tanh_exhaustively_within_seven_ulp() {
+    let (mut worst, mut at, mut within3, mut n) = (0.0f64, 0.0f32, 0usize, 0usize);
+    for bits in 2.0f32.powi(-14).to_bits()..=12.0f32.to_bits() {
+        let x = f32::from_bits(bits);
+        let want = libm::tanh(x as f64);
+        let w = want as f32;
+        let ulp = (f32::from_bits(w.to_bits() + 1) as f64 - w as f64).min(w as f64 - f32::from_bits(w.to_bits() - 1) as f64);
+        let err = (tanh(x) as f64 - want).abs() / ulp;
+        if err > worst {
+            (worst, at) = (err, x);
+        }
+        within3 += usize::from(err <= 3.0);
+        n += 1;
+    }
+    println!("tanh: worst {worst:.2} ulp at {at}; {:.2} % within 3 ulp", 100.0 * within3 as f64 / n as f64);
+    assert!(worst <= 7.0, "worst error {worst} ulp at {at}");
 }
 
 /// Against f64 `libm` over logits in [−100, 100]: loss within 3e-7 relative (plus 1e-30),
