@@ -51,7 +51,11 @@ batches.forEach((b, slot) => {
   });
   trained += r.ms;
   line(`run ${slot} (B = ${b}): ${r.value} steps trained`, r.ms);
-  atlas.set_trajectory(slot, session.snapshots(slot), Float64Array.from(session.history(slot, 'step')));
+  const flat = session.snapshots(slot);
+  const p = atlas.n_params();
+  const n = Math.floor(flat.length / p);
+  atlas.set_trajectory(slot, n, Float64Array.from(session.history(slot, 'step')));
+  for (let k = 0; k < n; k++) atlas.set_snapshot(slot, k, flat.subarray(k * p, (k + 1) * p));
 });
 if (warm) line('diagnosis warm-up (AtlasSession.warm_up)', cpu(() => atlas.warm_up()).ms);
 for (const round of ['first', 'again']) {

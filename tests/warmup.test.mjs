@@ -30,7 +30,8 @@ function diagnosis(warm) {
   try {
     if (warm) atlas.warm_up();
     const { flat, steps } = trajectory();
-    atlas.set_trajectory(0, flat, steps);
+    atlas.set_trajectory(0, steps.length, steps);
+    for (let k = 0; k < steps.length; k++) atlas.set_snapshot(0, k, flat.subarray(k * N_PARAMS, (k + 1) * N_PARAMS));
     return atlas.diagnose(0);
   } finally {
     atlas.free();
