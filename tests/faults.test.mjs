@@ -159,8 +159,11 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   // more, and the sweep finishes with every cell.
   await page.evaluate(() => window.batchscape.armFaultAtCell('trap', 'sweep'));
   await page.locator('#sweep-run').click();
-  await page.waitForFunction(() => /The sweep worker failed/.test(document.getElementById('sweep-count').textContent), null, { timeout: 30_000 });
-  const sweepText = await page.textContent('#sweep-count');
+  // Read in the same poll that sees it: the fresh worker's progress overwrites it within ms.
+  const sweepText = await (await page.waitForFunction(() => {
+    const t = document.getElementById('sweep-count').textContent;
+    return /The sweep worker failed/.test(t) && t;
+  }, null, { timeout: 30_000, polling: 'mutation' })).jsonValue();
   console.log(`# sweep trap: "${sweepText}"`);
   assert.match(sweepText, /The sweep worker failed: the wasm code trapped \(unreachable\)\. Its run is retried on a fresh worker\./);
   await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
