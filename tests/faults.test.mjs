@@ -163,7 +163,7 @@ test('the sweep, laws, data-parallel and seeds workers: a fault is shown in thei
   const sweepText = await (await page.waitForFunction(() => {
     const t = document.getElementById('sweep-count').textContent;
     return /The sweep worker failed/.test(t) && t;
-  }, null, { timeout: 30_000, polling: 'mutation' })).jsonValue();
+  }, null, { timeout: 30_000, polling: 5 })).jsonValue();
   console.log(`# sweep trap: "${sweepText}"`);
   assert.match(sweepText, /The sweep worker failed: the wasm code trapped \(unreachable\)\. Its run is retried on a fresh worker\./);
   await page.waitForFunction(() => /done in/.test(document.getElementById('sweep-count').textContent), null, { timeout: 300_000 });
