@@ -13,6 +13,7 @@
 // same landscape and diagnoses once more (the code optimized by then).
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTrajectory } from '../www/atlas-trajectory.js';
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=');
 const dir = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'dist');
@@ -51,11 +52,7 @@ batches.forEach((b, slot) => {
   });
   trained += r.ms;
   line(`run ${slot} (B = ${b}): ${r.value} steps trained`, r.ms);
-  const flat = session.snapshots(slot);
-  const p = atlas.n_params();
-  const n = Math.floor(flat.length / p);
-  atlas.set_trajectory(slot, n, Float64Array.from(session.history(slot, 'step')));
-  for (let k = 0; k < n; k++) atlas.set_snapshot(slot, k, flat.subarray(k * p, (k + 1) * p));
+  setTrajectory(atlas, slot, session.snapshots(slot), Float64Array.from(session.history(slot, 'step')));
 });
 if (warm) line('diagnosis warm-up (AtlasSession.warm_up)', cpu(() => atlas.warm_up()).ms);
 for (const round of ['first', 'again']) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIST_DIR } from './lib/harness.mjs';
+import { setTrajectory } from '../www/atlas-trajectory.js';
 
 const { initSync, AtlasSession } = await import(path.join(DIST_DIR, 'pkg', 'batchscape.js'));
 initSync({ module: fs.readFileSync(path.join(DIST_DIR, 'pkg', 'batchscape_bg.wasm')) });
@@ -30,8 +31,7 @@ function diagnosis(warm) {
   try {
     if (warm) atlas.warm_up();
     const { flat, steps } = trajectory();
-    atlas.set_trajectory(0, steps.length, steps);
-    for (let k = 0; k < steps.length; k++) atlas.set_snapshot(0, k, flat.subarray(k * N_PARAMS, (k + 1) * N_PARAMS));
+    assert.equal(setTrajectory(atlas, 0, flat, steps), steps.length);
     return atlas.diagnose(0);
   } finally {
     atlas.free();

@@ -12,6 +12,7 @@ import {
 } from './messages.js';
 import { takeWasmModule, wasmSource } from './wasm-module.js';
 import { ensureDigits } from './digits-data.js';
+import { setTrajectory } from './atlas-trajectory.js';
 import { announceBusy, failureText, testMessage, trapForTest } from './worker-faults.js';
 
 const COARSE = 15;
@@ -106,12 +107,7 @@ async function handle(msg) {
     claimed.fill(0);
     interpolated = '';
   } else if (msg.type === 'trajectory' && atlas) {
-    // The snapshots one call each (a call copies its argument into the wasm memory: see
-    // AtlasSession.set_snapshot); every snapshot has n_params values.
-    const p = atlas.n_params();
-    const n = p ? Math.floor(msg.snapshots.length / p) : 0;
-    atlas.set_trajectory(msg.slot, n, msg.steps ?? new Float64Array(0));
-    for (let k = 0; k < n; k++) atlas.set_snapshot(msg.slot, k, msg.snapshots.subarray(k * p, (k + 1) * p));
+    setTrajectory(atlas, msg.slot, msg.snapshots, msg.steps ?? new Float64Array(0));
     if (msg.batch !== undefined) {
       atlas.set_losses(msg.slot, msg.batch, !msg.running && !msg.diverged, msg.lossSteps, msg.trainLoss);
     } else if (!msg.snapshots.length) {
