@@ -164,9 +164,13 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     if (settled()) allIn();
     else if (again) ask();
   }
+  /** Whether a sweep runs (started, not yet done, cancelled or stopped). */
+  function running() {
+    return Boolean(state.running && startArgs);
+  }
   /** Posts this sweep's start to member `m` (a fresh one); false if no sweep runs. */
   function startOn(m) {
-    if (!state.running || !startArgs) return false;
+    if (!running()) return false;
     m.worker.postMessage(lawsStartMsg(startArgs));
     return true;
   }
@@ -263,6 +267,7 @@ export function mountLaws(figure, { scenarioPairs, afterPicture = (job) => job()
     onMessage,
     onFailed: poolFailed,
     start: startOn,
+    running,
     send: (m, index) => m.worker.postMessage(lawsCellStartMsg(state.gen, index, state.total)),
   });
 

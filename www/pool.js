@@ -60,7 +60,10 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
     m.task = null;
     m.retry = null;
     const retrying = Boolean(lost && !lost.retried && lost.job.hooks.start);
-    const replacing = retrying || (!lost && !m.strikes && jobs.some((j) => j.hooks.start));
+    // A job with `start` runs unless its `running` hook says otherwise (between sweeps no fresh
+    // worker is spawned for a cell-less failure: it would only be terminated again).
+    const runs = (j) => Boolean(j.hooks.start) && (j.hooks.running?.() ?? true);
+    const replacing = retrying || (!lost && !m.strikes && jobs.some(runs));
     // Every job hears first, with the pool as the failure left it (a job without a ready
     // member and no fresh one coming stops), then the fresh worker starts.
     for (const j of jobs) {
@@ -127,6 +130,8 @@ export function createPool(name, { spawn = spawnSweepWorker, watch = watchWorker
    * takes m's place and is offered this job's session next). Optional `start(m)`: posts this
    * job's session start to the fresh member m (the job calls `ready(m)` when m holds it), or
    * returns false if the job no longer runs; a job with it has its lost cells retried once.
+   * Optional `running()`: whether the job runs now (no fresh worker is spawned for a member's
+   * cell-less failure while no job with `start` runs).
    */
   function makeJob(hooks) {
     const job = {

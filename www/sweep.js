@@ -305,9 +305,13 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     finishIfDone();
   }
 
+  /** Whether a sweep runs (started, not yet done, cancelled or stopped). */
+  function running() {
+    return Boolean(state.running && startArgs);
+  }
   /** Posts this sweep's start to member `m` (a fresh one, after a fault); false if none runs. */
   function startOn(m) {
-    if (!state.running || !startArgs) return false;
+    if (!running()) return false;
     m.worker.postMessage(sweepStartMsg(state.gen, ...startArgs));
     return true;
   }
@@ -318,6 +322,7 @@ export function mountSweep(figure, { scenarioPairs, afterPicture = (job) => job(
     onMessage,
     onFailed: memberFailed,
     start: startOn,
+    running,
     send: (m, index) => m.worker.postMessage(sweepCellStartMsg(state.gen, index)),
   });
 

@@ -192,6 +192,25 @@ test('a cell-less failure while no job runs (every start declines) leaves no fre
   assert.equal(workers[1].terminated, true, 'the replacement nobody wanted is terminated');
 });
 
+test('a cell-less failure while the job says it is not running spawns no fresh worker at all', () => {
+  const { pool, job, workers, failures, started } = setup();
+  let running = false;
+  job.hooks.running = () => running;
+  pool.grow(1);
+  workers[0].crash('between sweeps');
+  assert.equal(failures[0][3].replacing, false);
+  assert.equal(workers.length, 1, 'no worker spawned');
+  assert.equal(pool.size, 0);
+  assert.deepEqual(started, []);
+  // While it runs, the same failure is replaced as before.
+  running = true;
+  pool.grow(1);
+  workers[1].crash('during a sweep');
+  assert.equal(failures[1][3].replacing, true);
+  assert.equal(workers.length, 3);
+  assert.deepEqual(started, [2]);
+});
+
 test('with two jobs, the fresh worker for a retried cell is offered both sessions', () => {
   const { pool, job, workers, sent, started } = setup();
   const otherStarted = [];
