@@ -265,9 +265,14 @@ impl Mlp {
             let input = if l == 0 { view(&ws.x, rows, layer.fan_in) } else { view(&ws.a[l - 1], rows, layer.fan_in) };
             mm(&input, &w, true, &mut z);
             if l < last {
+                // Plain slice loops in the generic passes, not `ndarray::Zip` (its contiguous and
+                // strided copies made the f64 `loss_grad` V8's slowest function to optimize; see
+                // curvature.rs `flat`). The same operations.
                 let act = self.activation;
-                let mut a = view_mut(&mut ws.a[l], rows, layer.fan_out);
-                a.zip_mut_with(&z, |a, &z| *a = act.apply(z));
+                let n = rows * layer.fan_out;
+                for (a, &z) in ws.a[l][..n].iter_mut().zip(&ws.z[l][..n]) {
+                    *a = act.apply(z);
+                }
             }
         }
     }
@@ -366,14 +371,12 @@ impl Mlp {
             }
             if l > 0 {
                 let w = self.kernel(theta, &layer);
-                let mut prev = view_mut(&mut d_lo[l - 1], rows, layer.fan_in);
-                mm_nt(&delta, &w, false, &mut prev);
+                mm_nt(&delta, &w, false, &mut view_mut(&mut d_lo[l - 1], rows, layer.fan_in));
                 let act = self.activation;
-                let a = view(&ws.a[l - 1], rows, layer.fan_in);
-                let z = view(&ws.z[l - 1], rows, layer.fan_in);
-                ndarray::Zip::from(&mut prev).and(&a).and(&z).for_each(|d, &a, &z| {
+                let n = rows * layer.fan_in;
+                for ((d, &a), &z) in d_lo[l - 1][..n].iter_mut().zip(&ws.a[l - 1][..n]).zip(&ws.z[l - 1][..n]) {
                     *d = *d * act.derivative(a, z);
-                });
+                }
             }
         }
         total * scale
